@@ -1,0 +1,193 @@
+// Command tinyhttpd serves static replies over the half-close exchange: a
+// client sends its request and shuts down its write side; tinyhttpd reads to
+// EOF, replies from its route table, and closes.
+//
+// Settings come from TINYHTTPD_* environment variables (tinyhttpd -h lists
+// them); routes from the file named by TINYHTTPD_ROUTES, or the built-in
+// default.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/tinyhttpd/tinyhttpd"
+	"github.com/tinyhttpd/tinyhttpd/config"
+	"github.com/tinyhttpd/tinyhttpd/server"
+)
+
+// Exit codes.
+const (
+	exitOK     = 0
+	exitFailed = 1 // the server could not run or stop cleanly
+	exitConfig = 2 // bad flags, settings or routes
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("tinyhttpd", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	check := fs.Bool("check", false, "check settings and routes, then exit: 0 if valid, 2 if not")
+	version := fs.Bool("version", false, "print the version and exit")
+	fs.Usage = func() {} // -h prints the full usage to stdout below; errors get a hint
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			usage(fs, stdout)
+			return exitOK
+		}
+		fmt.Fprintln(stderr, "tinyhttpd: see tinyhttpd -h")
+		return exitConfig
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "tinyhttpd: unexpected argument %q; settings come from TINYHTTPD_* variables (tinyhttpd -h)\n", fs.Arg(0))
+		return exitConfig
+	}
+	if *version {
+		fmt.Fprintf(stdout, "tinyhttpd %s\n", tinyhttpd.Version)
+		return exitOK
+	}
+
+	settings, err := config.LoadFromEnv()
+	if err != nil {
+		fmt.Fprintf(stderr, "tinyhttpd: %v\n", err)
+		return exitConfig
+	}
+	routes, err := config.LoadRoutes(settings.RoutesFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "tinyhttpd: routes:\n%v\n", err)
+		return exitConfig
+	}
+	table, err := server.NewTable(routes)
+	if err != nil {
+		fmt.Fprintf(stderr, "tinyhttpd: routes: %v\n", err)
+		return exitConfig
+	}
+	if *check {
+		fmt.Fprintf(stdout, "tinyhttpd: settings ok; %d routes ok from %s\n", len(routes.Routes), routes.Source)
+		return exitOK
+	}
+	logger := newLogger(settings, stderr)
+	return serve(settings, table, logger)
+}
+
+func usage(fs *flag.FlagSet, w io.Writer) {
+	fmt.Fprintf(w, `Usage: tinyhttpd [-check] [-version]
+
+tinyhttpd answers the half-close exchange: the client sends a request and
+shuts down its write side; tinyhttpd reads to EOF, replies from its route
+table, and closes. Try it with:
+
+    printf 'GET /hello\n' | nc -N 127.0.0.1 7070
+
+Flags:
+`)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fmt.Fprintf(w, "\nSettings (environment variables):\n\n")
+	config.WriteUsage(w)
+}
+
+func newLogger(s config.Settings, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: s.LogLevel}
+	if s.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// serve runs the server until SIGINT or SIGTERM, then shuts it down
+// gracefully within ShutdownTimeout; a second signal closes it at once.
+// SIGHUP reloads the routes file, keeping the current table if the file is
+// bad.
+func serve(s config.Settings, table *server.Table, logger *slog.Logger) int {
+	srv := &server.Server{
+		Addr:            s.Addr,
+		ReadTimeout:     s.ReadTimeout,
+		WriteTimeout:    s.WriteTimeout,
+		LingerTimeout:   s.LingerTimeout,
+		MaxRequestBytes: int64(s.MaxRequestBytes),
+		MaxConns:        s.MaxConns,
+		Logger:          logger,
+	}
+	srv.SetRoutes(table)
+	l, err := net.Listen("tcp", s.Addr)
+	if err != nil {
+		logger.Error("cannot listen", "addr", s.Addr, "err", err)
+		return exitFailed
+	}
+	logger.Info("tinyhttpd listening", "version", tinyhttpd.Version, "addr", l.Addr().String(),
+		"routes", table.Source(), "route_count", len(table.Routes()))
+
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(signals)
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l) }()
+	for {
+		select {
+		case err := <-served:
+			logger.Error("server stopped", "err", err)
+			return exitFailed
+		case sig := <-signals:
+			if sig == syscall.SIGHUP {
+				reload(srv, s.RoutesFile, logger)
+				continue
+			}
+			return shutdown(srv, s, sig, signals, served, logger)
+		}
+	}
+}
+
+// shutdown drains the server after the first stop signal.
+func shutdown(srv *server.Server, s config.Settings, sig os.Signal, signals <-chan os.Signal, served <-chan error, logger *slog.Logger) int {
+	logger.Info("shutting down: answering accepted exchanges", "signal", sig.String(), "timeout", s.ShutdownTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), s.ShutdownTimeout)
+	defer cancel()
+	go func() {
+		for sig := range signals {
+			if sig != syscall.SIGHUP {
+				logger.Warn("second signal: closing every connection now", "signal", sig.String())
+				cancel()
+				return
+			}
+		}
+	}()
+	err := srv.Shutdown(ctx)
+	if serr := <-served; !errors.Is(serr, server.ErrServerClosed) {
+		logger.Error("server stopped", "err", serr)
+	}
+	if err != nil {
+		logger.Error("shutdown incomplete: connections closed", "err", err)
+		return exitFailed
+	}
+	logger.Info("shutdown complete")
+	return exitOK
+}
+
+// reload re-reads the routes and swaps them in; on error it keeps the table
+// being served.
+func reload(srv *server.Server, file string, logger *slog.Logger) {
+	routes, err := config.LoadRoutes(file)
+	var table *server.Table
+	if err == nil {
+		table, err = server.NewTable(routes)
+	}
+	if err != nil {
+		logger.Error("reload failed; keeping the current routes", "source", srv.Routes().Source(), "err", err)
+		return
+	}
+	srv.SetRoutes(table)
+	logger.Info("routes reloaded", "routes", table.Source(), "route_count", len(table.Routes()))
+}

@@ -1,0 +1,301 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// runAsMainVar makes the test binary run tinyhttpd's main instead of the
+// tests, so tests can start the real program as a process.
+const runAsMainVar = "TINYHTTPD_TEST_RUN_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runAsMainVar) == "1" {
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// command returns tinyhttpd as a process with env added to a clean
+// environment.
+func command(t *testing.T, args []string, env ...string) *exec.Cmd {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.Env = append([]string{runAsMainVar + "=1", "PATH=" + os.Getenv("PATH")}, env...)
+	return cmd
+}
+
+// syncBuffer is a bytes.Buffer safe for a process's output and a test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// daemon is a running tinyhttpd process.
+type daemon struct {
+	cmd  *exec.Cmd
+	addr string
+	logs *syncBuffer
+	done chan error
+}
+
+var listenLine = regexp.MustCompile(`msg="tinyhttpd listening".* addr=(\S+)`)
+
+// startDaemon starts tinyhttpd on a free loopback port and waits for its
+// start line. The process is killed when the test ends if still running.
+func startDaemon(t *testing.T, env ...string) *daemon {
+	t.Helper()
+	cmd := command(t, nil, append([]string{"TINYHTTPD_ADDR=127.0.0.1:0"}, env...)...)
+	d := &daemon{cmd: cmd, logs: new(syncBuffer), done: make(chan error, 1)}
+	cmd.Stderr = d.logs
+	cmd.Stdout = d.logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { d.done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			<-d.done
+		}
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if m := listenLine.FindStringSubmatch(d.logs.String()); m != nil {
+			d.addr = m[1]
+			return d
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("tinyhttpd did not start:\n%s", d.logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// wait waits for the process to exit and returns its exit code.
+func (d *daemon) wait(t *testing.T, within time.Duration) int {
+	t.Helper()
+	select {
+	case <-d.done:
+		return d.cmd.ProcessState.ExitCode()
+	case <-time.After(within):
+		t.Fatalf("tinyhttpd did not exit within %v:\n%s", within, d.logs.String())
+		return -1
+	}
+}
+
+// exchange makes one half-close exchange and returns the reply.
+func exchange(t *testing.T, addr, req string) string {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(c, req)
+	c.(*net.TCPConn).CloseWrite()
+	b, err := io.ReadAll(c)
+	if err != nil {
+		t.Fatalf("reading reply: %v", err)
+	}
+	return string(b)
+}
+
+func writeRoutes(t *testing.T, dir, body string) string {
+	t.Helper()
+	file := filepath.Join(dir, "routes.yaml")
+	src := "routes:\n  - path: /hello\n    body: " + body + "\n  - path: /slow\n    body: \"late\\n\"\n    delay: 300ms\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+func TestHelp(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"-h"}, &out, &errOut); code != exitOK {
+		t.Fatalf("-h exited %d", code)
+	}
+	for _, want := range []string{"-check", "TINYHTTPD_ADDR", "TINYHTTPD_MAX_REQUEST_BYTES", "1MiB", "TINYHTTPD_SHUTDOWN_TIMEOUT", "nc -N"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("-h lacks %q", want)
+		}
+	}
+	if errOut.Len() != 0 {
+		t.Errorf("-h wrote to stderr: %q", errOut.String())
+	}
+}
+
+func TestCheck(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("routes:\n  - path: /x\n    bdy: oops\n"), 0o644)
+	tests := []struct {
+		name string
+		env  []string
+		code int
+		want string
+	}{
+		{"embedded default", nil, exitOK, "routes ok from embedded default"},
+		{"routes file", []string{"TINYHTTPD_ROUTES=" + writeRoutes(t, dir, "hi")}, exitOK, "2 routes ok"},
+		{"bad duration", []string{"TINYHTTPD_READ_TIMEOUT=ten"}, exitConfig, "TINYHTTPD_READ_TIMEOUT"},
+		{"bad size", []string{"TINYHTTPD_MAX_REQUEST_BYTES=1MB"}, exitConfig, "TINYHTTPD_MAX_REQUEST_BYTES"},
+		{"bad routes", []string{"TINYHTTPD_ROUTES=" + bad}, exitConfig, bad + ":3:5:"},
+		{"missing routes", []string{"TINYHTTPD_ROUTES=" + filepath.Join(dir, "none.yaml")}, exitConfig, "none.yaml"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := command(t, []string{"-check"}, tt.env...)
+			out, _ := cmd.CombinedOutput()
+			if code := cmd.ProcessState.ExitCode(); code != tt.code {
+				t.Errorf("exit %d, want %d: %s", code, tt.code, out)
+			}
+			if !strings.Contains(string(out), tt.want) {
+				t.Errorf("output lacks %q:\n%s", tt.want, out)
+			}
+		})
+	}
+}
+
+func TestUnknownFlagOrArgument(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"-nope"}, &out, &errOut); code != exitConfig {
+		t.Errorf("unknown flag exited %d", code)
+	}
+	if code := run([]string{"extra"}, &out, &errOut); code != exitConfig {
+		t.Errorf("stray argument exited %d", code)
+	}
+	if !strings.Contains(errOut.String(), "TINYHTTPD_") {
+		t.Errorf("stray argument message does not point to the settings: %q", errOut.String())
+	}
+}
+
+func TestServesEmbeddedDefault(t *testing.T) {
+	d := startDaemon(t)
+	reply := exchange(t, d.addr, "GET /hello\n")
+	if !strings.HasPrefix(reply, "HTTP/1.0 200 OK\r\n") || !strings.HasSuffix(reply, "\r\n\r\nhello, world\n") {
+		t.Errorf("reply %q", reply)
+	}
+	if reply := exchange(t, d.addr, "GET /logo.svg\n"); !strings.Contains(reply, "Content-Type: image/svg+xml") {
+		t.Errorf("file route reply %q", reply)
+	}
+	for _, want := range []string{`routes="embedded default`, "msg=exchange", "path=/hello", "status=200", "end=delivered"} {
+		if !strings.Contains(d.logs.String(), want) {
+			t.Errorf("logs lack %q:\n%s", want, d.logs.String())
+		}
+	}
+	d.cmd.Process.Signal(syscall.SIGINT)
+	if code := d.wait(t, 10*time.Second); code != 0 {
+		t.Errorf("exit %d after SIGINT:\n%s", code, d.logs.String())
+	}
+}
+
+func TestSIGTERMAnswersAcceptedExchanges(t *testing.T) {
+	d := startDaemon(t, "TINYHTTPD_ROUTES="+writeRoutes(t, t.TempDir(), "hi"))
+	const n = 10
+	replies := make(chan string, n)
+	for range n {
+		c, err := net.Dial("tcp", d.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		go func() {
+			c.SetDeadline(time.Now().Add(10 * time.Second))
+			io.WriteString(c, "GET /slow\n")
+			c.(*net.TCPConn).CloseWrite()
+			b, _ := io.ReadAll(c)
+			replies <- string(b)
+		}()
+	}
+	time.Sleep(100 * time.Millisecond) // the exchanges are accepted and in their delay
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	for range n {
+		if r := <-replies; !strings.HasSuffix(r, "\r\n\r\nlate\n") {
+			t.Errorf("in-flight exchange got %q", r)
+		}
+	}
+	if code := d.wait(t, 10*time.Second); code != 0 {
+		t.Errorf("exit %d:\n%s", code, d.logs.String())
+	}
+	if !strings.Contains(d.logs.String(), "shutdown complete") {
+		t.Errorf("no shutdown line:\n%s", d.logs.String())
+	}
+}
+
+func TestSIGHUPReloadsAndKeepsTableOnError(t *testing.T) {
+	dir := t.TempDir()
+	file := writeRoutes(t, dir, "one")
+	d := startDaemon(t, "TINYHTTPD_ROUTES="+file)
+	if r := exchange(t, d.addr, "GET /hello\n"); !strings.HasSuffix(r, "\r\n\r\none") {
+		t.Fatalf("before reload: %q", r)
+	}
+
+	writeRoutes(t, dir, "two")
+	d.cmd.Process.Signal(syscall.SIGHUP)
+	waitLog(t, d, "routes reloaded")
+	if r := exchange(t, d.addr, "GET /hello\n"); !strings.HasSuffix(r, "\r\n\r\ntwo") {
+		t.Errorf("after reload: %q", r)
+	}
+
+	os.WriteFile(file, []byte("routes:\n  - path: /hello\n    body: three\n    echo: true\n"), 0o644)
+	d.cmd.Process.Signal(syscall.SIGHUP)
+	waitLog(t, d, "reload failed")
+	if !strings.Contains(d.logs.String(), "routes.yaml:4:5: body and echo both set") {
+		t.Errorf("reload error lacks file:line:col:\n%s", d.logs.String())
+	}
+	if r := exchange(t, d.addr, "GET /hello\n"); !strings.HasSuffix(r, "\r\n\r\ntwo") {
+		t.Errorf("after a failed reload: %q", r)
+	}
+}
+
+func waitLog(t *testing.T, d *daemon, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(d.logs.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("logs never showed %q:\n%s", want, d.logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestListenFailureExits1(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	cmd := command(t, nil, "TINYHTTPD_ADDR="+l.Addr().String())
+	out, _ := cmd.CombinedOutput()
+	if code := cmd.ProcessState.ExitCode(); code != exitFailed || !strings.Contains(string(out), "cannot listen") {
+		t.Errorf("exit %d: %s", code, out)
+	}
+}

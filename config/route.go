@@ -1,0 +1,75 @@
+package config
+
+import (
+	"io/fs"
+	"time"
+)
+
+// Routes is a validated route table as read from a routes file or from the
+// embedded default. It is immutable once returned by a loader.
+type Routes struct {
+	// Source says where the table came from: a file path, or "embedded default".
+	Source string
+	// Files is the file system that File and Dir of every route name paths in.
+	// Nil means the operating system's: File and Dir are then absolute paths,
+	// resolved against the routes file's directory when written as relative
+	// paths. The embedded default sets Files to an embedded tree, with
+	// slash-separated paths valid for fs.ValidPath.
+	Files fs.FS
+	// Routes are in file order.
+	Routes []Route
+}
+
+// Kind names the one way a route produces its reply.
+type Kind string
+
+// The reply kinds a route can have; exactly one per route.
+const (
+	KindBody  Kind = "body"  // a static body
+	KindFile  Kind = "file"  // one file, read at request time
+	KindDir   Kind = "dir"   // files under a directory, confined to it
+	KindEcho  Kind = "echo"  // the request body back
+	KindIndex Kind = "index" // a plain-text list of the route table
+	KindFault Kind = "fault" // a misbehaving reply, for testing clients
+)
+
+// Fault kinds for KindFault routes.
+const (
+	FaultReset    = "reset"    // reset the connection (RST) instead of replying
+	FaultClose    = "close"    // close without a reply
+	FaultTruncate = "truncate" // send fewer body bytes than Content-Length says
+)
+
+// Header is one reply header field as written in the routes file.
+type Header struct {
+	Name  string
+	Value string
+}
+
+// Route is one entry of the route table.
+type Route struct {
+	// Path is matched exactly, or as a prefix when Prefix is set. Prefix is
+	// set on dir routes, and only there; their paths end in "/". Any other
+	// route with the path "/" matches "/" alone.
+	Path   string
+	Prefix bool
+	// Methods allowed on the route; GET and HEAD when not given.
+	Methods []string
+	// Status of the reply; 200 when not given.
+	Status int
+	// Headers added to the reply, in file order. Content-Type, when given
+	// here, replaces the one derived from the file extension.
+	Headers []Header
+	// Kind says which one of the fields below applies.
+	Kind Kind
+	Body string // KindBody
+	File string // KindFile
+	Dir  string // KindDir
+	// Listing allows a plain-text directory listing for KindDir routes.
+	Listing bool
+	Fault   string // KindFault: one of the Fault constants
+	// Delay is a simulated latency before the reply; zero for none.
+	Delay time.Duration
+	// Line and Column locate the route's entry in the routes file.
+	Line, Column int
+}

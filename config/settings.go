@@ -1,0 +1,321 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// EnvPrefix starts the name of every environment variable that Settings reads.
+const EnvPrefix = "TINYHTTPD_"
+
+// MaxRequestBytesLimit is the largest MaxRequestBytes that Load accepts.
+const MaxRequestBytesLimit = GiB
+
+// Settings are tinyhttpd's run-time settings, read from TINYHTTPD_*
+// environment variables by Load, which fills every field. The zero values
+// that remain meaningful are: AdminAddr "", no admin listener; RoutesFile
+// "", the embedded default routes; AdminToken "", no token.
+//
+// The struct tags are the single source of the variable names, defaults
+// and help text: env and envDefault are read by caarlos0/env, usage by
+// WriteUsage. A field tagged emptyAllowed keeps an explicitly set empty
+// value instead of taking its default, and usageDefault replaces the
+// default shown by WriteUsage.
+type Settings struct {
+	Addr            string        `env:"ADDR" envDefault:"127.0.0.1:7070" usage:"protocol listener, host:port (\":7070\" for all interfaces)"`
+	AdminAddr       string        `env:"ADMIN_ADDR" envDefault:"127.0.0.1:7071" emptyAllowed:"true" usage:"admin HTTP listener, host:port; set to empty to disable it"`
+	RoutesFile      string        `env:"ROUTES" usageDefault:"(embedded default)" usage:"routes file (YAML); file and dir paths in it are relative to its directory"`
+	ReadTimeout     time.Duration `env:"READ_TIMEOUT" envDefault:"10s" usage:"time to read a whole request, from connect to the client's EOF"`
+	WriteTimeout    time.Duration `env:"WRITE_TIMEOUT" envDefault:"10s" usage:"time to write a whole reply"`
+	LingerTimeout   time.Duration `env:"LINGER_TIMEOUT" envDefault:"2s" usage:"time to drain unread input after an early reply (408, 413, 503)"`
+	MaxRequestBytes ByteSize      `env:"MAX_REQUEST_BYTES" envDefault:"1MiB" usage:"request size limit, larger requests get 413 (e.g. 65536, 64KiB, 1MiB; at most 1GiB)"`
+	MaxConns        int           `env:"MAX_CONNS" envDefault:"10000" usage:"open connections limit, new connections above it get 503"`
+	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"30s" usage:"graceful drain time on SIGTERM or SIGINT"`
+	LogFormat       string        `env:"LOG_FORMAT" envDefault:"text" usage:"log format: text or json"`
+	LogLevel        slog.Level    `env:"LOG_LEVEL" envDefault:"info" usage:"log level: debug, info, warn or error"`
+	AdminToken      string        `env:"ADMIN_TOKEN" usage:"bearer token for admin writes and pprof"`
+	AdminTokenFile  string        `env:"ADMIN_TOKEN_FILE" usage:"file holding the admin token, instead of ADMIN_TOKEN"`
+}
+
+// ErrInvalidSettings is wrapped by every *SettingsError, so that callers can
+// test for a settings error with errors.Is.
+var ErrInvalidSettings = errors.New("config: invalid settings")
+
+// SettingsError reports one bad setting. Load joins several with
+// errors.Join, one per line.
+type SettingsError struct {
+	// Var is the full variable name, such as TINYHTTPD_READ_TIMEOUT.
+	Var string
+	// Value is the offending value.
+	Value string
+	// Secret is set for values that must not be printed, such as the admin
+	// token; Error then leaves Value out.
+	Secret bool
+	// Reason says what is wrong with the value.
+	Reason string
+}
+
+// Error returns `config: VAR="value": reason`, without the value for secrets.
+func (e *SettingsError) Error() string {
+	if e.Secret {
+		return fmt.Sprintf("config: %s: %s", e.Var, e.Reason)
+	}
+	return fmt.Sprintf("config: %s=%q: %s", e.Var, e.Value, e.Reason)
+}
+
+// Unwrap returns ErrInvalidSettings.
+func (e *SettingsError) Unwrap() error { return ErrInvalidSettings }
+
+// LoadFromEnv is Load with the process environment.
+func LoadFromEnv() (Settings, error) {
+	environ := make(map[string]string)
+	for _, kv := range os.Environ() {
+		if name, value, ok := strings.Cut(kv, "="); ok {
+			environ[name] = value
+		}
+	}
+	return Load(environ)
+}
+
+// Load reads Settings from environ, a map of environment variables by name
+// (prefix included). Variables that are not set, or set to empty, take their
+// defaults; TINYHTTPD_ADMIN_ADDR set to empty disables the admin listener.
+// When TINYHTTPD_ADMIN_TOKEN_FILE is set, the file's content without its
+// trailing white space becomes AdminToken. The error, if any, lists every
+// bad variable and wraps one *SettingsError per problem.
+func Load(environ map[string]string) (Settings, error) {
+	if environ == nil {
+		environ = map[string]string{} // env would read the process environment
+	}
+	var s Settings
+	parseErrs := translateEnvError(env.ParseWithOptions(&s, env.Options{Prefix: EnvPrefix, Environment: environ}), environ)
+	keepExplicitEmpty(&s, environ)
+	if err := errors.Join(append(parseErrs, s.validate(environ, parseErrs)...)...); err != nil {
+		return Settings{}, err
+	}
+	return s, nil
+}
+
+// Redacted returns a copy of s that is safe to log: AdminToken, when set,
+// is replaced by "REDACTED".
+func (s Settings) Redacted() Settings {
+	if s.AdminToken != "" {
+		s.AdminToken = "REDACTED"
+	}
+	return s
+}
+
+// WriteUsage writes a table of every variable Settings reads, with its
+// default and meaning, for the -h output.
+func WriteUsage(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "VARIABLE\tDEFAULT\tMEANING")
+	for _, f := range settingsFields() {
+		def := f.Tag.Get("envDefault")
+		if d, ok := f.Tag.Lookup("usageDefault"); ok {
+			def = d
+		}
+		if def == "" {
+			def = "(none)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", varName(f), def, f.Tag.Get("usage"))
+	}
+	tw.Flush()
+}
+
+// settingsFields returns the fields of Settings in declaration order.
+func settingsFields() []reflect.StructField {
+	t := reflect.TypeFor[Settings]()
+	fields := make([]reflect.StructField, t.NumField())
+	for i := range fields {
+		fields[i] = t.Field(i)
+	}
+	return fields
+}
+
+// varName returns the full environment variable name of a Settings field.
+func varName(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("env"), ",")
+	return EnvPrefix + name
+}
+
+// fieldVar returns the full variable name of the Settings field called name.
+func fieldVar(name string) string {
+	f, ok := reflect.TypeFor[Settings]().FieldByName(name)
+	if !ok {
+		panic("config: no Settings field " + name)
+	}
+	return varName(f)
+}
+
+// keepExplicitEmpty undoes env's replacement of an empty value by the
+// default for fields tagged emptyAllowed.
+func keepExplicitEmpty(s *Settings, environ map[string]string) {
+	v := reflect.ValueOf(s).Elem()
+	for i, f := range settingsFields() {
+		if value, set := environ[varName(f)]; set && value == "" && f.Tag.Get("emptyAllowed") == "true" {
+			v.Field(i).SetZero()
+		}
+	}
+}
+
+// translateEnvError turns env's errors, which name Go fields, into
+// SettingsErrors that name the variables.
+func translateEnvError(err error, environ map[string]string) []error {
+	if err == nil {
+		return nil
+	}
+	var agg env.AggregateError
+	if !errors.As(err, &agg) {
+		agg.Errors = []error{err}
+	}
+	errs := make([]error, 0, len(agg.Errors))
+	for _, e := range agg.Errors {
+		var pe env.ParseError
+		if !errors.As(e, &pe) {
+			errs = append(errs, fmt.Errorf("%w: %w", ErrInvalidSettings, e))
+			continue
+		}
+		f, _ := reflect.TypeFor[Settings]().FieldByName(pe.Name)
+		name := varName(f)
+		errs = append(errs, &SettingsError{Var: name, Value: environ[name], Reason: parseReason(f.Type, pe.Err)})
+	}
+	return errs
+}
+
+// parseReason says why a value of type t did not parse.
+func parseReason(t reflect.Type, err error) string {
+	var bse *byteSizeError
+	switch {
+	case errors.As(err, &bse):
+		return bse.reason
+	case t == reflect.TypeFor[time.Duration]():
+		return "invalid duration; want a number with a unit, such as 500ms, 10s or 1m30s"
+	case t == reflect.TypeFor[slog.Level]():
+		return "unknown log level; want debug, info, warn or error"
+	case errors.Is(err, strconv.ErrRange):
+		return "out of range"
+	case t.Kind() == reflect.Int:
+		return "not an integer"
+	}
+	return err.Error()
+}
+
+// validate checks the values that parsed but are out of range, and reads
+// the admin token file. Variables already named in parseErrs are skipped:
+// their fields hold zero values, not what the user wrote.
+func (s *Settings) validate(environ map[string]string, parseErrs []error) []error {
+	failed := make(map[string]bool)
+	for _, err := range parseErrs {
+		if se, ok := err.(*SettingsError); ok {
+			failed[se.Var] = true
+		}
+	}
+	var errs []error
+	bad := func(field, reason string) {
+		name := fieldVar(field)
+		if !failed[name] {
+			errs = append(errs, &SettingsError{Var: name, Value: environ[name], Reason: reason})
+		}
+	}
+	for _, d := range []struct {
+		field string
+		value time.Duration
+	}{
+		{"ReadTimeout", s.ReadTimeout},
+		{"WriteTimeout", s.WriteTimeout},
+		{"LingerTimeout", s.LingerTimeout},
+		{"ShutdownTimeout", s.ShutdownTimeout},
+	} {
+		if d.value <= 0 {
+			bad(d.field, "must be greater than zero")
+		}
+	}
+	if s.MaxRequestBytes <= 0 {
+		bad("MaxRequestBytes", "must be greater than zero")
+	} else if s.MaxRequestBytes > MaxRequestBytesLimit {
+		bad("MaxRequestBytes", "must be at most "+MaxRequestBytesLimit.String())
+	}
+	if s.MaxConns < 1 {
+		bad("MaxConns", "must be at least 1")
+	}
+	if s.LogFormat != "text" && s.LogFormat != "json" {
+		bad("LogFormat", `want "text" or "json"`)
+	}
+	if reason := checkHostPort(s.Addr); reason != "" {
+		bad("Addr", reason)
+	}
+	if s.AdminAddr != "" {
+		if reason := checkHostPort(s.AdminAddr); reason != "" {
+			bad("AdminAddr", reason)
+		}
+	}
+	if err := s.loadToken(); err != nil {
+		errs = append(errs, err)
+	}
+	return errs
+}
+
+// checkHostPort returns why addr is not a host:port with a numeric port, or
+// "" if it is one. The host may be empty, meaning every interface.
+func checkHostPort(addr string) string {
+	const want = `want host:port with a numeric port, such as 127.0.0.1:7070 or ":7070"`
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return want
+	}
+	if n, err := strconv.ParseUint(port, 10, 16); err != nil || strconv.FormatUint(n, 10) != port {
+		return "port " + strconv.Quote(port) + " is not a number from 0 to 65535"
+	}
+	return ""
+}
+
+// loadToken reads AdminTokenFile into AdminToken and checks the token.
+func (s *Settings) loadToken() error {
+	tokenVar, fileVar := fieldVar("AdminToken"), fieldVar("AdminTokenFile")
+	if s.AdminTokenFile == "" {
+		if reason := tokenProblem(s.AdminToken); reason != "" {
+			return &SettingsError{Var: tokenVar, Secret: true, Reason: reason}
+		}
+		return nil
+	}
+	fileErr := func(reason string) error {
+		return &SettingsError{Var: fileVar, Value: s.AdminTokenFile, Reason: reason}
+	}
+	if s.AdminToken != "" {
+		return fileErr("cannot be used together with " + tokenVar + "; set only one")
+	}
+	data, err := os.ReadFile(s.AdminTokenFile)
+	if err != nil {
+		return fileErr("cannot read the token file: " + unwrapPathError(err).Error())
+	}
+	s.AdminToken = strings.TrimRightFunc(string(data), unicode.IsSpace)
+	if s.AdminToken == "" {
+		return fileErr("the token file is empty")
+	}
+	if reason := tokenProblem(s.AdminToken); reason != "" {
+		return fileErr("the token in the file " + reason)
+	}
+	return nil
+}
+
+// tokenProblem says what makes token unusable in an Authorization header,
+// or returns "" if nothing does.
+func tokenProblem(token string) string {
+	if strings.ContainsFunc(token, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return "must not contain spaces or control characters"
+	}
+	return ""
+}

@@ -1,0 +1,244 @@
+package config
+
+import (
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+var defaultSettings = Settings{
+	Addr:            "127.0.0.1:7070",
+	AdminAddr:       "127.0.0.1:7071",
+	ReadTimeout:     10 * time.Second,
+	WriteTimeout:    10 * time.Second,
+	LingerTimeout:   2 * time.Second,
+	MaxRequestBytes: MiB,
+	MaxConns:        10000,
+	ShutdownTimeout: 30 * time.Second,
+	LogFormat:       "text",
+	LogLevel:        slog.LevelInfo,
+}
+
+func TestLoadDefaults(t *testing.T) {
+	for _, environ := range []map[string]string{nil, {}, {"OTHER": "x", "TINYHTTPD_LOG_FORMAT": ""}} {
+		s, err := Load(environ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s != defaultSettings {
+			t.Errorf("Load(%v) =\n %+v\nwant\n %+v", environ, s, defaultSettings)
+		}
+	}
+}
+
+func TestLoadEachVariable(t *testing.T) {
+	tests := []struct {
+		name, value string
+		change      func(*Settings)
+	}{
+		{"ADDR", ":8080", func(s *Settings) { s.Addr = ":8080" }},
+		{"ADDR", "[::1]:0", func(s *Settings) { s.Addr = "[::1]:0" }},
+		{"ADMIN_ADDR", "localhost:9000", func(s *Settings) { s.AdminAddr = "localhost:9000" }},
+		{"ADMIN_ADDR", "", func(s *Settings) { s.AdminAddr = "" }},
+		{"ROUTES", "/etc/tinyhttpd/routes.yaml", func(s *Settings) { s.RoutesFile = "/etc/tinyhttpd/routes.yaml" }},
+		{"READ_TIMEOUT", "1m30s", func(s *Settings) { s.ReadTimeout = 90 * time.Second }},
+		{"WRITE_TIMEOUT", "250ms", func(s *Settings) { s.WriteTimeout = 250 * time.Millisecond }},
+		{"LINGER_TIMEOUT", "1s", func(s *Settings) { s.LingerTimeout = time.Second }},
+		{"MAX_REQUEST_BYTES", "64KiB", func(s *Settings) { s.MaxRequestBytes = 64 * KiB }},
+		{"MAX_REQUEST_BYTES", "1 gib", func(s *Settings) { s.MaxRequestBytes = GiB }},
+		{"MAX_REQUEST_BYTES", "1000", func(s *Settings) { s.MaxRequestBytes = 1000 }},
+		{"MAX_CONNS", "1", func(s *Settings) { s.MaxConns = 1 }},
+		{"SHUTDOWN_TIMEOUT", "5s", func(s *Settings) { s.ShutdownTimeout = 5 * time.Second }},
+		{"LOG_FORMAT", "json", func(s *Settings) { s.LogFormat = "json" }},
+		{"LOG_LEVEL", "DEBUG", func(s *Settings) { s.LogLevel = slog.LevelDebug }},
+		{"LOG_LEVEL", "warn", func(s *Settings) { s.LogLevel = slog.LevelWarn }},
+		{"ADMIN_TOKEN", "s3cret", func(s *Settings) { s.AdminToken = "s3cret" }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
+			s, err := Load(map[string]string{EnvPrefix + tt.name: tt.value})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := defaultSettings
+			tt.change(&want)
+			if s != want {
+				t.Errorf("got\n %+v\nwant\n %+v", s, want)
+			}
+		})
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name, value string
+		want        string
+	}{
+		{"ADDR", "7070", `config: TINYHTTPD_ADDR="7070": want host:port with a numeric port`},
+		{"ADDR", "localhost:http", `config: TINYHTTPD_ADDR="localhost:http": port "http" is not a number from 0 to 65535`},
+		{"ADDR", "localhost:70000", `config: TINYHTTPD_ADDR="localhost:70000": port "70000" is not a number`},
+		{"ADDR", "localhost:", `config: TINYHTTPD_ADDR="localhost:": port "" is not a number`},
+		{"ADMIN_ADDR", "::1:7071", `config: TINYHTTPD_ADMIN_ADDR="::1:7071": want host:port`},
+		{"READ_TIMEOUT", "ten", `config: TINYHTTPD_READ_TIMEOUT="ten": invalid duration`},
+		{"READ_TIMEOUT", "10", `config: TINYHTTPD_READ_TIMEOUT="10": invalid duration`},
+		{"READ_TIMEOUT", "0s", `config: TINYHTTPD_READ_TIMEOUT="0s": must be greater than zero`},
+		{"WRITE_TIMEOUT", "-1s", `config: TINYHTTPD_WRITE_TIMEOUT="-1s": must be greater than zero`},
+		{"LINGER_TIMEOUT", "x", `config: TINYHTTPD_LINGER_TIMEOUT="x": invalid duration`},
+		{"SHUTDOWN_TIMEOUT", "0", `config: TINYHTTPD_SHUTDOWN_TIMEOUT="0": must be greater than zero`},
+		{"MAX_REQUEST_BYTES", "1MB", `config: TINYHTTPD_MAX_REQUEST_BYTES="1MB": ambiguous unit "MB"; write MiB`},
+		{"MAX_REQUEST_BYTES", "0", `config: TINYHTTPD_MAX_REQUEST_BYTES="0": must be greater than zero`},
+		{"MAX_REQUEST_BYTES", "2GiB", `config: TINYHTTPD_MAX_REQUEST_BYTES="2GiB": must be at most 1GiB`},
+		{"MAX_REQUEST_BYTES", "-1", `config: TINYHTTPD_MAX_REQUEST_BYTES="-1": must not be negative`},
+		{"MAX_CONNS", "0", `config: TINYHTTPD_MAX_CONNS="0": must be at least 1`},
+		{"MAX_CONNS", "many", `config: TINYHTTPD_MAX_CONNS="many": not an integer`},
+		{"MAX_CONNS", "99999999999", `config: TINYHTTPD_MAX_CONNS="99999999999": out of range`},
+		{"LOG_FORMAT", "xml", `config: TINYHTTPD_LOG_FORMAT="xml": want "text" or "json"`},
+		{"LOG_LEVEL", "loud", `config: TINYHTTPD_LOG_LEVEL="loud": unknown log level`},
+		{"ADMIN_TOKEN", "two words", `config: TINYHTTPD_ADMIN_TOKEN: must not contain spaces or control characters`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
+			_, err := Load(map[string]string{EnvPrefix + tt.name: tt.value})
+			checkSettingsError(t, err, tt.want)
+		})
+	}
+}
+
+// checkSettingsError checks that err is a settings error, one per line,
+// and that line i starts with want[i].
+func checkSettingsError(t *testing.T, err error, want ...string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("no error, want %q", want)
+	}
+	var se *SettingsError
+	if !errors.As(err, &se) || !errors.Is(err, ErrInvalidSettings) {
+		t.Errorf("err = %#v, not a *SettingsError wrapping ErrInvalidSettings", err)
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("got %d errors, want %d:\n%v", len(lines), len(want), err)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("error %d = %q\nwant prefix %q", i, lines[i], w)
+		}
+	}
+}
+
+func TestLoadReportsEveryError(t *testing.T) {
+	_, err := Load(map[string]string{
+		"TINYHTTPD_READ_TIMEOUT":      "ten",
+		"TINYHTTPD_MAX_REQUEST_BYTES": "1K",
+		"TINYHTTPD_WRITE_TIMEOUT":     "0s",
+		"TINYHTTPD_LOG_FORMAT":        "yaml",
+	})
+	checkSettingsError(t, err,
+		`config: TINYHTTPD_READ_TIMEOUT="ten": invalid duration`,
+		`config: TINYHTTPD_MAX_REQUEST_BYTES="1K": ambiguous unit "K"; write KiB`,
+		`config: TINYHTTPD_WRITE_TIMEOUT="0s": must be greater than zero`,
+		`config: TINYHTTPD_LOG_FORMAT="yaml": want "text" or "json"`,
+	)
+}
+
+func TestLoadTokenFile(t *testing.T) {
+	dir := t.TempDir()
+	file := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good := file("good", "s3cret \n\n")
+	empty := file("empty", " \n")
+	spaced := file("spaced", "two words\n")
+	missing := filepath.Join(dir, "missing")
+
+	s, err := Load(map[string]string{"TINYHTTPD_ADMIN_TOKEN_FILE": good})
+	if err != nil || s.AdminToken != "s3cret" || s.AdminTokenFile != good {
+		t.Errorf("token file: got %q, %q, %v; want the token s3cret", s.AdminToken, s.AdminTokenFile, err)
+	}
+
+	tests := []struct {
+		name    string
+		environ map[string]string
+		want    string
+	}{
+		{"empty", map[string]string{"TINYHTTPD_ADMIN_TOKEN_FILE": empty},
+			`config: TINYHTTPD_ADMIN_TOKEN_FILE="` + empty + `": the token file is empty`},
+		{"missing", map[string]string{"TINYHTTPD_ADMIN_TOKEN_FILE": missing},
+			`config: TINYHTTPD_ADMIN_TOKEN_FILE="` + missing + `": cannot read the token file: no such file or directory`},
+		{"spaced", map[string]string{"TINYHTTPD_ADMIN_TOKEN_FILE": spaced},
+			`config: TINYHTTPD_ADMIN_TOKEN_FILE="` + spaced + `": the token in the file must not contain spaces`},
+		{"both", map[string]string{"TINYHTTPD_ADMIN_TOKEN_FILE": good, "TINYHTTPD_ADMIN_TOKEN": "other"},
+			`config: TINYHTTPD_ADMIN_TOKEN_FILE="` + good + `": cannot be used together with TINYHTTPD_ADMIN_TOKEN; set only one`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(tt.environ)
+			checkSettingsError(t, err, tt.want)
+			if strings.Contains(err.Error(), "s3cret") || strings.Contains(err.Error(), "other") {
+				t.Errorf("error reveals the token: %v", err)
+			}
+		})
+	}
+}
+
+func TestLoadFromEnv(t *testing.T) {
+	t.Setenv("TINYHTTPD_MAX_CONNS", "7")
+	t.Setenv("TINYHTTPD_ADMIN_ADDR", "")
+	s, err := LoadFromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.MaxConns != 7 || s.AdminAddr != "" {
+		t.Errorf("got MaxConns %d, AdminAddr %q; want 7 and empty", s.MaxConns, s.AdminAddr)
+	}
+}
+
+func TestRedacted(t *testing.T) {
+	s := defaultSettings
+	if got := s.Redacted(); got != s {
+		t.Errorf("Redacted without a token changed the settings: %+v", got)
+	}
+	s.AdminToken = "s3cret"
+	if got := s.Redacted(); got.AdminToken != "REDACTED" || s.AdminToken != "s3cret" {
+		t.Errorf("Redacted().AdminToken = %q, original now %q", got.AdminToken, s.AdminToken)
+	}
+}
+
+func TestWriteUsage(t *testing.T) {
+	var b strings.Builder
+	WriteUsage(&b)
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	fields := reflect.TypeFor[Settings]().NumField()
+	if len(lines) != fields+1 {
+		t.Fatalf("%d lines for %d variables:\n%s", len(lines), fields, b.String())
+	}
+	defaults := make(map[string]string)
+	for _, line := range lines[1:] {
+		f := strings.Fields(line)
+		defaults[f[0]] = f[1]
+	}
+	for name, want := range map[string]string{
+		"TINYHTTPD_ADDR":              "127.0.0.1:7070",
+		"TINYHTTPD_ROUTES":            "(embedded",
+		"TINYHTTPD_MAX_REQUEST_BYTES": "1MiB",
+		"TINYHTTPD_ADMIN_TOKEN":       "(none)",
+	} {
+		if defaults[name] != want {
+			t.Errorf("usage shows default %q for %s, want %q", defaults[name], name, want)
+		}
+	}
+	for _, f := range settingsFields() {
+		if f.Tag.Get("env") == "" || f.Tag.Get("usage") == "" {
+			t.Errorf("field %s lacks an env or usage tag", f.Name)
+		}
+	}
+}

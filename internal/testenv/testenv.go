@@ -1,0 +1,29 @@
+// Package testenv holds helpers shared by tests that need programs from
+// outside the module (nc, socat, python3).
+package testenv
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+)
+
+// RequireToolsVar names the environment variable that, set to 1, turns a
+// missing external program from a skip into a failure. CI sets it, so no
+// interop test is skipped where it is supposed to run.
+const RequireToolsVar = "TINYHTTPD_REQUIRE_TOOLS"
+
+// LookPath returns the path of the named program. When it is missing the
+// test is skipped with the reason, or fails if RequireToolsVar is 1.
+func LookPath(t testing.TB, name, pkg string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err == nil {
+		return path
+	}
+	if os.Getenv(RequireToolsVar) == "1" {
+		t.Fatalf("%s not found and %s=1: install %s", name, RequireToolsVar, pkg)
+	}
+	t.Skipf("%s not found: install %s to run this test (%s=1 makes this a failure)", name, pkg, RequireToolsVar)
+	return ""
+}

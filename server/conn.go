@@ -1,0 +1,214 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"runtime/debug"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/config"
+)
+
+// closeWriter is a connection that can half-close: send FIN and keep reading.
+type closeWriter interface {
+	CloseWrite() error
+}
+
+var _ closeWriter = (*net.TCPConn)(nil)
+
+// errTooLarge is a request over MaxRequestBytes.
+var errTooLarge = errors.New("server: request too large")
+
+// readBufSize is the read buffer an exchange starts with; buffers grow for
+// larger requests and only small ones go back to the pool.
+const (
+	readBufSize    = 4 << 10
+	maxPooledBytes = 64 << 10
+)
+
+var readBufPool = sync.Pool{New: func() any { b := make([]byte, 0, readBufSize); return &b }}
+
+// exchange is one connection's request and reply.
+type exchange struct {
+	srv    *Server
+	conn   net.Conn
+	start  time.Time
+	state  connState
+	buf    *[]byte
+	req    Request
+	route  string
+	status int // 0 until a reply is chosen
+	in     int64
+	out    int64
+	end    End
+}
+
+// serveConn runs one exchange on c with table t, or answers 503 when busy.
+// It always closes c.
+func (s *Server) serveConn(c net.Conn, t *Table, busy bool) {
+	defer s.untrackConn(c, busy)
+	ex := &exchange{srv: s, conn: c, start: time.Now(), state: stateReading}
+	s.stats.states[stateReading].Add(1)
+	defer ex.finish()
+	defer ex.recoverPanic()
+
+	if busy {
+		ex.earlyReply(503, "server busy: too many connections")
+		return
+	}
+	body, err := ex.readRequest()
+	switch {
+	case err == nil:
+	case errors.Is(err, errTooLarge):
+		ex.earlyReply(413, fmt.Sprintf("request larger than %d bytes", s.maxRequestBytes()))
+		return
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		ex.earlyReply(408, fmt.Sprintf("request not completed by a half-close within %s", s.readTimeout()))
+		return
+	default:
+		ex.end = EndReset
+		return
+	}
+	ex.setState(stateWriting)
+	if perr := parseRequest(body, &ex.req); perr != nil {
+		ex.writePlain(perr.Status, perr.Reason)
+		return
+	}
+	ex.respond(t)
+}
+
+// readRequest reads until EOF, under the ReadTimeout deadline, through a
+// limit of MaxRequestBytes+1 so that a request of exactly the limit and one
+// byte more differ.
+func (ex *exchange) readRequest() ([]byte, error) {
+	limit := ex.srv.maxRequestBytes()
+	ex.conn.SetReadDeadline(ex.start.Add(ex.srv.readTimeout()))
+	ex.buf = readBufPool.Get().(*[]byte)
+	b := (*ex.buf)[:0]
+	defer func() { *ex.buf = b[:0] }()
+	for {
+		if len(b) == cap(b) {
+			b = slices.Grow(b, int(min(int64(max(len(b), readBufSize)), limit+1-int64(len(b)))))
+		}
+		n, err := ex.conn.Read(b[len(b):min(int64(cap(b)), limit+1)])
+		b = b[:len(b)+n]
+		ex.in += int64(n)
+		if int64(len(b)) > limit {
+			return nil, errTooLarge
+		}
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// earlyReply answers before the request's end with the RST-safe close:
+// write the reply, half-close, discard input until the client's EOF (bounded
+// by LingerTimeout and lingerMaxBytes); finish then closes. Closing with
+// unread input would make the kernel send RST, which can destroy the reply
+// before the client reads it.
+func (ex *exchange) earlyReply(status int, reason string) {
+	if !ex.writePlain(status, reason) {
+		return
+	}
+	cw, ok := ex.conn.(closeWriter)
+	if !ok || cw.CloseWrite() != nil {
+		return
+	}
+	ex.setState(stateLingering)
+	ex.conn.SetReadDeadline(time.Now().Add(ex.srv.lingerTimeout()))
+	n, _ := io.CopyN(io.Discard, ex.conn, lingerMaxBytes)
+	ex.in += n
+}
+
+// writePlain writes a reply whose body is one line of text, and reports
+// whether it was written whole.
+func (ex *exchange) writePlain(status int, reason string, extra ...config.Header) bool {
+	ex.status = status
+	return ex.write(plainReply(status, reason, ex.srv.dates.get(time.Now()), extra...))
+}
+
+// write writes bufs as one reply (one writev) under the WriteTimeout
+// deadline, and records how it ended.
+func (ex *exchange) write(bufs ...[]byte) bool {
+	ex.setState(stateWriting)
+	ex.conn.SetWriteDeadline(time.Now().Add(ex.srv.writeTimeout()))
+	nb := net.Buffers(bufs)
+	n, err := nb.WriteTo(ex.conn)
+	ex.out += n
+	if err != nil {
+		ex.end = writeEnd(err)
+		return false
+	}
+	ex.end = EndDelivered
+	return true
+}
+
+// writeEnd classifies a failed write.
+func writeEnd(err error) End {
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return EndWriteTimeout
+	}
+	return EndClientGone
+}
+
+func (ex *exchange) setState(st connState) {
+	if ex.state == st {
+		return
+	}
+	ex.srv.stats.states[ex.state].Add(-1)
+	ex.srv.stats.states[st].Add(1)
+	ex.state = st
+}
+
+// recoverPanic turns a panic in the exchange into a logged stack and, if no
+// reply has started, a 500.
+func (ex *exchange) recoverPanic() {
+	p := recover()
+	if p == nil {
+		return
+	}
+	ex.srv.stats.panics.Add(1)
+	ex.srv.logger().Error("panic serving exchange", "remote", ex.conn.RemoteAddr().String(), "panic", p, "stack", string(debug.Stack()))
+	if ex.out == 0 {
+		ex.writePlain(500, "internal server error")
+	}
+}
+
+// finish closes the connection, records the exchange and logs it.
+func (ex *exchange) finish() {
+	ex.conn.Close()
+	s := ex.srv
+	s.stats.states[ex.state].Add(-1)
+	s.stats.replies[ex.status].Add(1)
+	s.stats.ends[ex.end].Add(1)
+	s.stats.bytesIn.Add(uint64(ex.in))
+	s.stats.bytesOut.Add(uint64(ex.out))
+	if ex.buf != nil {
+		if cap(*ex.buf) <= maxPooledBytes {
+			readBufPool.Put(ex.buf)
+		}
+		ex.buf = nil
+	}
+	s.logger().LogAttrs(context.Background(), slog.LevelInfo, "exchange",
+		slog.String("remote", ex.conn.RemoteAddr().String()),
+		slog.String("method", ex.req.Method),
+		slog.String("path", ex.req.Target),
+		slog.String("route", ex.route),
+		slog.Int("status", ex.status),
+		slog.Int64("bytes_in", ex.in),
+		slog.Int64("bytes_out", ex.out),
+		slog.Duration("duration", time.Since(ex.start)),
+		slog.String("end", ex.end.String()),
+	)
+}

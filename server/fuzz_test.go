@@ -1,0 +1,41 @@
+package server
+
+import (
+	"strings"
+	"testing"
+)
+
+// FuzzParseRequest checks that no input panics the parser, that refusals
+// carry a 4xx or 505 status with a one-line reason, and that an accepted
+// request has the parts the route lookup relies on.
+func FuzzParseRequest(f *testing.F) {
+	f.Add([]byte("GET /hello HTTP/1.0\r\nHost: x\r\n\r\n"))
+	f.Add([]byte("GET /hello\n"))
+	f.Add([]byte("POST /echo HTTP/1.0\r\nContent-Length: 5\r\n\r\nhello"))
+	f.Add([]byte("GET /a%2e%2e/b?x=1 HTTP/1.1\r\nA: b\r\n c\r\n\r\n"))
+	for _, tt := range malformedRequests {
+		f.Add([]byte(tt.in))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := ParseRequest(b)
+		if err != nil {
+			re, ok := err.(*RequestError)
+			if !ok {
+				t.Fatalf("error %T %v is not a *RequestError", err, err)
+			}
+			if re.Status != 505 && (re.Status < 400 || re.Status > 499) {
+				t.Fatalf("status %d for %q", re.Status, b)
+			}
+			if re.Reason == "" || strings.ContainsAny(re.Reason, "\r\n") {
+				t.Fatalf("reason %q is not one line", re.Reason)
+			}
+			return
+		}
+		if !strings.HasPrefix(r.Path, "/") || hasDotSegment(r.Path) || !isToken([]byte(r.Method)) {
+			t.Fatalf("accepted %q as method %q path %q", b, r.Method, r.Path)
+		}
+		if len(r.Body) > len(b) {
+			t.Fatalf("body longer than the input")
+		}
+	})
+}

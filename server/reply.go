@@ -1,0 +1,107 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/tinyhttpd/tinyhttpd"
+	"github.com/tinyhttpd/tinyhttpd/config"
+)
+
+// serverHeader is the default Server header value.
+var serverHeader = "tinyhttpd/" + tinyhttpd.Version
+
+// head is a rendered reply head split around the Date value, so a cached
+// date can go between the parts without rendering the head again.
+type head struct {
+	pre  []byte // status line and headers up to "Date: "
+	post []byte // the rest of the head, through the blank line
+}
+
+// renderHead renders the head of a reply. Route headers named Content-Type
+// or Server replace the defaults; the others follow the fixed headers in the
+// order given.
+func renderHead(status int, contentType string, length int64, extra []config.Header) head {
+	server := serverHeader
+	var rest []config.Header
+	for _, h := range extra {
+		switch {
+		case strings.EqualFold(h.Name, "Content-Type"):
+			contentType = h.Value
+		case strings.EqualFold(h.Name, "Server"):
+			server = h.Value
+		default:
+			rest = append(rest, h)
+		}
+	}
+	pre := make([]byte, 0, 128)
+	pre = append(pre, "HTTP/1.0 "...)
+	pre = strconv.AppendInt(pre, int64(status), 10)
+	pre = append(pre, ' ')
+	pre = append(pre, http.StatusText(status)...)
+	pre = append(pre, "\r\nContent-Type: "...)
+	pre = append(pre, contentType...)
+	pre = append(pre, "\r\nContent-Length: "...)
+	pre = strconv.AppendInt(pre, length, 10)
+	pre = append(pre, "\r\nDate: "...)
+
+	post := make([]byte, 0, 64)
+	post = append(post, "\r\nServer: "...)
+	post = append(post, server...)
+	post = append(post, "\r\nConnection: close\r\n"...)
+	for _, h := range rest {
+		post = append(post, h.Name...)
+		post = append(post, ": "...)
+		post = append(post, h.Value...)
+		post = append(post, "\r\n"...)
+	}
+	post = append(post, "\r\n"...)
+	return head{pre: pre, post: post}
+}
+
+// appendTo appends the head with the given date to b.
+func (h head) appendTo(b, date []byte) []byte {
+	b = append(b, h.pre...)
+	b = append(b, date...)
+	return append(b, h.post...)
+}
+
+// len is the length of the head with a date.
+func (h head) len() int { return len(h.pre) + dateLen + len(h.post) }
+
+// dateLen is the length of an RFC 7231 IMF-fixdate.
+const dateLen = len("Mon, 02 Jan 2006 15:04:05 GMT")
+
+// dateCache holds the Date header value of the current second, formatted
+// once a second instead of once a reply.
+type dateCache struct {
+	cur atomic.Pointer[cachedDate]
+}
+
+type cachedDate struct {
+	unix int64
+	text []byte
+}
+
+// get returns the date for now. The slice must not be modified.
+func (d *dateCache) get(now time.Time) []byte {
+	sec := now.Unix()
+	if c := d.cur.Load(); c != nil && c.unix == sec {
+		return c.text
+	}
+	c := &cachedDate{unix: sec, text: now.UTC().AppendFormat(make([]byte, 0, dateLen), http.TimeFormat)}
+	d.cur.Store(c)
+	return c.text
+}
+
+// plainReply renders a complete reply whose body is one line of text, as
+// the server sends for the statuses it produces itself.
+func plainReply(status int, reason string, date []byte, extra ...config.Header) []byte {
+	body := reason + "\n"
+	h := renderHead(status, "text/plain; charset=utf-8", int64(len(body)), extra)
+	b := make([]byte, 0, h.len()+len(body))
+	return append(h.appendTo(b, date), body...)
+}

@@ -1,0 +1,246 @@
+package server
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"mime"
+	"net"
+	"os"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/config"
+)
+
+// maxListing bounds the entries of a directory listing.
+const maxListing = 10000
+
+// truncatedBody is what a truncate fault sends: half of the body its
+// Content-Length announces.
+var truncatedBody = []byte("this reply stops short of its Content-Length on purpose\n")
+
+// testHookRespond, when set by a test, runs before each route reply.
+var testHookRespond func(*Request)
+
+// respond picks the request's route in t and replies.
+func (ex *exchange) respond(t *Table) {
+	if testHookRespond != nil {
+		testHookRespond(&ex.req)
+	}
+	r := t.lookup(ex.req.Path)
+	if r == nil {
+		ex.writePlain(404, "no route for "+ex.req.Path)
+		return
+	}
+	ex.route = r.Path
+	if !r.allows(ex.req.Method) {
+		ex.writePlain(405, "method "+ex.req.Method+" not allowed on "+r.Path, config.Header{Name: "Allow", Value: r.allow})
+		return
+	}
+	if r.Delay > 0 && !ex.srv.sleep(r.Delay) {
+		ex.end = EndAborted
+		return
+	}
+	ex.status = r.Status
+	headOnly := ex.req.Method == "HEAD"
+	switch r.Kind {
+	case config.KindBody, config.KindIndex:
+		ex.writeStatic(r.static, headOnly)
+	case config.KindEcho:
+		ex.writeEcho(r, headOnly)
+	case config.KindFile:
+		ex.serveFile(t.files, r.File, r, headOnly)
+	case config.KindDir:
+		ex.serveDir(t.files, r, headOnly)
+	case config.KindFault:
+		ex.fault(r)
+	default:
+		panic("server: route " + r.Path + " has unknown kind " + string(r.Kind))
+	}
+}
+
+func (ex *exchange) writeStatic(sr *staticReply, headOnly bool) {
+	rest := sr.full
+	if headOnly {
+		rest = rest[:sr.headLen]
+	}
+	ex.write(sr.pre, ex.srv.dates.get(time.Now()), rest)
+}
+
+// writeEcho replies with the request body, typed as the request was.
+func (ex *exchange) writeEcho(r *route, headOnly bool) {
+	ctype, ok := ex.req.Get("Content-Type")
+	if !ok {
+		ctype = "application/octet-stream"
+	}
+	h := renderHead(r.Status, ctype, int64(len(ex.req.Body)), r.Headers)
+	body := ex.req.Body
+	if headOnly {
+		body = nil
+	}
+	ex.write(h.pre, ex.srv.dates.get(time.Now()), h.post, body)
+}
+
+// openFile opens name in files, or on the operating system when files is nil.
+func openFile(files fs.FS, name string) (fs.File, error) {
+	if files == nil {
+		return os.Open(name)
+	}
+	return files.Open(name)
+}
+
+// serveFile opens and sends one file. Sending an *os.File goes through
+// io.Copy to the TCP connection, which uses sendfile.
+func (ex *exchange) serveFile(files fs.FS, name string, r *route, headOnly bool) {
+	f, err := openFile(files, name)
+	if err != nil {
+		ex.srv.logger().Warn("file route cannot open its file", "route", r.Path, "err", err)
+		ex.writePlain(404, "file not found: "+ex.req.Path)
+		return
+	}
+	defer f.Close()
+	ex.sendFile(f, name, r, headOnly)
+}
+
+// sendFile sends an open file with the route's status and headers.
+func (ex *exchange) sendFile(f fs.File, name string, r *route, headOnly bool) {
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		ex.writePlain(404, "not a regular file: "+ex.req.Path)
+		return
+	}
+	size := st.Size()
+	h := renderHead(r.Status, contentType(name), size, r.Headers)
+	ex.status = r.Status
+	if !ex.write(h.pre, ex.srv.dates.get(time.Now()), h.post) || headOnly {
+		return
+	}
+	n, err := io.CopyN(ex.conn, f, size)
+	ex.out += n
+	switch {
+	case err == nil:
+	case n < size && !isNetError(err):
+		ex.srv.logger().Error("file failed while being sent", "route", r.Path, "file", name, "sent", n, "size", size, "err", err)
+		ex.end = EndFileError
+	default:
+		ex.end = writeEnd(err)
+	}
+}
+
+// isNetError reports whether err came from the connection rather than the
+// file.
+func isNetError(err error) bool {
+	var oe *net.OpError
+	return errors.As(err, &oe)
+}
+
+// contentType derives a Content-Type from a file name's extension.
+func contentType(name string) string {
+	if t := mime.TypeByExtension(path.Ext(name)); t != "" {
+		return t
+	}
+	return "application/octet-stream"
+}
+
+// serveDir serves a file under a dir route. The part of the path after the
+// route's prefix is opened inside the directory through os.Root (OS files)
+// or fs.FS (embedded files), neither of which lets "..", an absolute path or
+// a symlink escape the directory.
+func (ex *exchange) serveDir(files fs.FS, r *route, headOnly bool) {
+	rel := strings.TrimSuffix(strings.TrimPrefix(ex.req.Path, r.Path), "/")
+	if rel == "" {
+		rel = "."
+	}
+	if !fs.ValidPath(rel) {
+		ex.writePlain(404, "not found: "+ex.req.Path)
+		return
+	}
+	f, err := openInDir(files, r.Dir, rel)
+	if err != nil {
+		ex.writePlain(404, "not found: "+ex.req.Path)
+		return
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		ex.writePlain(404, "not found: "+ex.req.Path)
+		return
+	}
+	if !st.IsDir() {
+		ex.sendFile(f, rel, r, headOnly)
+		return
+	}
+	index := path.Join(rel, "index.html")
+	if idx, err := openInDir(files, r.Dir, index); err == nil {
+		defer idx.Close()
+		ex.sendFile(idx, index, r, headOnly)
+		return
+	}
+	if !r.Listing {
+		ex.writePlain(403, "directory listing not enabled for "+r.Path)
+		return
+	}
+	ex.writeListing(f, r, headOnly)
+}
+
+func openInDir(files fs.FS, dir, rel string) (fs.File, error) {
+	if files == nil {
+		return os.OpenInRoot(dir, rel)
+	}
+	return files.Open(path.Join(dir, rel))
+}
+
+// writeListing replies with the names in a directory, one a line, with "/"
+// after directories.
+func (ex *exchange) writeListing(f fs.File, r *route, headOnly bool) {
+	d, ok := f.(fs.ReadDirFile)
+	if !ok {
+		ex.writePlain(403, "directory cannot be listed")
+		return
+	}
+	entries, err := d.ReadDir(maxListing)
+	if err != nil && err != io.EOF {
+		ex.writePlain(500, "cannot read directory")
+		return
+	}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() {
+			name += "/"
+		}
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	var body []byte
+	for _, name := range names {
+		body = append(append(body, name...), '\n')
+	}
+	h := renderHead(r.Status, "text/plain; charset=utf-8", int64(len(body)), r.Headers)
+	if headOnly {
+		body = nil
+	}
+	ex.write(h.pre, ex.srv.dates.get(time.Now()), h.post, body)
+}
+
+// fault misbehaves as the route asks, for testing clients.
+func (ex *exchange) fault(r *route) {
+	ex.end = EndFault
+	switch r.Fault {
+	case config.FaultReset:
+		ex.status = 0
+		if tc, ok := ex.conn.(*net.TCPConn); ok {
+			tc.SetLinger(0)
+		}
+	case config.FaultClose:
+		ex.status = 0
+	case config.FaultTruncate:
+		h := renderHead(r.Status, "text/plain; charset=utf-8", int64(2*len(truncatedBody)), r.Headers)
+		if ex.write(h.pre, ex.srv.dates.get(time.Now()), h.post, truncatedBody) {
+			ex.end = EndFault
+		}
+	}
+}

@@ -1,0 +1,107 @@
+package server
+
+import "sync/atomic"
+
+// End says how an exchange's connection ended.
+type End uint8
+
+// The ways an exchange ends.
+const (
+	// EndDelivered: the whole reply was written, then the connection closed.
+	EndDelivered End = iota
+	// EndClientGone: writing the reply failed because the client reset or
+	// closed the connection.
+	EndClientGone
+	// EndReset: the client reset the connection before its half-close.
+	EndReset
+	// EndWriteTimeout: the client did not read the reply within WriteTimeout.
+	EndWriteTimeout
+	// EndFileError: a file failed while being sent; the reply is short of its
+	// Content-Length.
+	EndFileError
+	// EndFault: a fault route misbehaved on purpose.
+	EndFault
+	// EndAborted: Close ended the exchange.
+	EndAborted
+	numEnds
+)
+
+var endNames = [numEnds]string{"delivered", "client_gone", "reset", "write_timeout", "file_error", "fault", "aborted"}
+
+func (e End) String() string {
+	if e < numEnds {
+		return endNames[e]
+	}
+	return "unknown"
+}
+
+// Stats is a snapshot of a server's counters since it was made.
+type Stats struct {
+	// Accepted counts accepted connections.
+	Accepted uint64
+	// Dropped counts connections closed at once, unanswered, because twice
+	// MaxConns connections were open.
+	Dropped uint64
+	// Replies counts replies by status; 0 counts exchanges that ended with
+	// no reply (a client reset, a fault).
+	Replies map[int]uint64
+	// Ends counts exchanges by how they ended.
+	Ends map[End]uint64
+	// BytesIn and BytesOut count bytes read and written on exchange
+	// connections.
+	BytesIn, BytesOut uint64
+	// Panics counts exchanges that panicked and were answered 500.
+	Panics uint64
+	// Reading, Writing and Lingering are the connections now reading a
+	// request to its EOF, replying (a route's delay included), and
+	// discarding input after an early reply.
+	Reading, Writing, Lingering int64
+}
+
+// counters are the live counters behind Stats; all atomic, so an exchange
+// records itself without a lock.
+type counters struct {
+	accepted, dropped, panics atomic.Uint64
+	bytesIn, bytesOut         atomic.Uint64
+	replies                   [600]atomic.Uint64 // by status; 0 for none
+	ends                      [numEnds]atomic.Uint64
+	states                    [numStates]atomic.Int64
+}
+
+// connState is what an exchange's connection is doing.
+type connState uint8
+
+const (
+	stateReading connState = iota
+	stateWriting
+	stateLingering
+	numStates
+)
+
+// Stats returns a snapshot of the server's counters.
+func (s *Server) Stats() Stats {
+	c := &s.stats
+	st := Stats{
+		Accepted:  c.accepted.Load(),
+		Dropped:   c.dropped.Load(),
+		Panics:    c.panics.Load(),
+		BytesIn:   c.bytesIn.Load(),
+		BytesOut:  c.bytesOut.Load(),
+		Replies:   make(map[int]uint64),
+		Ends:      make(map[End]uint64),
+		Reading:   c.states[stateReading].Load(),
+		Writing:   c.states[stateWriting].Load(),
+		Lingering: c.states[stateLingering].Load(),
+	}
+	for status := range c.replies {
+		if n := c.replies[status].Load(); n > 0 {
+			st.Replies[status] = n
+		}
+	}
+	for e := range c.ends {
+		if n := c.ends[e].Load(); n > 0 {
+			st.Ends[End(e)] = n
+		}
+	}
+	return st
+}
