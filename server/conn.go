@@ -37,30 +37,29 @@ var readBufPool = sync.Pool{New: func() any { b := make([]byte, 0, readBufSize);
 
 // exchange is one connection's request and reply.
 type exchange struct {
-	srv    *Server
-	conn   net.Conn
-	start  time.Time
-	state  connState
-	buf    *[]byte
-	req    Request
-	route  string
-	status int // 0 until a reply is chosen
-	in     int64
-	out    int64
-	end    End
+	srv   *Server
+	conn  net.Conn
+	state connState
+	buf   *[]byte
+	req   Request
+	rec   Exchange
 }
 
-// serveConn runs one exchange on c with table t, or answers 503 when busy.
-// It always closes c.
-func (s *Server) serveConn(c net.Conn, t *Table, busy bool) {
-	defer s.untrackConn(c, busy)
-	ex := &exchange{srv: s, conn: c, start: time.Now(), state: stateReading}
+// serveConn runs one exchange on c with table t, or answers 503 with the
+// reason reject when it is not empty. It always closes c.
+func (s *Server) serveConn(c net.Conn, t *Table, reject string) {
+	defer s.untrackConn(c, reject != "")
+	ex := &exchange{srv: s, conn: c, state: stateReading}
+	ex.rec.Start = time.Now()
+	if a, ok := c.RemoteAddr().(*net.TCPAddr); ok {
+		ex.rec.Remote = a.AddrPort()
+	}
 	s.stats.states[stateReading].Add(1)
 	defer ex.finish()
 	defer ex.recoverPanic()
 
-	if busy {
-		ex.earlyReply(503, "server busy: too many connections")
+	if reject != "" {
+		ex.earlyReply(503, reject)
 		return
 	}
 	body, err := ex.readRequest()
@@ -73,7 +72,7 @@ func (s *Server) serveConn(c net.Conn, t *Table, busy bool) {
 		ex.earlyReply(408, fmt.Sprintf("request not completed by a half-close within %s", s.readTimeout()))
 		return
 	default:
-		ex.end = EndReset
+		ex.rec.End = EndReset
 		return
 	}
 	ex.setState(stateWriting)
@@ -89,7 +88,7 @@ func (s *Server) serveConn(c net.Conn, t *Table, busy bool) {
 // byte more differ.
 func (ex *exchange) readRequest() ([]byte, error) {
 	limit := ex.srv.maxRequestBytes()
-	ex.conn.SetReadDeadline(ex.start.Add(ex.srv.readTimeout()))
+	ex.conn.SetReadDeadline(ex.rec.Start.Add(ex.srv.readTimeout()))
 	ex.buf = readBufPool.Get().(*[]byte)
 	b := (*ex.buf)[:0]
 	defer func() { *ex.buf = b[:0] }()
@@ -99,7 +98,7 @@ func (ex *exchange) readRequest() ([]byte, error) {
 		}
 		n, err := ex.conn.Read(b[len(b):min(int64(cap(b)), limit+1)])
 		b = b[:len(b)+n]
-		ex.in += int64(n)
+		ex.rec.BytesIn += int64(n)
 		if int64(len(b)) > limit {
 			return nil, errTooLarge
 		}
@@ -128,13 +127,13 @@ func (ex *exchange) earlyReply(status int, reason string) {
 	ex.setState(stateLingering)
 	ex.conn.SetReadDeadline(time.Now().Add(ex.srv.lingerTimeout()))
 	n, _ := io.CopyN(io.Discard, ex.conn, lingerMaxBytes)
-	ex.in += n
+	ex.rec.BytesIn += n
 }
 
 // writePlain writes a reply whose body is one line of text, and reports
 // whether it was written whole.
 func (ex *exchange) writePlain(status int, reason string, extra ...config.Header) bool {
-	ex.status = status
+	ex.rec.Status = status
 	return ex.write(plainReply(status, reason, ex.srv.dates.get(time.Now()), extra...))
 }
 
@@ -145,12 +144,12 @@ func (ex *exchange) write(bufs ...[]byte) bool {
 	ex.conn.SetWriteDeadline(time.Now().Add(ex.srv.writeTimeout()))
 	nb := net.Buffers(bufs)
 	n, err := nb.WriteTo(ex.conn)
-	ex.out += n
+	ex.rec.BytesOut += n
 	if err != nil {
-		ex.end = writeEnd(err)
+		ex.rec.End = writeEnd(err)
 		return false
 	}
-	ex.end = EndDelivered
+	ex.rec.End = EndDelivered
 	return true
 }
 
@@ -180,20 +179,24 @@ func (ex *exchange) recoverPanic() {
 	}
 	ex.srv.stats.panics.Add(1)
 	ex.srv.logger().Error("panic serving exchange", "remote", ex.conn.RemoteAddr().String(), "panic", p, "stack", string(debug.Stack()))
-	if ex.out == 0 {
+	if ex.rec.BytesOut == 0 {
 		ex.writePlain(500, "internal server error")
 	}
 }
 
-// finish closes the connection, records the exchange and logs it.
+// finish closes the connection, records the exchange, logs it and hands it
+// to OnExchange.
 func (ex *exchange) finish() {
 	ex.conn.Close()
 	s := ex.srv
+	rec := &ex.rec
+	rec.Duration = time.Since(rec.Start)
+	rec.Method, rec.Target = ex.req.Method, ex.req.Target
 	s.stats.states[ex.state].Add(-1)
-	s.stats.replies[ex.status].Add(1)
-	s.stats.ends[ex.end].Add(1)
-	s.stats.bytesIn.Add(uint64(ex.in))
-	s.stats.bytesOut.Add(uint64(ex.out))
+	s.stats.replies[rec.Status].Add(1)
+	s.stats.ends[rec.End].Add(1)
+	s.stats.bytesIn.Add(uint64(rec.BytesIn))
+	s.stats.bytesOut.Add(uint64(rec.BytesOut))
 	if ex.buf != nil {
 		if cap(*ex.buf) <= maxPooledBytes {
 			readBufPool.Put(ex.buf)
@@ -201,14 +204,17 @@ func (ex *exchange) finish() {
 		ex.buf = nil
 	}
 	s.logger().LogAttrs(context.Background(), slog.LevelInfo, "exchange",
-		slog.String("remote", ex.conn.RemoteAddr().String()),
-		slog.String("method", ex.req.Method),
-		slog.String("path", ex.req.Target),
-		slog.String("route", ex.route),
-		slog.Int("status", ex.status),
-		slog.Int64("bytes_in", ex.in),
-		slog.Int64("bytes_out", ex.out),
-		slog.Duration("duration", time.Since(ex.start)),
-		slog.String("end", ex.end.String()),
+		slog.String("remote", rec.Remote.String()),
+		slog.String("method", rec.Method),
+		slog.String("path", rec.Target),
+		slog.String("route", rec.Route),
+		slog.Int("status", rec.Status),
+		slog.Int64("bytes_in", rec.BytesIn),
+		slog.Int64("bytes_out", rec.BytesOut),
+		slog.Duration("duration", rec.Duration),
+		slog.String("end", rec.End.String()),
 	)
+	if s.OnExchange != nil {
+		s.OnExchange(rec)
+	}
 }

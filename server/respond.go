@@ -35,16 +35,16 @@ func (ex *exchange) respond(t *Table) {
 		ex.writePlain(404, "no route for "+ex.req.Path)
 		return
 	}
-	ex.route = r.Path
+	ex.rec.Route = r.Path
 	if !r.allows(ex.req.Method) {
 		ex.writePlain(405, "method "+ex.req.Method+" not allowed on "+r.Path, config.Header{Name: "Allow", Value: r.allow})
 		return
 	}
 	if r.Delay > 0 && !ex.srv.sleep(r.Delay) {
-		ex.end = EndAborted
+		ex.rec.End = EndAborted
 		return
 	}
-	ex.status = r.Status
+	ex.rec.Status = r.Status
 	headOnly := ex.req.Method == "HEAD"
 	switch r.Kind {
 	case config.KindBody, config.KindIndex:
@@ -114,19 +114,19 @@ func (ex *exchange) sendFile(f fs.File, name string, r *route, headOnly bool) {
 	}
 	size := st.Size()
 	h := renderHead(r.Status, contentType(name), size, r.Headers)
-	ex.status = r.Status
+	ex.rec.Status = r.Status
 	if !ex.write(h.pre, ex.srv.dates.get(time.Now()), h.post) || headOnly {
 		return
 	}
 	n, err := io.CopyN(ex.conn, f, size)
-	ex.out += n
+	ex.rec.BytesOut += n
 	switch {
 	case err == nil:
 	case n < size && !isNetError(err):
 		ex.srv.logger().Error("file failed while being sent", "route", r.Path, "file", name, "sent", n, "size", size, "err", err)
-		ex.end = EndFileError
+		ex.rec.End = EndFileError
 	default:
-		ex.end = writeEnd(err)
+		ex.rec.End = writeEnd(err)
 	}
 }
 
@@ -228,19 +228,19 @@ func (ex *exchange) writeListing(f fs.File, r *route, headOnly bool) {
 
 // fault misbehaves as the route asks, for testing clients.
 func (ex *exchange) fault(r *route) {
-	ex.end = EndFault
+	ex.rec.End = EndFault
 	switch r.Fault {
 	case config.FaultReset:
-		ex.status = 0
+		ex.rec.Status = 0
 		if tc, ok := ex.conn.(*net.TCPConn); ok {
 			tc.SetLinger(0)
 		}
 	case config.FaultClose:
-		ex.status = 0
+		ex.rec.Status = 0
 	case config.FaultTruncate:
 		h := renderHead(r.Status, "text/plain; charset=utf-8", int64(2*len(truncatedBody)), r.Headers)
 		if ex.write(h.pre, ex.srv.dates.get(time.Now()), h.post, truncatedBody) {
-			ex.end = EndFault
+			ex.rec.End = EndFault
 		}
 	}
 }

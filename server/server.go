@@ -58,6 +58,11 @@ type Server struct {
 	// Logger receives one line per exchange at Info level, and errors. If
 	// nil, slog.Default().
 	Logger *slog.Logger
+	// OnExchange, if not nil, is called at the end of every exchange, on
+	// the exchange's goroutine, after its connection is closed. The
+	// Exchange is valid only during the call; OnExchange must be fast and
+	// safe for concurrent use.
+	OnExchange func(*Exchange)
 
 	table atomic.Pointer[Table]
 	dates dateCache
@@ -68,6 +73,8 @@ type Server struct {
 	conns      map[net.Conn]struct{}
 	rejecting  int // connections being answered 503
 	inShutdown atomic.Bool
+	draining   atomic.Bool
+	listening  atomic.Int32 // listeners in Serve
 	closeOnce  sync.Once
 	done       chan struct{} // closed by Close; ends delays
 	serving    sync.WaitGroup
@@ -107,6 +114,8 @@ func (s *Server) Serve(l net.Listener) error {
 	}
 	defer s.trackListener(&l, false)
 	defer l.Close()
+	s.listening.Add(1)
+	defer s.listening.Add(-1)
 
 	var delay time.Duration
 	for {
@@ -143,8 +152,9 @@ func isTemporary(err error) bool {
 }
 
 // startConn tracks c and starts its goroutine: an exchange, or a 503 when
-// MaxConns connections are being served. Connections over twice MaxConns are
-// closed at once, so a flood cannot grow the server without bound.
+// the server is draining or MaxConns connections are being served. While
+// MaxConns connections are being answered 503, further ones are closed at
+// once, so a flood cannot grow the server without bound.
 func (s *Server) startConn(c net.Conn) {
 	s.mu.Lock()
 	if s.shuttingDown() {
@@ -154,7 +164,14 @@ func (s *Server) startConn(c net.Conn) {
 	}
 	limit := s.maxConns()
 	serving := len(s.conns) - s.rejecting
-	busy := serving >= limit
+	reject := ""
+	switch {
+	case s.draining.Load():
+		reject = "server draining: try another instance"
+	case serving >= limit:
+		reject = "server busy: too many connections"
+	}
+	busy := reject != ""
 	if busy && s.rejecting >= limit {
 		s.mu.Unlock()
 		s.stats.dropped.Add(1)
@@ -172,7 +189,7 @@ func (s *Server) startConn(c net.Conn) {
 	s.mu.Unlock()
 
 	t := s.table.Load()
-	go s.serveConn(c, t, busy)
+	go s.serveConn(c, t, reject)
 }
 
 func (s *Server) untrackConn(c net.Conn, busy bool) {
@@ -250,8 +267,17 @@ func (s *Server) Close() error {
 	return nil
 }
 
-// Draining reports whether Shutdown or Close has begun.
-func (s *Server) Draining() bool { return s.shuttingDown() }
+// Drain starts a drain: the server keeps listening but answers every new
+// connection 503, so health checks and load balancers see it leave, while
+// exchanges in flight finish. Shutdown or Close still end the server.
+func (s *Server) Drain() { s.draining.Store(true) }
+
+// Draining reports whether Drain, Shutdown or Close has begun.
+func (s *Server) Draining() bool { return s.draining.Load() || s.shuttingDown() }
+
+// Ready reports whether the server is accepting exchanges: at least one
+// listener is being served and no drain has begun.
+func (s *Server) Ready() bool { return s.listening.Load() > 0 && !s.Draining() }
 
 func (s *Server) shuttingDown() bool { return s.inShutdown.Load() }
 

@@ -762,3 +762,56 @@ func TestDelayEndsOnClose(t *testing.T) {
 		t.Errorf("ends %v, want one aborted", st.Ends)
 	}
 }
+
+func TestDrainAnswers503AndFinishesInFlight(t *testing.T) {
+	srv := &Server{}
+	addr := startServer(t, srv, testRoutes(t))
+	waitFor(t, "the server to be ready", srv.Ready)
+	c := dial(t, addr)
+	io.WriteString(c, "GET /slow\n")
+	c.CloseWrite()
+	waitFor(t, "the exchange to start", func() bool { return srv.Stats().Writing == 1 })
+
+	srv.Drain()
+	if srv.Ready() || !srv.Draining() {
+		t.Errorf("after Drain: Ready %v, Draining %v", srv.Ready(), srv.Draining())
+	}
+	r := parseReply(t, roundTrip(t, addr, "GET /hello\n"))
+	if r.status != 503 || !strings.Contains(r.body, "draining") {
+		t.Errorf("new connection while draining got %d %q", r.status, r.body)
+	}
+	raw, err := io.ReadAll(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := parseReply(t, string(raw)); r.status != 200 || r.body != "late\n" {
+		t.Errorf("in-flight exchange got %d %q", r.status, r.body)
+	}
+}
+
+func TestOnExchange(t *testing.T) {
+	var mu sync.Mutex
+	var got []Exchange
+	srv := &Server{OnExchange: func(e *Exchange) {
+		mu.Lock()
+		got = append(got, *e)
+		mu.Unlock()
+	}}
+	addr := startServer(t, srv, testRoutes(t))
+	raw := roundTrip(t, addr, "GET /hello?x=1 HTTP/1.0\r\n\r\n")
+	roundTrip(t, addr, "BAD\n")
+	waitFor(t, "two exchanges", func() bool { mu.Lock(); defer mu.Unlock(); return len(got) == 2 })
+	mu.Lock()
+	defer mu.Unlock()
+	e := got[0]
+	if e.Target != "/hello?x=1" {
+		e, got[1] = got[1], e
+	}
+	if e.Method != "GET" || e.Target != "/hello?x=1" || e.Route != "/hello" || e.Status != 200 ||
+		e.BytesOut != int64(len(raw)) || e.End != EndDelivered || !e.Remote.Addr().IsLoopback() || e.Duration <= 0 {
+		t.Errorf("exchange %+v", e)
+	}
+	if bad := got[1]; bad.Status != 400 || bad.Route != "" || bad.Method != "" {
+		t.Errorf("malformed exchange %+v", bad)
+	}
+}

@@ -1,6 +1,10 @@
 package server
 
-import "sync/atomic"
+import (
+	"net/netip"
+	"sync/atomic"
+	"time"
+)
 
 // End says how an exchange's connection ended.
 type End uint8
@@ -33,6 +37,28 @@ func (e End) String() string {
 		return endNames[e]
 	}
 	return "unknown"
+}
+
+// Exchange describes one finished exchange, as logged and as handed to
+// Server.OnExchange.
+type Exchange struct {
+	// Start is when the connection was accepted; Duration runs from Start
+	// to the close.
+	Start    time.Time
+	Duration time.Duration
+	// Remote is the client's address.
+	Remote netip.AddrPort
+	// Method and Target are as sent; empty when the request could not be
+	// read or parsed.
+	Method, Target string
+	// Route is the path of the route that replied; empty when none did.
+	Route string
+	// Status is the reply's status; 0 when no reply was sent.
+	Status int
+	// BytesIn and BytesOut count the bytes read and written.
+	BytesIn, BytesOut int64
+	// End says how the exchange ended.
+	End End
 }
 
 // Stats is a snapshot of a server's counters since it was made.
