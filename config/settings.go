@@ -30,6 +30,18 @@ const MaxRequestBytesLimit = GiB
 //
 // The struct tags are the single source of the variable names, defaults
 // and help text: env and envDefault are read by caarlos0/env, usage by
+// Values returns every setting by its variable name, formatted as it would
+// be written, with the admin token redacted.
+func (s Settings) Values() map[string]string {
+	r := s.Redacted()
+	v := reflect.ValueOf(r)
+	values := make(map[string]string)
+	for _, f := range settingsFields() {
+		values[varName(f)] = fmt.Sprint(v.FieldByIndex(f.Index).Interface())
+	}
+	return values
+}
+
 // WriteUsage. A field tagged emptyAllowed keeps an explicitly set empty
 // value instead of taking its default, and usageDefault replaces the
 // default shown by WriteUsage.
@@ -47,6 +59,7 @@ type Settings struct {
 	LogLevel        slog.Level    `env:"LOG_LEVEL" envDefault:"info" usage:"log level: debug, info, warn or error"`
 	AdminToken      string        `env:"ADMIN_TOKEN" usage:"bearer token for admin writes and pprof"`
 	AdminTokenFile  string        `env:"ADMIN_TOKEN_FILE" usage:"file holding the admin token, instead of ADMIN_TOKEN"`
+	AdminRecent     int           `env:"ADMIN_RECENT" envDefault:"200" usage:"recent exchanges kept for the admin API and dashboard (1 to 100000)"`
 }
 
 // ErrInvalidSettings is wrapped by every *SettingsError, so that callers can
@@ -257,15 +270,39 @@ func (s *Settings) validate(environ map[string]string, parseErrs []error) []erro
 	if reason := checkHostPort(s.Addr); reason != "" {
 		bad("Addr", reason)
 	}
+	adminAddrOK := true
 	if s.AdminAddr != "" {
 		if reason := checkHostPort(s.AdminAddr); reason != "" {
 			bad("AdminAddr", reason)
+			adminAddrOK = false
 		}
+	}
+	if s.AdminRecent < 1 || s.AdminRecent > maxAdminRecent {
+		bad("AdminRecent", "must be from 1 to "+strconv.Itoa(maxAdminRecent))
 	}
 	if err := s.loadToken(); err != nil {
 		errs = append(errs, err)
+	} else if s.AdminAddr != "" && adminAddrOK && s.AdminToken == "" && !IsLoopback(s.AdminAddr) {
+		bad("AdminAddr", "not a loopback address: set "+fieldVar("AdminToken")+" or "+fieldVar("AdminTokenFile")+" to serve the admin API beyond this machine")
 	}
 	return errs
+}
+
+// maxAdminRecent bounds AdminRecent.
+const maxAdminRecent = 100000
+
+// IsLoopback reports whether the host:port addr listens on loopback only:
+// "localhost" or a loopback IP. An empty host means every interface.
+func IsLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // checkHostPort returns why addr is not a host:port with a numeric port, or

@@ -22,6 +22,7 @@ var defaultSettings = Settings{
 	ShutdownTimeout: 30 * time.Second,
 	LogFormat:       "text",
 	LogLevel:        slog.LevelInfo,
+	AdminRecent:     200,
 }
 
 func TestLoadDefaults(t *testing.T) {
@@ -100,6 +101,9 @@ func TestLoadErrors(t *testing.T) {
 		{"LOG_FORMAT", "xml", `config: TINYHTTPD_LOG_FORMAT="xml": want "text" or "json"`},
 		{"LOG_LEVEL", "loud", `config: TINYHTTPD_LOG_LEVEL="loud": unknown log level`},
 		{"ADMIN_TOKEN", "two words", `config: TINYHTTPD_ADMIN_TOKEN: must not contain spaces or control characters`},
+		{"ADMIN_RECENT", "0", `config: TINYHTTPD_ADMIN_RECENT="0": must be from 1 to 100000`},
+		{"ADMIN_ADDR", ":7071", `config: TINYHTTPD_ADMIN_ADDR=":7071": not a loopback address: set TINYHTTPD_ADMIN_TOKEN`},
+		{"ADMIN_ADDR", "192.0.2.1:7071", `config: TINYHTTPD_ADMIN_ADDR="192.0.2.1:7071": not a loopback address`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
@@ -240,5 +244,37 @@ func TestWriteUsage(t *testing.T) {
 		if f.Tag.Get("env") == "" || f.Tag.Get("usage") == "" {
 			t.Errorf("field %s lacks an env or usage tag", f.Name)
 		}
+	}
+}
+
+func TestAdminBeyondLoopbackWithToken(t *testing.T) {
+	s, err := Load(map[string]string{"TINYHTTPD_ADMIN_ADDR": ":7071", "TINYHTTPD_ADMIN_TOKEN": "t0ken"})
+	if err != nil || s.AdminAddr != ":7071" {
+		t.Errorf("Load = %+v, %v", s, err)
+	}
+}
+
+func TestIsLoopback(t *testing.T) {
+	for addr, want := range map[string]bool{
+		"127.0.0.1:7071": true, "127.1.2.3:1": true, "[::1]:7071": true, "localhost:7071": true,
+		":7071": false, "0.0.0.0:7071": false, "[::]:7071": false, "192.0.2.1:7071": false, "example.com:7071": false, "bad": false,
+	} {
+		if got := IsLoopback(addr); got != want {
+			t.Errorf("IsLoopback(%q) = %v, want %v", addr, got, want)
+		}
+	}
+}
+
+func TestValues(t *testing.T) {
+	s, err := Load(map[string]string{"TINYHTTPD_ADMIN_TOKEN": "s3cret", "TINYHTTPD_MAX_REQUEST_BYTES": "64KiB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := s.Values()
+	if v["TINYHTTPD_ADMIN_TOKEN"] != "REDACTED" || v["TINYHTTPD_MAX_REQUEST_BYTES"] != "64KiB" || v["TINYHTTPD_READ_TIMEOUT"] != "10s" || v["TINYHTTPD_ADDR"] != "127.0.0.1:7070" {
+		t.Errorf("Values() = %v", v)
+	}
+	if len(v) != reflect.TypeFor[Settings]().NumField() {
+		t.Errorf("Values() has %d entries for %d settings", len(v), reflect.TypeFor[Settings]().NumField())
 	}
 }

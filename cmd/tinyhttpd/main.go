@@ -15,12 +15,16 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/tinyhttpd/tinyhttpd"
+	"github.com/tinyhttpd/tinyhttpd/admin"
 	"github.com/tinyhttpd/tinyhttpd/config"
+	"github.com/tinyhttpd/tinyhttpd/internal/reload"
 	"github.com/tinyhttpd/tinyhttpd/server"
 )
 
@@ -63,18 +67,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tinyhttpd: %v\n", err)
 		return exitConfig
 	}
-	routes, err := config.LoadRoutes(settings.RoutesFile)
+	table, err := reload.Load(settings.RoutesFile)
 	if err != nil {
 		fmt.Fprintf(stderr, "tinyhttpd: routes:\n%v\n", err)
 		return exitConfig
 	}
-	table, err := server.NewTable(routes)
-	if err != nil {
-		fmt.Fprintf(stderr, "tinyhttpd: routes: %v\n", err)
-		return exitConfig
-	}
 	if *check {
-		fmt.Fprintf(stdout, "tinyhttpd: settings ok; %d routes ok from %s\n", len(routes.Routes), routes.Source)
+		fmt.Fprintf(stdout, "tinyhttpd: settings ok; %d routes ok from %s\n", len(table.Routes()), table.Source())
 		return exitOK
 	}
 	logger := newLogger(settings, stderr)
@@ -106,8 +105,9 @@ func newLogger(s config.Settings, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// serve runs the server until SIGINT or SIGTERM, then shuts it down
-// gracefully within ShutdownTimeout; a second signal closes it at once.
+// serve runs the protocol server, and the admin endpoint unless disabled,
+// until SIGINT or SIGTERM; then it shuts down gracefully within
+// ShutdownTimeout, and a second signal closes every connection at once.
 // SIGHUP reloads the routes file, keeping the current table if the file is
 // bad.
 func serve(s config.Settings, table *server.Table, logger *slog.Logger) int {
@@ -121,12 +121,40 @@ func serve(s config.Settings, table *server.Table, logger *slog.Logger) int {
 		Logger:          logger,
 	}
 	srv.SetRoutes(table)
+	reloader := &reload.Reloader{Server: srv, File: s.RoutesFile, Logger: logger}
+
 	l, err := net.Listen("tcp", s.Addr)
 	if err != nil {
 		logger.Error("cannot listen", "addr", s.Addr, "err", err)
 		return exitFailed
 	}
-	logger.Info("tinyhttpd listening", "version", tinyhttpd.Version, "addr", l.Addr().String(),
+	defer l.Close()
+	protocolAddr := l.Addr().String()
+
+	// The admin endpoint is served before the protocol listener, so /readyz
+	// says 503 until exchanges are being accepted.
+	var adminSrv *http.Server
+	adminAddr := "disabled"
+	adminErr := make(chan error, 1)
+	if s.AdminAddr != "" {
+		al, err := net.Listen("tcp", s.AdminAddr)
+		if err != nil {
+			logger.Error("cannot listen for the admin endpoint", "addr", s.AdminAddr, "err", err)
+			return exitFailed
+		}
+		adminAddr = al.Addr().String()
+		adm := admin.New(admin.Options{
+			Server: srv, Reloader: reloader, Settings: s, Token: s.AdminToken,
+			Addr: al.Addr(), ProtocolAddr: protocolAddr, Recent: s.AdminRecent,
+		})
+		srv.OnExchange = adm.Observe
+		adminSrv = adm.HTTPServer()
+		adminSrv.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
+		go func() { adminErr <- adminSrv.Serve(al) }()
+		defer adminSrv.Close()
+	}
+
+	logger.Info("tinyhttpd listening", "version", tinyhttpd.Version, "addr", protocolAddr, "admin", adminAddr,
 		"routes", table.Source(), "route_count", len(table.Routes()))
 
 	signals := make(chan os.Signal, 2)
@@ -140,12 +168,21 @@ func serve(s config.Settings, table *server.Table, logger *slog.Logger) int {
 		case err := <-served:
 			logger.Error("server stopped", "err", err)
 			return exitFailed
+		case err := <-adminErr:
+			logger.Error("admin endpoint stopped", "err", err)
+			return exitFailed
 		case sig := <-signals:
 			if sig == syscall.SIGHUP {
-				reload(srv, s.RoutesFile, logger)
+				reloader.Reload("SIGHUP")
 				continue
 			}
-			return shutdown(srv, s, sig, signals, served, logger)
+			code := shutdown(srv, s, sig, signals, served, logger)
+			if adminSrv != nil {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+				adminSrv.Shutdown(ctx)
+				cancel()
+			}
+			return code
 		}
 	}
 }
@@ -174,20 +211,4 @@ func shutdown(srv *server.Server, s config.Settings, sig os.Signal, signals <-ch
 	}
 	logger.Info("shutdown complete")
 	return exitOK
-}
-
-// reload re-reads the routes and swaps them in; on error it keeps the table
-// being served.
-func reload(srv *server.Server, file string, logger *slog.Logger) {
-	routes, err := config.LoadRoutes(file)
-	var table *server.Table
-	if err == nil {
-		table, err = server.NewTable(routes)
-	}
-	if err != nil {
-		logger.Error("reload failed; keeping the current routes", "source", srv.Routes().Source(), "err", err)
-		return
-	}
-	srv.SetRoutes(table)
-	logger.Info("routes reloaded", "routes", table.Source(), "route_count", len(table.Routes()))
 }

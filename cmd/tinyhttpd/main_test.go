@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -59,19 +60,20 @@ func (s *syncBuffer) String() string {
 
 // daemon is a running tinyhttpd process.
 type daemon struct {
-	cmd  *exec.Cmd
-	addr string
-	logs *syncBuffer
-	done chan error
+	cmd       *exec.Cmd
+	addr      string
+	adminAddr string
+	logs      *syncBuffer
+	done      chan error
 }
 
-var listenLine = regexp.MustCompile(`msg="tinyhttpd listening".* addr=(\S+)`)
+var listenLine = regexp.MustCompile(`msg="tinyhttpd listening".* addr=(\S+) admin=(\S+)`)
 
 // startDaemon starts tinyhttpd on a free loopback port and waits for its
 // start line. The process is killed when the test ends if still running.
 func startDaemon(t *testing.T, env ...string) *daemon {
 	t.Helper()
-	cmd := command(t, nil, append([]string{"TINYHTTPD_ADDR=127.0.0.1:0"}, env...)...)
+	cmd := command(t, nil, append([]string{"TINYHTTPD_ADDR=127.0.0.1:0", "TINYHTTPD_ADMIN_ADDR=127.0.0.1:0"}, env...)...)
 	d := &daemon{cmd: cmd, logs: new(syncBuffer), done: make(chan error, 1)}
 	cmd.Stderr = d.logs
 	cmd.Stdout = d.logs
@@ -88,7 +90,7 @@ func startDaemon(t *testing.T, env ...string) *daemon {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		if m := listenLine.FindStringSubmatch(d.logs.String()); m != nil {
-			d.addr = m[1]
+			d.addr, d.adminAddr = m[1], m[2]
 			return d
 		}
 		if time.Now().After(deadline) {
@@ -211,9 +213,25 @@ func TestServesEmbeddedDefault(t *testing.T) {
 			t.Errorf("logs lack %q:\n%s", want, d.logs.String())
 		}
 	}
+	res, err := http.Get("http://" + d.adminAddr + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Errorf("admin /readyz: %d", res.StatusCode)
+	}
 	d.cmd.Process.Signal(syscall.SIGINT)
 	if code := d.wait(t, 10*time.Second); code != 0 {
 		t.Errorf("exit %d after SIGINT:\n%s", code, d.logs.String())
+	}
+}
+
+func TestAdminBeyondLoopbackNeedsToken(t *testing.T) {
+	cmd := command(t, []string{"-check"}, "TINYHTTPD_ADMIN_ADDR=0.0.0.0:0")
+	out, _ := cmd.CombinedOutput()
+	if code := cmd.ProcessState.ExitCode(); code != exitConfig || !strings.Contains(string(out), "TINYHTTPD_ADMIN_TOKEN") {
+		t.Errorf("exit %d: %s", code, out)
 	}
 }
 
@@ -293,7 +311,7 @@ func TestListenFailureExits1(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	cmd := command(t, nil, "TINYHTTPD_ADDR="+l.Addr().String())
+	cmd := command(t, nil, "TINYHTTPD_ADDR="+l.Addr().String(), "TINYHTTPD_ADMIN_ADDR=")
 	out, _ := cmd.CombinedOutput()
 	if code := cmd.ProcessState.ExitCode(); code != exitFailed || !strings.Contains(string(out), "cannot listen") {
 		t.Errorf("exit %d: %s", code, out)

@@ -1,0 +1,173 @@
+package admin
+
+import (
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/tinyhttpd/tinyhttpd/config"
+	"github.com/tinyhttpd/tinyhttpd/internal/reload"
+	"github.com/tinyhttpd/tinyhttpd/server"
+)
+
+// Options are what the admin endpoint reports on and acts on.
+type Options struct {
+	// Server is the protocol server. Required.
+	Server *server.Server
+	// Reloader reloads Server's routes for POST /api/reload; nil answers
+	// 501 there.
+	Reloader *reload.Reloader
+	// Settings are shown, token redacted, by /api/status.
+	Settings config.Settings
+	// Token is the bearer token for writes and pprof; empty refuses them.
+	Token string
+	// Addr is the admin listener's address, which the Host check accepts.
+	Addr net.Addr
+	// ProtocolAddr is the protocol listener's address, shown in status.
+	ProtocolAddr string
+	// Recent is how many recent exchanges to keep; 0 means 200.
+	Recent int
+}
+
+// Admin serves the admin endpoint. Observe must be the protocol server's
+// OnExchange so that the recent list, charts and per-route counts fill.
+type Admin struct {
+	opts     Options
+	started  time.Time
+	guard    *guard
+	recent   *recent
+	series   series
+	registry *prometheus.Registry
+	duration prometheus.Histogram
+
+	routesMu sync.RWMutex
+	routes   map[string]*atomic.Uint64
+}
+
+// New returns an admin endpoint for opts.
+func New(opts Options) *Admin {
+	if opts.Recent == 0 {
+		opts.Recent = 200
+	}
+	a := &Admin{
+		opts:    opts,
+		started: time.Now(),
+		guard:   newGuard(opts.Token, opts.Addr),
+		recent:  newRecent(opts.Recent),
+		routes:  make(map[string]*atomic.Uint64),
+	}
+	a.registry, a.duration = newRegistry(a)
+	return a
+}
+
+// Observe records a finished exchange; it is meant as the protocol
+// server's OnExchange.
+func (a *Admin) Observe(e *server.Exchange) {
+	a.duration.Observe(e.Duration.Seconds())
+	a.series.observe(e.Start.Add(e.Duration), e.Duration, failed(e))
+	a.recent.add(e)
+	a.countRoute(e.Route)
+}
+
+func (a *Admin) countRoute(route string) {
+	if route == "" {
+		route = noRoute
+	}
+	a.routesMu.RLock()
+	n, ok := a.routes[route]
+	a.routesMu.RUnlock()
+	if !ok {
+		a.routesMu.Lock()
+		if n, ok = a.routes[route]; !ok {
+			n = new(atomic.Uint64)
+			a.routes[route] = n
+		}
+		a.routesMu.Unlock()
+	}
+	n.Add(1)
+}
+
+// routeCounts returns the exchanges per route label. Labels come from
+// route tables, never from request paths, so they stay bounded.
+func (a *Admin) routeCounts() map[string]uint64 {
+	a.routesMu.RLock()
+	defer a.routesMu.RUnlock()
+	counts := make(map[string]uint64, len(a.routes))
+	for route, n := range a.routes {
+		counts[route] = n.Load()
+	}
+	return counts
+}
+
+// Handler returns the admin endpoint's routes.
+func (a *Admin) Handler() http.Handler {
+	r := chi.NewRouter()
+	r.Use(a.guard.checkHost)
+	r.Get("/", a.dashboard)
+	r.Handle("/assets/*", http.StripPrefix("/assets/", assetHandler()))
+	r.Get("/livez", a.livez)
+	r.Get("/readyz", a.readyz)
+	r.Handle("/metrics", promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{}))
+	r.Mount("/api", a.apiRoutes())
+	r.Route("/debug/pprof", func(r chi.Router) {
+		r.Use(a.guard.requireToken)
+		r.HandleFunc("/", pprof.Index)
+		r.HandleFunc("/cmdline", pprof.Cmdline)
+		r.HandleFunc("/profile", pprof.Profile)
+		r.HandleFunc("/symbol", pprof.Symbol)
+		r.HandleFunc("/trace", pprof.Trace)
+		r.Handle("/{name}", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			pprof.Handler(chi.URLParam(r, "name")).ServeHTTP(w, r)
+		}))
+	})
+	r.NotFound(handle(func(w http.ResponseWriter, r *http.Request) error {
+		return errorf(http.StatusNotFound, "no admin endpoint "+quote(r.URL.Path))
+	}))
+	r.MethodNotAllowed(handle(func(w http.ResponseWriter, r *http.Request) error {
+		return errorf(http.StatusMethodNotAllowed, "method "+r.Method+" not allowed on "+quote(r.URL.Path))
+	}))
+	return r
+}
+
+func (a *Admin) apiRoutes() chi.Router {
+	r := chi.NewRouter()
+	r.Get("/status", handle(a.status))
+	r.Get("/series", handle(a.seriesAPI))
+	r.Get("/routes", handle(a.routesAPI))
+	r.Get("/requests", handle(a.requests))
+	r.Group(func(r chi.Router) {
+		r.Use(a.guard.requireToken, limitBody)
+		r.Post("/reload", handle(a.reload))
+		r.Post("/drain", handle(a.drain))
+	})
+	return r
+}
+
+// limitBody caps request bodies; the write endpoints read none.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 1<<10)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// HTTPServer returns an http.Server for the admin endpoint with explicit
+// timeouts and header limits.
+func (a *Admin) HTTPServer() *http.Server {
+	return &http.Server{
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		// pprof's profile and trace run for up to 30 s by default.
+		WriteTimeout:   60 * time.Second,
+		IdleTimeout:    60 * time.Second,
+		MaxHeaderBytes: 16 << 10,
+	}
+}

@@ -1,0 +1,510 @@
+package admin
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+	"go.uber.org/goleak"
+
+	"github.com/tinyhttpd/tinyhttpd/config"
+	"github.com/tinyhttpd/tinyhttpd/internal/reload"
+	"github.com/tinyhttpd/tinyhttpd/server"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+const testToken = "s3cret-token"
+
+// fixture is a protocol server with an admin endpoint in front of it.
+type fixture struct {
+	srv       *server.Server
+	admin     *Admin
+	adminURL  string
+	protoAddr string
+	routes    string // the routes file
+	startSrv  func()
+}
+
+// newFixture starts an admin endpoint over a protocol server whose routes
+// come from a file. The protocol server starts serving only when startSrv
+// is called, unless serve is true.
+func newFixture(t *testing.T, serve bool, opts Options) *fixture {
+	t.Helper()
+	dir := t.TempDir()
+	f := &fixture{routes: filepath.Join(dir, "routes.yaml")}
+	writeFile(t, f.routes, "routes:\n  - path: /hello\n    body: \"hello\\n\"\n  - path: /slow\n    body: \"late\\n\"\n    delay: 200ms\n")
+	f.srv = &server.Server{Logger: slog.New(slog.DiscardHandler)}
+	rl := &reload.Reloader{Server: f.srv, File: f.routes, Logger: slog.New(slog.DiscardHandler)}
+	if err := rl.Reload("test"); err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.protoAddr = l.Addr().String()
+
+	ts := httptest.NewUnstartedServer(nil)
+	opts.Server, opts.Reloader, opts.Addr, opts.ProtocolAddr = f.srv, rl, ts.Listener.Addr(), f.protoAddr
+	f.admin = New(opts)
+	f.srv.OnExchange = f.admin.Observe
+	ts.Config.Handler = f.admin.Handler()
+	ts.Start()
+	f.adminURL = ts.URL
+
+	served := make(chan error, 1)
+	started := false
+	f.startSrv = func() {
+		started = true
+		go func() { served <- f.srv.Serve(l) }()
+		deadline := time.Now().Add(5 * time.Second)
+		for !f.srv.Ready() && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	t.Cleanup(func() {
+		ts.Close()
+		f.srv.Close()
+		if started {
+			if err := <-served; !errors.Is(err, server.ErrServerClosed) {
+				t.Errorf("Serve: %v", err)
+			}
+		} else {
+			l.Close()
+		}
+	})
+	if serve {
+		f.startSrv()
+	}
+	return f
+}
+
+func writeFile(t *testing.T, name, content string) {
+	t.Helper()
+	if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// exchange makes one half-close exchange with the protocol server.
+func (f *fixture) exchange(t *testing.T, req string) string {
+	t.Helper()
+	c, err := net.Dial("tcp", f.protoAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	io.WriteString(c, req)
+	c.(*net.TCPConn).CloseWrite()
+	b, err := io.ReadAll(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// waitExchanges waits until the admin has observed n exchanges.
+func (f *fixture) waitExchanges(t *testing.T, n uint64) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for f.admin.snapshot(time.Now()).Latency.Count < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("admin did not observe %d exchanges", n)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// do sends a request to the admin endpoint and returns status and body.
+func (f *fixture) do(t *testing.T, method, path string, header map[string]string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, f.adminURL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range header {
+		if k == "Host" {
+			req.Host = v
+		} else {
+			req.Header.Set(k, v)
+		}
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func bearer(token string) map[string]string {
+	return map[string]string{"Authorization": "Bearer " + token}
+}
+
+// checkJSONError checks the one error shape of the admin API.
+func checkJSONError(t *testing.T, body string, status int, want string) {
+	t.Helper()
+	var e errorBody
+	if err := json.Unmarshal([]byte(body), &e); err != nil {
+		t.Fatalf("error body %q is not JSON: %v", body, err)
+	}
+	if e.Status != status || !strings.Contains(e.Error, want) {
+		t.Errorf("error %+v, want status %d with %q", e, status, want)
+	}
+}
+
+func TestLivezReadyz(t *testing.T) {
+	f := newFixture(t, false, Options{Token: testToken})
+	if code, body := f.do(t, "GET", "/livez", nil); code != 200 || body != "ok\n" {
+		t.Errorf("livez: %d %q", code, body)
+	}
+	if code, body := f.do(t, "GET", "/livez?verbose", nil); code != 200 || !strings.Contains(body, "[+]ping ok\nlivez check passed") {
+		t.Errorf("livez?verbose: %d %q", code, body)
+	}
+	if code, body := f.do(t, "GET", "/readyz?verbose", nil); code != 503 || !strings.Contains(body, "[-]listener failed") {
+		t.Errorf("readyz before the listener: %d %q", code, body)
+	}
+	f.startSrv()
+	if code, body := f.do(t, "GET", "/readyz", nil); code != 200 || body != "ok\n" {
+		t.Errorf("readyz: %d %q", code, body)
+	}
+	f.srv.Drain()
+	if code, body := f.do(t, "GET", "/readyz?verbose", nil); code != 503 || !strings.Contains(body, "[-]draining failed: server is draining") {
+		t.Errorf("readyz while draining: %d %q", code, body)
+	}
+}
+
+func TestStatus(t *testing.T) {
+	f := newFixture(t, true, Options{Token: testToken, Settings: config.Settings{AdminToken: testToken, Addr: "127.0.0.1:7070"}})
+	for range 3 {
+		f.exchange(t, "GET /hello\n")
+	}
+	f.exchange(t, "GET /missing\n")
+	f.exchange(t, "BROKEN\n")
+	f.waitExchanges(t, 5)
+	code, body := f.do(t, "GET", "/api/status", nil)
+	if code != 200 {
+		t.Fatalf("status %d: %s", code, body)
+	}
+	if strings.Contains(body, testToken) {
+		t.Errorf("status shows the admin token: %s", body)
+	}
+	var s Status
+	if err := json.Unmarshal([]byte(body), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Totals.Accepted != 5 || s.Totals.Delivered != 5 || s.Totals.Malformed != 1 ||
+		s.Totals.Replies["200"] != 3 || s.Totals.Replies["404"] != 1 || s.Routes["/hello"] != 3 || s.Routes[noRoute] != 2 {
+		t.Errorf("totals %+v, routes %v", s.Totals, s.Routes)
+	}
+	if s.Latency.Count != 5 || s.Latency.P50 <= 0 || s.Latency.P99 < s.Latency.P50 {
+		t.Errorf("latency %+v", s.Latency)
+	}
+	if !s.Ready || s.Draining || s.Addresses.Protocol != f.protoAddr || s.Settings["TINYHTTPD_ADMIN_TOKEN"] != "REDACTED" {
+		t.Errorf("status %+v", s)
+	}
+	if s.Bytes.In == 0 || s.Bytes.Out == 0 {
+		t.Errorf("bytes %+v", s.Bytes)
+	}
+}
+
+func TestRoutesAndRequests(t *testing.T) {
+	f := newFixture(t, true, Options{Recent: 3})
+	for i, p := range []string{"/hello", "/a", "/b", "/c", "/hello"} {
+		f.exchange(t, "GET "+p+"\n")
+		f.waitExchanges(t, uint64(i+1)) // an exchange is observed after its close
+	}
+
+	code, body := f.do(t, "GET", "/api/requests", nil)
+	var reqs struct {
+		Size     int       `json:"size"`
+		Requests []Request `json:"requests"`
+	}
+	if err := json.Unmarshal([]byte(body), &reqs); code != 200 || err != nil {
+		t.Fatalf("requests: %d %v %s", code, err, body)
+	}
+	if reqs.Size != 3 || len(reqs.Requests) != 3 {
+		t.Fatalf("ring of 3 holds %d: %+v", len(reqs.Requests), reqs)
+	}
+	if r := reqs.Requests[0]; r.Target != "/hello" || r.Status != 200 || r.End != "delivered" || r.Route != "/hello" {
+		t.Errorf("most recent %+v", r)
+	}
+	if reqs.Requests[2].Target != "/b" {
+		t.Errorf("oldest kept %+v, want /b", reqs.Requests[2])
+	}
+
+	code, body = f.do(t, "GET", "/api/routes", nil)
+	var routes RoutesBody
+	if err := json.Unmarshal([]byte(body), &routes); code != 200 || err != nil {
+		t.Fatalf("routes: %d %v %s", code, err, body)
+	}
+	if routes.Source != f.routes || len(routes.Routes) != 2 || routes.Routes[0].Path != "/hello" || routes.Routes[0].Requests != 2 ||
+		routes.Routes[1].Delay != "200ms" || routes.Routes[0].Detail != "6 bytes" {
+		t.Errorf("routes %+v", routes)
+	}
+}
+
+func TestSeriesAPI(t *testing.T) {
+	f := newFixture(t, true, Options{})
+	if code, body := f.do(t, "GET", "/api/series?seconds=0", nil); code != 400 {
+		t.Errorf("seconds=0: %d %s", code, body)
+	} else {
+		checkJSONError(t, body, 400, "seconds must be")
+	}
+	code, body := f.do(t, "GET", "/api/series?seconds=10", nil)
+	var s struct{ Points []Point }
+	if err := json.Unmarshal([]byte(body), &s); code != 200 || err != nil || len(s.Points) != 10 {
+		t.Errorf("series: %d %v %d points", code, err, len(s.Points))
+	}
+}
+
+func TestMetricsCountExactly(t *testing.T) {
+	f := newFixture(t, true, Options{})
+	const n = 7
+	for range n {
+		f.exchange(t, "GET /hello\n")
+	}
+	f.exchange(t, "DELETE /hello\n")
+	f.waitExchanges(t, n+1)
+
+	code, body := f.do(t, "GET", "/metrics", nil)
+	if code != 200 {
+		t.Fatalf("metrics: %d", code)
+	}
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("parsing /metrics: %v", err)
+	}
+	value := func(name string, labels map[string]string) float64 {
+		t.Helper()
+		mf, ok := families[name]
+		if !ok {
+			t.Fatalf("no metric %s", name)
+		}
+	metrics:
+		for _, m := range mf.GetMetric() {
+			for _, lp := range m.GetLabel() {
+				if want, ok := labels[lp.GetName()]; ok && want != lp.GetValue() {
+					continue metrics
+				}
+			}
+			switch {
+			case m.Counter != nil:
+				return m.GetCounter().GetValue()
+			case m.Gauge != nil:
+				return m.GetGauge().GetValue()
+			case m.Histogram != nil:
+				return float64(m.GetHistogram().GetSampleCount())
+			}
+		}
+		t.Fatalf("no %s with %v", name, labels)
+		return 0
+	}
+	checks := []struct {
+		name   string
+		labels map[string]string
+		want   float64
+	}{
+		{"tinyhttpd_connections_accepted_total", nil, n + 1},
+		{"tinyhttpd_replies_total", map[string]string{"status": "200"}, n},
+		{"tinyhttpd_replies_total", map[string]string{"status": "405"}, 1},
+		{"tinyhttpd_exchanges_total", map[string]string{"end": "delivered"}, n + 1},
+		{"tinyhttpd_route_requests_total", map[string]string{"route": "/hello"}, n + 1},
+		{"tinyhttpd_exchange_duration_seconds", nil, n + 1},
+		{"tinyhttpd_ready", nil, 1},
+		{"tinyhttpd_routes", nil, 2},
+		{"tinyhttpd_route_reloads_total", map[string]string{"result": "ok"}, 1},
+	}
+	for _, c := range checks {
+		if got := value(c.name, c.labels); got != c.want {
+			t.Errorf("%s%v = %v, want %v", c.name, c.labels, got, c.want)
+		}
+	}
+	for name, mf := range families {
+		if mf.GetType().String() == "COUNTER" && !strings.HasSuffix(name, "_total") {
+			t.Errorf("counter %s does not end in _total", name)
+		}
+	}
+	for _, name := range []string{"go_goroutines", "process_resident_memory_bytes", "tinyhttpd_build_info"} {
+		if _, ok := families[name]; !ok {
+			t.Errorf("no %s", name)
+		}
+	}
+}
+
+func TestWritesNeedToken(t *testing.T) {
+	f := newFixture(t, true, Options{Token: testToken})
+	host := strings.TrimPrefix(f.adminURL, "http://")
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		header map[string]string
+		status int
+		want   string
+	}{
+		{"reload without token", "POST", "/api/reload", nil, 401, "missing or wrong bearer token"},
+		{"reload with wrong token", "POST", "/api/reload", bearer("wrong"), 401, "missing or wrong"},
+		{"reload with token prefix", "POST", "/api/reload", bearer(testToken[:5]), 401, "missing or wrong"},
+		{"drain without token", "POST", "/api/drain", nil, 401, "missing or wrong"},
+		{"basic auth instead of bearer", "POST", "/api/reload", map[string]string{"Authorization": "Basic " + testToken}, 401, "missing or wrong"},
+		{"pprof without token", "GET", "/debug/pprof/", nil, 401, "missing or wrong"},
+		{"pprof heap without token", "GET", "/debug/pprof/heap", nil, 401, "missing or wrong"},
+		{"foreign origin", "POST", "/api/reload", map[string]string{"Authorization": "Bearer " + testToken, "Origin": "http://evil.example"}, 403, "may not write"},
+		{"https origin of the same host", "POST", "/api/reload", map[string]string{"Authorization": "Bearer " + testToken, "Origin": "https://" + host}, 403, "may not write"},
+		{"foreign host on a read", "GET", "/api/status", map[string]string{"Host": "evil.example"}, 403, "is not this admin endpoint"},
+		{"rebinding host with our port", "GET", "/metrics", map[string]string{"Host": "evil.example:" + strings.Split(host, ":")[1]}, 403, "is not this admin endpoint"},
+		{"foreign host on a write", "POST", "/api/reload", map[string]string{"Authorization": "Bearer " + testToken, "Host": "evil.example"}, 403, "is not this admin endpoint"},
+		{"GET on a write endpoint", "GET", "/api/reload", bearer(testToken), 405, "not allowed"},
+		{"unknown endpoint", "GET", "/api/nope", nil, 404, "no admin endpoint"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, body := f.do(t, tt.method, tt.path, tt.header)
+			if code != tt.status {
+				t.Errorf("status %d, want %d: %s", code, tt.status, body)
+			}
+			checkJSONError(t, body, tt.status, tt.want)
+			if strings.Contains(body, testToken) {
+				t.Errorf("error shows the token: %s", body)
+			}
+		})
+	}
+	if f.srv.Draining() {
+		t.Error("a rejected drain drained the server")
+	}
+	if code, _ := f.do(t, "GET", "/debug/pprof/heap?debug=1", bearer(testToken)); code != 200 {
+		t.Errorf("pprof with token: %d", code)
+	}
+	if code, _ := f.do(t, "GET", "/api/status", map[string]string{"Host": "localhost:" + strings.Split(host, ":")[1]}); code != 200 {
+		t.Errorf("localhost Host: %d", code)
+	}
+	same := map[string]string{"Authorization": "Bearer " + testToken, "Origin": "http://" + host}
+	if code, body := f.do(t, "POST", "/api/reload", same); code != 200 {
+		t.Errorf("same-origin reload: %d %s", code, body)
+	}
+}
+
+func TestNoTokenConfiguredRefusesWrites(t *testing.T) {
+	f := newFixture(t, true, Options{})
+	code, body := f.do(t, "POST", "/api/reload", bearer(""))
+	if code != 403 {
+		t.Errorf("status %d", code)
+	}
+	checkJSONError(t, body, 403, "TINYHTTPD_ADMIN_TOKEN")
+}
+
+func TestReload(t *testing.T) {
+	f := newFixture(t, true, Options{Token: testToken})
+	if r := f.exchange(t, "GET /hello\n"); !strings.HasSuffix(r, "\r\n\r\nhello\n") {
+		t.Fatalf("before: %q", r)
+	}
+	writeFile(t, f.routes, "routes:\n  - path: /hello\n    body: \"reloaded\\n\"\n")
+	code, body := f.do(t, "POST", "/api/reload", bearer(testToken))
+	if code != 200 || !strings.Contains(body, `"reloaded": true`) {
+		t.Fatalf("reload: %d %s", code, body)
+	}
+	if r := f.exchange(t, "GET /hello\n"); !strings.HasSuffix(r, "\r\n\r\nreloaded\n") {
+		t.Errorf("after reload: %q", r)
+	}
+
+	writeFile(t, f.routes, "routes:\n  - path: /hello\n    body: \"broken\\n\"\n    fault: reset\n")
+	code, body = f.do(t, "POST", "/api/reload", bearer(testToken))
+	if code != 400 {
+		t.Errorf("bad reload: %d %s", code, body)
+	}
+	checkJSONError(t, body, 400, "routes.yaml:4:5: body and fault both set")
+	if r := f.exchange(t, "GET /hello\n"); !strings.HasSuffix(r, "\r\n\r\nreloaded\n") {
+		t.Errorf("after a failed reload the old table is gone: %q", r)
+	}
+	var s Status
+	_, body = f.do(t, "GET", "/api/status", nil)
+	json.Unmarshal([]byte(body), &s)
+	if s.Reloads.OK != 2 || s.Reloads.Failed != 1 || s.Reloads.Last == nil || s.Reloads.Last.Error == "" {
+		t.Errorf("reloads %+v", s.Reloads)
+	}
+}
+
+func TestDrain(t *testing.T) {
+	f := newFixture(t, true, Options{Token: testToken})
+	inFlight := make(chan string, 1)
+	go func() {
+		c, err := net.Dial("tcp", f.protoAddr)
+		if err != nil {
+			inFlight <- err.Error()
+			return
+		}
+		defer c.Close()
+		io.WriteString(c, "GET /slow\n")
+		c.(*net.TCPConn).CloseWrite()
+		b, _ := io.ReadAll(c)
+		inFlight <- string(b)
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for f.srv.Stats().Writing == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	code, body := f.do(t, "POST", "/api/drain", bearer(testToken))
+	if code != 202 {
+		t.Fatalf("drain: %d %s", code, body)
+	}
+	if code, _ := f.do(t, "GET", "/readyz", nil); code != 503 {
+		t.Errorf("readyz after drain: %d", code)
+	}
+	if r := f.exchange(t, "GET /hello\n"); !strings.HasPrefix(r, "HTTP/1.0 503 ") {
+		t.Errorf("new exchange while draining: %q", r)
+	}
+	if r := <-inFlight; !strings.HasSuffix(r, "\r\n\r\nlate\n") {
+		t.Errorf("in-flight exchange: %q", r)
+	}
+}
+
+func TestDashboardServed(t *testing.T) {
+	f := newFixture(t, true, Options{})
+	code, body := f.do(t, "GET", "/", nil)
+	if code != 200 || !strings.Contains(body, `<canvas id="rps-chart"`) {
+		t.Errorf("dashboard: %d", code)
+	}
+	for _, asset := range []string{"/assets/app.js", "/assets/style.css"} {
+		if code, body := f.do(t, "GET", asset, nil); code != 200 || len(body) < 100 {
+			t.Errorf("%s: %d, %d bytes", asset, code, len(body))
+		}
+	}
+}
+
+func TestHTTPServerHasTimeouts(t *testing.T) {
+	s := New(Options{Server: &server.Server{}}).HTTPServer()
+	if s.ReadHeaderTimeout == 0 || s.ReadTimeout == 0 || s.WriteTimeout == 0 || s.IdleTimeout == 0 || s.MaxHeaderBytes == 0 {
+		t.Errorf("http.Server without explicit limits: %+v", s)
+	}
+}
+
+func TestGuardBeyondLoopbackChecksTokenOnly(t *testing.T) {
+	g := newGuard(testToken, &net.TCPAddr{IP: net.IPv4zero, Port: 7071})
+	if g.hosts != nil {
+		t.Errorf("a wildcard listener restricts Host to %v", g.hosts)
+	}
+	g = newGuard(testToken, &net.TCPAddr{IP: net.IPv6loopback, Port: 7071})
+	for _, h := range []string{"[::1]:7071", "localhost:7071"} {
+		if !g.hosts[h] {
+			t.Errorf("[::1] listener refuses Host %s", h)
+		}
+	}
+}

@@ -1,0 +1,219 @@
+package admin
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/tinyhttpd/tinyhttpd"
+	"github.com/tinyhttpd/tinyhttpd/config"
+	"github.com/tinyhttpd/tinyhttpd/internal/reload"
+	"github.com/tinyhttpd/tinyhttpd/server"
+)
+
+// Status is the body of GET /api/status.
+type Status struct {
+	Version       string            `json:"version"`
+	Started       time.Time         `json:"started"`
+	UptimeSeconds float64           `json:"uptime_seconds"`
+	Addresses     Addresses         `json:"addresses"`
+	Ready         bool              `json:"ready"`
+	Draining      bool              `json:"draining"`
+	Settings      map[string]string `json:"settings"`
+	Connections   Connections       `json:"connections"`
+	Totals        Totals            `json:"totals"`
+	Bytes         Bytes             `json:"bytes"`
+	Latency       Latency           `json:"latency"`
+	Routes        map[string]uint64 `json:"routes"`
+	Reloads       Reloads           `json:"reloads"`
+}
+
+// Addresses are the listeners' addresses.
+type Addresses struct {
+	Protocol string `json:"protocol"`
+	Admin    string `json:"admin"`
+}
+
+// Connections are the protocol connections open now, by exchange state.
+type Connections struct {
+	Reading   int64 `json:"reading"`
+	Writing   int64 `json:"writing"`
+	Lingering int64 `json:"lingering"`
+}
+
+// Totals count exchanges since start.
+type Totals struct {
+	Accepted   uint64            `json:"accepted"`
+	Dropped    uint64            `json:"dropped"`
+	Delivered  uint64            `json:"delivered"`
+	ClientGone uint64            `json:"client_gone"`
+	Timeouts   uint64            `json:"timeouts"`
+	TooLarge   uint64            `json:"too_large"`
+	Malformed  uint64            `json:"malformed"`
+	Busy       uint64            `json:"busy"`
+	Panics     uint64            `json:"panics"`
+	Replies    map[string]uint64 `json:"replies"`
+	Ends       map[string]uint64 `json:"ends"`
+}
+
+// Bytes count protocol bytes since start.
+type Bytes struct {
+	In  uint64 `json:"in"`
+	Out uint64 `json:"out"`
+}
+
+// Reloads count route reloads.
+type Reloads struct {
+	OK     uint64         `json:"ok"`
+	Failed uint64         `json:"failed"`
+	Last   *reload.Result `json:"last,omitempty"`
+}
+
+// statusWindow is the window of the status API's latency percentiles.
+const statusWindow = 60
+
+func (a *Admin) status(w http.ResponseWriter, r *http.Request) error {
+	return writeJSON(w, http.StatusOK, a.snapshot(time.Now()))
+}
+
+func (a *Admin) snapshot(now time.Time) Status {
+	srv := a.opts.Server
+	st := srv.Stats()
+	s := Status{
+		Version:       tinyhttpd.Version,
+		Started:       a.started,
+		UptimeSeconds: now.Sub(a.started).Seconds(),
+		Addresses:     Addresses{Protocol: a.opts.ProtocolAddr},
+		Ready:         srv.Ready(),
+		Draining:      srv.Draining(),
+		Settings:      a.opts.Settings.Values(),
+		Connections:   Connections{Reading: st.Reading, Writing: st.Writing, Lingering: st.Lingering},
+		Totals: Totals{
+			Accepted:   st.Accepted,
+			Dropped:    st.Dropped,
+			Delivered:  st.Ends[server.EndDelivered],
+			ClientGone: st.Ends[server.EndClientGone] + st.Ends[server.EndReset],
+			Timeouts:   st.Replies[408] + st.Ends[server.EndWriteTimeout],
+			TooLarge:   st.Replies[413],
+			Malformed:  st.Replies[400] + st.Replies[414] + st.Replies[431] + st.Replies[505],
+			Busy:       st.Replies[503],
+			Panics:     st.Panics,
+			Replies:    make(map[string]uint64),
+			Ends:       make(map[string]uint64),
+		},
+		Bytes:   Bytes{In: st.BytesIn, Out: st.BytesOut},
+		Latency: a.series.window(now, statusWindow),
+		Routes:  a.routeCounts(),
+	}
+	if a.opts.Addr != nil {
+		s.Addresses.Admin = a.opts.Addr.String()
+	}
+	for status, n := range st.Replies {
+		s.Totals.Replies[statusLabel(status)] = n
+	}
+	for end, n := range st.Ends {
+		s.Totals.Ends[end.String()] = n
+	}
+	if rl := a.opts.Reloader; rl != nil {
+		s.Reloads.OK, s.Reloads.Failed = rl.Counts()
+		s.Reloads.Last = rl.Last()
+	}
+	return s
+}
+
+// seriesAPI answers GET /api/series?seconds=N (default 120, at most 299):
+// requests, errors and latency per second, oldest first.
+func (a *Admin) seriesAPI(w http.ResponseWriter, r *http.Request) error {
+	n := 120
+	if v := r.URL.Query().Get("seconds"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1 || n >= seriesSeconds {
+			return errorf(http.StatusBadRequest, "seconds must be from 1 to "+strconv.Itoa(seriesSeconds-1))
+		}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"points": a.series.points(time.Now(), n)})
+}
+
+// RouteInfo is one route as GET /api/routes shows it.
+type RouteInfo struct {
+	Path     string   `json:"path"`
+	Prefix   bool     `json:"prefix"`
+	Kind     string   `json:"kind"`
+	Detail   string   `json:"detail"`
+	Methods  []string `json:"methods"`
+	Status   int      `json:"status"`
+	Delay    string   `json:"delay,omitempty"`
+	Requests uint64   `json:"requests"`
+}
+
+// RoutesBody is the body of GET /api/routes.
+type RoutesBody struct {
+	Source string      `json:"source"`
+	Loaded time.Time   `json:"loaded"`
+	Routes []RouteInfo `json:"routes"`
+}
+
+func (a *Admin) routesAPI(w http.ResponseWriter, r *http.Request) error {
+	t := a.opts.Server.Routes()
+	if t == nil {
+		return errorf(http.StatusServiceUnavailable, "no route table loaded")
+	}
+	counts := a.routeCounts()
+	body := RoutesBody{Source: t.Source(), Loaded: t.Loaded(), Routes: make([]RouteInfo, 0, len(t.Routes()))}
+	for _, rt := range t.Routes() {
+		info := RouteInfo{
+			Path: rt.Path, Prefix: rt.Prefix, Kind: string(rt.Kind), Detail: routeDetail(rt),
+			Methods: rt.Methods, Status: rt.Status, Requests: counts[rt.Path],
+		}
+		if len(info.Methods) == 0 {
+			info.Methods = []string{"GET", "HEAD"}
+		}
+		if info.Status == 0 {
+			info.Status = http.StatusOK
+		}
+		if rt.Delay > 0 {
+			info.Delay = rt.Delay.String()
+		}
+		body.Routes = append(body.Routes, info)
+	}
+	return writeJSON(w, http.StatusOK, body)
+}
+
+// routeDetail says in a few words what a route replies with.
+func routeDetail(rt config.Route) string {
+	switch rt.Kind {
+	case config.KindBody:
+		return strconv.Itoa(len(rt.Body)) + " bytes"
+	case config.KindFile:
+		return rt.File
+	case config.KindDir:
+		if rt.Listing {
+			return rt.Dir + " (listing)"
+		}
+		return rt.Dir
+	case config.KindFault:
+		return rt.Fault
+	}
+	return ""
+}
+
+func (a *Admin) requests(w http.ResponseWriter, r *http.Request) error {
+	return writeJSON(w, http.StatusOK, map[string]any{"size": len(a.recent.ring), "requests": a.recent.list()})
+}
+
+func (a *Admin) reload(w http.ResponseWriter, r *http.Request) error {
+	rl := a.opts.Reloader
+	if rl == nil {
+		return errorf(http.StatusNotImplemented, "reload is not available")
+	}
+	if err := rl.Reload("admin API"); err != nil {
+		return errorf(http.StatusBadRequest, err.Error())
+	}
+	t := a.opts.Server.Routes()
+	return writeJSON(w, http.StatusOK, map[string]any{"reloaded": true, "source": t.Source(), "routes": len(t.Routes())})
+}
+
+func (a *Admin) drain(w http.ResponseWriter, r *http.Request) error {
+	a.opts.Server.Drain()
+	return writeJSON(w, http.StatusAccepted, map[string]any{"draining": true})
+}

@@ -1,0 +1,155 @@
+package admin
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
+)
+
+// artifactsVar names the directory where the browser test saves its
+// screenshot; by default a directory under the system's temporary one.
+const artifactsVar = "TINYHTTPD_ARTIFACTS"
+
+// TestDashboardInBrowser loads the dashboard in headless Chromium, makes
+// real exchanges against the protocol port, and waits for the page's
+// counters, chart and tables to show them without a reload; then it
+// reloads the routes through the page's button.
+func TestDashboardInBrowser(t *testing.T) {
+	chromium := testenv.LookPath(t, "chromium", "chromium")
+	f := newFixture(t, true, Options{Token: testToken})
+
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromium),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(1280, 1000),
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	defer cancelAlloc()
+	ctx, cancelBrowser := chromedp.NewContext(ctx)
+	defer cancelBrowser()
+
+	poll := func(expr string) chromedp.Action[chromedp.Void] {
+		return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(10*time.Second))
+	}
+	text := func(id string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID(id)))
+		if err != nil {
+			t.Fatalf("reading #%s: %v", id, err)
+		}
+		return v
+	}
+
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(f.adminURL+"/"),
+		chromedp.WaitVisible(chromedp.ID("rps-chart")),
+		poll(`document.getElementById("state").textContent === "ready"`),
+	); err != nil {
+		t.Fatalf("loading the dashboard: %v", err)
+	}
+	if before := text("accepted"); before != "0" {
+		t.Errorf("accepted before any exchange: %q", before)
+	}
+
+	const n = 25
+	for range n {
+		f.exchange(t, "GET /hello\n")
+	}
+	f.exchange(t, "GET /missing\n")
+
+	want := strconv.Itoa(n + 1)
+	if err := chromedp.Do(ctx,
+		poll(`document.getElementById("accepted").textContent === "`+want+`"`),
+		poll(`Number(document.getElementById("rps-chart").dataset.total) >= `+want),
+		poll(`document.querySelectorAll("#recent tr").length === `+want),
+	); err != nil {
+		t.Fatalf("waiting for the page to show the exchanges: %v", err)
+	}
+	total, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID("rps-chart"), "data-total"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := strconv.Atoi(total.Value); got != n+1 {
+		t.Errorf("chart total %s, want %d", total.Value, n+1)
+	}
+	if replies := text("replies"); !strings.Contains(replies, "200") || !strings.Contains(replies, strconv.Itoa(n)) || !strings.Contains(replies, "404") {
+		t.Errorf("replies table %q", replies)
+	}
+	if routes := text("routes"); !strings.Contains(routes, "/hello") || !strings.Contains(routes, "/slow") {
+		t.Errorf("routes table %q", routes)
+	}
+
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	saveArtifact(t, "dashboard.png", shot)
+
+	// A phone's width: the page must not need sideways scrolling.
+	var overflow bool
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
+		t.Fatal(err)
+	}
+	if overflow, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); err != nil {
+		t.Fatal(err)
+	}
+	if overflow {
+		t.Error("the dashboard is wider than a phone's screen")
+	}
+	if shot, err = chromedp.Run(ctx, chromedp.FullScreenshot(100)); err != nil {
+		t.Fatal(err)
+	}
+	saveArtifact(t, "dashboard-phone.png", shot)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 1000)); err != nil {
+		t.Fatal(err)
+	}
+
+	writeFile(t, f.routes, "routes:\n  - path: /hello\n    body: \"hi\\n\"\n")
+	if err := chromedp.Do(ctx,
+		chromedp.Evaluate[chromedp.Void](`sessionStorage.setItem("tinyhttpd-token", "`+testToken+`")`),
+		chromedp.Click(chromedp.ID("reload")),
+		poll(`!document.getElementById("message").hidden`),
+	); err != nil {
+		t.Fatalf("reload button: %v", err)
+	}
+	if message := text("message"); !strings.Contains(message, "Reloaded 1 routes") {
+		t.Errorf("reload message %q", message)
+	}
+	if r := f.exchange(t, "GET /hello\n"); !strings.HasSuffix(r, "\r\n\r\nhi\n") {
+		t.Errorf("after the page's reload: %q", r)
+	}
+}
+
+func saveArtifact(t *testing.T, name string, data []byte) {
+	t.Helper()
+	dir := os.Getenv(artifactsVar)
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "tinyhttpd-artifacts")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot saved to %s", path)
+}

@@ -1,0 +1,183 @@
+"use strict";
+// The tinyhttpd dashboard: polls the admin API every second and redraws.
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const pollMillis = 1000;
+  let lastRoutesLoad = 0;
+
+  function fmtBytes(n) {
+    const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let i = 0;
+    while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+    return (i === 0 ? n : n.toFixed(1)) + " " + units[i];
+  }
+  function fmtUptime(s) {
+    s = Math.floor(s);
+    const d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600), m = Math.floor(s % 3600 / 60);
+    return (d ? d + "d " : "") + (d || h ? h + "h " : "") + m + "m " + (s % 60) + "s";
+  }
+  function cell(text, cls) {
+    const td = document.createElement("td");
+    td.textContent = text;
+    if (cls) td.className = cls;
+    return td;
+  }
+  function fillRows(tbody, rows) {
+    const frag = document.createDocumentFragment();
+    for (const cells of rows) {
+      const tr = document.createElement("tr");
+      for (const c of cells) tr.appendChild(c instanceof Node ? c : cell(String(c)));
+      frag.appendChild(tr);
+    }
+    tbody.replaceChildren(frag);
+  }
+  function sortedEntries(obj) {
+    return Object.entries(obj || {}).sort((a, b) => a[0].localeCompare(b[0], undefined, { numeric: true }));
+  }
+
+  async function getJSON(path) {
+    const res = await fetch(path, { cache: "no-store" });
+    if (!res.ok) throw new Error(path + ": " + res.status);
+    return res.json();
+  }
+
+  function showMessage(text, isError) {
+    const m = $("message");
+    m.textContent = text;
+    m.className = isError ? "error" : "";
+    m.hidden = false;
+  }
+
+  // drawLines draws series of values on a canvas, scaled to their maximum.
+  function drawLines(canvas, series) {
+    const dpr = window.devicePixelRatio || 1;
+    const w = canvas.clientWidth || canvas.width, h = canvas.clientHeight || canvas.height;
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    let max = 0;
+    for (const s of series) for (const v of s.values) max = Math.max(max, v);
+    const top = max > 0 ? max * 1.1 : 1;
+    const pad = 28;
+    ctx.strokeStyle = "#dde1e6";
+    ctx.fillStyle = "#6b7480";
+    ctx.font = "11px system-ui, sans-serif";
+    ctx.lineWidth = 1;
+    for (const f of [0, 0.5, 1]) {
+      const y = h - 14 - f * (h - 24);
+      ctx.beginPath(); ctx.moveTo(pad, y); ctx.lineTo(w, y); ctx.stroke();
+      ctx.fillText(formatTick(top * f), 0, y + 4);
+    }
+    for (const s of series) {
+      const n = s.values.length;
+      if (n < 2) continue;
+      ctx.strokeStyle = s.color;
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      s.values.forEach((v, i) => {
+        const x = pad + (i / (n - 1)) * (w - pad);
+        const y = h - 14 - (v / top) * (h - 24);
+        if (i === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
+      });
+      ctx.stroke();
+    }
+    return max;
+  }
+  function formatTick(v) {
+    return v >= 100 ? Math.round(v) : v >= 1 ? v.toFixed(1) : v.toFixed(2);
+  }
+
+  function renderStatus(s) {
+    $("version").textContent = "v" + s.version + " · " + s.addresses.protocol;
+    const state = $("state");
+    state.textContent = s.draining ? "draining" : s.ready ? "ready" : "not ready";
+    state.className = "badge " + (s.ready ? "ready" : "down");
+    $("uptime").textContent = fmtUptime(s.uptime_seconds);
+    $("accepted").textContent = s.totals.accepted.toLocaleString();
+    $("p50").textContent = s.latency.count ? s.latency.p50_ms + " ms" : "–";
+    $("p99").textContent = s.latency.count ? s.latency.p99_ms + " ms" : "–";
+    $("bytes-in").textContent = fmtBytes(s.bytes.in);
+    $("bytes-out").textContent = fmtBytes(s.bytes.out);
+    $("conn-reading").textContent = s.connections.reading;
+    $("conn-writing").textContent = s.connections.writing;
+    $("conn-lingering").textContent = s.connections.lingering;
+    fillRows($("replies"), sortedEntries(s.totals.replies).map(([k, v]) =>
+      [cell(k, k === "none" || Number(k) >= 500 ? "bad" : ""), v.toLocaleString()]));
+    fillRows($("ends"), sortedEntries(s.totals.ends).map(([k, v]) => [k, v.toLocaleString()]));
+    fillRows($("settings"), sortedEntries(s.settings));
+  }
+
+  function renderSeries(points) {
+    const last = points.length ? points[points.length - 1] : null;
+    $("rps").textContent = last ? last.requests.toLocaleString() : "0";
+    const rps = $("rps-chart");
+    drawLines(rps, [
+      { values: points.map((p) => p.requests), color: "#2463eb" },
+      { values: points.map((p) => p.errors), color: "#c62828" },
+    ]);
+    rps.dataset.total = points.reduce((sum, p) => sum + p.requests, 0);
+    const lat = $("latency-chart");
+    lat.dataset.max = drawLines(lat, [
+      { values: points.map((p) => p.p50_ms), color: "#2463eb" },
+      { values: points.map((p) => p.p99_ms), color: "#e08a00" },
+    ]);
+  }
+
+  function renderRoutes(r) {
+    $("routes-source").textContent = "from " + r.source;
+    fillRows($("routes"), r.routes.map((rt) => [rt.path, rt.kind, rt.detail, rt.methods.join(", "), rt.requests.toLocaleString()]));
+  }
+
+  function renderRecent(list) {
+    fillRows($("recent"), list.slice(0, 50).map((e) => [
+      new Date(e.start).toLocaleTimeString(), e.remote, e.method || "–", e.target || "–",
+      cell(e.status || "none", e.status === 0 || e.status >= 500 ? "bad" : ""),
+      e.bytes_in, e.bytes_out, e.duration_ms, e.end,
+    ]));
+  }
+
+  async function poll() {
+    try {
+      const [status, series, recent] = await Promise.all([
+        getJSON("/api/status"), getJSON("/api/series?seconds=120"), getJSON("/api/requests"),
+      ]);
+      renderStatus(status);
+      renderSeries(series.points);
+      renderRecent(recent.requests);
+      if (Date.now() - lastRoutesLoad > 5000) {
+        renderRoutes(await getJSON("/api/routes"));
+        lastRoutesLoad = Date.now();
+      }
+      $("updated").textContent = new Date().toLocaleTimeString();
+    } catch (err) {
+      const state = $("state");
+      state.textContent = "unreachable";
+      state.className = "badge down";
+    } finally {
+      setTimeout(poll, pollMillis);
+    }
+  }
+
+  $("reload").addEventListener("click", async () => {
+    let token = sessionStorage.getItem("tinyhttpd-token");
+    if (!token) {
+      token = window.prompt("Admin token (TINYHTTPD_ADMIN_TOKEN):");
+      if (!token) return;
+    }
+    try {
+      const res = await fetch("/api/reload", { method: "POST", headers: { Authorization: "Bearer " + token } });
+      const body = await res.json();
+      if (res.status === 401) sessionStorage.removeItem("tinyhttpd-token");
+      else sessionStorage.setItem("tinyhttpd-token", token);
+      if (!res.ok) { showMessage("Reload failed (" + body.status + "): " + body.error, true); return; }
+      showMessage("Reloaded " + body.routes + " routes from " + body.source, false);
+      lastRoutesLoad = 0;
+    } catch (err) {
+      showMessage("Reload failed: " + err.message, true);
+    }
+  });
+
+  poll();
+})();

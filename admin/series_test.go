@@ -1,0 +1,57 @@
+package admin
+
+import (
+	"testing"
+	"time"
+)
+
+func TestLatencyBuckets(t *testing.T) {
+	prev := time.Duration(0)
+	for b := range numLatencyBuckets {
+		up := bucketUpper(b)
+		if up <= prev {
+			t.Fatalf("bucket %d upper %v not above %v", b, up, prev)
+		}
+		prev = up
+	}
+	for _, d := range []time.Duration{time.Microsecond, 137 * time.Microsecond, 3 * time.Millisecond, 2 * time.Second} {
+		b := latencyBucket(d)
+		if up := bucketUpper(b); up < d || float64(up) > 1.19*float64(d)+float64(time.Microsecond) {
+			t.Errorf("%v falls in bucket %d with upper bound %v", d, b, up)
+		}
+	}
+	if b := latencyBucket(time.Hour); b != numLatencyBuckets-1 {
+		t.Errorf("an hour falls in bucket %d", b)
+	}
+}
+
+func TestSeriesWindowAndPoints(t *testing.T) {
+	var s series
+	now := time.Unix(1_000_000, 0)
+	for i := range 100 {
+		d := time.Millisecond
+		if i == 99 {
+			d = time.Second
+		}
+		s.observe(now.Add(-2*time.Second), d, i == 99)
+	}
+	s.observe(now.Add(-400*time.Second), time.Hour, false) // too old: overwritten or out of window
+
+	w := s.window(now, 60)
+	if w.Count != 100 {
+		t.Fatalf("count %d, want 100", w.Count)
+	}
+	if w.P50 < 1 || w.P50 > 1.19 || w.P99 < 1 || w.P99 > 1.19 || w.P999 < 1000 || w.P999 > 1190 {
+		t.Errorf("window %+v", w)
+	}
+	pts := s.points(now, 5)
+	if len(pts) != 5 || pts[len(pts)-1].Unix != now.Unix()-1 {
+		t.Fatalf("points %+v", pts)
+	}
+	if p := pts[3]; p.Unix != now.Unix()-2 || p.Requests != 100 || p.Errors != 1 {
+		t.Errorf("point two seconds ago %+v", p)
+	}
+	if empty := (Latency{WindowSeconds: 60}); s.window(now.Add(time.Hour), 60) != empty {
+		t.Errorf("an hour later the window is not empty")
+	}
+}
