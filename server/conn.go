@@ -35,7 +35,9 @@ const (
 
 var readBufPool = sync.Pool{New: func() any { b := make([]byte, 0, readBufSize); return &b }}
 
-// exchange is one connection's request and reply.
+// exchange is one connection's request and reply. Exchanges are pooled,
+// with the slices they grow, so a static exchange allocates only the copy
+// of its target.
 type exchange struct {
 	srv   *Server
 	conn  net.Conn
@@ -43,14 +45,19 @@ type exchange struct {
 	buf   *[]byte
 	req   Request
 	rec   Exchange
+	out   net.Buffers // the reply's parts, written with one writev
+	parts [4][]byte   // backing array of out
 }
+
+var exchangePool = sync.Pool{New: func() any { return new(exchange) }}
 
 // serveConn runs one exchange on c with table t, or answers 503 with the
 // reason reject when it is not empty. It always closes c.
 func (s *Server) serveConn(c net.Conn, t *Table, reject string) {
 	defer s.untrackConn(c, reject != "")
-	ex := &exchange{srv: s, conn: c, state: stateReading}
-	ex.rec.Start = time.Now()
+	ex := exchangePool.Get().(*exchange)
+	ex.srv, ex.conn, ex.state = s, c, stateReading
+	ex.rec = Exchange{Start: time.Now()}
 	if a, ok := c.RemoteAddr().(*net.TCPAddr); ok {
 		ex.rec.Remote = a.AddrPort()
 	}
@@ -134,16 +141,18 @@ func (ex *exchange) earlyReply(status int, reason string) {
 // whether it was written whole.
 func (ex *exchange) writePlain(status int, reason string, extra ...config.Header) bool {
 	ex.rec.Status = status
-	return ex.write(plainReply(status, reason, ex.srv.dates.get(time.Now()), extra...))
+	return ex.write(plainReply(status, reason, ex.srv.dates.get(time.Now()), extra...), nil, nil, nil)
 }
 
-// write writes bufs as one reply (one writev) under the WriteTimeout
-// deadline, and records how it ended.
-func (ex *exchange) write(bufs ...[]byte) bool {
+// write writes the reply parts a, b, c and d, any of them empty, with one
+// writev under the WriteTimeout deadline, and records how it ended.
+func (ex *exchange) write(a, b, c, d []byte) bool {
 	ex.setState(stateWriting)
 	ex.conn.SetWriteDeadline(time.Now().Add(ex.srv.writeTimeout()))
-	nb := net.Buffers(bufs)
-	n, err := nb.WriteTo(ex.conn)
+	ex.parts = [4][]byte{a, b, c, d}
+	ex.out = ex.parts[:]
+	n, err := ex.out.WriteTo(ex.conn)
+	ex.parts = [4][]byte{}
 	ex.rec.BytesOut += n
 	if err != nil {
 		ex.rec.End = writeEnd(err)
@@ -184,8 +193,8 @@ func (ex *exchange) recoverPanic() {
 	}
 }
 
-// finish closes the connection, records the exchange, logs it and hands it
-// to OnExchange.
+// finish closes the connection, records the exchange, logs it, hands it to
+// OnExchange and returns the exchange to its pool.
 func (ex *exchange) finish() {
 	ex.conn.Close()
 	s := ex.srv
@@ -203,18 +212,25 @@ func (ex *exchange) finish() {
 		}
 		ex.buf = nil
 	}
-	s.logger().LogAttrs(context.Background(), slog.LevelInfo, "exchange",
-		slog.String("remote", rec.Remote.String()),
-		slog.String("method", rec.Method),
-		slog.String("path", rec.Target),
-		slog.String("route", rec.Route),
-		slog.Int("status", rec.Status),
-		slog.Int64("bytes_in", rec.BytesIn),
-		slog.Int64("bytes_out", rec.BytesOut),
-		slog.Duration("duration", rec.Duration),
-		slog.String("end", rec.End.String()),
-	)
+	logger := s.logger()
+	if logger.Enabled(context.Background(), slog.LevelInfo) {
+		logger.LogAttrs(context.Background(), slog.LevelInfo, "exchange",
+			slog.String("remote", rec.Remote.String()),
+			slog.String("method", rec.Method),
+			slog.String("path", rec.Target),
+			slog.String("route", rec.Route),
+			slog.Int("status", rec.Status),
+			slog.Int64("bytes_in", rec.BytesIn),
+			slog.Int64("bytes_out", rec.BytesOut),
+			slog.Duration("duration", rec.Duration),
+			slog.String("end", rec.End.String()),
+		)
+	}
 	if s.OnExchange != nil {
 		s.OnExchange(rec)
 	}
+	hdr := ex.req.Header[:0]
+	*ex = exchange{}
+	ex.req.Header = hdr
+	exchangePool.Put(ex)
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -29,28 +28,59 @@ type Request struct {
 	// Version is the protocol version ("HTTP/1.0"), or "" when the request
 	// line had none.
 	Version string
-	// Header holds the header fields in the order sent.
+	// Header holds the header fields in the order sent. Names and values
+	// share memory with the bytes the request was parsed from.
 	Header []HeaderField
 	// Body is everything after the blank line that ends the header section,
-	// up to the client's half-close.
+	// up to the client's half-close. It shares memory with the bytes the
+	// request was parsed from.
 	Body []byte
 }
 
-// HeaderField is one request header field.
+// HeaderField is one request header field. Name and Value are slices of the
+// request bytes, so parsing copies no header; Value has no surrounding
+// white space.
 type HeaderField struct {
-	Name  string
-	Value string
+	Name  []byte
+	Value []byte
 }
 
 // Get returns the value of the first header field named name, compared
 // case-insensitively, and whether there was one.
 func (r *Request) Get(name string) (string, bool) {
+	v, ok := r.header(name)
+	return string(v), ok
+}
+
+// header is Get without a copy.
+func (r *Request) header(name string) ([]byte, bool) {
 	for _, h := range r.Header {
-		if strings.EqualFold(h.Name, name) {
+		if equalFoldASCII(h.Name, name) {
 			return h.Value, true
 		}
 	}
-	return "", false
+	return nil, false
+}
+
+// equalFoldASCII reports whether b and s are equal under ASCII case folding,
+// which is all a token needs.
+func equalFoldASCII(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range len(b) {
+		if lower(b[i]) != lower(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // RequestError is a request the server refuses, with the status and the
@@ -69,7 +99,8 @@ func badRequest(format string, args ...any) *RequestError {
 }
 
 // ParseRequest parses a complete request: everything the client sent up to
-// its half-close. Bare LF is accepted for CRLF, and a request line alone, with
+// its half-close. The Request's Header and Body share memory with b; its
+// Method, Target, Path and Query do not. Bare LF is accepted for CRLF, and a request line alone, with
 // no header section or blank line, is a valid request. A request the server
 // refuses returns a *RequestError with a 4xx or 5xx status and the reason.
 func ParseRequest(b []byte) (*Request, error) {
@@ -156,14 +187,36 @@ func parseRequestLine(line []byte, r *Request) *RequestError {
 		return err
 	}
 	if hasVersion {
-		if err := checkVersion(version); err != nil {
+		v, err := parseVersion(version)
+		if err != nil {
 			return err
 		}
-		r.Version = string(version)
+		r.Version = v
 	}
-	r.Method = string(method)
-	r.Target = string(target)
+	r.Method = internMethod(method)
 	return nil
+}
+
+// internMethod returns the method as a string, without an allocation for
+// the methods in common use.
+func internMethod(m []byte) string {
+	switch string(m) {
+	case "GET":
+		return "GET"
+	case "HEAD":
+		return "HEAD"
+	case "POST":
+		return "POST"
+	case "PUT":
+		return "PUT"
+	case "DELETE":
+		return "DELETE"
+	case "OPTIONS":
+		return "OPTIONS"
+	case "PATCH":
+		return "PATCH"
+	}
+	return string(m)
 }
 
 // parseTarget accepts an origin-form target ("/path?query") only.
@@ -182,10 +235,22 @@ func parseTarget(target []byte, r *Request) *RequestError {
 	if bytes.IndexByte(target, '#') >= 0 {
 		return badRequest("target has a fragment")
 	}
-	rawPath, query, _ := bytes.Cut(target, []byte{'?'})
-	path, err := url.PathUnescape(string(rawPath))
-	if err != nil {
-		return badRequest("invalid percent-encoding in path")
+	// The target is the one string an exchange copies out of the read
+	// buffer: its record, logged and kept by observers, outlives the buffer.
+	// Path and Query are substrings of it unless the path is percent-encoded.
+	r.Target = string(target)
+	rawLen := bytes.IndexByte(target, '?')
+	if rawLen < 0 {
+		rawLen = len(target)
+	} else {
+		r.Query = r.Target[rawLen+1:]
+	}
+	path := r.Target[:rawLen]
+	if bytes.IndexByte(target[:rawLen], '%') >= 0 {
+		var err error
+		if path, err = url.PathUnescape(path); err != nil {
+			return badRequest("invalid percent-encoding in path")
+		}
 	}
 	if !utf8.ValidString(path) {
 		return badRequest("path is not valid UTF-8")
@@ -199,7 +264,6 @@ func parseTarget(target []byte, r *Request) *RequestError {
 		return badRequest("path has a \".\" or \"..\" segment")
 	}
 	r.Path = path
-	r.Query = string(query)
 	return nil
 }
 
@@ -214,15 +278,18 @@ func hasDotSegment(path string) bool {
 	return false
 }
 
-func checkVersion(v []byte) *RequestError {
+// parseVersion accepts HTTP/1.0 and HTTP/1.1, returned without a copy.
+func parseVersion(v []byte) (string, *RequestError) {
 	switch string(v) {
-	case "HTTP/1.0", "HTTP/1.1":
-		return nil
+	case "HTTP/1.0":
+		return "HTTP/1.0", nil
+	case "HTTP/1.1":
+		return "HTTP/1.1", nil
 	}
 	if len(v) == 8 && bytes.HasPrefix(v, []byte("HTTP/")) && isDigit(v[5]) && v[6] == '.' && isDigit(v[7]) {
-		return &RequestError{Status: 505, Reason: fmt.Sprintf("version %s not supported; use HTTP/1.0", v)}
+		return "", &RequestError{Status: 505, Reason: fmt.Sprintf("version %s not supported; use HTTP/1.0", v)}
 	}
-	return badRequest("malformed version after target")
+	return "", badRequest("malformed version after target")
 }
 
 func parseHeaderLine(line []byte, r *Request) *RequestError {
@@ -251,7 +318,7 @@ func parseHeaderLine(line []byte, r *Request) *RequestError {
 			return badRequest("control character in header %s", name)
 		}
 	}
-	r.Header = append(r.Header, HeaderField{Name: string(name), Value: string(value)})
+	r.Header = append(r.Header, HeaderField{Name: name, Value: value})
 	return nil
 }
 
@@ -261,9 +328,9 @@ func checkFraming(r *Request) *RequestError {
 	seen := false
 	for _, h := range r.Header {
 		switch {
-		case strings.EqualFold(h.Name, "Transfer-Encoding"):
+		case equalFoldASCII(h.Name, "Transfer-Encoding"):
 			return badRequest("Transfer-Encoding not supported: the body ends at the half-close")
-		case strings.EqualFold(h.Name, "Content-Length"):
+		case equalFoldASCII(h.Name, "Content-Length"):
 			if seen {
 				return badRequest("more than one Content-Length")
 			}
@@ -280,16 +347,17 @@ func checkFraming(r *Request) *RequestError {
 	return nil
 }
 
-func parseContentLength(v string) (int64, *RequestError) {
-	if v == "" || len(v) > 18 {
+func parseContentLength(v []byte) (int64, *RequestError) {
+	if len(v) == 0 || len(v) > 18 {
 		return 0, badRequest("invalid Content-Length %q", v)
 	}
-	for i := 0; i < len(v); i++ {
-		if !isDigit(v[i]) {
+	var n int64
+	for _, c := range v {
+		if !isDigit(c) {
 			return 0, badRequest("invalid Content-Length %q", v)
 		}
+		n = n*10 + int64(c-'0')
 	}
-	n, _ := strconv.ParseInt(v, 10, 64)
 	return n, nil
 }
 

@@ -67,14 +67,14 @@ func (ex *exchange) writeStatic(sr *staticReply, headOnly bool) {
 	if headOnly {
 		rest = rest[:sr.headLen]
 	}
-	ex.write(sr.pre, ex.srv.dates.get(time.Now()), rest)
+	ex.write(sr.pre, ex.srv.dates.get(time.Now()), rest, nil)
 }
 
 // writeEcho replies with the request body, typed as the request was.
 func (ex *exchange) writeEcho(r *route, headOnly bool) {
-	ctype, ok := ex.req.Get("Content-Type")
-	if !ok {
-		ctype = "application/octet-stream"
+	ctype := "application/octet-stream"
+	if v, ok := ex.req.header("Content-Type"); ok {
+		ctype = string(v)
 	}
 	h := renderHead(r.Status, ctype, int64(len(ex.req.Body)), r.Headers)
 	body := ex.req.Body
@@ -115,7 +115,7 @@ func (ex *exchange) sendFile(f fs.File, name string, r *route, headOnly bool) {
 	size := st.Size()
 	h := renderHead(r.Status, contentType(name), size, r.Headers)
 	ex.rec.Status = r.Status
-	if !ex.write(h.pre, ex.srv.dates.get(time.Now()), h.post) || headOnly {
+	if !ex.write(h.pre, ex.srv.dates.get(time.Now()), h.post, nil) || headOnly {
 		return
 	}
 	n, err := io.CopyN(ex.conn, f, size)
