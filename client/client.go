@@ -1,0 +1,90 @@
+package client
+
+import (
+	"context"
+	"net"
+	"time"
+)
+
+// DefaultMaxHeaderBytes is the limit on a reply's header section when
+// Client.MaxHeaderBytes is zero.
+const DefaultMaxHeaderBytes = 64 << 10
+
+// Client runs exchanges. Its zero value is ready to use, and one Client may
+// run any number of exchanges at once; its fields must not change meanwhile.
+type Client struct {
+	// ConnectTimeout bounds name resolution and the TCP connect together,
+	// like curl's --connect-timeout. If zero or negative, only the context
+	// bounds them.
+	ConnectTimeout time.Duration
+
+	// MaxHeaderBytes bounds the reply's header section, status line and
+	// final empty line included; a larger one fails with Kind Malformed, so
+	// a server that sends header lines forever cannot grow the client's
+	// memory. If zero or negative, DefaultMaxHeaderBytes.
+	MaxHeaderBytes int
+
+	// Dialer, if non-nil, makes the connections, for settings such as
+	// LocalAddr or KeepAlive. ConnectTimeout, if non-zero, replaces its
+	// Timeout. If nil, a zero net.Dialer is used.
+	Dialer *net.Dialer
+
+	// Trace, if non-nil, is called at each step of every exchange. Calls for
+	// one exchange never overlap, and none happen after Do has returned an
+	// error or the Response's Body.Close has returned. If nil, tracing costs
+	// nothing.
+	Trace func(Event)
+}
+
+var zeroDialer net.Dialer
+
+// Do runs one exchange with the server at addr, a "host:port" (a literal IP
+// saves a lookup per exchange): it connects, writes req, half-closes unless
+// req.NoHalfClose, and reads the reply's header section. It returns once the
+// header section is in; the body streams from resp.Body, which the caller
+// must read and Close. Close ends the connection and waits for the request
+// writer, so no goroutine outlives it.
+//
+// ctx bounds the whole exchange, reading the body included, like curl's
+// --max-time: its deadline becomes the connection's, and canceling it
+// interrupts any read or write.
+//
+// Every error from Do is an *Error, and so is every error from resp.Body.Read
+// before Close other than io.EOF, which ends a complete body.
+func (c *Client) Do(ctx context.Context, addr string, req *Request) (*Response, error) {
+	conn, err := c.dialer().DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, dialError(ctx, err)
+	}
+	x := newExchange(ctx, conn, req, c.maxHeaderBytes(), c.Trace)
+	if err := x.readHead(&x.resp, req.method() == "HEAD"); err != nil {
+		x.Close()
+		return nil, err
+	}
+	x.resp.Body = x
+	return &x.resp, nil
+}
+
+// dialer returns the dialer to use, with ConnectTimeout applied.
+func (c *Client) dialer() *net.Dialer {
+	if c.ConnectTimeout <= 0 {
+		if c.Dialer == nil {
+			return &zeroDialer
+		}
+		return c.Dialer
+	}
+	var d net.Dialer
+	if c.Dialer != nil {
+		d = *c.Dialer
+	}
+	d.Timeout = c.ConnectTimeout
+	return &d
+}
+
+// maxHeaderBytes returns MaxHeaderBytes or its default.
+func (c *Client) maxHeaderBytes() int {
+	if c.MaxHeaderBytes <= 0 {
+		return DefaultMaxHeaderBytes
+	}
+	return c.MaxHeaderBytes
+}

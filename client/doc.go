@@ -1,0 +1,18 @@
+// Package client speaks the client side of the half-close exchange: it
+// dials, writes one request, half-closes its write side with
+// (*net.TCPConn).CloseWrite, and reads the reply until the server closes the
+// connection. EOF is the framing in both directions.
+//
+// The request is written by a goroutine while the reply is being read,
+// because a server may answer before it has read the whole request (408, 413,
+// 503); the reply is the outcome of the exchange even when writing the rest of
+// the request then fails.
+//
+// Every failure is an *Error whose Kind names what went wrong in terms a
+// caller can act on (resolve, connect, timeout, empty or truncated reply, ...);
+// tinyget maps each Kind to one of curl's exit codes.
+//
+// One Client serves any number of concurrent exchanges. The path from Do to
+// the last byte of the body allocates little beyond what dialing itself does,
+// so a load generator can run it in a tight loop.
+package client

@@ -1,0 +1,133 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"sync"
+	"time"
+)
+
+// closeWriter is the half-close that the exchange needs from its connection.
+type closeWriter interface {
+	CloseWrite() error
+}
+
+var _ closeWriter = (*net.TCPConn)(nil)
+
+// readBufSize is the size of the pooled buffers that hold a reply's header
+// section; larger header sections get a buffer of their own, up to the limit.
+const readBufSize = 4 << 10
+
+var readBufs = sync.Pool{New: func() any { b := make([]byte, readBufSize); return &b }}
+
+// expired is a deadline in the past: setting it interrupts blocked I/O.
+var expired = time.Unix(1, 0)
+
+// exchange is one connection's exchange. It is the Response's Body: reads go
+// to the embedded reply, and Close ends everything.
+type exchange struct {
+	reply
+	resp      Response
+	conn      net.Conn
+	pooled    *[]byte
+	stop      func() bool // stops the context watcher; nil if none
+	writer    sync.WaitGroup
+	halfClose bool
+	closed    bool
+
+	head    []byte      // request head, and the body too when it fits in headBuf
+	body    []byte      // request body when not in head
+	bufs    net.Buffers // head and body for one writev
+	vec     [2][]byte   // backing array for bufs
+	headBuf [512]byte
+
+	traceMu sync.Mutex
+	traceFn func(Event)
+}
+
+// newExchange starts the exchange on conn: it ties the connection to ctx and
+// starts writing req.
+func newExchange(ctx context.Context, conn net.Conn, req *Request, maxHeader int, trace func(Event)) *exchange {
+	x := &exchange{conn: conn, halfClose: !req.NoHalfClose}
+	if d, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(d)
+	}
+	if ctx.Done() != nil {
+		x.stop = context.AfterFunc(ctx, func() { conn.SetDeadline(expired) })
+	}
+	x.pooled = readBufs.Get().(*[]byte)
+	x.reply = reply{src: conn, ctx: ctx, max: maxHeader, buf: *x.pooled}
+	x.head = req.appendHead(x.headBuf[:0])
+	if trace != nil {
+		x.traceFn = trace
+		x.reply.trace = x.emit
+		x.emit(Event{Kind: EventConnected, Local: conn.LocalAddr(), Remote: conn.RemoteAddr()})
+		for line := range bytes.Lines(x.head) {
+			x.emit(Event{Kind: EventRequestLine, Line: string(bytes.TrimSuffix(line, []byte("\r\n")))})
+		}
+	}
+	if len(x.head)+len(req.Body) <= len(x.headBuf) {
+		x.head = append(x.head, req.Body...)
+	} else {
+		x.body = req.Body
+	}
+	x.writer.Go(x.write)
+	return x
+}
+
+// write sends the request and half-closes. It runs while the reply is read,
+// since the server may answer before reading the whole request; a failure
+// here is then not the exchange's outcome, so it is only traced.
+func (x *exchange) write() {
+	var n int64
+	var err error
+	if x.body == nil {
+		var m int
+		m, err = x.conn.Write(x.head)
+		n = int64(m)
+	} else {
+		x.bufs = append(x.vec[:0], x.head, x.body)
+		n, err = x.bufs.WriteTo(x.conn)
+	}
+	if x.traceFn != nil {
+		// Holding the lock from before the half-close until it is traced
+		// keeps the reply it prompts from being traced first.
+		x.traceMu.Lock()
+		defer x.traceMu.Unlock()
+		x.traceFn(Event{Kind: EventRequestSent, N: n, Err: err})
+	}
+	if err != nil || !x.halfClose {
+		return
+	}
+	err = x.conn.(closeWriter).CloseWrite()
+	if x.traceFn != nil {
+		x.traceFn(Event{Kind: EventWriteClosed, Err: err})
+	}
+}
+
+// emit calls the trace function, one event at a time.
+func (x *exchange) emit(e Event) {
+	x.traceMu.Lock()
+	defer x.traceMu.Unlock()
+	x.traceFn(e)
+}
+
+// Close closes the connection, waits for the request writer to stop, and
+// releases the exchange's buffers. It must not be called while a Read is in
+// progress; cancel the context to interrupt one. Reads after Close fail.
+func (x *exchange) Close() error {
+	if x.closed {
+		return nil
+	}
+	x.closed = true
+	err := x.conn.Close()
+	x.writer.Wait()
+	if x.stop != nil {
+		x.stop()
+	}
+	x.err = errBodyClosed
+	x.buf = nil
+	readBufs.Put(x.pooled)
+	return err
+}

@@ -1,0 +1,180 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// maxDrain bounds the bytes read and dropped after a complete body while
+// waiting for the server to close, so a server that streams forever cannot
+// keep a finished exchange going.
+const maxDrain = 64 << 10
+
+var (
+	errEmpty      = errors.New("server closed the connection without replying")
+	errBodyClosed = errors.New("client: read on closed response body")
+)
+
+// reply reads one reply from src: first the header section, buffered in buf,
+// then the body, starting with what buf holds beyond the header section.
+type reply struct {
+	src   io.Reader
+	ctx   context.Context // nil when nothing can cancel the read
+	trace func(Event)     // nil when not tracing
+	max   int             // limit on the header section, in bytes
+	buf   []byte
+	off   int   // start of the bytes in buf not yet consumed
+	end   int   // end of the bytes read into buf
+	want  int64 // body bytes still expected; -1 means up to EOF
+	n     int64 // body bytes delivered
+	err   error // sticky: io.EOF after a complete body
+}
+
+// readHead reads the header section into buf and parses it into resp. noBody
+// is set for a HEAD request, whose reply has no body whatever it says.
+func (r *reply) readHead(resp *Response, noBody bool) error {
+	scanned, lineStart := 0, 0
+	for {
+		n, err := r.src.Read(r.buf[r.end:min(len(r.buf), r.max)])
+		r.end += n
+		for scanned < r.end {
+			i := bytes.IndexByte(r.buf[scanned:r.end], '\n')
+			if i < 0 {
+				scanned = r.end
+				break
+			}
+			lf := scanned + i
+			if lf == lineStart || (lf == lineStart+1 && r.buf[lineStart] == '\r') {
+				return r.parseHead(lf+1, resp, noBody)
+			}
+			lineStart, scanned = lf+1, lf+1
+		}
+		if got := r.buf[:min(r.end, len("HTTP/"))]; !bytes.HasPrefix([]byte("HTTP/"), got) {
+			return &Error{Kind: Malformed, Op: "read header", Err: fmt.Errorf("not an HTTP reply: %s", quote(string(r.buf[:r.end])))}
+		}
+		switch {
+		case err == io.EOF && r.end == 0:
+			return &Error{Kind: Empty, Op: "read header", Err: errEmpty}
+		case err == io.EOF:
+			return &Error{Kind: Truncated, Op: "read header", Err: fmt.Errorf("%w: reply ended inside the header section after %d bytes", io.ErrUnexpectedEOF, r.end)}
+		case err != nil:
+			return ioError(r.ctx, "read header", err)
+		case r.end == r.max:
+			return &Error{Kind: Malformed, Op: "read header", Err: fmt.Errorf("header section larger than %d bytes", r.max)}
+		case r.end == len(r.buf):
+			grown := make([]byte, min(2*len(r.buf), r.max))
+			copy(grown, r.buf[:r.end])
+			r.buf = grown
+		}
+	}
+}
+
+// parseHead parses the first n bytes of buf, the header section, and sets up
+// the body that follows them.
+func (r *reply) parseHead(n int, resp *Response, noBody bool) error {
+	raw := string(r.buf[:n])
+	r.off = n
+	if r.trace != nil {
+		r.traceHead(raw)
+	}
+	if err := parseHead(raw, resp); err != nil {
+		return &Error{Kind: Malformed, Op: "read header", Err: err}
+	}
+	r.want = resp.ContentLength
+	if noBody || !hasBody(resp.StatusCode) {
+		r.want = 0
+	}
+	return nil
+}
+
+// traceHead reports the lines of the header section.
+func (r *reply) traceHead(raw string) {
+	line, rest := nextLine(raw)
+	r.trace(Event{Kind: EventStatusLine, Line: line})
+	for rest != "" {
+		line, rest = nextLine(rest)
+		r.trace(Event{Kind: EventHeaderLine, Line: line})
+	}
+}
+
+// Read reads the body. It returns io.EOF once the body is complete and the
+// server has closed, or after maxDrain bytes beyond the body.
+func (r *reply) Read(p []byte) (int, error) {
+	if r.err != nil {
+		return 0, r.err
+	}
+	if r.want == 0 {
+		r.drain()
+		return 0, r.err
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if r.want > 0 && int64(len(p)) > r.want {
+		p = p[:r.want]
+	}
+	var n int
+	var err error
+	if r.off < r.end {
+		n = copy(p, r.buf[r.off:r.end])
+		r.off += n
+	} else {
+		n, err = r.src.Read(p)
+	}
+	r.n += int64(n)
+	if r.want > 0 {
+		r.want -= int64(n)
+	}
+	if err != nil {
+		r.fail(err)
+	}
+	if n > 0 {
+		return n, nil
+	}
+	return 0, r.err
+}
+
+// drain reads and drops what follows a complete body until the server closes
+// the connection, which ends the exchange. A failure there is not the
+// exchange's: the body is already whole.
+func (r *reply) drain() {
+	dropped := r.end - r.off
+	r.off = r.end
+	closed := false
+	for dropped <= maxDrain {
+		n, err := r.src.Read(r.buf)
+		dropped += n
+		if err != nil {
+			closed = err == io.EOF
+			break
+		}
+	}
+	r.finish(io.EOF, closed)
+}
+
+// fail ends a body whose read returned err.
+func (r *reply) fail(err error) {
+	switch {
+	case err == io.EOF && r.want < 0:
+		r.finish(io.EOF, true)
+	case err == io.EOF:
+		r.finish(&Error{Kind: Truncated, Op: "read body", Err: fmt.Errorf("%w: got %d of %d body bytes", io.ErrUnexpectedEOF, r.n, r.n+r.want)}, true)
+	default:
+		r.finish(ioError(r.ctx, "read body", err), false)
+	}
+}
+
+// finish records how the body ended and reports it.
+func (r *reply) finish(err error, peerClosed bool) {
+	r.err = err
+	if r.trace == nil {
+		return
+	}
+	r.trace(Event{Kind: EventBodyRead, N: r.n})
+	if peerClosed {
+		r.trace(Event{Kind: EventPeerClosed})
+	}
+}

@@ -1,0 +1,100 @@
+package client
+
+import (
+	"io"
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+// readReply reads a whole reply from src as an exchange does, without a
+// connection.
+func readReply(src io.Reader, max int, head bool) (*Response, []byte, error) {
+	r := &reply{src: src, max: max, buf: make([]byte, readBufSize)}
+	var resp Response
+	if err := r.readHead(&resp, head); err != nil {
+		return nil, nil, err
+	}
+	body, err := io.ReadAll(r)
+	return &resp, body, err
+}
+
+func TestReadReply(t *testing.T) {
+	tests := []struct {
+		name   string
+		reply  string
+		head   bool
+		status int
+		length int64
+		body   string
+		kind   Kind // Unknown: no error
+	}{
+		{name: "complete", reply: helloReply, status: 200, length: 13, body: "hello, world\n"},
+		{name: "HEAD", reply: helloReply, head: true, status: 200, length: 13},
+		{name: "no Content-Length", reply: "HTTP/1.0 200 OK\r\n\r\nall of it", status: 200, length: -1, body: "all of it"},
+		{name: "empty body", reply: "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", status: 200, body: ""},
+		{name: "extra bytes", reply: "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nabcdef", status: 200, length: 2, body: "ab"},
+		{name: "204 ignores Content-Length", reply: "HTTP/1.0 204 No Content\r\nContent-Length: 5\r\n\r\n", status: 204, length: 5},
+		{name: "304 ignores Content-Length", reply: "HTTP/1.0 304 Not Modified\r\nContent-Length: 5\r\n\r\n", status: 304, length: 5},
+		{name: "bare LF", reply: "HTTP/1.0 404 Not Found\nContent-Length: 2\n\nno", status: 404, length: 2, body: "no"},
+		{name: "mixed line endings", reply: "HTTP/1.0 200 OK\r\nA: b\n\r\nx", status: 200, length: -1, body: "x"},
+		{name: "same Content-Length twice", reply: "HTTP/1.0 200 OK\r\nContent-Length: 1\r\ncontent-length: 1\r\n\r\nx", status: 200, length: 1, body: "x"},
+		{name: "truncated body", reply: "HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nab", status: 200, length: 5, body: "ab", kind: Truncated},
+		{name: "empty", reply: "", kind: Empty},
+		{name: "EOF in header", reply: "HTTP/1.0 200 OK\r\n", kind: Truncated},
+		{name: "EOF in status line", reply: "HTT", kind: Truncated},
+		{name: "HTTP/0.9", reply: "<html>", kind: Malformed},
+		{name: "conflicting Content-Length", reply: "HTTP/1.0 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", kind: Malformed},
+		{name: "Content-Length overflow", reply: "HTTP/1.0 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n", kind: Malformed},
+		{name: "empty first line", reply: "\r\nHTTP/1.0 200 OK\r\n\r\n", kind: Malformed},
+	}
+	for _, tt := range tests {
+		for _, chunked := range []bool{false, true} {
+			src := io.Reader(strings.NewReader(tt.reply))
+			name := tt.name
+			if chunked {
+				src, name = iotest.OneByteReader(src), name+"/one byte reads"
+			}
+			t.Run(name, func(t *testing.T) {
+				resp, body, err := readReply(src, DefaultMaxHeaderBytes, tt.head)
+				if KindOf(err) != tt.kind {
+					t.Fatalf("error %v, want kind %v", err, tt.kind)
+				}
+				if resp == nil {
+					return
+				}
+				if resp.StatusCode != tt.status || resp.ContentLength != tt.length || string(body) != tt.body {
+					t.Errorf("got %d, length %d, body %q", resp.StatusCode, resp.ContentLength, body)
+				}
+			})
+		}
+	}
+}
+
+// TestHeaderSectionGrows reads a header section larger than a pooled buffer.
+func TestHeaderSectionGrows(t *testing.T) {
+	long := strings.Repeat("v", 3*readBufSize)
+	reply := "HTTP/1.0 200 OK\r\nX-Long: " + long + "\r\nContent-Length: 2\r\n\r\nok"
+	resp, body, err := readReply(strings.NewReader(reply), DefaultMaxHeaderBytes, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Header[0].Value != long || string(body) != "ok" {
+		t.Errorf("header of %d bytes, body %q", len(resp.Header[0].Value), body)
+	}
+}
+
+// TestDrainBounded checks that bytes beyond the body stop being read after
+// maxDrain, so a server that never closes cannot hold a finished body.
+func TestDrainBounded(t *testing.T) {
+	src := io.MultiReader(strings.NewReader("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok"), endless{})
+	_, body, err := readReply(src, DefaultMaxHeaderBytes, false)
+	if err != nil || string(body) != "ok" {
+		t.Errorf("body %q, error %v", body, err)
+	}
+}
+
+// endless is a reader that never ends.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) { return len(p), nil }

@@ -1,0 +1,65 @@
+package client
+
+// Header is one header field. Fields keep the order and spelling they were
+// given or received in, so a request goes out exactly as built and a reply
+// can be shown exactly as it came.
+type Header struct {
+	Name  string
+	Value string
+}
+
+// Request is the request half of one exchange.
+type Request struct {
+	// Method is the request method. If empty, GET is sent.
+	Method string
+
+	// Target is the request target: a path with an optional query. If empty,
+	// "/" is sent.
+	Target string
+
+	// Header holds the header fields in the order they are sent. Do adds none
+	// of its own: Host, Content-Length and the rest are the caller's choice,
+	// which also lets a test send what a server must reject.
+	Header []Header
+
+	// Body is sent after the header section. It may be nil. Do goes on
+	// reading it until the Response's Body is closed, because the server may
+	// reply before the whole request has been written.
+	Body []byte
+
+	// NoHalfClose leaves the write side open after the request. Plain HTTP
+	// servers need it: they find the end of a request by Content-Length and
+	// some read a FIN as the client hanging up (nginx stops sending a large
+	// reply). The zero value half-closes, as the tiny protocol
+	// requires: its servers read until EOF.
+	NoHalfClose bool
+}
+
+// method returns the method that is sent.
+func (r *Request) method() string {
+	if r.Method == "" {
+		return "GET"
+	}
+	return r.Method
+}
+
+// appendHead appends the request line, the header fields and the empty line
+// that ends them to dst. The version is HTTP/1.0: one request per connection,
+// and a reply that ends at close.
+func (r *Request) appendHead(dst []byte) []byte {
+	target := r.Target
+	if target == "" {
+		target = "/"
+	}
+	dst = append(dst, r.method()...)
+	dst = append(dst, ' ')
+	dst = append(dst, target...)
+	dst = append(dst, " HTTP/1.0\r\n"...)
+	for _, h := range r.Header {
+		dst = append(dst, h.Name...)
+		dst = append(dst, ": "...)
+		dst = append(dst, h.Value...)
+		dst = append(dst, "\r\n"...)
+	}
+	return append(dst, "\r\n"...)
+}

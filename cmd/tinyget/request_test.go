@@ -1,0 +1,69 @@
+package main
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/tinyhttpd/tinyhttpd/client"
+)
+
+func TestBuildRequest(t *testing.T) {
+	tiny := target{scheme: schemeTiny, host: "h", port: "7070", path: "/p"}
+	web := target{scheme: schemeHTTP, host: "h", port: "80", path: "/p"}
+	defaults := []client.Header{{Name: "Host", Value: "h:7070"}, {Name: "User-Agent", Value: userAgent}, {Name: "Accept", Value: "*/*"}}
+	tests := []struct {
+		name   string
+		o      options
+		t      target
+		body   string
+		method string
+		header []client.Header
+	}{
+		{"GET", options{}, tiny, "", "GET", defaults},
+		{"HEAD", options{head: true}, tiny, "", "HEAD", defaults},
+		{"POST form", options{data: []string{"a=1"}}, tiny, "a=1", "POST", append(defaults[:3:3],
+			client.Header{Name: "Content-Type", Value: "application/x-www-form-urlencoded"},
+			client.Header{Name: "Content-Length", Value: "3"})},
+		{"-X wins", options{method: "PUT", data: []string{""}}, tiny, "", "PUT", append(defaults[:3:3],
+			client.Header{Name: "Content-Type", Value: "application/x-www-form-urlencoded"},
+			client.Header{Name: "Content-Length", Value: "0"})},
+		{"http", options{}, web, "", "GET", []client.Header{{Name: "Host", Value: "h"}, {Name: "User-Agent", Value: userAgent},
+			{Name: "Accept", Value: "*/*"}, {Name: "Connection", Value: "close"}}},
+		{"-H replaces a default in place", options{headers: []string{"accept: text/plain"}}, tiny, "", "GET",
+			[]client.Header{defaults[0], defaults[1], {Name: "accept", Value: "text/plain"}}},
+		{"-H removes a default", options{headers: []string{"User-Agent:", "Host: "}}, tiny, "", "GET",
+			[]client.Header{defaults[2]}},
+		{"-H removing an unknown header sends nothing", options{headers: []string{"X-None:"}}, tiny, "", "GET", defaults},
+		{"-H appends, repeats included", options{headers: []string{"X-A: 1", "X-A: 2"}}, tiny, "", "GET",
+			append(defaults[:3:3], client.Header{Name: "X-A", Value: "1"}, client.Header{Name: "X-A", Value: "2"})},
+		{"-H with ; sends an empty header", options{headers: []string{"X-Empty;"}}, tiny, "", "GET",
+			append(defaults[:3:3], client.Header{Name: "X-Empty", Value: ""})},
+		{"-H overrides Content-Type", options{data: []string{"{}"}, headers: []string{"Content-Type: application/json"}}, tiny, "{}", "POST",
+			append(defaults[:3:3], client.Header{Name: "Content-Type", Value: "application/json"},
+				client.Header{Name: "Content-Length", Value: "2"})},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := buildRequest(&tt.o, tt.t, []byte(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if req.Method != tt.method || req.Target != "/p" || string(req.Body) != tt.body || req.NoHalfClose == tt.t.halfClose() {
+				t.Errorf("got %s %s body %q no half-close %v", req.Method, req.Target, req.Body, req.NoHalfClose)
+			}
+			if fmt.Sprint(req.Header) != fmt.Sprint(tt.header) {
+				t.Errorf("header\n got %v\nwant %v", req.Header, tt.header)
+			}
+		})
+	}
+}
+
+func TestBuildRequestBadHeader(t *testing.T) {
+	tiny := target{scheme: schemeTiny, host: "h", port: "7070", path: "/"}
+	for _, h := range []string{"NoColon", ": value", "Bad Name: x", "X: a\r\nY: b", "X;junk"} {
+		_, err := buildRequest(&options{headers: []string{h}}, tiny, nil)
+		if codeOf(err) != exitUsage {
+			t.Errorf("-H %q: error %v, code %d; want %d", h, err, codeOf(err), exitUsage)
+		}
+	}
+}
