@@ -44,11 +44,13 @@ func writeError(w http.ResponseWriter, err error) {
 	writeJSON(w, status, errorBody{Error: err.Error(), Status: status})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) error {
+// writeJSON writes v as the JSON body. An error writing it means the client
+// went away, and there is no one left to tell.
+func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	enc.Encode(v)
 }
