@@ -815,3 +815,27 @@ func TestOnExchange(t *testing.T) {
 		t.Errorf("malformed exchange %+v", bad)
 	}
 }
+
+func TestInFlightExchangeKeepsItsTable(t *testing.T) {
+	srv := &Server{}
+	addr := startServer(t, srv, testRoutes(t)) // /slow: "late\n" after 200ms
+	c := dial(t, addr)
+	io.WriteString(c, "GET /slow\n")
+	c.CloseWrite()
+	waitFor(t, "the exchange to start", func() bool { return srv.Stats().Writing == 1 })
+	next, err := NewTable(&config.Routes{Routes: []config.Route{{Path: "/slow", Kind: config.KindBody, Body: "new\n"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.SetRoutes(next)
+	raw, err := io.ReadAll(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := parseReply(t, string(raw)); r.body != "late\n" {
+		t.Errorf("in-flight exchange got %q from the new table", r.body)
+	}
+	if r := parseReply(t, roundTrip(t, addr, "GET /slow\n")); r.body != "new\n" {
+		t.Errorf("new exchange got %q", r.body)
+	}
+}
