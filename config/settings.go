@@ -26,40 +26,32 @@ const MaxRequestBytesLimit = GiB
 // Settings are tinyhttpd's run-time settings, read from TINYHTTPD_*
 // environment variables by Load, which fills every field. The zero values
 // that remain meaningful are: AdminAddr "", no admin listener; RoutesFile
-// "", the embedded default routes; AdminToken "", no token.
+// "", the embedded default routes; AdminToken "", no token;
+// ProxyProtocolFrom "", no trusted proxy.
 //
 // The struct tags are the single source of the variable names, defaults
 // and help text: env and envDefault are read by caarlos0/env, usage by
-// Values returns every setting by its variable name, formatted as it would
-// be written, with the admin token redacted.
-func (s Settings) Values() map[string]string {
-	r := s.Redacted()
-	v := reflect.ValueOf(r)
-	values := make(map[string]string)
-	for _, f := range settingsFields() {
-		values[varName(f)] = fmt.Sprint(v.FieldByIndex(f.Index).Interface())
-	}
-	return values
-}
-
 // WriteUsage. A field tagged emptyAllowed keeps an explicitly set empty
 // value instead of taking its default, and usageDefault replaces the
 // default shown by WriteUsage.
 type Settings struct {
-	Addr            string        `env:"ADDR" envDefault:"127.0.0.1:7070" usage:"protocol listener, host:port (\":7070\" for all interfaces)"`
-	AdminAddr       string        `env:"ADMIN_ADDR" envDefault:"127.0.0.1:7071" emptyAllowed:"true" usage:"admin HTTP listener, host:port; set to empty to disable it"`
-	RoutesFile      string        `env:"ROUTES" usageDefault:"(embedded default)" usage:"routes file (YAML); file and dir paths in it are relative to its directory"`
-	ReadTimeout     time.Duration `env:"READ_TIMEOUT" envDefault:"10s" usage:"time to read a whole request, from connect to the client's EOF"`
-	WriteTimeout    time.Duration `env:"WRITE_TIMEOUT" envDefault:"10s" usage:"time to write a whole reply"`
-	LingerTimeout   time.Duration `env:"LINGER_TIMEOUT" envDefault:"2s" usage:"time to drain unread input after an early reply (408, 413, 503)"`
-	MaxRequestBytes ByteSize      `env:"MAX_REQUEST_BYTES" envDefault:"1MiB" usage:"request size limit, larger requests get 413 (e.g. 65536, 64KiB, 1MiB; at most 1GiB)"`
-	MaxConns        int           `env:"MAX_CONNS" envDefault:"10000" usage:"open connections limit, new connections above it get 503"`
-	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"30s" usage:"graceful drain time on SIGTERM or SIGINT"`
-	LogFormat       string        `env:"LOG_FORMAT" envDefault:"text" usage:"log format: text or json"`
-	LogLevel        slog.Level    `env:"LOG_LEVEL" envDefault:"info" usage:"log level: debug, info, warn or error"`
-	AdminToken      string        `env:"ADMIN_TOKEN" usage:"bearer token for admin writes and pprof"`
-	AdminTokenFile  string        `env:"ADMIN_TOKEN_FILE" usage:"file holding the admin token, instead of ADMIN_TOKEN"`
-	AdminRecent     int           `env:"ADMIN_RECENT" envDefault:"200" usage:"recent exchanges kept for the admin API and dashboard (1 to 100000)"`
+	Addr              string        `env:"ADDR" envDefault:"127.0.0.1:7070" usage:"protocol listener, host:port (\":7070\" for all interfaces)"`
+	AdminAddr         string        `env:"ADMIN_ADDR" envDefault:"127.0.0.1:7071" emptyAllowed:"true" usage:"admin HTTP listener, host:port; set to empty to disable it"`
+	RoutesFile        string        `env:"ROUTES" usageDefault:"(embedded default)" usage:"routes file (YAML); file and dir paths in it are relative to its directory"`
+	ReadTimeout       time.Duration `env:"READ_TIMEOUT" envDefault:"10s" usage:"time to read a whole request, from connect to the client's EOF"`
+	WriteTimeout      time.Duration `env:"WRITE_TIMEOUT" envDefault:"10s" usage:"time to write a whole reply"`
+	LingerTimeout     time.Duration `env:"LINGER_TIMEOUT" envDefault:"2s" usage:"time to drain unread input after an early reply (408, 413, 503)"`
+	MaxRequestBytes   ByteSize      `env:"MAX_REQUEST_BYTES" envDefault:"1MiB" usage:"request size limit, larger requests get 413 (e.g. 65536, 64KiB, 1MiB; at most 1GiB)"`
+	MaxConns          int           `env:"MAX_CONNS" envDefault:"10000" usage:"open connections limit, new connections above it get 503"`
+	ShutdownTimeout   time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"30s" usage:"graceful drain time on SIGTERM or SIGINT"`
+	ReusePort         bool          `env:"REUSEPORT" envDefault:"false" usage:"set SO_REUSEPORT on the protocol listener, so a new tinyhttpd can listen on the same address while the old one drains"`
+	ProxyProtocol     bool          `env:"PROXY_PROTOCOL" envDefault:"false" usage:"require a PROXY protocol header (v1 or v2) on connections from PROXY_PROTOCOL_FROM and use the client address it carries; other peers are served as direct clients and may not send one"`
+	ProxyProtocolFrom IPRanges      `env:"PROXY_PROTOCOL_FROM" usage:"comma-separated IPs and CIDR ranges of the proxies trusted to send the PROXY header; required with PROXY_PROTOCOL"`
+	LogFormat         string        `env:"LOG_FORMAT" envDefault:"text" usage:"log format: text or json"`
+	LogLevel          slog.Level    `env:"LOG_LEVEL" envDefault:"info" usage:"log level: debug, info, warn or error"`
+	AdminToken        string        `env:"ADMIN_TOKEN" usage:"bearer token for admin writes and pprof"`
+	AdminTokenFile    string        `env:"ADMIN_TOKEN_FILE" usage:"file holding the admin token, instead of ADMIN_TOKEN"`
+	AdminRecent       int           `env:"ADMIN_RECENT" envDefault:"200" usage:"recent exchanges kept for the admin API and dashboard (1 to 100000)"`
 }
 
 // ErrInvalidSettings is wrapped by every *SettingsError, so that callers can
@@ -119,6 +111,18 @@ func Load(environ map[string]string) (Settings, error) {
 		return Settings{}, err
 	}
 	return s, nil
+}
+
+// Values returns every setting by its variable name, formatted as it would
+// be written, with the admin token redacted.
+func (s Settings) Values() map[string]string {
+	r := s.Redacted()
+	v := reflect.ValueOf(r)
+	values := make(map[string]string)
+	for _, f := range settingsFields() {
+		values[varName(f)] = fmt.Sprint(v.FieldByIndex(f.Index).Interface())
+	}
+	return values
 }
 
 // Redacted returns a copy of s that is safe to log: AdminToken, when set,
@@ -211,13 +215,18 @@ func translateEnvError(err error, environ map[string]string) []error {
 // parseReason says why a value of type t did not parse.
 func parseReason(t reflect.Type, err error) string {
 	var bse *byteSizeError
+	var ire *ipRangesError
 	switch {
 	case errors.As(err, &bse):
 		return bse.reason
+	case errors.As(err, &ire):
+		return ire.reason
 	case t == reflect.TypeFor[time.Duration]():
 		return "invalid duration; want a number with a unit, such as 500ms, 10s or 1m30s"
 	case t == reflect.TypeFor[slog.Level]():
 		return "unknown log level; want debug, info, warn or error"
+	case t.Kind() == reflect.Bool:
+		return "want true or false (or 1 or 0)"
 	case errors.Is(err, strconv.ErrRange):
 		return "out of range"
 	case t.Kind() == reflect.Int:
@@ -276,6 +285,9 @@ func (s *Settings) validate(environ map[string]string, parseErrs []error) []erro
 			bad("AdminAddr", reason)
 			adminAddrOK = false
 		}
+	}
+	if s.ProxyProtocol && s.ProxyProtocolFrom == "" {
+		bad("ProxyProtocolFrom", "required when "+fieldVar("ProxyProtocol")+" is true: list the addresses or CIDR ranges of the proxies that send the header")
 	}
 	if s.AdminRecent < 1 || s.AdminRecent > maxAdminRecent {
 		bad("AdminRecent", "must be from 1 to "+strconv.Itoa(maxAdminRecent))

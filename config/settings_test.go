@@ -3,9 +3,11 @@ package config
 import (
 	"errors"
 	"log/slog"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -59,6 +61,10 @@ func TestLoadEachVariable(t *testing.T) {
 		{"LOG_LEVEL", "DEBUG", func(s *Settings) { s.LogLevel = slog.LevelDebug }},
 		{"LOG_LEVEL", "warn", func(s *Settings) { s.LogLevel = slog.LevelWarn }},
 		{"ADMIN_TOKEN", "s3cret", func(s *Settings) { s.AdminToken = "s3cret" }},
+		{"REUSEPORT", "true", func(s *Settings) { s.ReusePort = true }},
+		{"REUSEPORT", "0", func(s *Settings) { s.ReusePort = false }},
+		{"PROXY_PROTOCOL_FROM", "10.0.0.0/8, 192.0.2.7,::1", func(s *Settings) { s.ProxyProtocolFrom = "10.0.0.0/8,192.0.2.7/32,::1/128" }},
+		{"PROXY_PROTOCOL_FROM", "::ffff:192.0.2.7", func(s *Settings) { s.ProxyProtocolFrom = "192.0.2.7/32" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
@@ -104,6 +110,14 @@ func TestLoadErrors(t *testing.T) {
 		{"ADMIN_RECENT", "0", `config: TINYHTTPD_ADMIN_RECENT="0": must be from 1 to 100000`},
 		{"ADMIN_ADDR", ":7071", `config: TINYHTTPD_ADMIN_ADDR=":7071": not a loopback address: set TINYHTTPD_ADMIN_TOKEN`},
 		{"ADMIN_ADDR", "192.0.2.1:7071", `config: TINYHTTPD_ADMIN_ADDR="192.0.2.1:7071": not a loopback address`},
+		{"REUSEPORT", "yes", `config: TINYHTTPD_REUSEPORT="yes": want true or false (or 1 or 0)`},
+		{"PROXY_PROTOCOL", "on", `config: TINYHTTPD_PROXY_PROTOCOL="on": want true or false`},
+		{"PROXY_PROTOCOL", "true", `config: TINYHTTPD_PROXY_PROTOCOL_FROM="": required when TINYHTTPD_PROXY_PROTOCOL is true`},
+		{"PROXY_PROTOCOL_FROM", "10.0.0.0/8,,192.0.2.7", `config: TINYHTTPD_PROXY_PROTOCOL_FROM="10.0.0.0/8,,192.0.2.7": empty entry; want IP addresses or CIDR ranges`},
+		{"PROXY_PROTOCOL_FROM", "haproxy.internal", `config: TINYHTTPD_PROXY_PROTOCOL_FROM="haproxy.internal": "haproxy.internal" is not an IP address`},
+		{"PROXY_PROTOCOL_FROM", "10.1.2.3/8", `config: TINYHTTPD_PROXY_PROTOCOL_FROM="10.1.2.3/8": "10.1.2.3/8" has bits set past its prefix length; write 10.0.0.0/8`},
+		{"PROXY_PROTOCOL_FROM", "10.0.0.0/33", `config: TINYHTTPD_PROXY_PROTOCOL_FROM="10.0.0.0/33": "10.0.0.0/33" is not a CIDR range`},
+		{"PROXY_PROTOCOL_FROM", "fe80::1%eth0", `config: TINYHTTPD_PROXY_PROTOCOL_FROM="fe80::1%eth0": "fe80::1%eth0" has a zone`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
@@ -251,6 +265,26 @@ func TestAdminBeyondLoopbackWithToken(t *testing.T) {
 	s, err := Load(map[string]string{"TINYHTTPD_ADMIN_ADDR": ":7071", "TINYHTTPD_ADMIN_TOKEN": "t0ken"})
 	if err != nil || s.AdminAddr != ":7071" {
 		t.Errorf("Load = %+v, %v", s, err)
+	}
+}
+
+func TestProxyProtocol(t *testing.T) {
+	s, err := Load(map[string]string{"TINYHTTPD_PROXY_PROTOCOL": "true", "TINYHTTPD_PROXY_PROTOCOL_FROM": "127.0.0.1, 10.0.0.0/8"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.ProxyProtocol || s.ProxyProtocolFrom != "127.0.0.1/32,10.0.0.0/8" {
+		t.Errorf("got ProxyProtocol %v, ProxyProtocolFrom %q", s.ProxyProtocol, s.ProxyProtocolFrom)
+	}
+	want := []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("10.0.0.0/8")}
+	if got := s.ProxyProtocolFrom.Prefixes(); !slices.Equal(got, want) {
+		t.Errorf("Prefixes() = %v, want %v", got, want)
+	}
+	if got := IPRanges("").Prefixes(); got != nil {
+		t.Errorf("empty IPRanges has prefixes %v", got)
+	}
+	if v := s.Values()["TINYHTTPD_PROXY_PROTOCOL_FROM"]; v != "127.0.0.1/32,10.0.0.0/8" {
+		t.Errorf("Values() shows %q", v)
 	}
 }
 

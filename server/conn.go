@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"runtime/debug"
 	"slices"
@@ -22,6 +23,17 @@ type closeWriter interface {
 }
 
 var _ closeWriter = (*net.TCPConn)(nil)
+
+// writeConner is a connection that wraps another and changes only what is
+// read from it, as one that first consumes a PROXY protocol header does.
+// WriteConn returns the wrapped connection. The exchange reads through the
+// wrapper but writes to, half-closes and sets options on the wrapped
+// connection, so that a *net.TCPConn underneath keeps writev (net.Buffers),
+// sendfile (io.Copy from an *os.File), CloseWrite and SetLinger: net.Buffers
+// uses writev only on the net package's own connections.
+type writeConner interface {
+	WriteConn() net.Conn
+}
 
 // errTooLarge is a request over MaxRequestBytes.
 var errTooLarge = errors.New("server: request too large")
@@ -39,8 +51,11 @@ var readBufPool = sync.Pool{New: func() any { b := make([]byte, 0, readBufSize);
 // with the slices they grow, so a static exchange allocates only the copy
 // of its target.
 type exchange struct {
-	srv   *Server
-	conn  net.Conn
+	srv  *Server
+	conn net.Conn // read from and closed
+	// wconn is written to and half-closed: conn itself, or the connection
+	// conn wraps (see writeConner).
+	wconn net.Conn
 	state connState
 	buf   *[]byte
 	req   Request
@@ -56,10 +71,17 @@ var exchangePool = sync.Pool{New: func() any { return new(exchange) }}
 func (s *Server) serveConn(c net.Conn, t *Table, reject string) {
 	defer s.untrackConn(c, reject != "")
 	ex := exchangePool.Get().(*exchange)
-	ex.srv, ex.conn, ex.state = s, c, stateReading
+	ex.srv, ex.conn, ex.wconn, ex.state = s, c, c, stateReading
+	if wc, ok := c.(writeConner); ok {
+		ex.wconn = wc.WriteConn()
+	}
 	ex.rec = Exchange{Start: time.Now()}
 	if a, ok := c.RemoteAddr().(*net.TCPAddr); ok {
-		ex.rec.Remote = a.AddrPort()
+		// An IPv4 client of a dual-stack listener, or one named in a PROXY
+		// header, may come as an IPv4-mapped IPv6 address: record
+		// 192.0.2.1, not ::ffff:192.0.2.1.
+		ap := a.AddrPort()
+		ex.rec.Remote = netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
 	}
 	s.stats.states[stateReading].Add(1)
 	defer ex.finish()
@@ -127,7 +149,7 @@ func (ex *exchange) earlyReply(status int, reason string) {
 	if !ex.writePlain(status, reason) {
 		return
 	}
-	cw, ok := ex.conn.(closeWriter)
+	cw, ok := ex.wconn.(closeWriter)
 	if !ok || cw.CloseWrite() != nil {
 		return
 	}
@@ -148,10 +170,10 @@ func (ex *exchange) writePlain(status int, reason string, extra ...config.Header
 // writev under the WriteTimeout deadline, and records how it ended.
 func (ex *exchange) write(a, b, c, d []byte) bool {
 	ex.setState(stateWriting)
-	ex.conn.SetWriteDeadline(time.Now().Add(ex.srv.writeTimeout()))
+	ex.wconn.SetWriteDeadline(time.Now().Add(ex.srv.writeTimeout()))
 	ex.parts = [4][]byte{a, b, c, d}
 	ex.out = ex.parts[:]
-	n, err := ex.out.WriteTo(ex.conn)
+	n, err := ex.out.WriteTo(ex.wconn)
 	ex.parts = [4][]byte{}
 	ex.rec.BytesOut += n
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/config"
@@ -87,13 +88,20 @@ func (ex *exchange) writeEcho(r *route, headOnly bool) {
 // openFile opens name in files, or on the operating system when files is nil.
 func openFile(files fs.FS, name string) (fs.File, error) {
 	if files == nil {
-		return os.Open(name)
+		return os.OpenFile(name, openFlags, 0)
 	}
 	return files.Open(name)
 }
 
+// openFlags open the files that routes serve. O_NONBLOCK makes opening a
+// FIFO return at once instead of blocking until a writer appears, which no
+// timeout would end and which Close would wait for forever; sendFile then
+// refuses it as not a regular file. Regular files ignore the flag.
+const openFlags = os.O_RDONLY | syscall.O_NONBLOCK
+
 // serveFile opens and sends one file. Sending an *os.File goes through
-// io.Copy to the TCP connection, which uses sendfile.
+// io.Copy to the TCP connection (ex.wconn, under any wrapper), which uses
+// sendfile.
 func (ex *exchange) serveFile(files fs.FS, name string, r *route, headOnly bool) {
 	f, err := openFile(files, name)
 	if err != nil {
@@ -118,7 +126,7 @@ func (ex *exchange) sendFile(f fs.File, name string, r *route, headOnly bool) {
 	if !ex.write(h.pre, ex.srv.dates.get(time.Now()), h.post, nil) || headOnly {
 		return
 	}
-	n, err := io.CopyN(ex.conn, f, size)
+	n, err := io.CopyN(ex.wconn, f, size)
 	ex.rec.BytesOut += n
 	switch {
 	case err == nil:
@@ -188,7 +196,12 @@ func (ex *exchange) serveDir(files fs.FS, r *route, headOnly bool) {
 
 func openInDir(files fs.FS, dir, rel string) (fs.File, error) {
 	if files == nil {
-		return os.OpenInRoot(dir, rel)
+		root, err := os.OpenRoot(dir)
+		if err != nil {
+			return nil, err
+		}
+		defer root.Close()
+		return root.OpenFile(rel, openFlags, 0)
 	}
 	return files.Open(path.Join(dir, rel))
 }
@@ -232,7 +245,7 @@ func (ex *exchange) fault(r *route) {
 	switch r.Fault {
 	case config.FaultReset:
 		ex.rec.Status = 0
-		if tc, ok := ex.conn.(*net.TCPConn); ok {
+		if tc, ok := ex.wconn.(*net.TCPConn); ok {
 			tc.SetLinger(0)
 		}
 	case config.FaultClose:

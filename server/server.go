@@ -154,10 +154,12 @@ func isTemporary(err error) bool {
 // startConn tracks c and starts its goroutine: an exchange, or a 503 when
 // the server is draining or MaxConns connections are being served. While
 // MaxConns connections are being answered 503, further ones are closed at
-// once, so a flood cannot grow the server without bound.
+// once, so a flood cannot grow the server without bound. A connection
+// accepted as Shutdown began is served: its client connected before the
+// listener closed, and Shutdown waits for it. After Close it is closed.
 func (s *Server) startConn(c net.Conn) {
 	s.mu.Lock()
-	if s.shuttingDown() {
+	if s.closedLocked() {
 		s.mu.Unlock()
 		c.Close()
 		return
@@ -220,9 +222,10 @@ func (s *Server) trackListener(l *net.Listener, add bool) bool {
 }
 
 // Shutdown stops the server gracefully: it closes the listeners, so no new
-// connection is accepted, then waits for every accepted exchange to finish.
-// Exchanges still reading keep their ReadTimeout. If ctx ends first,
-// Shutdown closes the remaining connections and returns ctx's error.
+// connection is accepted, then waits for every Serve to return and every
+// accepted exchange to finish. Exchanges still reading keep their
+// ReadTimeout. If ctx ends first, Shutdown closes the remaining connections
+// and returns ctx's error.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.inShutdown.Store(true)
 	s.closeListeners()
@@ -231,7 +234,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	timer := time.NewTimer(poll)
 	defer timer.Stop()
 	for {
-		if s.openConns() == 0 {
+		// A Serve that has not yet returned may hold a connection that
+		// Accept returned just before the listener closed.
+		if s.listening.Load() == 0 && s.openConns() == 0 {
 			return nil
 		}
 		select {
@@ -280,6 +285,19 @@ func (s *Server) Draining() bool { return s.draining.Load() || s.shuttingDown() 
 func (s *Server) Ready() bool { return s.listening.Load() > 0 && !s.Draining() }
 
 func (s *Server) shuttingDown() bool { return s.inShutdown.Load() }
+
+// closedLocked reports whether Close has been called; s.mu must be held.
+func (s *Server) closedLocked() bool {
+	if s.done == nil {
+		return false
+	}
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
+	}
+}
 
 func (s *Server) closeListeners() {
 	s.mu.Lock()

@@ -123,7 +123,7 @@ func serve(s config.Settings, table *server.Table, logger *slog.Logger) int {
 	srv.SetRoutes(table)
 	reloader := &reload.Reloader{Server: srv, File: s.RoutesFile, Logger: logger}
 
-	l, err := net.Listen("tcp", s.Addr)
+	l, err := listen(s, logger)
 	if err != nil {
 		logger.Error("cannot listen", "addr", s.Addr, "err", err)
 		return exitFailed
@@ -155,7 +155,8 @@ func serve(s config.Settings, table *server.Table, logger *slog.Logger) int {
 	}
 
 	logger.Info("tinyhttpd listening", "version", tinyhttpd.Version, "addr", protocolAddr, "admin", adminAddr,
-		"routes", table.Source(), "route_count", len(table.Routes()))
+		"routes", table.Source(), "route_count", len(table.Routes()),
+		"reuseport", s.ReusePort, "proxy_protocol_from", proxyFrom(s))
 
 	signals := make(chan os.Signal, 2)
 	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
@@ -185,6 +186,14 @@ func serve(s config.Settings, table *server.Table, logger *slog.Logger) int {
 			return code
 		}
 	}
+}
+
+// proxyFrom describes the PROXY protocol setting for the start line.
+func proxyFrom(s config.Settings) string {
+	if !s.ProxyProtocol {
+		return "off"
+	}
+	return string(s.ProxyProtocolFrom)
 }
 
 // shutdown drains the server after the first stop signal.

@@ -1,0 +1,208 @@
+package deploy
+
+import (
+	"encoding/csv"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/loadgen"
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
+)
+
+// haproxyData fills haproxy/haproxy.cfg.tmpl.
+type haproxyData struct {
+	Listen      string
+	StatsSocket string
+	AdminPort   int
+	Servers     []*instance
+}
+
+// haproxy is a running HAProxy with its runtime API socket.
+type haproxy struct {
+	proc   *process
+	socket string
+}
+
+func startHAProxy(t *testing.T, bin string, data haproxyData) *haproxy {
+	t.Helper()
+	cfg := filepath.Join(t.TempDir(), "haproxy.cfg")
+	render(t, "haproxy/haproxy.cfg.tmpl", cfg, data)
+	if out, err := runOutput(bin, "-c", "-f", cfg); err != nil {
+		t.Fatalf("haproxy -c: %v\n%s", err, out)
+	}
+	h := &haproxy{proc: startProcess(t, bin, []string{"-db", "-f", cfg}, nil), socket: data.StatsSocket}
+	waitFor(t, 10*time.Second, "HAProxy's runtime API", func() bool {
+		_, err := h.command("show info")
+		return err == nil
+	})
+	return h
+}
+
+// command sends one command to HAProxy's runtime API and returns the answer.
+func (h *haproxy) command(cmd string) (string, error) {
+	c, err := net.DialTimeout("unix", h.socket, time.Second)
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.WriteString(c, cmd+"\n"); err != nil {
+		return "", err
+	}
+	b, err := io.ReadAll(c)
+	return string(b), err
+}
+
+// status returns the status column of `show stat` for backend/server, such
+// as "UP", "DOWN", "DRAIN" or "UP 1/2" (going down).
+func (h *haproxy) status(t *testing.T, backend, server string) string {
+	t.Helper()
+	return h.stat(t, backend, server, "status")
+}
+
+// stat returns a column of `show stat` for backend/server.
+func (h *haproxy) stat(t *testing.T, backend, server, column string) string {
+	t.Helper()
+	out, err := h.command("show stat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "# ")))
+	r.FieldsPerRecord = -1
+	rows, err := r.ReadAll()
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("show stat: %v\n%s", err, out)
+	}
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
+	for _, row := range rows[1:] {
+		if len(row) > col[column] && row[col["pxname"]] == backend && row[col["svname"]] == server {
+			return row[col[column]]
+		}
+	}
+	t.Fatalf("no %s/%s in show stat:\n%s", backend, server, out)
+	return ""
+}
+
+// setState sets a server's admin state through the runtime API.
+func (h *haproxy) setState(t *testing.T, server, state string) {
+	t.Helper()
+	out, err := h.command("set server tinyhttpd/" + server + " state " + state)
+	if err != nil || strings.TrimSpace(out) != "" {
+		t.Fatalf("set server %s state %s: %q, %v", server, state, out, err)
+	}
+}
+
+func runOutput(name string, args ...string) (string, error) {
+	out, err := exec.Command(name, args...).CombinedOutput()
+	return string(out), err
+}
+
+// TestHAProxyRollingRestart runs deploy/haproxy/haproxy.cfg.tmpl in front of
+// three tinyhttpd instances and restarts them one after another under load.
+//
+// "lb-first" is the procedure docs/DEPLOY.md gives: tell HAProxy to send the
+// instance no new connections (runtime API: state drain), wait until it has
+// no session left through HAProxy, POST /api/drain,
+// see HAProxy's check against /readyz mark it DOWN, SIGTERM, wait for exit 0,
+// start it, set it ready, wait for UP. No exchange may fail.
+//
+// "checks-only" leaves HAProxy to notice the drain by its health check
+// alone. Between the drain and the second failed check (inter 200ms,
+// fastinter 100ms, fall 2) HAProxy still sends the instance new connections,
+// and tinyhttpd answers them 503 "server draining": clean, retry-safe
+// replies, counted apart. Nothing else may fail.
+func TestHAProxyRollingRestart(t *testing.T) {
+	bin := testenv.LookPath(t, "haproxy", "haproxy")
+	for _, mode := range []string{"lb-first", "checks-only"} {
+		t.Run(mode, func(t *testing.T) {
+			instances, adminPort := newInstances(t, 3)
+			for _, in := range instances {
+				in.start(t)
+			}
+			front := net.JoinHostPort("127.0.0.1", strconv.Itoa(freePort(t)))
+			h := startHAProxy(t, bin, haproxyData{
+				Listen:      front,
+				StatsSocket: filepath.Join(t.TempDir(), "haproxy.sock"),
+				AdminPort:   adminPort,
+				Servers:     instances,
+			})
+			for _, in := range instances {
+				waitFor(t, 10*time.Second, in.Name+" UP in HAProxy", func() bool { return h.status(t, "tinyhttpd", in.Name) == "UP" })
+			}
+
+			client := probe(t, front)
+			waitFor(t, 5*time.Second, "the client's address in an exchange log", func() bool { return servedBy(instances, client) != nil })
+
+			load := loadgen.Start(loadgen.Config{Addr: front, Workers: 8, Body: "hello, world\n"})
+			defer load.Stop()
+			if !load.WaitOK(200, 10*time.Second) {
+				t.Fatalf("no load through HAProxy: %v", load.Snapshot())
+			}
+			start := time.Now()
+			for _, in := range instances {
+				if mode == "lb-first" {
+					// No new connections; then wait for those HAProxy
+					// had already sent (scur, connects in progress
+					// included) before tinyhttpd starts answering 503.
+					h.setState(t, in.Name, "drain")
+					waitFor(t, 10*time.Second, in.Name+" without sessions", func() bool {
+						return h.stat(t, "tinyhttpd", in.Name, "scur") == "0"
+					})
+				}
+				in.drain(t)
+				down := waitFor(t, 10*time.Second, in.Name+" DOWN in HAProxy", func() bool {
+					return strings.HasPrefix(h.status(t, "tinyhttpd", in.Name), "DOWN")
+				})
+				in.stop(t)
+				in.start(t)
+				if mode == "lb-first" {
+					h.setState(t, in.Name, "ready")
+				}
+				up := waitFor(t, 10*time.Second, in.Name+" UP in HAProxy", func() bool { return h.status(t, "tinyhttpd", in.Name) == "UP" })
+				t.Logf("%s: marked DOWN %v after the drain, UP %v after the restart", in.Name, down.Round(time.Millisecond), up.Round(time.Millisecond))
+				if !load.WaitOK(100, 10*time.Second) {
+					t.Fatalf("load stalled after restarting %s: %v", in.Name, load.Snapshot())
+				}
+			}
+			rolling := time.Since(start)
+			res := load.Stop()
+			t.Logf("rolling restart of 3 behind HAProxy (%s) in %v: %v", mode, rolling.Round(time.Millisecond), res)
+			if res.Failed > 0 || res.Refused > 0 || res.Unanswered > 0 {
+				t.Errorf("lost exchanges: %v\n%s", res, strings.Join(res.Errors, "\n"))
+			}
+			for status, n := range res.Statuses {
+				if mode == "lb-first" || status != 503 {
+					t.Errorf("%d replies with status %d", n, status)
+				}
+			}
+		})
+	}
+}
+
+// TestHAProxyExampleIsValid checks haproxy.cfg.example with haproxy -c.
+func TestHAProxyExampleIsValid(t *testing.T) {
+	bin := testenv.LookPath(t, "haproxy", "haproxy")
+	b, err := os.ReadFile("haproxy/haproxy.cfg.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The example's socket directory may not exist here.
+	cfg := filepath.Join(t.TempDir(), "haproxy.cfg")
+	sock := filepath.Join(t.TempDir(), "haproxy.sock")
+	if err := os.WriteFile(cfg, []byte(strings.ReplaceAll(string(b), exampleHAProxy.StatsSocket, sock)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := runOutput(bin, "-c", "-f", cfg); err != nil {
+		t.Errorf("haproxy -c: %v\n%s", err, out)
+	}
+}

@@ -1,0 +1,182 @@
+// Package proxyprotocol accepts connections from proxies that speak the PROXY
+// protocol (versions 1 and 2, as HAProxy's send-proxy and send-proxy-v2 and
+// nginx's proxy_protocol send it), so that tinyhttpd logs and reports the
+// client's address rather than the proxy's.
+//
+// The header is parsed by github.com/pires/go-proxyproto. Trust is by the
+// peer's address: a connection from a trusted proxy must start with a header
+// (its absence is an error, never a guess), and a connection from anywhere
+// else is served as a direct client under its own address and may not send
+// one. So no client can name another address for itself, and a direct client
+// still works: the spec's warning against guessing whether a header is present
+// holds because the decision rests on who connected, not on what they sent.
+//
+// A connection whose header is missing, invalid or not allowed fails its
+// first Read; the server then closes it without a reply, as the spec asks,
+// and the listener logs why.
+package proxyprotocol
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/netip"
+	"time"
+
+	"github.com/pires/go-proxyproto"
+)
+
+// DefaultHeaderTimeout is the time a trusted proxy has to send its header
+// when Config.HeaderTimeout is zero. Proxies send it as soon as they connect.
+const DefaultHeaderTimeout = 5 * time.Second
+
+// Config says whom to trust and for how long to wait.
+type Config struct {
+	// Trusted are the addresses of the proxies, which must send a PROXY
+	// header. Connections from other addresses are served as direct clients
+	// and may not send one. IPv4-mapped IPv6 peers are matched as IPv4.
+	Trusted []netip.Prefix
+	// HeaderTimeout bounds reading the header, from the first Read. If zero,
+	// DefaultHeaderTimeout.
+	HeaderTimeout time.Duration
+	// Logger receives one warning for each connection refused for its
+	// header. If nil, slog.Default().
+	Logger *slog.Logger
+}
+
+// NewListener returns a listener that accepts from l and reads a PROXY
+// header, as cfg says, from the connections it returns. Those are *Conn;
+// RemoteAddr returns the client's address from the header (for a LOCAL
+// header, such as a proxy's health check, the proxy's own).
+func NewListener(l net.Listener, cfg Config) net.Listener {
+	if cfg.HeaderTimeout <= 0 {
+		cfg.HeaderTimeout = DefaultHeaderTimeout
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	pl := &listener{cfg: cfg}
+	pl.pl = &proxyproto.Listener{
+		Listener:          l,
+		ConnPolicy:        pl.policy,
+		ValidateHeader:    validate,
+		ReadHeaderTimeout: cfg.HeaderTimeout,
+	}
+	return pl
+}
+
+type listener struct {
+	pl  *proxyproto.Listener
+	cfg Config
+}
+
+// Accept waits for the next connection. Its header, if any, is read on the
+// connection's first Read (or RemoteAddr), not here, so one slow peer does
+// not hold up the others.
+func (l *listener) Accept() (net.Conn, error) {
+	c, err := l.pl.Accept()
+	if err != nil {
+		return nil, err
+	}
+	pc, ok := c.(*proxyproto.Conn)
+	if !ok {
+		return c, nil
+	}
+	return &Conn{Conn: pc, logger: l.cfg.Logger}, nil
+}
+
+func (l *listener) Close() error   { return l.pl.Close() }
+func (l *listener) Addr() net.Addr { return l.pl.Addr() }
+
+// policy requires a header from trusted peers and refuses one from others.
+func (l *listener) policy(o proxyproto.ConnPolicyOptions) (proxyproto.Policy, error) {
+	if l.trusts(o.Upstream) {
+		return proxyproto.REQUIRE, nil
+	}
+	return proxyproto.REJECT, nil
+}
+
+// trusts reports whether addr is in one of the trusted ranges.
+func (l *listener) trusts(addr net.Addr) bool {
+	ta, ok := addr.(*net.TCPAddr)
+	if !ok {
+		return false
+	}
+	ip := ta.AddrPort().Addr().Unmap()
+	for _, p := range l.cfg.Trusted {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// validate accepts headers for TCP over IPv4 or IPv6, v1's UNKNOWN, and
+// LOCAL (a proxy's own connection, such as a health check).
+func validate(h *proxyproto.Header) error {
+	if h.Command.IsLocal() || h.TransportProtocol.IsUnspec() {
+		return nil
+	}
+	if !h.TransportProtocol.IsStream() || !(h.TransportProtocol.IsIPv4() || h.TransportProtocol.IsIPv6()) {
+		return fmt.Errorf("proxyprotocol: header for transport %#x; want TCP over IPv4 or IPv6", byte(h.TransportProtocol))
+	}
+	return nil
+}
+
+// Conn is a connection accepted by a PROXY protocol listener. Reads go
+// through the header parser; WriteConn, CloseWrite and the writes of a
+// server that uses WriteConn reach the TCP connection itself, which keeps
+// writev and sendfile.
+type Conn struct {
+	*proxyproto.Conn
+	logger   *slog.Logger
+	reported bool // a read error has been looked at; only the first can be the header's
+}
+
+// WriteConn returns the accepted connection under the header parser. Writing
+// to it directly is safe: the PROXY protocol changes only what is read.
+func (c *Conn) WriteConn() net.Conn { return c.Raw() }
+
+// CloseWrite half-closes the connection, if it can.
+func (c *Conn) CloseWrite() error {
+	cw, ok := c.Raw().(interface{ CloseWrite() error })
+	if !ok {
+		return errors.ErrUnsupported
+	}
+	return cw.CloseWrite()
+}
+
+// Read reads the header on the first call, then the stream after it. When
+// the header is missing, invalid or not allowed, Read fails, and the failure
+// is logged once with the peer's address.
+func (c *Conn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	if err != nil && !c.reported {
+		c.reported = true
+		if isHeaderError(err) {
+			c.logger.Warn("PROXY protocol: closing connection", "peer", c.Raw().RemoteAddr().String(),
+				"trusted", c.ProxyHeaderPolicy == proxyproto.REQUIRE, "reason", reason(err))
+		}
+	}
+	return n, err
+}
+
+// isHeaderError reports whether a read error came from the header rather
+// than from the connection.
+func isHeaderError(err error) bool {
+	var ne net.Error
+	return !errors.Is(err, io.EOF) && !errors.As(err, &ne)
+}
+
+// reason explains a header error in the settings' terms.
+func reason(err error) string {
+	switch {
+	case errors.Is(err, proxyproto.ErrSuperfluousProxyHeader):
+		return "sent a PROXY header but is not in TINYHTTPD_PROXY_PROTOCOL_FROM"
+	case errors.Is(err, proxyproto.ErrNoProxyProtocol):
+		return "trusted proxy sent no PROXY header in time; is send-proxy (HAProxy) or proxy_protocol (nginx) set?"
+	}
+	return "invalid PROXY header: " + err.Error()
+}

@@ -1,0 +1,341 @@
+package proxyprotocol
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/pires/go-proxyproto"
+	"go.uber.org/goleak"
+
+	"github.com/tinyhttpd/tinyhttpd/config"
+	"github.com/tinyhttpd/tinyhttpd/server"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// syncBuffer collects log output from the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// fixture is a tinyhttpd server behind a PROXY protocol listener.
+type fixture struct {
+	addr      string
+	logs      *syncBuffer
+	exchanges chan server.Exchange
+}
+
+// start serves a small route table through NewListener with trusted as the
+// proxies' addresses.
+func start(t *testing.T, trusted string, srv *server.Server) *fixture {
+	t.Helper()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "big.bin")
+	if err := os.WriteFile(file, bytes.Repeat([]byte("0123456789abcdef"), 1<<16), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := server.NewTable(&config.Routes{Source: "test", Routes: []config.Route{
+		{Path: "/hello", Kind: config.KindBody, Body: "hello, world\n"},
+		{Path: "/big.bin", Kind: config.KindFile, File: file},
+		{Path: "/echo", Kind: config.KindEcho, Methods: []string{"POST"}},
+		{Path: "/broken", Kind: config.KindFault, Fault: config.FaultReset},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{logs: new(syncBuffer), exchanges: make(chan server.Exchange, 100)}
+	logger := slog.New(slog.NewTextHandler(f.logs, nil))
+	srv.Logger = logger
+	srv.OnExchange = func(e *server.Exchange) { f.exchanges <- *e }
+	srv.SetRoutes(tbl)
+	var ranges config.IPRanges
+	if err := ranges.UnmarshalText([]byte(trusted)); err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.addr = l.Addr().String()
+	pl := NewListener(l, Config{Trusted: ranges.Prefixes(), HeaderTimeout: 300 * time.Millisecond, Logger: logger})
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(pl) }()
+	t.Cleanup(func() {
+		srv.Close()
+		if err := <-errc; !errors.Is(err, server.ErrServerClosed) {
+			t.Errorf("Serve returned %v", err)
+		}
+	})
+	return f
+}
+
+// exchange connects, sends header then req, half-closes, and reads to EOF.
+func (f *fixture) exchange(t *testing.T, header []byte, req string) (*net.TCPConn, string, error) {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", f.addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	tc := c.(*net.TCPConn)
+	if _, err := tc.Write(append(header, req...)); err != nil {
+		t.Fatal(err)
+	}
+	tc.CloseWrite()
+	b, err := io.ReadAll(tc)
+	return tc, string(b), err
+}
+
+// next returns the next finished exchange.
+func (f *fixture) next(t *testing.T) server.Exchange {
+	t.Helper()
+	select {
+	case e := <-f.exchanges:
+		return e
+	case <-time.After(5 * time.Second):
+		t.Fatalf("no exchange recorded; logs:\n%s", f.logs.String())
+		return server.Exchange{}
+	}
+}
+
+func v2Header(t *testing.T, src, dst string) []byte {
+	t.Helper()
+	h := proxyproto.HeaderProxyFromAddrs(2, net.TCPAddrFromAddrPort(netip.MustParseAddrPort(src)), net.TCPAddrFromAddrPort(netip.MustParseAddrPort(dst)))
+	b, err := h.Format()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestTrustedProxyNamesClient(t *testing.T) {
+	f := start(t, "127.0.0.0/8", &server.Server{})
+	tests := []struct {
+		name   string
+		header []byte
+		remote string
+	}{
+		{"v1 tcp4", []byte("PROXY TCP4 192.0.2.10 198.51.100.1 40001 7070\r\n"), "192.0.2.10:40001"},
+		{"v1 tcp6", []byte("PROXY TCP6 2001:db8::10 2001:db8::1 40002 7070\r\n"), "[2001:db8::10]:40002"},
+		{"v2 tcp4", v2Header(t, "192.0.2.11:40003", "198.51.100.1:7070"), "192.0.2.11:40003"},
+		{"v2 tcp6", v2Header(t, "[2001:db8::11]:40004", "[2001:db8::1]:7070"), "[2001:db8::11]:40004"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, reply, err := f.exchange(t, tt.header, "GET /hello\n")
+			if err != nil || !strings.HasPrefix(reply, "HTTP/1.0 200 OK\r\n") || !strings.HasSuffix(reply, "\r\n\r\nhello, world\n") {
+				t.Fatalf("reply %q, %v", reply, err)
+			}
+			if e := f.next(t); e.Remote.String() != tt.remote {
+				t.Errorf("Exchange.Remote = %s, want %s", e.Remote, tt.remote)
+			}
+			if !strings.Contains(f.logs.String(), "remote="+tt.remote) {
+				t.Errorf("exchange log lacks remote=%s:\n%s", tt.remote, f.logs.String())
+			}
+		})
+	}
+	t.Run("v2 local", func(t *testing.T) {
+		local, err := (&proxyproto.Header{Version: 2, Command: proxyproto.LOCAL}).Format()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, reply, err := f.exchange(t, local, "GET /hello\n")
+		if err != nil || !strings.HasSuffix(reply, "hello, world\n") {
+			t.Fatalf("reply %q, %v", reply, err)
+		}
+		if e := f.next(t); e.Remote.String() != c.LocalAddr().String() {
+			t.Errorf("LOCAL header: Exchange.Remote = %s, want the proxy's %s", e.Remote, c.LocalAddr())
+		}
+	})
+}
+
+// TestRefused covers the connections closed without a reply: a trusted
+// proxy that sends no header or a bad one, and an untrusted peer that tries
+// to name another address.
+func TestRefused(t *testing.T) {
+	tests := []struct {
+		name, trusted string
+		header        []byte
+		log           string
+	}{
+		{"trusted without header", "127.0.0.1", nil, "sent no PROXY header"},
+		{"trusted with bad header", "127.0.0.1", []byte("PROXY TCP4 not-an-ip 198.51.100.1 1 2\r\n"), "invalid PROXY header"},
+		{"trusted with UDP header", "127.0.0.1", udpHeader(t), "want TCP"},
+		{"untrusted v1 spoof", "192.0.2.0/24", []byte("PROXY TCP4 203.0.113.66 198.51.100.1 40001 7070\r\n"), "not in TINYHTTPD_PROXY_PROTOCOL_FROM"},
+		{"untrusted v2 spoof", "192.0.2.0/24", v2Header(t, "203.0.113.66:40001", "198.51.100.1:7070"), "not in TINYHTTPD_PROXY_PROTOCOL_FROM"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := start(t, tt.trusted, &server.Server{})
+			c, reply, _ := f.exchange(t, tt.header, "GET /hello\n")
+			if reply != "" {
+				t.Errorf("got a reply: %q", reply)
+			}
+			e := f.next(t)
+			if e.Status != 0 || e.Remote.String() != c.LocalAddr().String() {
+				t.Errorf("exchange status %d from %s; want no reply, from the peer's own address %s", e.Status, e.Remote, c.LocalAddr())
+			}
+			if !strings.Contains(f.logs.String(), tt.log) {
+				t.Errorf("logs lack %q:\n%s", tt.log, f.logs.String())
+			}
+			if strings.Contains(f.logs.String(), "203.0.113.66") {
+				t.Errorf("the spoofed address reached the logs:\n%s", f.logs.String())
+			}
+		})
+	}
+}
+
+func udpHeader(t *testing.T) []byte {
+	t.Helper()
+	h := proxyproto.HeaderProxyFromAddrs(2, &net.UDPAddr{IP: net.ParseIP("192.0.2.1"), Port: 1}, &net.UDPAddr{IP: net.ParseIP("192.0.2.2"), Port: 2})
+	b, err := h.Format()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestUntrustedDirectClient(t *testing.T) {
+	f := start(t, "192.0.2.0/24", &server.Server{})
+	// Shorter than either signature, and starting like one.
+	for _, req := range []string{"GET /hello\n", "PR", "\r\n"} {
+		c, reply, err := f.exchange(t, nil, req)
+		if err != nil || !strings.HasPrefix(reply, "HTTP/1.0 ") {
+			t.Errorf("request %q: reply %q, %v", req, reply, err)
+		}
+		if e := f.next(t); e.Remote.String() != c.LocalAddr().String() {
+			t.Errorf("Exchange.Remote = %s, want %s", e.Remote, c.LocalAddr())
+		}
+	}
+}
+
+func TestHeaderTimeout(t *testing.T) {
+	f := start(t, "127.0.0.1", &server.Server{})
+	c, err := net.Dial("tcp", f.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	start := time.Now()
+	b, err := io.ReadAll(c) // the proxy sends nothing: the server gives up
+	if len(b) != 0 || err != nil && !errors.Is(err, syscall.ECONNRESET) {
+		t.Errorf("got %q, %v; want a close without reply", b, err)
+	}
+	if d := time.Since(start); d > 4*time.Second {
+		t.Errorf("closed after %v; want about the 300ms header timeout", d)
+	}
+	f.next(t)
+}
+
+// TestWrappedConnection checks what the server does to the socket under the
+// wrapper: the RST-safe early reply (CloseWrite), sendfile of a file route
+// (the wrapped connection is the *net.TCPConn), the reset fault
+// (SetLinger), and reading a body that came in the header's packet.
+func TestWrappedConnection(t *testing.T) {
+	f := start(t, "127.0.0.1", &server.Server{MaxRequestBytes: 1024, LingerTimeout: 2 * time.Second})
+	header := []byte("PROXY TCP4 192.0.2.10 198.51.100.1 40001 7070\r\n")
+
+	t.Run("early reply", func(t *testing.T) {
+		// More than MaxRequestBytes, without a half-close until the reply
+		// is read: the 413 must arrive whole, not be reset away.
+		c, err := net.Dial("tcp", f.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		go func() {
+			c.Write(header)
+			c.Write([]byte("POST /echo\n\n"))
+			c.Write(bytes.Repeat([]byte("x"), 64<<10))
+			c.(*net.TCPConn).CloseWrite()
+		}()
+		b, err := io.ReadAll(c)
+		if err != nil || !strings.HasPrefix(string(b), "HTTP/1.0 413 ") {
+			t.Errorf("reply %q, %v", b, err)
+		}
+		if e := f.next(t); e.Status != 413 || e.Remote.String() != "192.0.2.10:40001" {
+			t.Errorf("exchange %d from %s", e.Status, e.Remote)
+		}
+	})
+	t.Run("file", func(t *testing.T) {
+		_, reply, err := f.exchange(t, header, "GET /big.bin\n")
+		if err != nil || !strings.Contains(reply, "Content-Length: 1048576\r\n") || !strings.HasSuffix(reply, strings.Repeat("0123456789abcdef", 4)) {
+			t.Errorf("reply of %d bytes, %v", len(reply), err)
+		}
+		if e := f.next(t); e.BytesOut < 1<<20 || e.End != server.EndDelivered {
+			t.Errorf("exchange %+v", e)
+		}
+	})
+	t.Run("echo", func(t *testing.T) {
+		_, reply, err := f.exchange(t, header, "POST /echo\n\nping")
+		if err != nil || !strings.HasSuffix(reply, "\r\n\r\nping") {
+			t.Errorf("reply %q, %v", reply, err)
+		}
+		f.next(t)
+	})
+	t.Run("reset fault", func(t *testing.T) {
+		_, reply, err := f.exchange(t, header, "GET /broken\n")
+		if reply != "" || !errors.Is(err, syscall.ECONNRESET) {
+			t.Errorf("got %q, %v; want a reset", reply, err)
+		}
+		f.next(t)
+	})
+}
+
+func TestConnUnwraps(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl := NewListener(l, Config{Trusted: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
+	defer pl.Close()
+	c, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ac, err := pl.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ac.Close()
+	pc, ok := ac.(*Conn)
+	if !ok {
+		t.Fatalf("Accept returned %T, want *Conn", ac)
+	}
+	if _, ok := pc.WriteConn().(*net.TCPConn); !ok {
+		t.Errorf("WriteConn returned %T; want *net.TCPConn, which has writev and sendfile", pc.WriteConn())
+	}
+	if _, ok := any(pc).(io.ReaderFrom); !ok {
+		t.Errorf("*Conn is not an io.ReaderFrom")
+	}
+}
