@@ -62,6 +62,15 @@ type exchange struct {
 	rec   Exchange
 	out   net.Buffers // the reply's parts, written with one writev
 	parts [4][]byte   // backing array of out
+
+	// Set by the reads that do not wait (eager.go).
+	pending []byte        // request bytes read, while no pooled buffer is held
+	eof     bool          // the whole request is in buf
+	parsed  bool          // req, or perr, holds the parsed request
+	perr    *RequestError // the request's parse error
+	readErr error         // such a read failed
+	inline  bool          // on the accept goroutine: the reply is small and cannot block
+	readFn  func(uintptr) bool
 }
 
 var exchangePool = sync.Pool{New: func() any { return new(exchange) }}
@@ -69,26 +78,47 @@ var exchangePool = sync.Pool{New: func() any { return new(exchange) }}
 // serveConn runs one exchange on c with table t, or answers 503 with the
 // reason reject when it is not empty. It always closes c.
 func (s *Server) serveConn(c net.Conn, t *Table, reject string) {
-	defer s.untrackConn(c, reject != "")
+	s.runExchange(s.newExchange(c), t, reject)
+}
+
+// newExchange starts an exchange on c, in the reading state.
+func (s *Server) newExchange(c net.Conn) *exchange {
 	ex := exchangePool.Get().(*exchange)
 	ex.srv, ex.conn, ex.wconn, ex.state = s, c, c, stateReading
 	if wc, ok := c.(writeConner); ok {
 		ex.wconn = wc.WriteConn()
 	}
-	ex.rec = Exchange{Start: time.Now()}
-	if a, ok := c.RemoteAddr().(*net.TCPAddr); ok {
-		// An IPv4 client of a dual-stack listener, or one named in a PROXY
-		// header, may come as an IPv4-mapped IPv6 address: record
-		// 192.0.2.1, not ::ffff:192.0.2.1.
-		ap := a.AddrPort()
-		ex.rec.Remote = netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
-	}
+	ex.rec = Exchange{Start: time.Now(), Remote: remoteAddr(c)}
 	s.stats.states[stateReading].Add(1)
+	return ex
+}
+
+// remoteAddr returns c's remote address as recorded: an IPv4 client of a
+// dual-stack listener, or one named in a PROXY header, may come as an
+// IPv4-mapped IPv6 address, and is recorded as 192.0.2.1, not
+// ::ffff:192.0.2.1.
+func remoteAddr(c net.Conn) netip.AddrPort {
+	a, ok := c.RemoteAddr().(*net.TCPAddr)
+	if !ok {
+		return netip.AddrPort{}
+	}
+	ap := a.AddrPort()
+	return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
+}
+
+// runExchange runs ex with table t, or answers 503 with the reason reject
+// when it is not empty. It always closes the connection.
+func (s *Server) runExchange(ex *exchange, t *Table, reject string) {
+	defer s.untrackConn(ex.conn, reject != "")
 	defer ex.finish()
 	defer ex.recoverPanic()
 
 	if reject != "" {
 		ex.earlyReply(503, reject)
+		return
+	}
+	if ex.parsed {
+		ex.replyParsed(t)
 		return
 	}
 	body, err := ex.readRequest()
@@ -117,9 +147,22 @@ func (s *Server) serveConn(c net.Conn, t *Table, reject string) {
 // byte more differ.
 func (ex *exchange) readRequest() ([]byte, error) {
 	limit := ex.srv.maxRequestBytes()
+	if ex.readErr != nil {
+		return nil, ex.readErr
+	}
+	if ex.buf == nil {
+		ex.buf = readBufPool.Get().(*[]byte)
+		*ex.buf = append((*ex.buf)[:0], ex.pending...)
+		ex.pending = nil
+	}
+	b := *ex.buf
+	switch {
+	case int64(len(b)) > limit:
+		return nil, errTooLarge
+	case ex.eof:
+		return b, nil
+	}
 	ex.conn.SetReadDeadline(ex.rec.Start.Add(ex.srv.readTimeout()))
-	ex.buf = readBufPool.Get().(*[]byte)
-	b := (*ex.buf)[:0]
 	defer func() { *ex.buf = b[:0] }()
 	for {
 		if len(b) == cap(b) {
@@ -170,7 +213,9 @@ func (ex *exchange) writePlain(status int, reason string, extra ...config.Header
 // writev under the WriteTimeout deadline, and records how it ended.
 func (ex *exchange) write(a, b, c, d []byte) bool {
 	ex.setState(stateWriting)
-	ex.wconn.SetWriteDeadline(time.Now().Add(ex.srv.writeTimeout()))
+	if !ex.inline {
+		ex.wconn.SetWriteDeadline(time.Now().Add(ex.srv.writeTimeout()))
+	}
 	ex.parts = [4][]byte{a, b, c, d}
 	ex.out = ex.parts[:]
 	n, err := ex.out.WriteTo(ex.wconn)
@@ -251,8 +296,13 @@ func (ex *exchange) finish() {
 	if s.OnExchange != nil {
 		s.OnExchange(rec)
 	}
-	hdr := ex.req.Header[:0]
+	ex.release()
+}
+
+// release returns ex to its pool, keeping the slices and closures it grew.
+func (ex *exchange) release() {
+	hdr, readFn := ex.req.Header[:0], ex.readFn
 	*ex = exchange{}
-	ex.req.Header = hdr
+	ex.req.Header, ex.readFn = hdr, readFn
 	exchangePool.Put(ex)
 }

@@ -104,9 +104,12 @@ func (s *Server) ListenAndServe() error {
 	return s.Serve(l)
 }
 
-// Serve accepts connections on l and serves one exchange on each, each in
-// its own goroutine, until Shutdown or Close, when it returns
-// ErrServerClosed. Serve closes l when it returns. Temporary accept errors,
+// Serve accepts connections on l and serves one exchange on each, until
+// Shutdown or Close, when it returns ErrServerClosed. On a TCP listener it
+// reads each new connection at once, without waiting, and answers a
+// complete request whose reply is small and ready right there, on the
+// accepting goroutine; every other exchange runs in a goroutine of its own
+// (see eager.go). Serve closes l when it returns. Temporary accept errors,
 // such as running out of file descriptors, are retried with a growing delay.
 func (s *Server) Serve(l net.Listener) error {
 	if !s.trackListener(&l, true) {
@@ -116,6 +119,8 @@ func (s *Server) Serve(l net.Listener) error {
 	defer l.Close()
 	s.listening.Add(1)
 	defer s.listening.Add(-1)
+	_, eager := l.(*net.TCPListener)
+	eager = eager && eagerReads
 
 	var delay time.Duration
 	for {
@@ -136,7 +141,7 @@ func (s *Server) Serve(l net.Listener) error {
 		}
 		delay = 0
 		s.stats.accepted.Add(1)
-		s.startConn(c)
+		s.startConn(c, eager)
 	}
 }
 
@@ -157,7 +162,9 @@ func isTemporary(err error) bool {
 // once, so a flood cannot grow the server without bound. A connection
 // accepted as Shutdown began is served: its client connected before the
 // listener closed, and Shutdown waits for it. After Close it is closed.
-func (s *Server) startConn(c net.Conn) {
+// With eager set, the exchange starts on the calling goroutine (see
+// serveEager).
+func (s *Server) startConn(c net.Conn, eager bool) {
 	s.mu.Lock()
 	if s.closedLocked() {
 		s.mu.Unlock()
@@ -191,6 +198,10 @@ func (s *Server) startConn(c net.Conn) {
 	s.mu.Unlock()
 
 	t := s.table.Load()
+	if tc, ok := c.(*net.TCPConn); ok && eager && !busy {
+		s.serveEager(tc, t)
+		return
+	}
 	go s.serveConn(c, t, reject)
 }
 

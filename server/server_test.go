@@ -82,7 +82,7 @@ func startServer(t *testing.T, srv *Server, rs *config.Routes) string {
 		t.Fatal(err)
 	}
 	srv.SetRoutes(tbl)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := testListen()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ func listen(s config.Settings, logger *slog.Logger) (net.Listener, error) {
 	if s.ReusePort {
 		lc.Control = reusePort
 	}
+	tuneListener(&lc, s)
 	l, err := lc.Listen(context.Background(), "tcp", s.Addr)
 	if err != nil {
 		return nil, err
