@@ -3,6 +3,9 @@ package client
 import (
 	"context"
 	"net"
+	"net/netip"
+	"sync"
+	"syscall"
 	"time"
 )
 
@@ -29,6 +32,10 @@ type Client struct {
 	// Timeout. If nil, a zero net.Dialer is used.
 	Dialer *net.Dialer
 
+	// Network is the network to dial: "tcp4" or "tcp6" resolve and connect
+	// over that IP version only, like curl's -4 and -6. If empty, "tcp".
+	Network string
+
 	// Trace, if non-nil, is called at each step of every exchange. Calls for
 	// one exchange never overlap, and none happen after Do has returned an
 	// error or the Response's Body.Close has returned. If nil, tracing costs
@@ -52,17 +59,75 @@ var zeroDialer net.Dialer
 // Every error from Do is an *Error, and so is every error from resp.Body.Read
 // before Close other than io.EOF, which ends a complete body.
 func (c *Client) Do(ctx context.Context, addr string, req *Request) (*Response, error) {
-	conn, err := c.dialer().DialContext(ctx, "tcp", addr)
+	conn, err := c.dial(ctx, addr)
 	if err != nil {
 		return nil, dialError(ctx, err)
 	}
 	x := newExchange(ctx, conn, req, c.maxHeaderBytes(), c.Trace)
 	if err := x.readHead(&x.resp, req.method() == "HEAD"); err != nil {
+		err = x.sendFailure(err)
 		x.Close()
 		return nil, err
 	}
 	x.resp.Body = x
 	return &x.resp, nil
+}
+
+// dial connects to addr. When tracing, it reports each address it tries.
+func (c *Client) dial(ctx context.Context, addr string) (net.Conn, error) {
+	network := c.Network
+	if network == "" {
+		network = "tcp"
+	}
+	d := c.dialer()
+	if c.Trace == nil {
+		return d.DialContext(ctx, network, addr)
+	}
+	t := &dialTrace{trace: c.Trace, next: d.ControlContext, legacy: d.Control}
+	traced := *d
+	traced.Control, traced.ControlContext = nil, t.control
+	conn, err := traced.DialContext(ctx, network, addr)
+	t.stop()
+	return conn, err
+}
+
+// dialTrace reports EventTrying from the dialer's control hook, which runs
+// before each connect with the resolved address. Dialing may race an IPv4
+// against an IPv6 address, so calls are serialized, and a racer that starts
+// after the dial returned reports nothing.
+type dialTrace struct {
+	mu     sync.Mutex
+	done   bool
+	trace  func(Event)
+	next   func(ctx context.Context, network, address string, c syscall.RawConn) error
+	legacy func(network, address string, c syscall.RawConn) error
+}
+
+// control reports the address, then runs the dialer's own hook, if any.
+func (t *dialTrace) control(ctx context.Context, network, address string, c syscall.RawConn) error {
+	t.mu.Lock()
+	if !t.done {
+		var remote net.Addr
+		if ap, err := netip.ParseAddrPort(address); err == nil {
+			remote = net.TCPAddrFromAddrPort(ap)
+		}
+		t.trace(Event{Kind: EventTrying, Remote: remote})
+	}
+	t.mu.Unlock()
+	switch {
+	case t.next != nil:
+		return t.next(ctx, network, address, c)
+	case t.legacy != nil:
+		return t.legacy(network, address, c)
+	}
+	return nil
+}
+
+// stop ends the reports: the dial has returned.
+func (t *dialTrace) stop() {
+	t.mu.Lock()
+	t.done = true
+	t.mu.Unlock()
 }
 
 // dialer returns the dialer to use, with ConnectTimeout applied.

@@ -87,23 +87,29 @@ func TestDoExchange(t *testing.T) {
 	for _, e := range events {
 		kinds = append(kinds, e.Kind)
 	}
-	wantKinds := []EventKind{EventConnected, EventRequestLine, EventRequestLine, EventRequestLine, EventRequestLine,
+	wantKinds := []EventKind{EventTrying, EventConnected, EventRequestLine, EventRequestLine, EventRequestLine, EventRequestLine,
 		EventRequestSent, EventWriteClosed, EventStatusLine, EventHeaderLine, EventHeaderLine, EventHeaderLine,
 		EventBodyRead, EventPeerClosed}
 	if fmt.Sprint(kinds) != fmt.Sprint(wantKinds) {
 		t.Fatalf("events %v, want %v", kinds, wantKinds)
 	}
-	if e := events[0]; e.Remote.String() != addr || e.Local == nil {
+	if e := events[0]; e.Remote == nil || e.Remote.String() != addr {
+		t.Errorf("trying event %+v", e)
+	}
+	if e := events[1]; e.Remote.String() != addr || e.Local == nil {
 		t.Errorf("connected event %+v", e)
 	}
-	if e := events[5]; e.N != int64(len(wantReq)) || e.Err != nil {
+	if e := events[6]; e.N != int64(len(wantReq)) || e.Err != nil {
 		t.Errorf("request sent event %+v", e)
 	}
-	if e := events[7]; e.Line != "HTTP/1.0 200 OK" {
+	if e := events[8]; e.Line != "HTTP/1.0 200 OK" {
 		t.Errorf("status line event %+v", e)
 	}
-	if e := events[11]; e.N != 13 {
+	if e := events[12]; e.N != 13 {
 		t.Errorf("body read event %+v", e)
+	}
+	if e := events[13]; e.N != int64(len(helloReply)) {
+		t.Errorf("peer closed event %+v, want %d bytes", e, len(helloReply))
 	}
 }
 
@@ -379,5 +385,69 @@ func TestBodyClose(t *testing.T) {
 	}
 	if _, err := resp.Body.Read(make([]byte, 1)); err != errBodyClosed {
 		t.Errorf("Read after Close: %v", err)
+	}
+}
+
+// TestSendFailure has the server reset the connection while the request is
+// still being written: the exchange fails with Kind Send, curl's 55, not
+// with a receive failure.
+func TestSendFailure(t *testing.T) {
+	addr := serve(t, func(c *net.TCPConn) {
+		c.Read(make([]byte, 1))
+		c.SetLinger(0)
+	})
+	req := &Request{Method: "POST", Body: bytes.Repeat([]byte("x"), 16<<20)}
+	_, err := (&Client{}).Do(t.Context(), addr, req)
+	wantKind(t, err, Send)
+	if !errors.Is(err, syscall.ECONNRESET) && !errors.Is(err, syscall.EPIPE) {
+		t.Errorf("error %v is neither ECONNRESET nor EPIPE", err)
+	}
+}
+
+// TestResetAfterRequest has the server read the whole request and then
+// reset: that is a receive failure, the request having gone out whole.
+func TestResetAfterRequest(t *testing.T) {
+	addr := serve(t, func(c *net.TCPConn) {
+		io.Copy(io.Discard, c)
+		c.SetLinger(0)
+	})
+	_, err := (&Client{}).Do(t.Context(), addr, &Request{Method: "POST", Body: []byte("small")})
+	wantKind(t, err, Reset)
+}
+
+// TestNetwork dials a name over IPv4 only and reports the address tried.
+func TestNetwork(t *testing.T) {
+	addr := serve(t, replyAfterEOF(helloReply))
+	_, port, _ := net.SplitHostPort(addr)
+	var tried []string
+	c := &Client{Network: "tcp4", Trace: func(e Event) {
+		if e.Kind == EventTrying {
+			tried = append(tried, e.Remote.String())
+		}
+	}}
+	_, body, err := fetch(t, c, t.Context(), "localhost:"+port, &Request{})
+	if err != nil || string(body) != "hello, world\n" {
+		t.Fatalf("body %q, error %v", body, err)
+	}
+	if len(tried) != 1 || tried[0] != addr {
+		t.Errorf("tried %v, want [%s]", tried, addr)
+	}
+}
+
+// TestTraceKeepsDialerControl checks that tracing does not replace the
+// caller's own dialer hook.
+func TestTraceKeepsDialerControl(t *testing.T) {
+	addr := serve(t, replyAfterEOF(helloReply))
+	called := false
+	d := &net.Dialer{Control: func(network, address string, c syscall.RawConn) error {
+		called = true
+		return nil
+	}}
+	c := &Client{Dialer: d, Trace: func(Event) {}}
+	if _, _, err := fetch(t, c, t.Context(), addr, &Request{}); err != nil {
+		t.Fatal(err)
+	}
+	if !called {
+		t.Error("the dialer's Control hook was not called")
 	}
 }

@@ -8,9 +8,15 @@
 // 503); the reply is the outcome of the exchange even when writing the rest of
 // the request then fails.
 //
+// The reply is HTTP/1.x: a body framed by Content-Length, by the chunked
+// transfer coding (decoded, with bounded lines and trailers), or by the
+// server's close; interim 1xx replies are skipped. The request goes out as
+// HTTP/1.0 unless Request.Version says HTTP/1.1, which plain HTTP servers
+// need before they send a chunked body.
+//
 // Every failure is an *Error whose Kind names what went wrong in terms a
-// caller can act on (resolve, connect, timeout, empty or truncated reply, ...);
-// tinyget maps each Kind to one of curl's exit codes.
+// caller can act on (resolve, connect, timeout, send failure, empty or
+// truncated reply, ...); tinyget maps each Kind to one of curl's exit codes.
 //
 // One Client serves any number of concurrent exchanges. The path from Do to
 // the last byte of the body allocates little beyond what dialing itself does,

@@ -48,6 +48,16 @@ const (
 	// a bad header field, a bad Content-Length, or a header section larger
 	// than the client's limit (8).
 	Malformed
+
+	// Send means the connection failed while the request was being written,
+	// before any reply arrived: reset by a server that closed without
+	// reading it, for instance (55).
+	Send
+
+	// BadChunk means a chunked body (Transfer-Encoding: chunked) broke its
+	// framing: a bad chunk-size line, a chunk not followed by CRLF, or a
+	// line or trailer section over the limits (56).
+	BadChunk
 )
 
 var kindNames = [...]string{
@@ -60,6 +70,8 @@ var kindNames = [...]string{
 	Truncated: "truncated reply",
 	Reset:     "receive failure",
 	Malformed: "malformed reply",
+	Send:      "send failure",
+	BadChunk:  "bad chunked encoding",
 }
 
 // String returns the kind's name in lower case, as used in messages.
@@ -75,7 +87,8 @@ type Error struct {
 	// Kind classifies the failure.
 	Kind Kind
 
-	// Op names the step that failed: "connect", "read header" or "read body".
+	// Op names the step that failed: "connect", "send request", "read
+	// header" or "read body".
 	Op string
 
 	// Err is the underlying error: a *net.OpError, a *net.DNSError, or a
@@ -101,16 +114,19 @@ func KindOf(err error) Kind {
 	return Unknown
 }
 
-// dialError classifies a failed dial.
+// dialError classifies a failed dial. An address that the network rules
+// out (an IPv4 literal when dialing "tcp6") is a resolve failure, as a name
+// with no address of that family is.
 func dialError(ctx context.Context, err error) *Error {
 	var dns *net.DNSError
+	var addr *net.AddrError
 	kind := Connect
 	switch {
 	case isCanceled(ctx):
 		kind = Canceled
 	case isTimeout(err):
 		kind = Timeout
-	case errors.As(err, &dns):
+	case errors.As(err, &dns), errors.As(err, &addr):
 		kind = Resolve
 	}
 	return &Error{Kind: kind, Op: "connect", Err: err}

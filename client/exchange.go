@@ -35,6 +35,7 @@ type exchange struct {
 	writer    sync.WaitGroup
 	halfClose bool
 	closed    bool
+	werr      error // the request writer's failure, once writer is done
 
 	head    []byte      // request head, and the body too when it fits in headBuf
 	body    []byte      // request body when not in head
@@ -90,6 +91,7 @@ func (x *exchange) write() {
 		x.bufs = append(x.vec[:0], x.head, x.body)
 		n, err = x.bufs.WriteTo(x.conn)
 	}
+	x.werr = err
 	if x.traceFn != nil {
 		// Holding the lock from before the half-close until it is traced
 		// keeps the reply it prompts from being traced first.
@@ -104,6 +106,28 @@ func (x *exchange) write() {
 	if x.traceFn != nil {
 		x.traceFn(Event{Kind: EventWriteClosed, Err: err})
 	}
+}
+
+// sendGrace bounds the wait for the request writer once the reply has
+// failed, to learn whether the failure came from sending. A writer that a
+// reset connection stopped returns at once; one still sending to a live
+// peer is cut short, and then the failure is not the sending's.
+const sendGrace = 100 * time.Millisecond
+
+// sendFailure turns a failure to read the reply's header section into Kind
+// Send when writing the request failed first, the way curl tells a send
+// failure (55) from a receive failure (56): a server that closes without
+// reading the request resets the connection under the writer.
+func (x *exchange) sendFailure(err error) error {
+	if k := KindOf(err); k != Reset && k != Empty {
+		return err
+	}
+	x.conn.SetWriteDeadline(time.Now().Add(sendGrace))
+	x.writer.Wait()
+	if x.werr == nil || isTimeout(x.werr) {
+		return err
+	}
+	return &Error{Kind: Send, Op: "send request", Err: x.werr}
 }
 
 // emit calls the trace function, one event at a time.

@@ -19,13 +19,15 @@ func FuzzParseReply(f *testing.F) {
 	f.Add([]byte("HTTP/1.0 200 OK\r\nX: a\r\n folded\r\n\r\n"), uint16(4096), false, uint8(0))
 	f.Add([]byte("HTTP/1.0 200 OK\r\n\r\nto EOF"), uint16(18), false, uint8(0))
 	f.Add([]byte(""), uint16(0), false, uint8(0))
+	f.Add([]byte("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"), uint16(4096), false, uint8(5))
+	f.Add([]byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"), uint16(4096), false, uint8(7))
 	f.Fuzz(func(t *testing.T, data []byte, max uint16, head bool, chunk uint8) {
 		limit := 1 + int(max)
 		var src io.Reader = bytes.NewReader(data)
 		if chunk > 0 {
 			src = &chunkReader{src, int(chunk)}
 		}
-		resp, body, err := readReply(src, limit, head)
+		resp, body, skipped, err := readReplySkipped(src, limit, head)
 		kind := KindOf(err)
 		if resp == nil {
 			switch {
@@ -36,13 +38,18 @@ func FuzzParseReply(f *testing.F) {
 			}
 			return
 		}
-		checkResponse(t, resp, data, limit)
-		rest := data[len(resp.RawHeader):]
+		checkResponse(t, resp, data[skipped:], limit-skipped)
+		rest := data[skipped+len(resp.RawHeader):]
 		length := resp.ContentLength
 		switch {
 		case head || !hasBody(resp.StatusCode):
 			if err != nil || len(body) != 0 {
 				t.Fatalf("body %q, error %v for a reply without body", body, err)
+			}
+		case resp.Chunked:
+			// FuzzChunked checks the decoding itself.
+			if err != nil && kind != Truncated && kind != BadChunk {
+				t.Fatalf("chunked body error %v of kind %v", err, kind)
 			}
 		case length < 0:
 			if err != nil || !bytes.Equal(body, rest) {

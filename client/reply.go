@@ -21,25 +21,32 @@ var (
 // reply reads one reply from src: first the header section, buffered in buf,
 // then the body, starting with what buf holds beyond the header section.
 type reply struct {
-	src   io.Reader
-	ctx   context.Context // nil when nothing can cancel the read
-	trace func(Event)     // nil when not tracing
-	max   int             // limit on the header section, in bytes
-	buf   []byte
-	off   int   // start of the bytes in buf not yet consumed
-	end   int   // end of the bytes read into buf
-	want  int64 // body bytes still expected; -1 means up to EOF
-	n     int64 // body bytes delivered
-	err   error // sticky: io.EOF after a complete body
+	src      io.Reader
+	ctx      context.Context // nil when nothing can cancel the read
+	trace    func(Event)     // nil when not tracing
+	max      int             // limit on the header sections, in bytes
+	buf      []byte
+	off      int   // start of the bytes in buf not yet consumed
+	end      int   // end of the bytes read into buf
+	want     int64 // body bytes still expected, of the current chunk if chunked; -1 means up to EOF
+	n        int64 // body bytes delivered
+	received int64 // bytes read from src
+	skipped  int   // bytes of interim (1xx) header sections dropped
+	err      error // sticky: io.EOF after a complete body
+
+	chunked bool       // the body is chunked; see readChunked
+	chunk   chunkState // where the chunked body is
+	trailer int        // bytes of the chunked body's trailer section so far
 }
 
 // readHead reads the header section into buf and parses it into resp. noBody
 // is set for a HEAD request, whose reply has no body whatever it says.
+// Interim replies (1xx other than 101) are read, traced and dropped; their
+// bytes count against the same limit as the final header section's.
 func (r *reply) readHead(resp *Response, noBody bool) error {
 	scanned, lineStart := 0, 0
+	var err error
 	for {
-		n, err := r.src.Read(r.buf[r.end:min(len(r.buf), r.max)])
-		r.end += n
 		for scanned < r.end {
 			i := bytes.IndexByte(r.buf[scanned:r.end], '\n')
 			if i < 0 {
@@ -47,47 +54,67 @@ func (r *reply) readHead(resp *Response, noBody bool) error {
 				break
 			}
 			lf := scanned + i
-			if lf == lineStart || (lf == lineStart+1 && r.buf[lineStart] == '\r') {
-				return r.parseHead(lf+1, resp, noBody)
+			if lf != lineStart && (lf != lineStart+1 || r.buf[lineStart] != '\r') {
+				lineStart, scanned = lf+1, lf+1
+				continue
 			}
-			lineStart, scanned = lf+1, lf+1
+			interim, perr := r.parseHead(lf+1, resp, noBody)
+			if perr != nil || !interim {
+				return perr
+			}
+			r.skipped += lf + 1
+			r.end = copy(r.buf, r.buf[lf+1:r.end])
+			r.off, scanned, lineStart = 0, 0, 0
 		}
 		if got := r.buf[:min(r.end, len("HTTP/"))]; !bytes.HasPrefix([]byte("HTTP/"), got) {
 			return &Error{Kind: Malformed, Op: "read header", Err: fmt.Errorf("not an HTTP reply: %s", quote(string(r.buf[:r.end])))}
 		}
+		limit := r.max - r.skipped
 		switch {
-		case err == io.EOF && r.end == 0:
+		case err == io.EOF && r.received == 0:
+			r.peerClosed()
 			return &Error{Kind: Empty, Op: "read header", Err: errEmpty}
 		case err == io.EOF:
-			return &Error{Kind: Truncated, Op: "read header", Err: fmt.Errorf("%w: reply ended inside the header section after %d bytes", io.ErrUnexpectedEOF, r.end)}
+			r.peerClosed()
+			return &Error{Kind: Truncated, Op: "read header", Err: fmt.Errorf("%w: reply ended inside the header section after %d bytes", io.ErrUnexpectedEOF, r.received)}
 		case err != nil:
 			return ioError(r.ctx, "read header", err)
-		case r.end == r.max:
+		case r.end >= limit:
 			return &Error{Kind: Malformed, Op: "read header", Err: fmt.Errorf("header section larger than %d bytes", r.max)}
 		case r.end == len(r.buf):
-			grown := make([]byte, min(2*len(r.buf), r.max))
+			grown := make([]byte, min(2*len(r.buf), limit))
 			copy(grown, r.buf[:r.end])
 			r.buf = grown
 		}
+		var n int
+		n, err = r.src.Read(r.buf[r.end:min(len(r.buf), limit)])
+		r.end += n
+		r.received += int64(n)
 	}
 }
 
-// parseHead parses the first n bytes of buf, the header section, and sets up
-// the body that follows them.
-func (r *reply) parseHead(n int, resp *Response, noBody bool) error {
+// parseHead parses the first n bytes of buf, a header section, and sets up
+// the body that follows them. It reports whether the section was an interim
+// reply, which the caller drops.
+func (r *reply) parseHead(n int, resp *Response, noBody bool) (interim bool, err error) {
 	raw := string(r.buf[:n])
 	r.off = n
 	if r.trace != nil {
 		r.traceHead(raw)
 	}
 	if err := parseHead(raw, resp); err != nil {
-		return &Error{Kind: Malformed, Op: "read header", Err: err}
+		return false, &Error{Kind: Malformed, Op: "read header", Err: err}
+	}
+	if resp.StatusCode < 200 && resp.StatusCode != 101 {
+		return true, nil
 	}
 	r.want = resp.ContentLength
 	if noBody || !hasBody(resp.StatusCode) {
 		r.want = 0
+	} else if resp.Chunked {
+		r.chunked, r.chunk, r.want = true, chunkSize, 0
 	}
-	return nil
+	return false, nil
 }
 
 // traceHead reports the lines of the header section.
@@ -106,6 +133,9 @@ func (r *reply) Read(p []byte) (int, error) {
 	if r.err != nil {
 		return 0, r.err
 	}
+	if r.chunked {
+		return r.readChunked(p)
+	}
 	if r.want == 0 {
 		r.drain()
 		return 0, r.err
@@ -116,15 +146,7 @@ func (r *reply) Read(p []byte) (int, error) {
 	if r.want > 0 && int64(len(p)) > r.want {
 		p = p[:r.want]
 	}
-	var n int
-	var err error
-	if r.off < r.end {
-		n = copy(p, r.buf[r.off:r.end])
-		r.off += n
-	} else {
-		n, err = r.src.Read(p)
-	}
-	r.n += int64(n)
+	n, err := r.readBody(p)
 	if r.want > 0 {
 		r.want -= int64(n)
 	}
@@ -137,6 +159,22 @@ func (r *reply) Read(p []byte) (int, error) {
 	return 0, r.err
 }
 
+// readBody reads body bytes into p: first those already in buf, then
+// straight from src.
+func (r *reply) readBody(p []byte) (int, error) {
+	var n int
+	var err error
+	if r.off < r.end {
+		n = copy(p, r.buf[r.off:r.end])
+		r.off += n
+	} else {
+		n, err = r.src.Read(p)
+		r.received += int64(n)
+	}
+	r.n += int64(n)
+	return n, err
+}
+
 // drain reads and drops what follows a complete body until the server closes
 // the connection, which ends the exchange. A failure there is not the
 // exchange's: the body is already whole.
@@ -147,6 +185,7 @@ func (r *reply) drain() {
 	for dropped <= maxDrain {
 		n, err := r.src.Read(r.buf)
 		dropped += n
+		r.received += int64(n)
 		if err != nil {
 			closed = err == io.EOF
 			break
@@ -175,6 +214,13 @@ func (r *reply) finish(err error, peerClosed bool) {
 	}
 	r.trace(Event{Kind: EventBodyRead, N: r.n})
 	if peerClosed {
-		r.trace(Event{Kind: EventPeerClosed})
+		r.peerClosed()
+	}
+}
+
+// peerClosed reports the server's close with the bytes it sent.
+func (r *reply) peerClosed() {
+	if r.trace != nil {
+		r.trace(Event{Kind: EventPeerClosed, N: r.received})
 	}
 }

@@ -10,13 +10,20 @@ import (
 // readReply reads a whole reply from src as an exchange does, without a
 // connection.
 func readReply(src io.Reader, max int, head bool) (*Response, []byte, error) {
+	resp, body, _, err := readReplySkipped(src, max, head)
+	return resp, body, err
+}
+
+// readReplySkipped is readReply that also returns the number of bytes of
+// interim replies before the final header section.
+func readReplySkipped(src io.Reader, max int, head bool) (*Response, []byte, int, error) {
 	r := &reply{src: src, max: max, buf: make([]byte, readBufSize)}
 	var resp Response
 	if err := r.readHead(&resp, head); err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	body, err := io.ReadAll(r)
-	return &resp, body, err
+	return &resp, body, r.skipped, err
 }
 
 func TestReadReply(t *testing.T) {

@@ -33,6 +33,13 @@ type Request struct {
 	// reply). The zero value half-closes, as the tiny protocol
 	// requires: its servers read until EOF.
 	NoHalfClose bool
+
+	// Version is the version sent in the request line: "HTTP/1.0" or
+	// "HTTP/1.1". If empty, HTTP/1.0, the tiny protocol's. A plain HTTP
+	// server sends a chunked body (Transfer-Encoding) only to HTTP/1.1
+	// requests, and Do decodes it; one request per connection still holds,
+	// so an HTTP/1.1 request should carry "Connection: close".
+	Version string
 }
 
 // method returns the method that is sent.
@@ -43,9 +50,16 @@ func (r *Request) method() string {
 	return r.Method
 }
 
+// version returns the version that is sent.
+func (r *Request) version() string {
+	if r.Version == "" {
+		return "HTTP/1.0"
+	}
+	return r.Version
+}
+
 // appendHead appends the request line, the header fields and the empty line
-// that ends them to dst. The version is HTTP/1.0: one request per connection,
-// and a reply that ends at close.
+// that ends them to dst.
 func (r *Request) appendHead(dst []byte) []byte {
 	target := r.Target
 	if target == "" {
@@ -54,7 +68,9 @@ func (r *Request) appendHead(dst []byte) []byte {
 	dst = append(dst, r.method()...)
 	dst = append(dst, ' ')
 	dst = append(dst, target...)
-	dst = append(dst, " HTTP/1.0\r\n"...)
+	dst = append(dst, ' ')
+	dst = append(dst, r.version()...)
+	dst = append(dst, "\r\n"...)
 	for _, h := range r.Header {
 		dst = append(dst, h.Name...)
 		dst = append(dst, ": "...)

@@ -24,11 +24,19 @@ type Response struct {
 	Header []Header
 
 	// ContentLength is the value of the Content-Length field, or -1 when the
-	// reply has none, in which case the body is everything up to EOF.
+	// reply has none or has a Transfer-Encoding, which overrides it. Without
+	// either, the body is everything up to EOF.
 	ContentLength int64
 
+	// Chunked reports that the body is sent with the chunked transfer
+	// coding (Transfer-Encoding ending in "chunked"), which Body decodes.
+	// Other transfer codings are passed through undecoded, and the body
+	// then ends at EOF.
+	Chunked bool
+
 	// Body streams the reply body: exactly ContentLength bytes when that is
-	// known, and nothing for a HEAD request or a 1xx, 204 or 304 reply. Bytes
+	// known, the decoded chunks when Chunked, and nothing for a HEAD request
+	// or a 101, 204 or 304 reply. Bytes
 	// the server sends beyond that are read and dropped, because the exchange
 	// ends only when the server closes. A body that ends early fails with
 	// Kind Truncated. The caller must Close it; see Client.Do. Close must
@@ -36,12 +44,14 @@ type Response struct {
 	Body io.ReadCloser
 
 	// RawHeader is the header section exactly as received, status line and
-	// final empty line included. Header, Proto and Status are substrings of
+	// final empty line included. Interim replies (100 Continue and other
+	// 1xx but 101) are not part of it: Do reads past them. Header, Proto and Status are substrings of
 	// it, so keeping the Response keeps one copy of the header bytes.
 	RawHeader string
 }
 
-// hasBody reports whether a reply with this status carries a body.
+// hasBody reports whether a final reply with this status carries a body:
+// all but 101 (the only 1xx that is final), 204 and 304.
 func hasBody(code int) bool {
 	return code >= 200 && code != 204 && code != 304
 }
@@ -56,6 +66,7 @@ func parseHead(raw string, resp *Response) error {
 	}
 	header := make([]Header, 0, strings.Count(rest, "\n"))
 	length := int64(-1)
+	coding, hasCoding := "", false
 	for {
 		line, rest = nextLine(rest)
 		if line == "" {
@@ -72,12 +83,40 @@ func parseHead(raw string, resp *Response) error {
 			}
 			length = n
 		}
+		if strings.EqualFold(h.Name, "Transfer-Encoding") {
+			hasCoding = true
+			if c := lastCoding(h.Value); c != "" {
+				coding = c
+			}
+		}
 		header = append(header, h)
+	}
+	resp.Chunked = hasCoding && strings.EqualFold(coding, "chunked")
+	if hasCoding {
+		length = -1
 	}
 	resp.Header = header
 	resp.ContentLength = length
 	resp.RawHeader = raw
 	return nil
+}
+
+// lastCoding returns the last transfer coding in a Transfer-Encoding value,
+// without parameters, or "" if it lists none.
+func lastCoding(v string) string {
+	for v != "" {
+		var c string
+		if i := strings.LastIndexByte(v, ','); i >= 0 {
+			v, c = v[:i], v[i+1:]
+		} else {
+			v, c = "", v
+		}
+		c, _, _ = strings.Cut(c, ";")
+		if c = strings.Trim(c, " \t"); c != "" {
+			return c
+		}
+	}
+	return ""
 }
 
 // nextLine splits s after its first LF and returns the line without its LF

@@ -9,9 +9,14 @@ type EventKind int
 // events come from the goroutine that writes the request, so when the server
 // answers before reading the whole request, reply events may come first.
 const (
+	// EventTrying means a TCP connect to Remote, a resolved address, is
+	// about to start. A name that resolves to several addresses may give
+	// several; they may come from different goroutines, but never at once.
+	EventTrying EventKind = iota + 1
+
 	// EventConnected means the TCP connection is up; Local and Remote are
 	// set.
-	EventConnected EventKind = iota + 1
+	EventConnected
 
 	// EventRequestLine carries one line of the request head, about to be
 	// sent, in Line without its CRLF; the last one is empty.
@@ -37,7 +42,9 @@ const (
 	// bytes.
 	EventBodyRead
 
-	// EventPeerClosed means the server closed the connection (EOF).
+	// EventPeerClosed means the server closed the connection (EOF); N is
+	// the number of bytes it sent, header section, body and anything after
+	// the body included.
 	EventPeerClosed
 )
 
@@ -48,13 +55,14 @@ type Event struct {
 	Kind EventKind
 
 	// N counts bytes: written for EventRequestSent, of the body for
-	// EventBodyRead.
+	// EventBodyRead, received in all for EventPeerClosed.
 	N int64
 
 	// Line is a request or reply line, without its line ending.
 	Line string
 
-	// Local and Remote are the connection's addresses, for EventConnected.
+	// Local and Remote are the connection's addresses, for EventConnected;
+	// Remote alone is set for EventTrying.
 	Local  net.Addr
 	Remote net.Addr
 

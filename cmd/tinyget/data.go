@@ -7,26 +7,31 @@ import (
 	"strings"
 )
 
-// readData returns the request body from the -d values, as curl builds it:
+// readData returns the request body from the data flags, as curl builds it:
 // the values joined with "&", where "@FILE" is replaced by the file's
-// contents and "@-" by stdin's, with CR and LF removed from those. Its errors
-// are *exitError with exitReadError.
-func readData(values []string, stdin io.Reader) ([]byte, error) {
+// contents and "@-" by stdin's; -d removes CR and LF from those, and
+// --data-binary keeps them. --data-raw values are taken as they are. Its
+// errors are *exitError with exitReadError.
+func readData(values []dataArg, stdin io.Reader) ([]byte, error) {
 	var body []byte
 	for i, v := range values {
 		if i > 0 {
 			body = append(body, '&')
 		}
-		name, ok := strings.CutPrefix(v, "@")
-		if !ok {
-			body = append(body, v...)
+		name, ok := strings.CutPrefix(v.value, "@")
+		if !ok || v.mode == dataRaw {
+			body = append(body, v.value...)
 			continue
 		}
 		b, err := readSource(name, stdin)
 		if err != nil {
-			return nil, fail(exitReadError, "%v", err)
+			return nil, fail(exitReadError, "Failed to open/read local data from file/application: %v", err)
 		}
-		body = appendWithoutNewlines(body, b)
+		if v.mode == dataBinary {
+			body = append(body, b...)
+		} else {
+			body = appendWithoutNewlines(body, b)
+		}
 	}
 	return body, nil
 }
@@ -50,4 +55,19 @@ func appendWithoutNewlines(dst, b []byte) []byte {
 		b = b[i+1:]
 	}
 	return dst
+}
+
+// readWriteOut returns the -w format: the value itself, or the contents of
+// the file it names after "@" ("@-": stdin). Its errors are *exitError with
+// exitReadError.
+func readWriteOut(value string, stdin io.Reader) (string, error) {
+	name, ok := strings.CutPrefix(value, "@")
+	if !ok {
+		return value, nil
+	}
+	b, err := readSource(name, stdin)
+	if err != nil {
+		return "", fail(exitReadError, "Failed to read the -w format: %v", err)
+	}
+	return string(b), nil
 }

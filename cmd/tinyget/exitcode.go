@@ -3,9 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"maps"
+	"net"
 	"slices"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/client"
 )
@@ -14,7 +18,7 @@ import (
 // scripts written for curl keep working.
 type exitCode int
 
-// The exit codes; exitSummaries says what each means.
+// The exit codes tinyget can return; exitSummaries says what each means.
 const (
 	exitOK                  exitCode = 0
 	exitUnsupportedProtocol exitCode = 1
@@ -28,80 +32,49 @@ const (
 	exitWriteError          exitCode = 23
 	exitReadError           exitCode = 26
 	exitTimeout             exitCode = 28
-	exitAborted             exitCode = 42
 	exitEmptyReply          exitCode = 52
+	exitSendError           exitCode = 55
 	exitRecvError           exitCode = 56
 )
 
-// exitSummaries is the table of exit codes: each one's meaning, which starts
-// the error message and is listed by --help.
+// exitSummaries is the table of exit codes, listed by --help and in
+// docs/tinyget.md. It holds only codes that tinyget produces; a test makes
+// each of them happen.
 var exitSummaries = map[exitCode]string{
 	exitOK:                  "Success",
-	exitUnsupportedProtocol: "Unsupported protocol",
-	exitUsage:               "Bad usage",
+	exitUnsupportedProtocol: "Unsupported protocol (https://, ftp://, ...)",
+	exitUsage:               "Bad usage: unknown flag, missing value, no URL",
 	exitMalformedURL:        "URL malformed",
 	exitResolve:             "Could not resolve host",
-	exitConnect:             "Failed to connect",
-	exitWeirdReply:          "Weird server reply",
-	exitPartial:             "Transfer closed with data missing",
-	exitHTTPError:           "The requested URL returned error",
-	exitWriteError:          "Failure writing output",
-	exitReadError:           "Failed to read the -d data",
-	exitTimeout:             "Operation timed out",
-	exitAborted:             "Operation aborted",
-	exitEmptyReply:          "Empty reply from server",
-	exitRecvError:           "Failure when receiving data from the peer",
+	exitConnect:             "Failed to connect: refused, unreachable",
+	exitWeirdReply:          "Weird server reply: not HTTP/1.x",
+	exitPartial:             "Transfer closed with data missing: fewer body bytes than announced",
+	exitHTTPError:           "-f or --fail-with-body, and a status of 400 or more",
+	exitWriteError:          "Failure writing the output: -o, -O or stdout",
+	exitReadError:           "Failure reading the -d @FILE or -w @FILE",
+	exitTimeout:             "Operation timed out: -m or --connect-timeout",
+	exitEmptyReply:          "Empty reply from server: it closed without a byte",
+	exitSendError:           "Failure sending the request: the server reset the connection",
+	exitRecvError:           "Failure receiving the reply: reset by peer, bad chunked encoding",
 }
 
-// kindExit maps each kind of client failure to its exit code.
-func kindExit(k client.Kind) exitCode {
-	switch k {
-	case client.Resolve:
-		return exitResolve
-	case client.Connect:
-		return exitConnect
-	case client.Timeout:
-		return exitTimeout
-	case client.Canceled:
-		return exitAborted
-	case client.Empty:
-		return exitEmptyReply
-	case client.Truncated:
-		return exitPartial
-	case client.Malformed:
-		return exitWeirdReply
-	default: // client.Reset, and Unknown, which the client does not return
-		return exitRecvError
-	}
-}
-
-// exitError is a failure that ends tinyget with its code.
+// exitError is a failure that ends a transfer, or tinyget, with its code.
 type exitError struct {
-	code   exitCode
-	detail string
+	code  exitCode
+	msg   string // what happened, printed after "tinyget: (code) "
+	cause error  // the client's error, if it came from the exchange
 }
 
-// Error returns the code's summary, then the detail.
-func (e *exitError) Error() string {
-	if e.detail == "" {
-		return exitSummaries[e.code]
-	}
-	return exitSummaries[e.code] + ": " + e.detail
-}
+// Error returns the message.
+func (e *exitError) Error() string { return e.msg }
 
-// fail returns an *exitError with a formatted detail.
+// Unwrap returns the client's error, so that errors.Is sees the system's
+// (ECONNREFUSED for --retry-connrefused).
+func (e *exitError) Unwrap() error { return e.cause }
+
+// fail returns an *exitError with a formatted message.
 func fail(code exitCode, format string, args ...any) error {
-	return &exitError{code: code, detail: fmt.Sprintf(format, args...)}
-}
-
-// clientFailure turns an error from the client package into an *exitError.
-// The detail is the underlying error: the summary already names the step.
-func clientFailure(err error) error {
-	var ce *client.Error
-	if !errors.As(err, &ce) {
-		return &exitError{code: exitRecvError, detail: err.Error()}
-	}
-	return &exitError{code: kindExit(ce.Kind), detail: ce.Err.Error()}
+	return &exitError{code: code, msg: fmt.Sprintf(format, args...)}
 }
 
 // codeOf returns the exit code for err: exitOK for nil, and exitRecvError for
@@ -116,6 +89,86 @@ func codeOf(err error) exitCode {
 	default:
 		return exitRecvError
 	}
+}
+
+// progress is how far a transfer got, for the messages of its failures.
+type progress struct {
+	host     string // as in the URL
+	port     string
+	elapsed  time.Duration
+	received int64 // body bytes
+	length   int64 // Content-Length, or -1
+	chunked  bool
+}
+
+// clientFailure turns an error from the client package into an *exitError
+// whose message says, in curl's words where curl has some, what happened.
+func clientFailure(err error, p progress) *exitError {
+	e := describe(err, p)
+	e.cause = err
+	return e
+}
+
+// describe returns the exit code and message for a client error.
+func describe(err error, p progress) *exitError {
+	var ce *client.Error
+	if !errors.As(err, &ce) {
+		return &exitError{code: exitRecvError, msg: "Failure when receiving data from the peer: " + err.Error()}
+	}
+	ms := p.elapsed.Milliseconds()
+	switch ce.Kind {
+	case client.Resolve:
+		return &exitError{code: exitResolve, msg: fmt.Sprintf("Could not resolve host: %s (%s)", p.host, reason(ce.Err))}
+	case client.Connect:
+		return &exitError{code: exitConnect, msg: fmt.Sprintf("Failed to connect to %s port %s after %d ms: %s", p.host, p.port, ms, reason(ce.Err))}
+	case client.Timeout:
+		var dns *net.DNSError
+		switch {
+		case ce.Op == "connect" && errors.As(ce.Err, &dns):
+			return &exitError{code: exitTimeout, msg: fmt.Sprintf("Resolving timed out after %d milliseconds", ms)}
+		case ce.Op == "connect":
+			return &exitError{code: exitTimeout, msg: fmt.Sprintf("Connection timed out after %d milliseconds", ms)}
+		case p.length >= 0:
+			return &exitError{code: exitTimeout, msg: fmt.Sprintf("Operation timed out after %d milliseconds with %d out of %d bytes received", ms, p.received, p.length)}
+		default:
+			return &exitError{code: exitTimeout, msg: fmt.Sprintf("Operation timed out after %d milliseconds with %d bytes received", ms, p.received)}
+		}
+	case client.Empty:
+		return &exitError{code: exitEmptyReply, msg: "Empty reply from server: it closed the connection without sending a byte"}
+	case client.Truncated:
+		switch {
+		case ce.Op == "read header":
+			return &exitError{code: exitPartial, msg: "Transfer closed inside the reply's header section: " + ce.Err.Error()}
+		case p.chunked:
+			return &exitError{code: exitPartial, msg: fmt.Sprintf("Transfer closed with outstanding read data remaining: the chunked body stopped after %d bytes", p.received)}
+		default:
+			return &exitError{code: exitPartial, msg: fmt.Sprintf("Transfer closed with %d bytes remaining to read (%d of %d received)", p.length-p.received, p.received, p.length)}
+		}
+	case client.Send:
+		return &exitError{code: exitSendError, msg: "Send failure: " + reason(ce.Err) + " (the server stopped reading the request)"}
+	case client.BadChunk:
+		return &exitError{code: exitRecvError, msg: "Bad chunked encoding in the reply: " + ce.Err.Error()}
+	case client.Malformed:
+		return &exitError{code: exitWeirdReply, msg: "Weird server reply: " + ce.Err.Error()}
+	default: // client.Reset; Canceled cannot happen, nothing cancels
+		return &exitError{code: exitRecvError, msg: fmt.Sprintf("Recv failure: %s (after %d body bytes)", reason(ce.Err), p.received)}
+	}
+}
+
+// reason returns the system's words for err when it has some ("connection
+// refused"), else err's message.
+func reason(err error) string {
+	var errno syscall.Errno
+	var dns *net.DNSError
+	switch {
+	case errors.As(err, &errno):
+		return errno.Error()
+	case errors.As(err, &dns):
+		return dns.Err
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "connection closed"
+	}
+	return err.Error()
 }
 
 // exitCodeHelp lists the exit codes and their meanings, for --help.

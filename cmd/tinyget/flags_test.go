@@ -7,23 +7,35 @@ import (
 )
 
 func TestParseArgs(t *testing.T) {
+	u := []string{"h:1/"}
 	tests := []struct {
 		name string
 		args []string
 		want options
 	}{
-		{"URL only", []string{"h:1/"}, options{url: "h:1/"}},
-		{"combined shorts", []string{"-sSfi", "h:1/"}, options{silent: true, showError: true, fail: true, include: true, url: "h:1/"}},
-		{"flags after the URL", []string{"h:1/", "-v", "-I"}, options{verbose: true, head: true, url: "h:1/"}},
-		{"repeated -d and -H", []string{"-d", "a=1", "--data=b=2", "-dc", "-H", "X: 1", "--header", "Y: 2", "h:1/"},
-			options{data: []string{"a=1", "b=2", "c"}, headers: []string{"X: 1", "Y: 2"}, url: "h:1/"}},
-		{"-d value with a comma", []string{"-d", "a,b", "h:1/"}, options{data: []string{"a,b"}, url: "h:1/"}},
-		{"method and output", []string{"-X", "PUT", "-o", "out.txt", "h:1/"}, options{method: "PUT", output: "out.txt", url: "h:1/"}},
+		{"URL only", []string{"h:1/"}, options{urls: u}},
+		{"combined shorts", []string{"-sSfi#", "h:1/"}, options{silent: true, showError: true, fail: true, include: true, progressBar: true, urls: u}},
+		{"flags after the URL", []string{"h:1/", "-v", "-I"}, options{verbose: true, head: true, urls: u}},
+		{"data flags in order", []string{"-d", "a=1", "--data-binary", "@f", "--data=b=2", "--data-raw", "@x", "-dc", "h:1/"},
+			options{data: []dataArg{{"a=1", dataASCII}, {"@f", dataBinary}, {"b=2", dataASCII}, {"@x", dataRaw}, {"c", dataASCII}}, urls: u}},
+		{"repeated -H", []string{"-H", "X: 1", "--header", "Y: 2", "h:1/"}, options{headers: []string{"X: 1", "Y: 2"}, urls: u}},
+		{"-d value with a comma", []string{"-d", "a,b", "h:1/"}, options{data: []dataArg{{"a,b", dataASCII}}, urls: u}},
+		{"method and output", []string{"-X", "PUT", "-o", "out.txt", "h:1/"}, options{method: "PUT", outputs: []outputArg{{path: "out.txt"}}, urls: u}},
+		{"-o and -O pair with URLs in order", []string{"a:1/x", "-O", "b:1/", "-o", "f", "--remote-name"},
+			options{outputs: []outputArg{{remote: true}, {path: "f"}, {remote: true}}, urls: []string{"a:1/x", "b:1/"}}},
+		{"user agent", []string{"-A", "", "h:1/"}, options{userAgentSet: true, urls: u}},
 		{"timeouts", []string{"-m", "1.5", "--connect-timeout", "0.25", "h:1/"},
-			options{maxTime: 1500 * time.Millisecond, connectTimeout: 250 * time.Millisecond, url: "h:1/"}},
+			options{maxTime: 1500 * time.Millisecond, connectTimeout: 250 * time.Millisecond, urls: u}},
+		{"retries", []string{"--retry", "3", "--retry-delay", "0.5", "--retry-max-time", "10", "--retry-connrefused", "--retry-all-errors", "h:1/"},
+			options{retry: 3, retryDelay: 500 * time.Millisecond, retryMaxTime: 10 * time.Second, retryRefused: true, retryAll: true, urls: u}},
+		{"last of -4 and -6 wins", []string{"-4", "-6", "h:1/"}, options{ipVersion: 6, urls: u}},
+		{"last of -0 and --http1.1 wins", []string{"--http1.1", "-0", "h:1/"}, options{httpVersion: "HTTP/1.0", urls: u}},
+		{"output flags", []string{"--create-dirs", "--no-progress-meter", "--no-half-close", "--fail-with-body", "-w", "%{json}", "h:1/"},
+			options{createDirs: true, noProgress: true, noHalfClose: true, failWithBody: true, writeOut: "%{json}", urls: u}},
+		{"several URLs", []string{"a:1/", "b:1/"}, options{urls: []string{"a:1/", "b:1/"}}},
 		{"help without URL", []string{"-h"}, options{help: true}},
 		{"version without URL", []string{"--version"}, options{version: true}},
-		{"URL after --", []string{"--", "-weird"}, options{url: "-weird"}},
+		{"URL after --", []string{"--", "-weird"}, options{urls: []string{"-weird"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,14 +56,15 @@ func TestParseArgsErrors(t *testing.T) {
 		args []string
 	}{
 		{"no URL", nil},
-		{"two URLs", []string{"a:1/", "b:1/"}},
 		{"unknown long flag", []string{"--bogus", "h:1/"}},
 		{"unknown short flag", []string{"-sz", "h:1/"}},
 		{"missing value", []string{"h:1/", "-d"}},
 		{"bad number", []string{"-m", "soon", "h:1/"}},
 		{"negative time", []string{"-m", "-1", "h:1/"}},
 		{"infinite time", []string{"--connect-timeout", "Inf", "h:1/"}},
+		{"negative retries", []string{"--retry", "-1", "h:1/"}},
 		{"HEAD with data", []string{"-I", "-d", "x", "h:1/"}},
+		{"both fail flags", []string{"-f", "--fail-with-body", "h:1/"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

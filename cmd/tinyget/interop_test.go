@@ -4,9 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -61,6 +64,158 @@ func TestFetchFromPythonHTTPServer(t *testing.T) {
 
 	stdout.Reset()
 	if code := run([]string{"-sf", "http://" + addr + "/missing"}, nil, &stdout, &stderr); code != 22 {
+		t.Errorf("-f on a 404: exit %d", code)
+	}
+}
+
+// startNginx starts nginx in the foreground, as one process, with its own
+// prefix, configuration and logs in a temporary directory, serving root on
+// a loopback port. It returns the address; the process is killed when the
+// test ends.
+func startNginx(t *testing.T, root string) string {
+	nginx := testenv.LookPath(t, "nginx", "nginx")
+	prefix := t.TempDir()
+	for _, d := range []string{"logs", "tmp"} {
+		if err := os.Mkdir(filepath.Join(prefix, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var lastErr string
+	for range 3 { // the free port found may be taken before nginx binds it
+		addr := freePort(t)
+		conf := filepath.Join(prefix, "nginx.conf")
+		if err := os.WriteFile(conf, []byte(nginxConf(prefix, root, addr)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var stderr bytes.Buffer
+		cmd := exec.Command(nginx, "-p", prefix, "-c", conf, "-e", "stderr")
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited := make(chan struct{})
+		go func() {
+			cmd.Wait()
+			close(exited)
+		}()
+		if waitListening(addr, exited) {
+			t.Cleanup(func() {
+				cmd.Process.Kill()
+				<-exited
+				if t.Failed() {
+					t.Logf("nginx said: %s", stderr.String())
+				}
+			})
+			return addr
+		}
+		cmd.Process.Kill()
+		<-exited
+		lastErr = stderr.String()
+	}
+	t.Fatalf("nginx did not start: %s", lastErr)
+	return ""
+}
+
+// nginxConf returns a configuration for one nginx process with everything
+// under prefix: no daemon, no workers (so no user switch when root), pid,
+// temporary files and logs in the prefix. /ssi/ runs the SSI filter, which
+// drops Content-Length: nginx then sends HTTP/1.1 clients a chunked body.
+func nginxConf(prefix, root, addr string) string {
+	return `daemon off;
+master_process off;
+pid ` + prefix + `/nginx.pid;
+error_log stderr;
+events { worker_connections 64; }
+http {
+    access_log off;
+    client_body_temp_path ` + prefix + `/tmp/body;
+    proxy_temp_path ` + prefix + `/tmp/proxy;
+    fastcgi_temp_path ` + prefix + `/tmp/fastcgi;
+    uwsgi_temp_path ` + prefix + `/tmp/uwsgi;
+    scgi_temp_path ` + prefix + `/tmp/scgi;
+    types { text/html html; application/octet-stream bin; }
+    server {
+        listen ` + addr + `;
+        root ` + root + `;
+        location /ssi/ { ssi on; }
+    }
+}
+`
+}
+
+// freePort returns a loopback address that was free a moment ago.
+func freePort(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// waitListening waits up to five seconds for addr to accept connections,
+// and reports whether it did before exited was closed.
+func waitListening(addr string, exited <-chan struct{}) bool {
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+		select {
+		case <-exited:
+			return false
+		default:
+		}
+		if c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond); err == nil {
+			c.Close()
+			return true
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return false
+}
+
+// TestFetchFromNginx fetches from nginx through http:// URLs: a file
+// larger than nginx delivers to a client that half-closes (DESIGN.md §8),
+// a chunked reply, which tinyget decodes, and a 404.
+func TestFetchFromNginx(t *testing.T) {
+	root := t.TempDir()
+	big := bytes.Repeat([]byte("0123456789abcdef"), 512<<10) // 8 MiB
+	page := []byte("<p>served through the SSI filter</p>\n")
+	if err := os.WriteFile(filepath.Join(root, "big.bin"), big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(root, "ssi"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "ssi", "page.html"), page, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	addr := startNginx(t, root)
+
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"-sS", "http://" + addr + "/big.bin"}, nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("big.bin: exit %d: %s", code, stderr.String())
+	}
+	if !bytes.Equal(stdout.Bytes(), big) {
+		t.Errorf("big.bin: got %d bytes, want %d", stdout.Len(), len(big))
+	}
+
+	stdout.Reset()
+	format := `\n%{http_code} %{http_version} %header{transfer-encoding} %{size_download}`
+	if code := run([]string{"-sS", "-w", format, "http://" + addr + "/ssi/page.html"}, nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("chunked page: exit %d: %s", code, stderr.String())
+	}
+	want := string(page) + "\n200 1.1 chunked " + strconv.Itoa(len(page))
+	if stdout.String() != want {
+		t.Errorf("chunked page: got %q, want %q", stdout.String(), want)
+	}
+
+	stdout.Reset()
+	if code := run([]string{"-sS", "-0", "-w", format, "http://" + addr + "/ssi/page.html"}, nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("page over HTTP/1.0: exit %d: %s", code, stderr.String())
+	}
+	if want := string(page) + "\n200 1.1  " + strconv.Itoa(len(page)); stdout.String() != want {
+		t.Errorf("page over HTTP/1.0: got %q, want %q (no chunks: the body ends at close)", stdout.String(), want)
+	}
+
+	if code := run([]string{"-sf", "http://" + addr + "/missing"}, nil, io.Discard, &stderr); code != int(exitHTTPError) {
 		t.Errorf("-f on a 404: exit %d", code)
 	}
 }

@@ -1,41 +1,161 @@
 package main
 
 import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 )
 
-// openOutput returns where the reply goes: stdout, or the -o file (- means
-// stdout), and a function that closes it. It is called only once the reply
-// is known to be wanted, so a -f failure leaves no file behind. Its errors
-// are *exitError with exitWriteError.
-func openOutput(path string, stdout io.Writer) (io.Writer, func() error, error) {
-	if path == "" || path == "-" {
-		return stdout, func() error { return nil }, nil
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, nil, fail(exitWriteError, "%v", err)
-	}
-	return f, f.Close, nil
+// sink is where one attempt's output goes: stdout, or a file. A file is
+// written under a temporary name in its directory and renamed to its own
+// name by commit, so a failed transfer never leaves a partial file under the
+// final name (nor destroys a file that was there). Paths that are not
+// regular files, such as /dev/null or a FIFO, are written in place.
+type sink struct {
+	w       io.Writer
+	f       *os.File // nil for stdout
+	name    string   // the file's name, as given
+	temp    string   // temporary name being written; "" when in place
+	written int64
 }
 
-// copyBody copies the body to w. A read error is the client's, reported as
-// such; a write error is exitWriteError.
-func copyBody(w io.Writer, body io.Reader) error {
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := body.Read(buf)
-		if n > 0 {
-			if _, werr := w.Write(buf[:n]); werr != nil {
-				return fail(exitWriteError, "%v", werr)
+// openStdout returns a sink writing to stdout.
+func openStdout(stdout io.Writer) *sink { return &sink{w: stdout} }
+
+// openFile returns a sink writing to the file called name, creating its
+// directories first if createDirs. Its errors are *exitError with
+// exitWriteError.
+func openFile(name string, createDirs bool) (*sink, error) {
+	if createDirs {
+		if dir := filepath.Dir(name); dir != "." {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fail(exitWriteError, "Failed to create the directories for %s: %v", name, err)
 			}
 		}
-		switch {
-		case err == io.EOF:
-			return nil
-		case err != nil:
-			return clientFailure(err)
-		}
 	}
+	dest, perm, inPlace := destination(name)
+	if inPlace {
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
+		if err != nil {
+			return nil, fail(exitWriteError, "Failed to open the file %s: %v", name, unwrapPath(err))
+		}
+		return &sink{w: f, f: f, name: name}, nil
+	}
+	dir, base := filepath.Split(dest)
+	for range 100 {
+		var random [6]byte
+		rand.Read(random[:])
+		temp := filepath.Join(dir, "."+base+".tinyget-"+hex.EncodeToString(random[:]))
+		f, err := os.OpenFile(temp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fail(exitWriteError, "Failed to open the file %s: %v", name, unwrapPath(err))
+		}
+		if perm != 0 {
+			f.Chmod(perm) // a replaced file keeps its mode
+		}
+		return &sink{w: f, f: f, name: dest, temp: temp}, nil
+	}
+	return nil, fail(exitWriteError, "Failed to open the file %s: no free temporary name", name)
+}
+
+// destination returns the path to rename the finished file to (name, or the
+// file a symbolic link at name points to), the permissions of the file it
+// replaces (0 if none), and whether to write in place instead: name is not a
+// regular file, or a link that leads nowhere.
+func destination(name string) (dest string, perm fs.FileMode, inPlace bool) {
+	info, err := os.Lstat(name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return name, 0, false
+	case err != nil:
+		return name, 0, true
+	case info.Mode()&fs.ModeSymlink != 0:
+		dest, err = filepath.EvalSymlinks(name)
+		if err != nil {
+			return name, 0, true
+		}
+		if info, err = os.Stat(dest); err != nil {
+			return name, 0, true
+		}
+	default:
+		dest = name
+	}
+	if !info.Mode().IsRegular() {
+		return name, 0, true
+	}
+	return dest, info.Mode().Perm(), false
+}
+
+// Write writes to the output and counts the bytes.
+func (s *sink) Write(p []byte) (int, error) {
+	n, err := s.w.Write(p)
+	s.written += int64(n)
+	return n, err
+}
+
+// commit finishes the output: the file is closed and takes its name. Its
+// errors are *exitError with exitWriteError.
+func (s *sink) commit() error {
+	if s.f == nil {
+		return nil
+	}
+	if err := s.f.Close(); err != nil {
+		s.remove()
+		return fail(exitWriteError, "Failure writing output to %s: %v", s.name, unwrapPath(err))
+	}
+	if s.temp == "" {
+		return nil
+	}
+	if err := os.Rename(s.temp, s.name); err != nil {
+		s.remove()
+		return fail(exitWriteError, "Failed to rename the output to %s: %v", s.name, unwrapPath(err))
+	}
+	return nil
+}
+
+// abort drops the output: the temporary file is removed, and a file under
+// the final name is left as it was.
+func (s *sink) abort() {
+	if s.f == nil {
+		return
+	}
+	s.f.Close()
+	s.remove()
+}
+
+// remove removes the temporary file, if any.
+func (s *sink) remove() {
+	if s.temp != "" {
+		os.Remove(s.temp)
+		s.temp = ""
+	}
+}
+
+// writeError returns the *exitError for a failed write of the output.
+func (s *sink) writeError(err error) error {
+	if s.f == nil {
+		return fail(exitWriteError, "Failure writing output to stdout: %v", unwrapPath(err))
+	}
+	return fail(exitWriteError, "Failure writing output to %s: %v", s.name, unwrapPath(err))
+}
+
+// unwrapPath returns the reason inside a *fs.PathError or *os.SyscallError,
+// whose path or call the message already names.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	var se *os.SyscallError
+	switch {
+	case errors.As(err, &pe):
+		return pe.Err
+	case errors.As(err, &se):
+		return se.Err
+	}
+	return err
 }

@@ -18,8 +18,8 @@ type field struct {
 	builtin bool
 }
 
-// buildRequest builds the request from the options, the target and the -d
-// body. Its errors are *exitError with exitUsage.
+// buildRequest builds the request from the options, the target and the data
+// flags' body. Its errors are *exitError with exitUsage.
 func buildRequest(o *options, t target, body []byte) (*client.Request, error) {
 	hasData := len(o.data) > 0
 	method := "GET"
@@ -31,17 +31,21 @@ func buildRequest(o *options, t target, body []byte) (*client.Request, error) {
 	case hasData:
 		method = "POST"
 	}
-	fields := []field{
-		{client.Header{Name: "Host", Value: t.hostHeader()}, true},
-		{client.Header{Name: "User-Agent", Value: userAgent}, true},
-		{client.Header{Name: "Accept", Value: "*/*"}, true},
+	halfClose := halfCloses(o, t)
+	fields := []field{{client.Header{Name: "Host", Value: t.hostHeader()}, true}}
+	switch {
+	case !o.userAgentSet:
+		fields = append(fields, field{client.Header{Name: "User-Agent", Value: userAgent}, true})
+	case o.userAgent != "":
+		fields = append(fields, field{client.Header{Name: "User-Agent", Value: o.userAgent}, true})
 	}
+	fields = append(fields, field{client.Header{Name: "Accept", Value: "*/*"}, true})
 	if hasData {
 		fields = append(fields,
 			field{client.Header{Name: "Content-Type", Value: "application/x-www-form-urlencoded"}, true},
 			field{client.Header{Name: "Content-Length", Value: strconv.Itoa(len(body))}, true})
 	}
-	if !t.halfClose() {
+	if !halfClose {
 		fields = append(fields, field{client.Header{Name: "Connection", Value: "close"}, true})
 	}
 	for _, h := range o.headers {
@@ -59,8 +63,30 @@ func buildRequest(o *options, t target, body []byte) (*client.Request, error) {
 		Target:      t.path,
 		Header:      header,
 		Body:        body,
-		NoHalfClose: !t.halfClose(),
+		NoHalfClose: !halfClose,
+		Version:     requestVersion(o, t),
 	}, nil
+}
+
+// halfCloses reports whether the exchange half-closes after the request:
+// tiny:// does unless --no-half-close; http:// never does, because plain
+// HTTP servers find the request's end by Content-Length and some take a
+// half-close for the client hanging up (nginx cuts a large reply short).
+func halfCloses(o *options, t target) bool {
+	return t.halfClose() && !o.noHalfClose
+}
+
+// requestVersion returns the version for the request line: -0 or --http1.1
+// if given, else HTTP/1.0 for tiny:// (the tiny protocol's) and HTTP/1.1 for
+// http://, as curl sends.
+func requestVersion(o *options, t target) string {
+	switch {
+	case o.httpVersion != "":
+		return o.httpVersion
+	case t.scheme == schemeHTTP:
+		return "HTTP/1.1"
+	}
+	return "HTTP/1.0"
 }
 
 // applyHeader applies one -H value to fields, as curl does: "Name: value"

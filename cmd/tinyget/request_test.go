@@ -21,10 +21,10 @@ func TestBuildRequest(t *testing.T) {
 	}{
 		{"GET", options{}, tiny, "", "GET", defaults},
 		{"HEAD", options{head: true}, tiny, "", "HEAD", defaults},
-		{"POST form", options{data: []string{"a=1"}}, tiny, "a=1", "POST", append(defaults[:3:3],
+		{"POST form", options{data: []dataArg{{"a=1", dataASCII}}}, tiny, "a=1", "POST", append(defaults[:3:3],
 			client.Header{Name: "Content-Type", Value: "application/x-www-form-urlencoded"},
 			client.Header{Name: "Content-Length", Value: "3"})},
-		{"-X wins", options{method: "PUT", data: []string{""}}, tiny, "", "PUT", append(defaults[:3:3],
+		{"-X wins", options{method: "PUT", data: []dataArg{{"", dataASCII}}}, tiny, "", "PUT", append(defaults[:3:3],
 			client.Header{Name: "Content-Type", Value: "application/x-www-form-urlencoded"},
 			client.Header{Name: "Content-Length", Value: "0"})},
 		{"http", options{}, web, "", "GET", []client.Header{{Name: "Host", Value: "h"}, {Name: "User-Agent", Value: userAgent},
@@ -38,7 +38,14 @@ func TestBuildRequest(t *testing.T) {
 			append(defaults[:3:3], client.Header{Name: "X-A", Value: "1"}, client.Header{Name: "X-A", Value: "2"})},
 		{"-H with ; sends an empty header", options{headers: []string{"X-Empty;"}}, tiny, "", "GET",
 			append(defaults[:3:3], client.Header{Name: "X-Empty", Value: ""})},
-		{"-H overrides Content-Type", options{data: []string{"{}"}, headers: []string{"Content-Type: application/json"}}, tiny, "{}", "POST",
+		{"-A replaces the User-Agent", options{userAgent: "curl/8", userAgentSet: true}, tiny, "", "GET",
+			[]client.Header{defaults[0], {Name: "User-Agent", Value: "curl/8"}, defaults[2]}},
+		{"-A \"\" sends none", options{userAgentSet: true}, tiny, "", "GET", []client.Header{defaults[0], defaults[2]}},
+		{"-H wins over -A", options{userAgent: "a", userAgentSet: true, headers: []string{"User-Agent: b"}}, tiny, "", "GET",
+			[]client.Header{defaults[0], {Name: "User-Agent", Value: "b"}, defaults[2]}},
+		{"--no-half-close asks the server to close", options{noHalfClose: true}, tiny, "", "GET",
+			append(defaults[:3:3], client.Header{Name: "Connection", Value: "close"})},
+		{"-H overrides Content-Type", options{data: []dataArg{{"{}", dataASCII}}, headers: []string{"Content-Type: application/json"}}, tiny, "{}", "POST",
 			append(defaults[:3:3], client.Header{Name: "Content-Type", Value: "application/json"},
 				client.Header{Name: "Content-Length", Value: "2"})},
 	}
@@ -48,7 +55,7 @@ func TestBuildRequest(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if req.Method != tt.method || req.Target != "/p" || string(req.Body) != tt.body || req.NoHalfClose == tt.t.halfClose() {
+			if req.Method != tt.method || req.Target != "/p" || string(req.Body) != tt.body || req.NoHalfClose == halfCloses(&tt.o, tt.t) {
 				t.Errorf("got %s %s body %q no half-close %v", req.Method, req.Target, req.Body, req.NoHalfClose)
 			}
 			if fmt.Sprint(req.Header) != fmt.Sprint(tt.header) {
@@ -64,6 +71,27 @@ func TestBuildRequestBadHeader(t *testing.T) {
 		_, err := buildRequest(&options{headers: []string{h}}, tiny, nil)
 		if codeOf(err) != exitUsage {
 			t.Errorf("-H %q: error %v, code %d; want %d", h, err, codeOf(err), exitUsage)
+		}
+	}
+}
+
+func TestRequestVersion(t *testing.T) {
+	tiny := target{scheme: schemeTiny, host: "h", port: "7070", path: "/"}
+	web := target{scheme: schemeHTTP, host: "h", port: "80", path: "/"}
+	tests := []struct {
+		o    options
+		t    target
+		want string
+	}{
+		{options{}, tiny, "HTTP/1.0"},
+		{options{}, web, "HTTP/1.1"},
+		{options{httpVersion: "HTTP/1.0"}, web, "HTTP/1.0"},
+		{options{httpVersion: "HTTP/1.1"}, tiny, "HTTP/1.1"},
+	}
+	for _, tt := range tests {
+		req, err := buildRequest(&tt.o, tt.t, nil)
+		if err != nil || req.Version != tt.want {
+			t.Errorf("%s with %q: version %q, %v; want %q", tt.t.scheme, tt.o.httpVersion, req.Version, err, tt.want)
 		}
 	}
 }

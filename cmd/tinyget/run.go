@@ -1,19 +1,19 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os/signal"
 	"syscall"
+	"time"
 
 	tinyhttpd "github.com/tinyhttpd/tinyhttpd"
-	"github.com/tinyhttpd/tinyhttpd/client"
 )
 
-// run is tinyget: it parses args, runs the exchange and returns the exit
-// code. stdin feeds -d @-; the reply goes to stdout or the -o file; errors
-// and the -v trace go to stderr.
+// run is tinyget: it parses args, runs one transfer per URL and returns the
+// exit code: that of the last transfer that failed, or 0. stdin feeds
+// @- values; bodies go to stdout or the -o files; errors, warnings, the -v
+// trace and the progress meter go to stderr.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// A closed stdout pipe must end tinyget with exit 23, as in curl, rather
 	// than kill it with SIGPIPE, the Go runtime's default for fd 1 and 2.
@@ -32,76 +32,126 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "tinyget %s\n", tinyhttpd.Version)
 		return int(exitOK)
 	}
-	err = get(o, stdin, stdout, stderr)
-	if err != nil && (!o.silent || o.showError) {
-		report(stderr, err)
+	r := &runner{o: o, stdout: stdout, stderr: stderr}
+	if err := r.load(stdin); err != nil {
+		r.reportError(err)
+		return int(codeOf(err))
 	}
-	return int(codeOf(err))
+	if len(o.outputs) > len(o.urls) {
+		r.warn("Got more output options than URLs")
+	}
+	last := exitOK
+	for i, u := range o.urls {
+		if code := r.transfer(i, u); code != exitOK {
+			last = code
+		}
+	}
+	return int(last)
 }
 
-// report prints err as curl does: "tinyget: (7) Failed to connect: ...".
+// report prints err as curl does: "tinyget: (7) Failed to connect ...".
 func report(stderr io.Writer, err error) {
 	fmt.Fprintf(stderr, "tinyget: (%d) %v\n", codeOf(err), err)
 }
 
-// get fetches the URL and writes the reply out.
-func get(o *options, stdin io.Reader, stdout, stderr io.Writer) error {
-	t, err := parseTarget(o.url)
-	if err != nil {
-		return err
-	}
-	body, err := readData(o.data, stdin)
-	if err != nil {
-		return err
-	}
-	req, err := buildRequest(o, t, body)
-	if err != nil {
-		return err
-	}
-
-	ctx := context.Background()
-	if o.maxTime > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, o.maxTime)
-		defer cancel()
-	}
-	c := &client.Client{ConnectTimeout: o.connectTimeout}
-	if o.verbose {
-		p := &tracer{w: stderr, host: t.host, halfClose: t.halfClose()}
-		c.Trace = p.event
-		fmt.Fprintf(stderr, "* Trying %s...\n", t.addr())
-	}
-	resp, err := c.Do(ctx, t.addr(), req)
-	if err != nil {
-		return clientFailure(err)
-	}
-	defer resp.Body.Close()
-	if o.fail && resp.StatusCode >= 400 {
-		return &exitError{code: exitHTTPError, detail: resp.Status}
-	}
-	return writeReply(o, resp, stdout)
+// runner runs the transfers of one command line.
+type runner struct {
+	o      *options
+	stdout io.Writer
+	stderr io.Writer
+	body   []byte // the request body, from the data flags
+	format string // the -w format
 }
 
-// writeReply writes the header section for -i and -I, then the body unless
-// -I, to the output.
-func writeReply(o *options, resp *client.Response, stdout io.Writer) error {
-	w, closeOutput, err := openOutput(o.output, stdout)
+// load reads what the command line names before any transfer, as curl
+// does: the data flags' files and the -w file.
+func (r *runner) load(stdin io.Reader) error {
+	var err error
+	if r.body, err = readData(r.o.data, stdin); err != nil {
+		return err
+	}
+	r.format, err = readWriteOut(r.o.writeOut, stdin)
+	return err
+}
+
+// transfer fetches the nth URL, retrying as --retry says, reports how it
+// ended, writes the -w format, and returns its exit code.
+func (r *runner) transfer(n int, rawURL string) exitCode {
+	ti := &transferInfo{url: rawURL, urlnum: n, trace: new(tracer)}
+	err := r.transferErr(ti)
+	ti.code = codeOf(err)
+	if err != nil {
+		ti.errmsg = err.Error()
+		r.reportError(err)
+	}
+	if r.format != "" {
+		writeOut(r.format, ti, r.stdout, r.stderr)
+	}
+	return ti.code
+}
+
+// transferErr runs the attempts of one transfer and returns the last one's
+// error.
+func (r *runner) transferErr(ti *transferInfo) error {
+	t, err := parseTarget(ti.url)
 	if err != nil {
 		return err
 	}
-	if o.include || o.head {
-		if _, err := io.WriteString(w, resp.RawHeader); err != nil {
-			closeOutput()
-			return fail(exitWriteError, "%v", err)
+	ti.scheme = t.scheme
+	req, err := buildRequest(r.o, t, r.body)
+	if err != nil {
+		return err
+	}
+	ti.method = req.Method
+	if ti.urlnum < len(r.o.outputs) {
+		out := r.o.outputs[ti.urlnum]
+		switch {
+		case out.remote && t.remoteName() == "":
+			return fail(exitWriteError, "Remote file name has no length: %s names no file to save to with -O", ti.url)
+		case out.remote:
+			ti.filename = t.remoteName()
+		case out.path != "-":
+			ti.filename = out.path
 		}
 	}
-	dst := w
-	if o.head {
-		dst = io.Discard
+	first := time.Now()
+	backoff := r.o.retryDelay
+	if backoff <= 0 {
+		backoff = time.Second
 	}
-	err = copyBody(dst, resp.Body)
-	if cerr := closeOutput(); cerr != nil && err == nil {
-		err = fail(exitWriteError, "%v", cerr)
+	for {
+		out, err := r.attempt(ti, t, req)
+		wait, retry := r.retryWait(ti, err, first, backoff)
+		if !retry {
+			if out == nil {
+				return err
+			}
+			if cerr := out.commit(); cerr != nil {
+				return cerr
+			}
+			return err
+		}
+		if out != nil {
+			out.abort()
+		}
+		time.Sleep(wait)
+		ti.retries++
+		if r.o.retryDelay <= 0 {
+			backoff = min(2*backoff, maxBackoff)
+		}
 	}
-	return err
+}
+
+// reportError prints a transfer's error unless -s without -S.
+func (r *runner) reportError(err error) {
+	if !r.o.silent || r.o.showError {
+		report(r.stderr, err)
+	}
+}
+
+// warn prints a warning unless -s, in curl's words.
+func (r *runner) warn(format string, args ...any) {
+	if !r.o.silent {
+		fmt.Fprintf(r.stderr, "Warning: "+format+"\n", args...)
+	}
 }

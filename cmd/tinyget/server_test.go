@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"log/slog"
+	"maps"
 	"net"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -42,41 +46,77 @@ func startTinyhttpd(t *testing.T) string {
 }
 
 // TestAgainstTinyhttpd runs tinyget against the real server and its default
-// routes: the exchange itself and every exit code the fault routes produce.
+// routes: the exchange itself, and every exit code that the routes, a
+// refused port, a name that cannot resolve, the command line or the local
+// files can produce. Codes that need a misbehaving server of another kind
+// (8, 55) are in TestExitCodes.
 func TestAgainstTinyhttpd(t *testing.T) {
 	addr := startTinyhttpd(t)
+	refused := closedPort(t)
+	_, port, _ := net.SplitHostPort(addr)
+	notADir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notADir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name   string
 		args   []string
-		code   int
+		code   exitCode
 		stdout string
 		stderr string
 	}{
-		{"hello", []string{"tiny://" + addr + "/hello"}, 0, "hello, world\n", ""},
-		{"bare host:port", []string{addr + "/hello"}, 0, "hello, world\n", ""},
-		{"echo", []string{"-d", "ping", addr + "/echo"}, 0, "ping", ""},
-		{"verbose steps", []string{"-v", addr + "/hello"}, 0, "hello, world\n", "write side closed"},
-		{"include headers", []string{"-i", addr + "/hello"}, 0, "HTTP/1.0 200 OK\r\n", ""},
-		{"fail on 404", []string{"-f", addr + "/missing"}, 22, "", "(22)"},
-		{"404 without -f", []string{addr + "/missing"}, 0, "no route for /missing\n", ""},
-		{"reset", []string{addr + "/broken/reset"}, 56, "", "(56)"},
-		{"empty reply", []string{addr + "/broken/close"}, 52, "", "(52)"},
-		{"truncated", []string{addr + "/broken/truncate"}, 18, "", "(18)"},
-		{"max time", []string{"-m", "0.2", addr + "/slow"}, 28, "", "(28)"},
+		{"hello", []string{"tiny://" + addr + "/hello"}, exitOK, "hello, world\n", ""},
+		{"bare host:port", []string{addr + "/hello"}, exitOK, "hello, world\n", ""},
+		{"echo", []string{"-d", "ping", addr + "/echo"}, exitOK, "ping", ""},
+		{"echo binary", []string{"--data-binary", "@-", addr + "/echo"}, exitOK, "line 1\r\nline 2\n", ""},
+		{"verbose steps", []string{"-v", addr + "/hello"}, exitOK, "hello, world\n", "write side closed"},
+		{"include headers", []string{"-i", addr + "/hello"}, exitOK, "HTTP/1.0 200 OK\r\n", ""},
+		{"404 without -f", []string{addr + "/missing"}, exitOK, "no route for /missing\n", ""},
+		{"HTTP/1.1 request", []string{"--http1.1", "-w", "%{http_version}", addr + "/hello"}, exitOK, "hello, world\n1", ""},
+		{"unsupported protocol", []string{"https://" + addr + "/"}, exitUnsupportedProtocol, "", `(1) Protocol "https" not supported`},
+		{"usage", []string{"--bogus", addr + "/"}, exitUsage, "", "(2) unknown flag: --bogus"},
+		{"malformed URL", []string{"tiny://" + addr + "/a b"}, exitMalformedURL, "", "(3) URL rejected: "},
+		{"unresolvable name", []string{"nonexistent.invalid:" + port + "/hello"}, exitResolve, "", "(6) Could not resolve host: nonexistent.invalid"},
+		{"refused port", []string{refused + "/hello"}, exitConnect, "", "(7) Failed to connect to 127.0.0.1 port "},
+		{"truncated", []string{addr + "/broken/truncate"}, exitPartial, "this reply stops short", "(18) Transfer closed with 56 bytes remaining to read"},
+		{"fail on 404", []string{"-f", addr + "/missing"}, exitHTTPError, "", "(22) The requested URL returned error: 404"},
+		{"fail with body", []string{"--fail-with-body", addr + "/teapot"}, exitHTTPError, "I'm a teapot\n", "(22) The requested URL returned error: 418"},
+		{"unwritable -o", []string{"-o", filepath.Join(notADir, "out"), addr + "/hello"}, exitWriteError, "", "(23) Failed to open the file " + notADir + "/out: not a directory"},
+		{"-O without a name", []string{"-O", addr + "/"}, exitWriteError, "", "(23) Remote file name has no length"},
+		{"missing -d @file", []string{"-d", "@" + filepath.Join(notADir, "x"), addr + "/echo"}, exitReadError, "", "(26) Failed to open/read local data from file/application"},
+		{"max time on the slow route", []string{"-m", "0.2", addr + "/slow"}, exitTimeout, "", "(28) Operation timed out after 2"},
+		{"empty reply", []string{addr + "/broken/close"}, exitEmptyReply, "", "(52) Empty reply from server"},
+		{"reset", []string{addr + "/broken/reset"}, exitRecvError, "", "(56) Recv failure: connection reset by peer"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := run(tt.args, nil, &stdout, &stderr)
-			if code != tt.code {
+			code := run(tt.args, strings.NewReader("line 1\r\nline 2\n"), &stdout, &stderr)
+			if code != int(tt.code) {
 				t.Errorf("exit %d, want %d; stderr: %s", code, tt.code, stderr.String())
 			}
-			if !strings.HasPrefix(stdout.String(), tt.stdout) || (tt.stdout == "" && tt.code != 18 && stdout.Len() > 0) {
+			if !strings.HasPrefix(stdout.String(), tt.stdout) || (tt.stdout == "" && stdout.Len() > 0) {
 				t.Errorf("stdout %q, want it to start with %q", stdout.String(), tt.stdout)
 			}
-			if !strings.Contains(stderr.String(), tt.stderr) {
+			if tt.code != exitOK && !strings.HasPrefix(stderr.String(), "tinyget: "+tt.stderr) {
+				t.Errorf("stderr %q, want it to start with %q", stderr.String(), "tinyget: "+tt.stderr)
+			}
+			if tt.code == exitOK && !strings.Contains(stderr.String(), tt.stderr) {
 				t.Errorf("stderr %q lacks %q", stderr.String(), tt.stderr)
 			}
 		})
+	}
+}
+
+// TestEveryExitCodeTested checks that the exit codes in --help are those
+// that the tests above make happen, so that --help lists no code tinyget
+// cannot produce.
+func TestEveryExitCodeTested(t *testing.T) {
+	tested := []exitCode{exitOK, exitUnsupportedProtocol, exitUsage, exitMalformedURL, exitResolve, exitConnect,
+		exitWeirdReply, exitPartial, exitHTTPError, exitWriteError, exitReadError, exitTimeout, exitEmptyReply,
+		exitSendError, exitRecvError}
+	listed := slices.Sorted(maps.Keys(exitSummaries))
+	if !slices.Equal(listed, tested) {
+		t.Errorf("--help lists %v, the tests produce %v", listed, tested)
 	}
 }

@@ -36,10 +36,10 @@ func parseTarget(s string) (target, error) {
 	if i := strings.Index(s, "://"); i >= 0 {
 		t.scheme, rest = strings.ToLower(s[:i]), s[i+len("://"):]
 		if t.scheme == "" {
-			return target{}, fail(exitMalformedURL, "%q has no scheme before ://", s)
+			return target{}, fail(exitMalformedURL, "URL rejected: %q has no scheme before ://", s)
 		}
 		if t.scheme != schemeTiny && t.scheme != schemeHTTP {
-			return target{}, fail(exitUnsupportedProtocol, "%q: tinyget speaks tiny:// and http://", t.scheme)
+			return target{}, fail(exitUnsupportedProtocol, "Protocol %q not supported: tinyget speaks tiny:// and http://", t.scheme)
 		}
 	}
 	rest, _, _ = strings.Cut(rest, "#")
@@ -52,10 +52,10 @@ func parseTarget(s string) (target, error) {
 	}
 	var err error
 	if t.host, t.port, err = splitAuthority(authority, t.defaultPort()); err != nil {
-		return target{}, fail(exitMalformedURL, "%q: %v", s, err)
+		return target{}, fail(exitMalformedURL, "URL rejected: %q: %v", s, err)
 	}
 	if t.path, err = encodePath(path); err != nil {
-		return target{}, fail(exitMalformedURL, "%q: %v", s, err)
+		return target{}, fail(exitMalformedURL, "URL rejected: %q: %v", s, err)
 	}
 	return t, nil
 }
@@ -165,3 +165,15 @@ func (t target) hostHeader() string {
 // tiny protocol needs it, and plain HTTP servers may take it for a hang-up
 // (nginx cuts a large reply short).
 func (t target) halfClose() bool { return t.scheme == schemeTiny }
+
+// remoteName returns the name -O saves to: the last segment of the URL's
+// path, without the query, as it appears in the URL (not percent-decoded,
+// as curl does). It is "" when there is none, or when it is "." or "..".
+func (t target) remoteName() string {
+	p, _, _ := strings.Cut(t.path, "?")
+	name := p[strings.LastIndexByte(p, '/')+1:]
+	if name == "." || name == ".." {
+		return ""
+	}
+	return name
+}

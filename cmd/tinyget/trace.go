@@ -4,56 +4,100 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"sync/atomic"
+	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/client"
 )
 
-// tracer prints the steps of an exchange for -v, in curl's style: "*" for
-// what happened, ">" for request lines, "<" for reply lines.
+// tracer receives the client's events for one attempt. It keeps the timings
+// and sizes that -w reports and, for -v, prints each step in curl's style:
+// "*" for what happened, ">" for request lines, "<" for reply lines. The
+// client calls it one event at a time and never after the attempt is over.
 type tracer struct {
-	w         io.Writer
-	host      string // as written in the URL
+	w         io.Writer // stderr for -v, else nil
+	host      string    // as written in the URL
 	halfClose bool
+	start     time.Time
+
+	namelookup    time.Duration // to the first connect attempt: the name is resolved
+	connect       time.Duration // to the connection being up
+	starttransfer time.Duration // to the reply's status line
+	remote        net.Addr
+	local         net.Addr
+	headBytes     int64        // request head: lines and their CRLFs
+	uploaded      atomic.Int64 // request body bytes written; read by the progress meter
 }
 
-// event prints one step. Write errors on stderr are ignored, as curl does.
+// event records one step and prints it for -v. Write errors on stderr are
+// ignored, as curl does.
 func (p *tracer) event(e client.Event) {
 	switch e.Kind {
+	case client.EventTrying:
+		if p.namelookup == 0 {
+			p.namelookup = max(time.Since(p.start), time.Microsecond)
+		}
+		if p.w != nil && e.Remote != nil {
+			fmt.Fprintf(p.w, "*   Trying %s...\n", e.Remote)
+		}
 	case client.EventConnected:
-		ip, port, _ := net.SplitHostPort(e.Remote.String())
-		fmt.Fprintf(p.w, "* Connected to %s (%s) port %s\n", p.host, ip, port)
+		p.connect = max(time.Since(p.start), time.Microsecond)
+		p.remote, p.local = e.Remote, e.Local
+		if p.w != nil {
+			ip, port, _ := net.SplitHostPort(e.Remote.String())
+			fmt.Fprintf(p.w, "* Connected to %s (%s) port %s\n", p.host, ip, port)
+		}
 	case client.EventRequestLine:
+		p.headBytes += int64(len(e.Line)) + 2
 		p.line(">", e.Line)
 	case client.EventRequestSent:
+		p.uploaded.Store(max(0, e.N-p.headBytes))
+		if p.w == nil {
+			break
+		}
 		if e.Err != nil {
-			fmt.Fprintf(p.w, "* %d request bytes sent, then: %v\n", e.N, e.Err)
+			fmt.Fprintf(p.w, "* sending the request failed after %d bytes: %v\n", e.N, e.Err)
 		} else {
-			fmt.Fprintf(p.w, "* %d request bytes sent\n", e.N)
+			fmt.Fprintf(p.w, "* Request completely sent off (%d bytes)\n", e.N)
 		}
 		if !p.halfClose {
-			fmt.Fprintln(p.w, "* write side left open (plain HTTP: no half-close)")
+			fmt.Fprintln(p.w, "* write side left open (no half-close): the server finds the request's end by its Content-Length")
 		}
 	case client.EventWriteClosed:
+		if p.w == nil {
+			break
+		}
 		if e.Err != nil {
 			fmt.Fprintf(p.w, "* closing the write side failed: %v\n", e.Err)
 		} else {
-			fmt.Fprintln(p.w, "* write side closed (half-close)")
+			fmt.Fprintln(p.w, "* write side closed (half-close): the server reads the request up to EOF")
 		}
-	case client.EventStatusLine, client.EventHeaderLine:
+	case client.EventStatusLine:
+		if p.starttransfer == 0 {
+			p.starttransfer = max(time.Since(p.start), time.Microsecond)
+		}
+		p.line("<", e.Line)
+	case client.EventHeaderLine:
 		p.line("<", e.Line)
 	case client.EventBodyRead:
-		fmt.Fprintf(p.w, "* %d body bytes read\n", e.N)
+		if p.w != nil {
+			fmt.Fprintf(p.w, "* %d body bytes read\n", e.N)
+		}
 	case client.EventPeerClosed:
-		fmt.Fprintln(p.w, "* closed by server")
+		if p.w != nil {
+			fmt.Fprintf(p.w, "* closed by the server after %d bytes\n", e.N)
+		}
 	}
 }
 
 // line prints a request or reply line after its marker; the empty line that
 // ends a header section is the marker alone.
 func (p *tracer) line(marker, s string) {
-	if s == "" {
+	switch {
+	case p.w == nil:
+	case s == "":
 		fmt.Fprintln(p.w, marker)
-		return
+	default:
+		fmt.Fprintln(p.w, marker, s)
 	}
-	fmt.Fprintln(p.w, marker, s)
 }
