@@ -1,0 +1,148 @@
+package admin
+
+import (
+	"encoding/base64"
+	"io"
+	"net"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/config"
+)
+
+// guardedEndpoints are the endpoints that need the token.
+var guardedEndpoints = []struct{ method, path string }{
+	{"POST", "/api/reload"},
+	{"POST", "/api/drain"},
+	{"GET", "/debug/pprof/"},
+	{"GET", "/debug/pprof/cmdline"},
+	{"GET", "/debug/pprof/heap"},
+}
+
+// TestWritesRefusedEveryWay tries every guarded endpoint without the
+// token, with tokens that are almost right or sent the wrong way, and with
+// the right token from a foreign Host or Origin. Each must be refused with
+// the JSON error shape, and none may reload, drain or echo the token.
+func TestWritesRefusedEveryWay(t *testing.T) {
+	f := newFixture(t, true, Options{Token: testToken})
+	host := strings.TrimPrefix(f.adminURL, "http://")
+	_, port, _ := net.SplitHostPort(host)
+	right := "Bearer " + testToken
+	attempts := []struct {
+		name   string
+		header map[string]string
+		query  string
+		status int
+		want   string
+	}{
+		{"no token", nil, "", 401, "missing or wrong bearer token"},
+		{"scheme alone", map[string]string{"Authorization": "Bearer"}, "", 401, "missing or wrong"},
+		{"empty token", map[string]string{"Authorization": "Bearer "}, "", 401, "missing or wrong"},
+		{"wrong token", bearer("not-the-token"), "", 401, "missing or wrong"},
+		{"token with a suffix", bearer(testToken + "x"), "", 401, "missing or wrong"},
+		{"token prefix", bearer(testToken[:len(testToken)-1]), "", 401, "missing or wrong"},
+		{"upper-case token", bearer(strings.ToUpper(testToken)), "", 401, "missing or wrong"},
+		{"two spaces", map[string]string{"Authorization": "Bearer  " + testToken}, "", 401, "missing or wrong"},
+		{"lower-case scheme", map[string]string{"Authorization": "bearer " + testToken}, "", 401, "missing or wrong"},
+		{"token without scheme", map[string]string{"Authorization": testToken}, "", 401, "missing or wrong"},
+		{"other scheme", map[string]string{"Authorization": "Token " + testToken}, "", 401, "missing or wrong"},
+		{"basic auth", map[string]string{"Authorization": "Basic " + base64.StdEncoding.EncodeToString([]byte("admin:"+testToken))}, "", 401, "missing or wrong"},
+		{"token in the query", nil, "?token=" + testToken, 401, "missing or wrong"},
+		{"token in another header", map[string]string{"X-Admin-Token": testToken}, "", 401, "missing or wrong"},
+		{"token in a cookie", map[string]string{"Cookie": "token=" + testToken}, "", 401, "missing or wrong"},
+		{"foreign host", map[string]string{"Authorization": right, "Host": "evil.example"}, "", 403, "is not this admin endpoint"},
+		{"host without port", map[string]string{"Authorization": right, "Host": "127.0.0.1"}, "", 403, "is not this admin endpoint"},
+		{"host with another port", map[string]string{"Authorization": right, "Host": "127.0.0.1:1"}, "", 403, "is not this admin endpoint"},
+		{"rebinding name with our port", map[string]string{"Authorization": right, "Host": "127.0.0.1.nip.io:" + port}, "", 403, "is not this admin endpoint"},
+		{"localhost with a trailing dot", map[string]string{"Authorization": right, "Host": "localhost.:" + port}, "", 403, "is not this admin endpoint"},
+		{"another loopback address", map[string]string{"Authorization": right, "Host": "127.0.0.2:" + port}, "", 403, "is not this admin endpoint"},
+		{"wildcard address", map[string]string{"Authorization": right, "Host": "0.0.0.0:" + port}, "", 403, "is not this admin endpoint"},
+		{"origin null", map[string]string{"Authorization": right, "Origin": "null"}, "", 403, "may not write"},
+		{"foreign origin", map[string]string{"Authorization": right, "Origin": "http://evil.example"}, "", 403, "may not write"},
+		{"origin with another port", map[string]string{"Authorization": right, "Origin": "http://127.0.0.1:1"}, "", 403, "may not write"},
+		{"origin with userinfo", map[string]string{"Authorization": right, "Origin": "http://" + host + "@evil.example"}, "", 403, "may not write"},
+		{"origin under our name", map[string]string{"Authorization": right, "Origin": "http://" + host + ".evil.example"}, "", 403, "may not write"},
+		{"https origin", map[string]string{"Authorization": right, "Origin": "https://" + host}, "", 403, "may not write"},
+		{"file origin", map[string]string{"Authorization": right, "Origin": "file://"}, "", 403, "may not write"},
+		{"localhost origin for a 127.0.0.1 host", map[string]string{"Authorization": right, "Origin": "http://localhost:" + port}, "", 403, "may not write"},
+	}
+	for _, ep := range guardedEndpoints {
+		for _, a := range attempts {
+			t.Run(ep.method+" "+ep.path+"/"+a.name, func(t *testing.T) {
+				code, body := f.do(t, ep.method, ep.path+a.query, a.header)
+				if code != a.status {
+					t.Errorf("status %d, want %d: %s", code, a.status, body)
+				}
+				checkJSONError(t, body, a.status, a.want)
+				if strings.Contains(body, testToken) {
+					t.Errorf("error shows the token: %s", body)
+				}
+			})
+		}
+	}
+	if f.srv.Draining() {
+		t.Error("a refused drain drained the server")
+	}
+	if ok, failed := f.admin.opts.Reloader.Counts(); ok != 1 || failed != 0 {
+		t.Errorf("refused reloads ran: %d ok, %d failed (the fixture's own load is the one ok)", ok, failed)
+	}
+}
+
+// TestWriteWithoutHostHeader sends a write as HTTP/1.0 with no Host at
+// all, which net/http's client cannot: a rebinding page cannot omit it, but
+// a refusal must not depend on that.
+func TestWriteWithoutHostHeader(t *testing.T) {
+	f := newFixture(t, true, Options{Token: testToken})
+	u, err := url.Parse(f.adminURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	io.WriteString(c, "POST /api/drain HTTP/1.0\r\nAuthorization: Bearer "+testToken+"\r\nContent-Length: 0\r\n\r\n")
+	reply, err := io.ReadAll(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(reply), "HTTP/1.0 403 ") || !strings.Contains(string(reply), "is not this admin endpoint") {
+		t.Errorf("write without Host: %q", reply)
+	}
+	if f.srv.Draining() {
+		t.Error("a write without Host drained the server")
+	}
+}
+
+// TestNoSecretInReads reads every endpoint that needs no token, and some
+// that fail, with the token in the settings the admin shows: none may show
+// it.
+func TestNoSecretInReads(t *testing.T) {
+	settings, err := config.Load(map[string]string{"TINYHTTPD_ADMIN_TOKEN": testToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t, true, Options{Token: testToken, Settings: settings})
+	f.exchange(t, "GET /hello\n")
+	f.waitExchanges(t, 1)
+	for _, path := range []string{
+		"/", "/assets/app.js", "/livez", "/readyz?verbose", "/api/status", "/api/routes",
+		"/api/requests", "/api/series", "/metrics", "/api/nope", "/api/series?seconds=x",
+	} {
+		code, body := f.do(t, "GET", path, nil)
+		if code >= 500 {
+			t.Errorf("GET %s: %d", path, code)
+		}
+		if strings.Contains(body, testToken) {
+			t.Errorf("GET %s shows the admin token", path)
+		}
+	}
+	_, body := f.do(t, "GET", "/api/status", nil)
+	if !strings.Contains(body, `"TINYHTTPD_ADMIN_TOKEN": "REDACTED"`) {
+		t.Errorf("status does not show the token as redacted:\n%s", body)
+	}
+}

@@ -1,0 +1,161 @@
+package server
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/config"
+)
+
+// secretContent is in files outside every served directory; no reply may
+// ever carry it.
+const secretContent = "TOP-SECRET-OUTSIDE-THE-ROOT"
+
+// confinedTree builds a served directory full of ways out: symlinks to
+// absolute and relative paths outside it, a chain of symlinks that leaves
+// on its last hop, a symlink to its parent and to "/", a symlink loop, an
+// index.html that is a symlink outside, and a FIFO. It returns the parent
+// directory and the served one.
+func confinedTree(t *testing.T) (parent, public string) {
+	t.Helper()
+	parent = t.TempDir()
+	public = filepath.Join(parent, "public")
+	mustWrite(t, filepath.Join(parent, "secret.txt"), secretContent+"\n")
+	mustWrite(t, filepath.Join(public, "ok.txt"), "ok\n")
+	mustWrite(t, filepath.Join(public, "sub", "inner.txt"), "inner\n")
+	if err := os.MkdirAll(filepath.Join(public, "idx"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	links := map[string]string{
+		"abs-link":         filepath.Join(parent, "secret.txt"),
+		"rel-link":         "../secret.txt",
+		"chain-a":          "chain-b",
+		"chain-b":          "sub/../../secret.txt",
+		"inside-link":      "ok.txt",
+		"sub/up-link":      "../ok.txt",
+		"parent-dir":       "..",
+		"root-dir":         "/",
+		"etc-passwd":       "/etc/passwd",
+		"loop-a":           "loop-b",
+		"loop-b":           "loop-a",
+		"idx/index.html":   "../../secret.txt",
+		"sub/deep-outside": "../../public/../secret.txt",
+	}
+	for name, target := range links {
+		if err := os.Symlink(target, filepath.Join(public, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := syscall.Mkfifo(filepath.Join(public, "pipe"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return parent, public
+}
+
+// TestDirConfinement tries every way out of a dir route's directory,
+// through the directory's own symlinks and through the request target, and
+// checks that none serves a byte from outside it.
+func TestDirConfinement(t *testing.T) {
+	parent, public := confinedTree(t)
+	fifoFile := filepath.Join(parent, "becomes-fifo")
+	mustWrite(t, fifoFile, "regular for now\n")
+	srv := &Server{}
+	addr := startServer(t, srv, &config.Routes{Routes: []config.Route{
+		{Path: "/static/", Prefix: true, Kind: config.KindDir, Dir: public},
+		{Path: "/list/", Prefix: true, Kind: config.KindDir, Dir: public, Listing: true},
+		{Path: "/fifo-file", Kind: config.KindFile, File: fifoFile},
+	}})
+
+	// Planted while the server runs: the check is made at every open.
+	if err := os.Symlink("../secret.txt", filepath.Join(public, "late-link")); err != nil {
+		t.Fatal(err)
+	}
+	// A file route whose regular file is replaced by a FIFO.
+	os.Remove(fifoFile)
+	if err := syscall.Mkfifo(fifoFile, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		target string
+		status int
+		body   string // "" means not checked
+	}{
+		{"/static/ok.txt", 200, "ok\n"},
+		{"/static/inside-link", 200, "ok\n"},
+		{"/static/sub/up-link", 200, "ok\n"},
+		{"/static/abs-link", 404, ""},
+		{"/static/rel-link", 404, ""},
+		{"/static/chain-a", 404, ""},
+		{"/static/sub/deep-outside", 404, ""},
+		{"/static/late-link", 404, ""},
+		{"/static/parent-dir/secret.txt", 404, ""},
+		{"/static/parent-dir/", 404, ""},
+		{"/static/root-dir/etc/passwd", 404, ""},
+		{"/static/etc-passwd", 404, ""},
+		{"/static/loop-a", 404, ""},
+		{"/static/idx/", 403, "directory listing not enabled for /static/\n"},
+		{"/list/idx/", 200, "index.html\n"},
+		{"/list/parent-dir/", 404, ""},
+		{"/list/root-dir/", 404, ""},
+		{"/static/pipe", 404, "not a regular file: /static/pipe\n"},
+		{"/fifo-file", 404, "not a regular file: /fifo-file\n"},
+		{"/static/../secret.txt", 400, ""},
+		{"/static/%2e%2e/secret.txt", 400, ""},
+		{"/static/%2e%2e%2fsecret.txt", 400, ""},
+		{"/static/..%2fsecret.txt", 400, ""},
+		{"/static/.%2e/secret.txt", 400, ""},
+		{"/static/sub/%2e%2e/%2e%2e/secret.txt", 400, ""},
+		{"/static/sub%2f..%2f..%2fsecret.txt", 400, ""},
+		{"/static/%c0%ae%c0%ae/secret.txt", 400, ""},
+		{"/static/ok.txt%00", 400, ""},
+		{"/static/%252e%252e/secret.txt", 404, ""},
+		{"/static/..%5csecret.txt", 404, ""},
+		{"/static//etc/passwd", 404, ""},
+		{"/static/%2fetc%2fpasswd", 404, ""},
+		{"/static/" + strings.TrimPrefix(filepath.Join(parent, "secret.txt"), "/"), 404, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			start := time.Now()
+			r := parseReply(t, roundTrip(t, addr, "GET "+tt.target+" HTTP/1.0\r\n\r\n"))
+			if r.status != tt.status {
+				t.Errorf("status %d, want %d (body %q)", r.status, tt.status, r.body)
+			}
+			if tt.body != "" && r.body != tt.body {
+				t.Errorf("body %q, want %q", r.body, tt.body)
+			}
+			if strings.Contains(r.body, secretContent) || strings.Contains(r.body, "root:") {
+				t.Errorf("served a file from outside the root: %q", r.body)
+			}
+			checkFramed(t, r)
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("took %v", d)
+			}
+		})
+	}
+	// The replies came; the exchanges must also end, which one blocked in
+	// an open never would.
+	waitFor(t, "every exchange to end", func() bool { return srv.Stats().Writing == 0 })
+}
+
+// TestDirListingShowsNamesOnly checks that a listing of a directory full
+// of symlinks out names them without following them.
+func TestDirListingShowsNamesOnly(t *testing.T) {
+	_, public := confinedTree(t)
+	addr := startServer(t, &Server{}, &config.Routes{Routes: []config.Route{
+		{Path: "/list/", Prefix: true, Kind: config.KindDir, Dir: public, Listing: true},
+	}})
+	r := parseReply(t, roundTrip(t, addr, "GET /list/ HTTP/1.0\r\n\r\n"))
+	if r.status != 200 || !strings.Contains(r.body, "abs-link\n") || !strings.Contains(r.body, "ok.txt\n") {
+		t.Errorf("listing: %d %q", r.status, r.body)
+	}
+	if strings.Contains(r.body, secretContent) {
+		t.Errorf("listing shows content from outside the root: %q", r.body)
+	}
+	checkFramed(t, r)
+}
