@@ -71,6 +71,12 @@ type exchange struct {
 	readErr error         // such a read failed
 	inline  bool          // on the accept goroutine: the reply is small and cannot block
 	readFn  func(uintptr) bool
+
+	// A raw exchange is served on a bare socket, without conn, on the
+	// accept goroutine (accept_linux.go).
+	raw  bool
+	fd   int
+	file *os.File // owns fd once net.FileConn has been tried
 }
 
 var exchangePool = sync.Pool{New: func() any { return new(exchange) }}
@@ -109,7 +115,9 @@ func remoteAddr(c net.Conn) netip.AddrPort {
 // runExchange runs ex with table t, or answers 503 with the reason reject
 // when it is not empty. It always closes the connection.
 func (s *Server) runExchange(ex *exchange, t *Table, reject string) {
-	defer s.untrackConn(ex.conn, reject != "")
+	if !ex.raw {
+		defer s.untrackConn(ex.conn, reject != "")
+	}
 	defer ex.finish()
 	defer ex.recoverPanic()
 
@@ -213,12 +221,18 @@ func (ex *exchange) writePlain(status int, reason string, extra ...config.Header
 // writev under the WriteTimeout deadline, and records how it ended.
 func (ex *exchange) write(a, b, c, d []byte) bool {
 	ex.setState(stateWriting)
-	if !ex.inline {
-		ex.wconn.SetWriteDeadline(time.Now().Add(ex.srv.writeTimeout()))
-	}
 	ex.parts = [4][]byte{a, b, c, d}
-	ex.out = ex.parts[:]
-	n, err := ex.out.WriteTo(ex.wconn)
+	var n int64
+	var err error
+	if ex.raw {
+		n, err = ex.writeRaw()
+	} else {
+		if !ex.inline {
+			ex.wconn.SetWriteDeadline(time.Now().Add(ex.srv.writeTimeout()))
+		}
+		ex.out = ex.parts[:]
+		n, err = ex.out.WriteTo(ex.wconn)
+	}
 	ex.parts = [4][]byte{}
 	ex.rec.BytesOut += n
 	if err != nil {
@@ -254,7 +268,7 @@ func (ex *exchange) recoverPanic() {
 		return
 	}
 	ex.srv.stats.panics.Add(1)
-	ex.srv.logger().Error("panic serving exchange", "remote", ex.conn.RemoteAddr().String(), "panic", p, "stack", string(debug.Stack()))
+	ex.srv.logger().Error("panic serving exchange", "remote", ex.rec.Remote.String(), "panic", p, "stack", string(debug.Stack()))
 	if ex.rec.BytesOut == 0 {
 		ex.writePlain(500, "internal server error")
 	}
@@ -263,7 +277,11 @@ func (ex *exchange) recoverPanic() {
 // finish closes the connection, records the exchange, logs it, hands it to
 // OnExchange and returns the exchange to its pool.
 func (ex *exchange) finish() {
-	ex.conn.Close()
+	if ex.raw {
+		ex.closeRaw()
+	} else {
+		ex.conn.Close()
+	}
 	s := ex.srv
 	rec := &ex.rec
 	rec.Duration = time.Since(rec.Start)

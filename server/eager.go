@@ -40,13 +40,24 @@ var testHookEager func(how string)
 func (s *Server) serveEager(c *net.TCPConn, t *Table) {
 	ex := s.newExchange(c)
 	ex.readAvailable()
-	how := eagerGoroutine
+	s.goOn(ex, t, ex.eagerHow(t))
+}
+
+// eagerHow decides how an exchange goes on once the bytes that had arrived
+// are read: inline when the request is complete and its reply quick, as a
+// waiter when more is to come, else in a goroutine of its own.
+func (ex *exchange) eagerHow(t *Table) string {
 	switch {
 	case ex.readErr == nil && ex.eof && ex.quickOrRetry(t):
-		how = eagerInline
+		return eagerInline
 	case ex.mayWait():
-		how = eagerWait
+		return eagerWait
 	}
+	return eagerGoroutine
+}
+
+// goOn goes on with ex as eagerHow decided.
+func (s *Server) goOn(ex *exchange, t *Table, how string) {
 	if testHookEager != nil {
 		testHookEager(how)
 	}

@@ -34,6 +34,21 @@ func TestEagerSuite(t *testing.T) {
 	old := testListen
 	testListen = listenDeferred
 	defer func() { testListen = old }()
+	runExchangeSuite(t)
+}
+
+// TestPortableEagerSuite runs the exchange tests once more with raw accepts
+// off, through the eager reads of net.Conn connections that Serve uses on
+// systems other than Linux.
+func TestPortableEagerSuite(t *testing.T) {
+	oldListen, oldRaw := testListen, rawAccepts
+	testListen, rawAccepts = listenDeferred, false
+	defer func() { testListen, rawAccepts = oldListen, oldRaw }()
+	runExchangeSuite(t)
+}
+
+// runExchangeSuite runs the exchange tests as subtests.
+func runExchangeSuite(t *testing.T) {
 	for _, tt := range []struct {
 		name string
 		test func(*testing.T)
@@ -75,6 +90,18 @@ func TestEagerSuite(t *testing.T) {
 // surely arrived when the server reads, each exchange is accepted while the
 // accept goroutine is held in the hook of a first, pacing connection.
 func TestEagerPaths(t *testing.T) {
+	for _, raw := range []bool{true, false} {
+		name := map[bool]string{true: "raw", false: "portable"}[raw]
+		t.Run(name, func(t *testing.T) {
+			old := rawAccepts
+			rawAccepts = raw
+			defer func() { rawAccepts = old }()
+			testEagerPaths(t)
+		})
+	}
+}
+
+func testEagerPaths(t *testing.T) {
 	old := testListen
 	testListen = listenDeferred
 	defer func() { testListen = old }()

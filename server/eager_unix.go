@@ -15,27 +15,35 @@ const eagerReads = true
 
 // readNow is readAvailable's raw read. It never asks to wait.
 func (ex *exchange) readNow(fd uintptr) bool {
+	ex.readFD(int(fd))
+	return true
+}
+
+// readFD reads from the non-blocking socket fd into ex.buf, after the bytes
+// already there, what has arrived, up to MaxRequestBytes+1 and the buffer's
+// capacity, and notes the EOF or an error.
+func (ex *exchange) readFD(fd int) {
 	b := *ex.buf
 	limit := int(min(ex.srv.maxRequestBytes()+1, int64(cap(b))))
 	for len(b) < limit {
-		n, err := syscall.Read(int(fd), b[len(b):limit])
-		if n > 0 {
+		n, errno := rawRead(fd, b[len(b):limit])
+		if errno == 0 && n > 0 {
 			b = b[:len(b)+n]
 			ex.rec.BytesIn += int64(n)
 			continue
 		}
-		if errors.Is(err, syscall.EINTR) {
-			continue
-		}
-		if err == nil {
+		switch errno {
+		case 0:
 			ex.eof = true
-		} else if !errors.Is(err, syscall.EAGAIN) {
-			ex.readErr = &net.OpError{Op: "read", Net: "tcp", Source: ex.conn.LocalAddr(), Addr: ex.conn.RemoteAddr(), Err: err}
+		case syscall.EINTR:
+			continue
+		case syscall.EAGAIN:
+		default:
+			ex.readErr = &net.OpError{Op: "read", Net: "tcp", Addr: net.TCPAddrFromAddrPort(ex.rec.Remote), Err: os.NewSyscallError("read", errno)}
 		}
 		break
 	}
 	*ex.buf = b
-	return true
 }
 
 // readable reports whether a read of fd would return at once, with bytes,

@@ -71,7 +71,8 @@ type Server struct {
 	mu         sync.Mutex
 	listeners  map[*net.Listener]struct{}
 	conns      map[net.Conn]struct{}
-	rejecting  int // connections being answered 503
+	rejecting  int          // connections being answered 503
+	active     atomic.Int32 // connections being served: len(conns) - rejecting
 	inShutdown atomic.Bool
 	draining   atomic.Bool
 	listening  atomic.Int32 // listeners in Serve
@@ -109,23 +110,23 @@ func (s *Server) ListenAndServe() error {
 // reads each new connection at once, without waiting, and answers a
 // complete request whose reply is small and ready right there, on the
 // accepting goroutine; every other exchange runs in a goroutine of its own
-// (see eager.go). Serve closes l when it returns. Temporary accept errors,
-// such as running out of file descriptors, are retried with a growing delay.
+// (see eager.go; on Linux, accept_linux.go). Serve closes l when it
+// returns. Temporary accept errors, such as running out of file
+// descriptors, are retried with a growing delay.
 func (s *Server) Serve(l net.Listener) error {
+	acc, l := s.newAcceptor(l)
+	defer l.Close()
 	if !s.trackListener(&l, true) {
 		return ErrServerClosed
 	}
 	defer s.trackListener(&l, false)
-	defer l.Close()
 	s.listening.Add(1)
 	defer s.listening.Add(-1)
-	_, eager := l.(*net.TCPListener)
-	eager = eager && eagerReads
+	defer acc.stop()
 
 	var delay time.Duration
 	for {
-		c, err := l.Accept()
-		if err != nil {
+		if err := acc.accept(); err != nil {
 			if s.shuttingDown() {
 				return ErrServerClosed
 			}
@@ -140,10 +141,46 @@ func (s *Server) Serve(l net.Listener) error {
 			continue
 		}
 		delay = 0
-		s.stats.accepted.Add(1)
-		s.startConn(c, eager)
 	}
 }
+
+// An acceptor accepts connections for Serve and starts their exchanges.
+type acceptor interface {
+	// accept accepts one connection and starts its exchange.
+	accept() error
+	// stop ends what the acceptor still holds when Serve returns.
+	stop()
+}
+
+// newAcceptor returns the acceptor for l, and the listener to close in
+// place of l: raw accepts on Linux TCP listeners (rawAcceptor), else
+// l.Accept, with eager reads on other TCP listeners.
+func (s *Server) newAcceptor(l net.Listener) (acceptor, net.Listener) {
+	if a, lc := s.rawAcceptor(l); a != nil {
+		return a, lc
+	}
+	_, eager := l.(*net.TCPListener)
+	return &connAcceptor{s, l, eager && eagerReads}, l
+}
+
+// connAcceptor accepts net.Conn connections from a listener.
+type connAcceptor struct {
+	srv   *Server
+	l     net.Listener
+	eager bool
+}
+
+func (a *connAcceptor) accept() error {
+	c, err := a.l.Accept()
+	if err != nil {
+		return err
+	}
+	a.srv.stats.accepted.Add(1)
+	a.srv.startConn(c, a.eager)
+	return nil
+}
+
+func (a *connAcceptor) stop() {}
 
 // isTemporary reports whether an accept error may go away by itself.
 func isTemporary(err error) bool {
@@ -187,13 +224,7 @@ func (s *Server) startConn(c net.Conn, eager bool) {
 		c.Close()
 		return
 	}
-	if s.conns == nil {
-		s.conns = make(map[net.Conn]struct{})
-	}
-	s.conns[c] = struct{}{}
-	if busy {
-		s.rejecting++
-	}
+	s.trackLocked(c, busy)
 	s.serving.Add(1)
 	s.mu.Unlock()
 
@@ -205,11 +236,37 @@ func (s *Server) startConn(c net.Conn, eager bool) {
 	go s.serveConn(c, t, reject)
 }
 
+// trackConn tracks c as being served, and reports whether the server is
+// still open: after Close, c must be closed.
+func (s *Server) trackConn(c net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.trackLocked(c, false)
+	s.serving.Add(1)
+	return !s.closedLocked()
+}
+
+// trackLocked adds c to the connections, as one being answered 503 if busy
+// is set; s.mu must be held.
+func (s *Server) trackLocked(c net.Conn, busy bool) {
+	if s.conns == nil {
+		s.conns = make(map[net.Conn]struct{})
+	}
+	s.conns[c] = struct{}{}
+	if busy {
+		s.rejecting++
+	} else {
+		s.active.Add(1)
+	}
+}
+
 func (s *Server) untrackConn(c net.Conn, busy bool) {
 	s.mu.Lock()
 	delete(s.conns, c)
 	if busy {
 		s.rejecting--
+	} else {
+		s.active.Add(-1)
 	}
 	s.mu.Unlock()
 	s.serving.Done()
