@@ -80,6 +80,9 @@ func TestDashboardInBrowser(t *testing.T) {
 		poll(`document.getElementById("accepted").textContent === "`+want+`"`),
 		poll(`Number(document.getElementById("rps-chart").dataset.total) >= `+want),
 		poll(`document.querySelectorAll("#recent tr").length === `+want),
+		// The route table's request counts follow as quickly.
+		poll(`[...document.querySelectorAll("#routes tr")].some((tr) =>
+			tr.cells[0].textContent === "/hello" && tr.cells[4].textContent === "`+strconv.Itoa(n)+`")`),
 	); err != nil {
 		t.Fatalf("waiting for the page to show the exchanges: %v", err)
 	}

@@ -22,6 +22,7 @@ var defaultSettings = Settings{
 	MaxRequestBytes: MiB,
 	MaxConns:        10000,
 	ShutdownTimeout: 30 * time.Second,
+	DeferAccept:     true,
 	LogFormat:       "text",
 	LogLevel:        slog.LevelInfo,
 	AdminRecent:     200,
@@ -63,7 +64,8 @@ func TestLoadEachVariable(t *testing.T) {
 		{"ADMIN_TOKEN", "s3cret", func(s *Settings) { s.AdminToken = "s3cret" }},
 		{"REUSEPORT", "true", func(s *Settings) { s.ReusePort = true }},
 		{"REUSEPORT", "0", func(s *Settings) { s.ReusePort = false }},
-		{"DEFER_ACCEPT", "true", func(s *Settings) { s.DeferAccept = true }},
+		{"DEFER_ACCEPT", "false", func(s *Settings) { s.DeferAccept = false }},
+		{"DEFER_ACCEPT", "1", func(s *Settings) { s.DeferAccept = true }},
 		{"PROXY_PROTOCOL_FROM", "10.0.0.0/8, 192.0.2.7,::1", func(s *Settings) { s.ProxyProtocolFrom = "10.0.0.0/8,192.0.2.7/32,::1/128" }},
 		{"PROXY_PROTOCOL_FROM", "::ffff:192.0.2.7", func(s *Settings) { s.ProxyProtocolFrom = "192.0.2.7/32" }},
 	}

@@ -98,7 +98,7 @@ func TestDirConfinement(t *testing.T) {
 		{"/static/root-dir/etc/passwd", 404, ""},
 		{"/static/etc-passwd", 404, ""},
 		{"/static/loop-a", 404, ""},
-		{"/static/idx/", 403, "directory listing not enabled for /static/\n"},
+		{"/static/idx/", 403, "directory listing not enabled for /static/idx/\n"},
 		{"/list/idx/", 200, "index.html\n"},
 		{"/list/parent-dir/", 404, ""},
 		{"/list/root-dir/", 404, ""},

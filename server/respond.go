@@ -188,7 +188,7 @@ func (ex *exchange) serveDir(files fs.FS, r *route, headOnly bool) {
 		return
 	}
 	if !r.Listing {
-		ex.writePlain(403, "directory listing not enabled for "+r.Path)
+		ex.writePlain(403, "directory listing not enabled for "+ex.req.Path)
 		return
 	}
 	ex.writeListing(f, r, headOnly)

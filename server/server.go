@@ -343,7 +343,12 @@ func (s *Server) Close() error {
 // Drain starts a drain: the server keeps listening but answers every new
 // connection 503, so health checks and load balancers see it leave, while
 // exchanges in flight finish. Shutdown or Close still end the server.
-func (s *Server) Drain() { s.draining.Store(true) }
+// It logs the start of a drain once.
+func (s *Server) Drain() {
+	if !s.draining.Swap(true) {
+		s.logger().Info("drain started: new connections get 503 while exchanges in flight finish")
+	}
+}
 
 // Draining reports whether Drain, Shutdown or Close has begun.
 func (s *Server) Draining() bool { return s.draining.Load() || s.shuttingDown() }

@@ -217,7 +217,7 @@ func TestRouteReplies(t *testing.T) {
 		{"file", "GET /a.txt HTTP/1.0\r\n\r\n", 200, "file a\n", map[string]string{"Content-Type": "text/plain; charset=utf-8"}},
 		{"dir file", "GET /static/sub/b.json HTTP/1.0\r\n\r\n", 200, `{"b":1}`, map[string]string{"Content-Type": "application/json"}},
 		{"dir index.html", "GET /static/withindex/ HTTP/1.0\r\n\r\n", 200, "<p>index</p>\n", map[string]string{"Content-Type": "text/html; charset=utf-8"}},
-		{"dir without listing", "GET /static/sub/ HTTP/1.0\r\n\r\n", 403, "directory listing not enabled for /static/\n", nil},
+		{"dir without listing", "GET /static/sub/ HTTP/1.0\r\n\r\n", 403, "directory listing not enabled for /static/sub/\n", nil},
 		{"dir listing", "GET /list/ HTTP/1.0\r\n\r\n", 200, "a.txt\nescape.txt\nescapedir\nsub/\nwithindex/\n", nil},
 		{"dir missing file", "GET /static/none.txt HTTP/1.0\r\n\r\n", 404, "not found: /static/none.txt\n", nil},
 		{"symlink to a file outside the root", "GET /static/escape.txt HTTP/1.0\r\n\r\n", 404, "not found: /static/escape.txt\n", nil},

@@ -3,7 +3,6 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const pollMillis = 1000;
-  let lastRoutesLoad = 0;
 
   function fmtBytes(n) {
     const units = ["B", "KiB", "MiB", "GiB", "TiB"];
@@ -140,16 +139,14 @@
 
   async function poll() {
     try {
-      const [status, series, recent] = await Promise.all([
+      const [status, series, recent, routes] = await Promise.all([
         getJSON("/api/status"), getJSON("/api/series?seconds=120"), getJSON("/api/requests"),
+        getJSON("/api/routes"),
       ]);
       renderStatus(status);
       renderSeries(series.points);
       renderRecent(recent.requests);
-      if (Date.now() - lastRoutesLoad > 5000) {
-        renderRoutes(await getJSON("/api/routes"));
-        lastRoutesLoad = Date.now();
-      }
+      renderRoutes(routes);
       $("updated").textContent = new Date().toLocaleTimeString();
     } catch (err) {
       const state = $("state");
@@ -173,7 +170,6 @@
       else sessionStorage.setItem("tinyhttpd-token", token);
       if (!res.ok) { showMessage("Reload failed (" + body.status + "): " + body.error, true); return; }
       showMessage("Reloaded " + body.routes + " routes from " + body.source, false);
-      lastRoutesLoad = 0;
     } catch (err) {
       showMessage("Reload failed: " + err.message, true);
     }
