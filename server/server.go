@@ -110,10 +110,13 @@ func (s *Server) ListenAndServe() error {
 // reads each new connection at once, without waiting, and answers a
 // complete request whose reply is small and ready right there, on the
 // accepting goroutine; every other exchange runs in a goroutine of its own
-// (see eager.go; on Linux, accept_linux.go). Serve closes l when it
-// returns. Temporary accept errors, such as running out of file
-// descriptors, are retried with a growing delay.
+// (see eager.go; on Linux, accept_linux.go). On Linux it sets TCP_CORK on
+// a TCP listener, so that a reply's last segment carries the FIN (see
+// corkListener). Serve closes l when it returns. Temporary accept errors,
+// such as running out of file descriptors, are retried with a growing
+// delay.
 func (s *Server) Serve(l net.Listener) error {
+	corkListener(l)
 	acc, l := s.newAcceptor(l)
 	defer l.Close()
 	if !s.trackListener(&l, true) {

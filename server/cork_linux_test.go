@@ -1,0 +1,87 @@
+package server
+
+import (
+	"io"
+	"net"
+	"os"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// TestReplyArrivesWithFIN checks that a reply and the FIN arrive together:
+// when the client first finds the reply readable, the server's half of the
+// connection has already closed. Uncorked, the FIN follows the reply in a
+// segment of its own, and the client wakes between the two about half the
+// time; corked, only when its poll runs while the kernel is between the
+// one segment's data and its FIN, far less than the bound here.
+func TestReplyArrivesWithFIN(t *testing.T) {
+	const exchanges, maxApart = 100, 10
+	for _, tt := range []struct {
+		name   string
+		listen func() (net.Listener, error)
+		raw    bool
+		path   string
+	}{
+		{"raw accepts", listenDeferred, true, "/hello"},
+		{"portable accepts", listenDeferred, false, "/hello"},
+		{"waiting for the request", testListen, true, "/hello"},
+		{"sendfile", listenDeferred, true, "/a.txt"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			oldListen, oldRaw := testListen, rawAccepts
+			testListen, rawAccepts = tt.listen, tt.raw
+			t.Cleanup(func() { testListen, rawAccepts = oldListen, oldRaw }) // after the server's
+			addr := startServer(t, &Server{}, testRoutes(t))
+			apart := 0
+			for range exchanges {
+				c := dial(t, addr)
+				io.WriteString(c, "GET "+tt.path+" HTTP/1.0\r\n\r\n")
+				c.CloseWrite()
+				if ev := firstReadEvents(t, c); ev&unix.POLLRDHUP == 0 {
+					apart++
+				}
+				reply, err := io.ReadAll(c)
+				if err != nil || !strings.HasPrefix(string(reply), "HTTP/1.0 200 ") {
+					t.Fatalf("reply %q, %v", reply, err)
+				}
+				c.Close()
+			}
+			if apart > maxApart {
+				t.Errorf("%d of %d replies arrived before their FIN; want at most %d", apart, exchanges, maxApart)
+			}
+		})
+	}
+}
+
+// firstReadEvents waits until c is readable or hung up, and returns the
+// poll events it had then.
+func firstReadEvents(t *testing.T, c *net.TCPConn) int16 {
+	t.Helper()
+	rc, err := c.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev int16
+	var perr error
+	rc.Control(func(fd uintptr) {
+		pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN | unix.POLLRDHUP}}
+		for {
+			n, err := unix.Poll(pfd, 10_000)
+			if err == unix.EINTR {
+				continue
+			}
+			perr = err
+			if n == 0 && err == nil {
+				perr = os.ErrDeadlineExceeded
+			}
+			ev = pfd[0].Revents
+			return
+		}
+	})
+	if perr != nil {
+		t.Fatalf("poll: %v", perr)
+	}
+	return ev
+}
