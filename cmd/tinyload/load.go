@@ -21,7 +21,7 @@ type loader struct {
 	opts    *options
 	targets []target
 	reqs    []*client.Request // one per target
-	client  *client.Client
+	clients []*client.Client  // one per source address; workers take them in turn
 }
 
 // phase is what one phase measured.
@@ -43,7 +43,7 @@ func (l *loader) run(ctx context.Context, d time.Duration, n int64, onStart func
 	start := time.Now()
 	sched := schedule{start: start, rate: l.opts.rate, length: d, limit: n}
 	for i := range c {
-		w := &worker{l: l, shard: &sh[i%len(sh)], buf: make([]byte, l.opts.readBuf), next: i % len(l.targets)}
+		w := &worker{l: l, shard: &sh[i%len(sh)], buf: make([]byte, l.opts.readBuf), next: i % len(l.targets), client: l.clients[i%len(l.clients)]}
 		wg.Go(func() {
 			if l.opts.rate > 0 {
 				w.openLoop(ctx, sched, &issued)
@@ -61,11 +61,12 @@ func (l *loader) run(ctx context.Context, d time.Duration, n int64, onStart func
 
 // worker runs exchanges one after another.
 type worker struct {
-	l     *loader
-	shard *shard
-	buf   []byte // reply bodies are read into it and dropped
-	next  int    // index of the next target
-	timer *time.Timer
+	l      *loader
+	shard  *shard
+	buf    []byte // reply bodies are read into it and dropped
+	next   int    // index of the next target
+	timer  *time.Timer
+	client *client.Client
 }
 
 // closedLoop starts an exchange as soon as the last one ended, until end
@@ -140,7 +141,7 @@ func (w *worker) exchange(ctx context.Context, start time.Time) result {
 	ctx, cancel := context.WithDeadline(ctx, start.Add(w.l.opts.timeout))
 	defer cancel()
 	var r result
-	resp, err := w.l.client.Do(ctx, t.addr, req)
+	resp, err := w.client.Do(ctx, t.addr, req)
 	if err != nil {
 		r.class, r.err = classify(err), err
 		if r.class != classConnect {

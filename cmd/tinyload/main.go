@@ -12,13 +12,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
-
-	"github.com/tinyhttpd/tinyhttpd/client"
 )
 
 // Exit codes.
@@ -60,7 +57,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, stderrTer
 		l.phase(ctx, "warm-up", o.warmup, 0, prog)
 	}
 	p := l.phase(ctx, "load", o.duration, o.n, prog)
-	r := newReport(o, l.targets, p, ctx.Err() != nil)
+	r := newReport(o, l.targets, len(l.clients), p, ctx.Err() != nil)
 	if o.json {
 		err = r.writeJSON(stdout)
 	} else {
@@ -83,12 +80,7 @@ func newLoader(ctx context.Context, o *options) (*loader, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &loader{
-		opts: o,
-		// No keep-alive probes: each connection lives for one exchange, and
-		// turning them on costs four setsockopt calls per connection.
-		client: &client.Client{Dialer: &net.Dialer{KeepAlive: -1}},
-	}
+	l := &loader{opts: o}
 	for _, u := range o.urls {
 		t, err := parseURL(u)
 		if err != nil {
@@ -100,6 +92,7 @@ func newLoader(ctx context.Context, o *options) (*loader, error) {
 		l.targets = append(l.targets, t)
 		l.reqs = append(l.reqs, t.request(o.method, o.header, body))
 	}
+	l.clients = newClients(o, l.targets)
 	return l, nil
 }
 

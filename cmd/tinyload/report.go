@@ -17,6 +17,7 @@ type report struct {
 	Version     string   `json:"version"`
 	Mode        string   `json:"mode"` // "closed" or "open"
 	Concurrency int      `json:"concurrency"`
+	Sources     int      `json:"sources"`        // source addresses the workers connected from
 	Rate        float64  `json:"rate,omitempty"` // scheduled exchanges per second, open loop
 	Targets     []string `json:"targets"`
 	WarmupS     float64  `json:"warmup_s"`
@@ -61,13 +62,15 @@ type latency struct {
 
 func ms(ns int64) float64 { return float64(ns) / 1e6 }
 
-// newReport builds the report of a measured phase.
-func newReport(o *options, targets []target, p phase, interrupted bool) *report {
+// newReport builds the report of a measured phase, run from the given
+// number of source addresses.
+func newReport(o *options, targets []target, sources int, p phase, interrupted bool) *report {
 	t := p.tally
 	r := &report{
 		Version:       tinyhttpd.Version,
 		Mode:          "closed",
 		Concurrency:   o.concurrency,
+		Sources:       sources,
 		WarmupS:       o.warmup.Seconds(),
 		ElapsedS:      p.elapsed.Seconds(),
 		Interrupted:   interrupted,
@@ -133,6 +136,9 @@ func (r *report) writeText(w io.Writer) error {
 		mode = fmt.Sprintf("open loop, %g/s scheduled, up to %d workers", r.Rate, r.Concurrency)
 	}
 	fmt.Fprintf(&b, "tinyload %s: %s", r.Version, mode)
+	if r.Sources > 1 {
+		fmt.Fprintf(&b, ", from %d source addresses", r.Sources)
+	}
 	if r.WarmupS > 0 {
 		fmt.Fprintf(&b, ", after %s warm-up", time.Duration(r.WarmupS*1e9))
 	}

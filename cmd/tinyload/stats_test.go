@@ -100,7 +100,7 @@ func TestReport(t *testing.T) {
 	o := &options{concurrency: 4, warmup: time.Second}
 	p := phase{tally: tl, elapsed: 2 * time.Second, cpu: cpuTime{user: 101 * time.Millisecond, system: 202 * time.Millisecond}}
 	tg, _ := parseURL("127.0.0.1:7070/hello")
-	r := newReport(o, []target{tg}, p, false)
+	r := newReport(o, []target{tg}, 1, p, false)
 
 	if r.Exchanges != 101 || r.OK != 100 || r.Errors != 1 || r.ErrorsByClass["truncated"] != 1 {
 		t.Errorf("counts: %+v", r)

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"io"
+	"net"
+	"net/netip"
+	"sync"
+	"testing"
+)
+
+func TestNewClients(t *testing.T) {
+	v4, v6, remote := netip.MustParseAddr("127.0.0.1"), netip.MustParseAddr("::1"), netip.MustParseAddr("192.0.2.1")
+	want16 := 1
+	if canBindSources {
+		want16 = 16
+	}
+	for _, tt := range []struct {
+		name    string
+		sources int
+		ips     []netip.Addr
+		want    int
+	}{
+		{"IPv4 loopback", 16, []netip.Addr{v4, netip.MustParseAddr("127.0.0.2")}, want16},
+		{"one source", 1, []netip.Addr{v4}, 1},
+		{"IPv6 loopback", 16, []netip.Addr{v6}, 1},
+		{"mixed families", 16, []netip.Addr{v4, v6}, 1},
+		{"remote", 16, []netip.Addr{remote}, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var targets []target
+			for _, ip := range tt.ips {
+				targets = append(targets, target{ip: ip})
+			}
+			clients := newClients(&options{sources: tt.sources}, targets)
+			if len(clients) != tt.want {
+				t.Fatalf("%d clients, want %d", len(clients), tt.want)
+			}
+			for i, c := range clients {
+				la := c.Dialer.LocalAddr
+				if tt.want == 1 {
+					if la != nil {
+						t.Errorf("client %d binds %v; want the system's choice", i, la)
+					}
+					continue
+				}
+				if want := sourceAddr(i).String(); la == nil || la.String() != want {
+					t.Errorf("client %d binds %v, want %s", i, la, want)
+				}
+			}
+		})
+	}
+}
+
+// TestSourcesOverTheWire checks that a run's connections come from as many
+// source addresses as -sources asks, and that all succeed. Each worker keeps
+// one source, so the counts per source follow the workers' pace.
+func TestSourcesOverTheWire(t *testing.T) {
+	if !canBindSources {
+		t.Skip("source addresses are chosen on Linux only")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	seen := map[string]int{}
+	var wg sync.WaitGroup
+	t.Cleanup(func() {
+		l.Close()
+		wg.Wait()
+	})
+	wg.Go(func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			seen[c.RemoteAddr().(*net.TCPAddr).IP.String()]++
+			mu.Unlock()
+			io.ReadAll(c)
+			io.WriteString(c, helloReply)
+			c.Close()
+		}
+	})
+	r, code := runJSON(t, "-n", "40", "-c", "8", "-sources", "4", l.Addr().String()+"/hello")
+	if code != exitOK || r.OK != 40 || r.Sources != 4 {
+		t.Fatalf("exit %d, %d ok, %d sources; want 0, 40, 4", code, r.OK, r.Sources)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	total := 0
+	for _, n := range seen {
+		total += n
+	}
+	for _, ip := range []string{"127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"} {
+		if seen[ip] == 0 || len(seen) != 4 || total != 40 {
+			t.Fatalf("connections by source %v; want 40 from 127.0.0.1 to 127.0.0.4", seen)
+		}
+	}
+}
