@@ -18,6 +18,9 @@
 // caller can act on (resolve, connect, timeout, send failure, empty or
 // truncated reply, ...); tinyget maps each Kind to one of curl's exit codes.
 //
+// ParseURL parses the URLs that tinyget and tinyload take: tiny:// (and a
+// bare host[:port]/path), whose exchanges half-close, and http://.
+//
 // One Client serves any number of concurrent exchanges. The path from Do to
 // the last byte of the body allocates little beyond what dialing itself does,
 // so a load generator can run it in a tight loop.

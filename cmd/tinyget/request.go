@@ -32,7 +32,7 @@ func buildRequest(o *options, t target, body []byte) (*client.Request, error) {
 		method = "POST"
 	}
 	halfClose := halfCloses(o, t)
-	fields := []field{{client.Header{Name: "Host", Value: t.hostHeader()}, true}}
+	fields := []field{{client.Header{Name: "Host", Value: t.HostHeader()}, true}}
 	switch {
 	case !o.userAgentSet:
 		fields = append(fields, field{client.Header{Name: "User-Agent", Value: userAgent}, true})
@@ -60,7 +60,7 @@ func buildRequest(o *options, t target, body []byte) (*client.Request, error) {
 	}
 	return &client.Request{
 		Method:      method,
-		Target:      t.path,
+		Target:      t.Path,
 		Header:      header,
 		Body:        body,
 		NoHalfClose: !halfClose,
@@ -73,7 +73,7 @@ func buildRequest(o *options, t target, body []byte) (*client.Request, error) {
 // HTTP servers find the request's end by Content-Length and some take a
 // half-close for the client hanging up (nginx cuts a large reply short).
 func halfCloses(o *options, t target) bool {
-	return t.halfClose() && !o.noHalfClose
+	return t.HalfClose() && !o.noHalfClose
 }
 
 // requestVersion returns the version for the request line: -0 or --http1.1
@@ -83,7 +83,7 @@ func requestVersion(o *options, t target) string {
 	switch {
 	case o.httpVersion != "":
 		return o.httpVersion
-	case t.scheme == schemeHTTP:
+	case t.Scheme == client.SchemeHTTP:
 		return "HTTP/1.1"
 	}
 	return "HTTP/1.0"

@@ -8,8 +8,8 @@ import (
 )
 
 func TestBuildRequest(t *testing.T) {
-	tiny := target{scheme: schemeTiny, host: "h", port: "7070", path: "/p"}
-	web := target{scheme: schemeHTTP, host: "h", port: "80", path: "/p"}
+	tiny := target{Scheme: client.SchemeTiny, Host: "h", Port: "7070", Path: "/p"}
+	web := target{Scheme: client.SchemeHTTP, Host: "h", Port: "80", Path: "/p"}
 	defaults := []client.Header{{Name: "Host", Value: "h:7070"}, {Name: "User-Agent", Value: userAgent}, {Name: "Accept", Value: "*/*"}}
 	tests := []struct {
 		name   string
@@ -66,7 +66,7 @@ func TestBuildRequest(t *testing.T) {
 }
 
 func TestBuildRequestBadHeader(t *testing.T) {
-	tiny := target{scheme: schemeTiny, host: "h", port: "7070", path: "/"}
+	tiny := target{Scheme: client.SchemeTiny, Host: "h", Port: "7070", Path: "/"}
 	for _, h := range []string{"NoColon", ": value", "Bad Name: x", "X: a\r\nY: b", "X;junk"} {
 		_, err := buildRequest(&options{headers: []string{h}}, tiny, nil)
 		if codeOf(err) != exitUsage {
@@ -76,8 +76,8 @@ func TestBuildRequestBadHeader(t *testing.T) {
 }
 
 func TestRequestVersion(t *testing.T) {
-	tiny := target{scheme: schemeTiny, host: "h", port: "7070", path: "/"}
-	web := target{scheme: schemeHTTP, host: "h", port: "80", path: "/"}
+	tiny := target{Scheme: client.SchemeTiny, Host: "h", Port: "7070", Path: "/"}
+	web := target{Scheme: client.SchemeHTTP, Host: "h", Port: "80", Path: "/"}
 	tests := []struct {
 		o    options
 		t    target
@@ -91,7 +91,7 @@ func TestRequestVersion(t *testing.T) {
 	for _, tt := range tests {
 		req, err := buildRequest(&tt.o, tt.t, nil)
 		if err != nil || req.Version != tt.want {
-			t.Errorf("%s with %q: version %q, %v; want %q", tt.t.scheme, tt.o.httpVersion, req.Version, err, tt.want)
+			t.Errorf("%s with %q: version %q, %v; want %q", tt.t.Scheme, tt.o.httpVersion, req.Version, err, tt.want)
 		}
 	}
 }

@@ -97,7 +97,7 @@ func (r *runner) transferErr(ti *transferInfo) error {
 	if err != nil {
 		return err
 	}
-	ti.scheme = t.scheme
+	ti.scheme = t.Scheme
 	req, err := buildRequest(r.o, t, r.body)
 	if err != nil {
 		return err
@@ -106,10 +106,10 @@ func (r *runner) transferErr(ti *transferInfo) error {
 	if ti.urlnum < len(r.o.outputs) {
 		out := r.o.outputs[ti.urlnum]
 		switch {
-		case out.remote && t.remoteName() == "":
+		case out.remote && remoteName(t) == "":
 			return fail(exitWriteError, "Remote file name has no length: %s names no file to save to with -O", ti.url)
 		case out.remote:
-			ti.filename = t.remoteName()
+			ti.filename = remoteName(t)
 		case out.path != "-":
 			ti.filename = out.path
 		}

@@ -17,7 +17,7 @@ const copyBufSize = 32 << 10
 // nothing was opened), and the attempt's error. It records in ti what -w
 // reports.
 func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (*sink, error) {
-	tr := &tracer{host: t.host, halfClose: !req.NoHalfClose, start: time.Now()}
+	tr := &tracer{host: t.Host, halfClose: !req.NoHalfClose, start: time.Now()}
 	if r.o.verbose {
 		tr.w = r.stderr
 	}
@@ -43,8 +43,8 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (*sink
 		defer m.stop()
 	}
 
-	p := progress{host: t.host, port: t.port, length: -1}
-	resp, err := c.Do(ctx, t.addr(), req)
+	p := progress{host: t.Host, port: t.Port, length: -1}
+	resp, err := c.Do(ctx, t.Addr(), req)
 	if err != nil {
 		p.elapsed = time.Since(tr.start)
 		return nil, clientFailure(err, p)

@@ -96,13 +96,13 @@ func TestParseURL(t *testing.T) {
 		host, addr, path      string
 		halfClose, wantsError bool
 	}{
-		{in: "127.0.0.1:8080/hello", host: "127.0.0.1", addr: "127.0.0.1:8080", path: "/hello", halfClose: true},
-		{in: "tiny://127.0.0.1/x?y=1#frag", host: "127.0.0.1", addr: "127.0.0.1:7070", path: "/x?y=1", halfClose: true},
+		{in: "127.0.0.1:8080/hello", host: "127.0.0.1:8080", addr: "127.0.0.1:8080", path: "/hello", halfClose: true},
+		{in: "tiny://127.0.0.1/x?y=1#frag", host: "127.0.0.1:7070", addr: "127.0.0.1:7070", path: "/x?y=1", halfClose: true},
 		{in: "http://127.0.0.1/", host: "127.0.0.1", addr: "127.0.0.1:80", path: "/", halfClose: false},
-		{in: "HTTP://127.0.0.1:81", host: "127.0.0.1", addr: "127.0.0.1:81", path: "/", halfClose: false},
-		{in: "[::1]:9000/a", host: "[::1]", addr: "[::1]:9000", path: "/a", halfClose: true},
-		{in: "127.0.0.1?q", host: "127.0.0.1", addr: "127.0.0.1:7070", path: "/?q", halfClose: true},
-		{in: "localhost:1/", host: "localhost", addr: "localhost:1", path: "/", halfClose: true},
+		{in: "HTTP://127.0.0.1:81", host: "127.0.0.1:81", addr: "127.0.0.1:81", path: "/", halfClose: false},
+		{in: "[::1]:9000/a", host: "[::1]:9000", addr: "[::1]:9000", path: "/a", halfClose: true},
+		{in: "127.0.0.1?q", host: "127.0.0.1:7070", addr: "127.0.0.1:7070", path: "/?q", halfClose: true},
+		{in: "localhost:1/", host: "localhost:1", addr: "localhost:1", path: "/", halfClose: true},
 		{in: "https://127.0.0.1/", wantsError: true},
 		{in: "127.0.0.1:0/", wantsError: true},
 		{in: "127.0.0.1:99999/", wantsError: true},
@@ -124,8 +124,8 @@ func TestParseURL(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.host != tt.host || got.addr != tt.addr || got.path != tt.path || got.halfClose != tt.halfClose {
-				t.Errorf("got host %q addr %q path %q half-close %v", got.host, got.addr, got.path, got.halfClose)
+			if got.HostHeader() != tt.host || got.addr != tt.addr || got.Path != tt.path || got.HalfClose() != tt.halfClose {
+				t.Errorf("got host %q addr %q path %q half-close %v", got.HostHeader(), got.addr, got.Path, got.HalfClose())
 			}
 		})
 	}
@@ -168,7 +168,7 @@ func TestResolveRefusesRemote(t *testing.T) {
 func TestRequest(t *testing.T) {
 	tg, _ := parseURL("127.0.0.1:7070/echo")
 	req := tg.request("POST", []client.Header{{Name: "X-A", Value: "1"}}, []byte("ping"))
-	want := "POST /echo HTTP/1.0\r\nHost: 127.0.0.1\r\nX-A: 1\r\nContent-Length: 4\r\n\r\nping"
+	want := "POST /echo HTTP/1.0\r\nHost: 127.0.0.1:7070\r\nX-A: 1\r\nContent-Length: 4\r\n\r\nping"
 	if n := requestSize(req); n != int64(len(want)) {
 		t.Errorf("request size %d, want %d", n, len(want))
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -13,110 +12,29 @@ import (
 	"github.com/tinyhttpd/tinyhttpd/client"
 )
 
-// Default ports of the URL schemes tinyload speaks.
-const (
-	defaultTinyPort = 7070
-	defaultHTTPPort = 80
-)
-
 // target is one URL to load, ready to dial.
 type target struct {
-	url       string // as given on the command line
-	host      string // as given, for the Host header
-	addr      string // literal IP and port: dialing it needs no name lookup
-	path      string // request target
-	halfClose bool   // false for http:// URLs
-	ip        netip.Addr
+	url string // as given on the command line
+	client.URL
+	addr string // literal IP and port: dialing it needs no name lookup
+	ip   netip.Addr
 }
 
-// parseURL parses tiny://host[:port]/path, host[:port]/path (tiny too) and
-// http://host[:port]/path, with an IPv6 address in brackets. The tiny
-// schemes half-close after the request; http:// does not, because plain HTTP
-// servers such as nginx take a half-close for a hang-up and cut large
-// replies short.
+// parseURL parses a URL as client.ParseURL does: tiny://host[:port]/path,
+// host[:port]/path (tiny too), which half-close after the request, and
+// http://host[:port]/path, which does not.
 func parseURL(s string) (target, error) {
-	t := target{url: s, halfClose: true}
-	port := defaultTinyPort
-	rest := s
-	if scheme, after, ok := strings.Cut(s, "://"); ok {
-		switch strings.ToLower(scheme) {
-		case "tiny":
-		case "http":
-			t.halfClose = false
-			port = defaultHTTPPort
-		default:
-			return target{}, fmt.Errorf("%q: unsupported scheme %q; tinyload speaks tiny:// and http://", s, scheme)
-		}
-		rest = after
-	}
-	rest, _, _ = strings.Cut(rest, "#")
-	authority, path := rest, "/"
-	if i := strings.IndexAny(rest, "/?"); i >= 0 {
-		authority, path = rest[:i], rest[i:]
-	}
-	if strings.HasPrefix(path, "?") {
-		path = "/" + path
-	}
-	for i := 0; i < len(path); i++ {
-		if c := path[i]; c <= ' ' || c >= 0x7f {
-			return target{}, fmt.Errorf("%q: the path may hold only visible ASCII; percent-encode the rest", s)
-		}
-	}
-	t.path = path
-	host, portStr, err := splitHostPort(authority)
+	u, err := client.ParseURL(s)
 	if err != nil {
-		return target{}, fmt.Errorf("%q: %v", s, err)
+		return target{}, err
 	}
-	if portStr != "" {
-		n, err := strconv.ParseUint(portStr, 10, 16)
-		if err != nil || n == 0 {
-			return target{}, fmt.Errorf("%q: bad port %q", s, portStr)
-		}
-		port = int(n)
-	}
-	t.host = host
-	if ip, err := netip.ParseAddr(host); err == nil {
+	t := target{url: s, URL: u, addr: u.Addr()}
+	if ip, err := netip.ParseAddr(u.Host); err == nil {
 		t.ip = ip.Unmap()
-		t.addr = netip.AddrPortFrom(t.ip, uint16(port)).String()
-	} else {
-		t.addr = net.JoinHostPort(host, strconv.Itoa(port))
-	}
-	if strings.Contains(host, ":") {
-		t.host = "[" + host + "]"
+		p, _ := strconv.ParseUint(u.Port, 10, 16)
+		t.addr = netip.AddrPortFrom(t.ip, uint16(p)).String()
 	}
 	return t, nil
-}
-
-// splitHostPort splits host[:port] or [IPv6][:port].
-func splitHostPort(a string) (host, port string, err error) {
-	if a == "" {
-		return "", "", errors.New("no host")
-	}
-	if strings.Contains(a, "@") {
-		return "", "", errors.New("user names in URLs are not supported")
-	}
-	if strings.HasPrefix(a, "[") {
-		end := strings.IndexByte(a, ']')
-		if end < 0 {
-			return "", "", errors.New("missing ] after the IPv6 address")
-		}
-		host, port = a[1:end], a[end+1:]
-		if ip, err := netip.ParseAddr(host); err != nil || !ip.Is6() {
-			return "", "", fmt.Errorf("bad IPv6 address %q", host)
-		}
-		if port != "" && !strings.HasPrefix(port, ":") {
-			return "", "", errors.New("junk after the IPv6 address")
-		}
-		return host, strings.TrimPrefix(port, ":"), nil
-	}
-	if strings.Count(a, ":") > 1 {
-		return "", "", errors.New("an IPv6 address must be in brackets")
-	}
-	host, port, _ = strings.Cut(a, ":")
-	if host == "" {
-		return "", "", errors.New("no host")
-	}
-	return host, port, nil
 }
 
 // resolve turns a host name into one literal IP, once, so that no exchange
@@ -162,11 +80,11 @@ func (t *target) request(method string, header []client.Header, body []byte) *cl
 		}
 	}
 	if !hasHost {
-		h = append(h, client.Header{Name: "Host", Value: t.host})
+		h = append(h, client.Header{Name: "Host", Value: t.HostHeader()})
 	}
 	h = append(h, header...)
 	if body != nil {
 		h = append(h, client.Header{Name: "Content-Length", Value: strconv.Itoa(len(body))})
 	}
-	return &client.Request{Method: method, Target: t.path, Header: h, Body: body, NoHalfClose: !t.halfClose}
+	return &client.Request{Method: method, Target: t.Path, Header: h, Body: body, NoHalfClose: !t.HalfClose()}
 }

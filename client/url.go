@@ -1,0 +1,189 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// The URL schemes of the half-close exchange and their default ports.
+// tiny:// half-closes after the request; http:// does not, because plain
+// HTTP servers such as nginx take a half-close for a hang-up.
+const (
+	SchemeTiny      = "tiny"
+	SchemeHTTP      = "http"
+	DefaultTinyPort = "7070"
+	DefaultHTTPPort = "80"
+)
+
+// URL is a parsed tiny:// or http:// URL, as the command-line tools take it.
+type URL struct {
+	Scheme string // SchemeTiny or SchemeHTTP
+	Host   string // name or IP address, without brackets; an IPv6 zone after %
+	Port   string // never empty: the scheme's default when the URL has none
+	Path   string // request target: path and query, never empty
+}
+
+// A URLError reports a URL that ParseURL rejects.
+type URLError struct {
+	URL string
+	// Scheme is set when the URL's scheme is neither tiny nor http.
+	Scheme string
+	// Err says what else is wrong, when Scheme is empty.
+	Err error
+}
+
+func (e *URLError) Error() string {
+	if e.Scheme != "" {
+		return fmt.Sprintf("%q: scheme %q not supported; use tiny:// or http://", e.URL, e.Scheme)
+	}
+	return fmt.Sprintf("%q: %v", e.URL, e.Err)
+}
+
+func (e *URLError) Unwrap() error { return e.Err }
+
+// ParseURL parses tiny://host[:port]/path, host[:port]/path (tiny too) and
+// http://host[:port]/path, with an IPv6 address in brackets (a zone as
+// %25zone). The host must be a name or an IP address in ASCII letters,
+// digits, dots, hyphens and underscores. A fragment is dropped, a query is
+// kept, and bytes beyond ASCII in the path are percent-encoded; spaces and
+// control characters, which would break the request line, are refused. Its
+// errors are *URLError.
+func ParseURL(s string) (URL, error) {
+	u := URL{Scheme: SchemeTiny}
+	rest := s
+	if i := strings.Index(s, "://"); i >= 0 {
+		u.Scheme, rest = strings.ToLower(s[:i]), s[i+len("://"):]
+		switch u.Scheme {
+		case SchemeTiny, SchemeHTTP:
+		case "":
+			return URL{}, &URLError{URL: s, Err: errors.New("no scheme before ://")}
+		default:
+			return URL{}, &URLError{URL: s, Scheme: u.Scheme}
+		}
+	}
+	rest, _, _ = strings.Cut(rest, "#")
+	authority, path := rest, "/"
+	if i := strings.IndexAny(rest, "/?"); i >= 0 {
+		authority, path = rest[:i], rest[i:]
+	}
+	if strings.HasPrefix(path, "?") {
+		path = "/" + path
+	}
+	var err error
+	if u.Host, u.Port, err = splitAuthority(authority, u.defaultPort()); err != nil {
+		return URL{}, &URLError{URL: s, Err: err}
+	}
+	if u.Path, err = encodePath(path); err != nil {
+		return URL{}, &URLError{URL: s, Err: err}
+	}
+	return u, nil
+}
+
+// splitAuthority splits host[:port] or [IPv6][:port], and checks both parts.
+func splitAuthority(a, defaultPort string) (host, port string, err error) {
+	if strings.Contains(a, "@") {
+		return "", "", errors.New("user name and password in URLs are not supported")
+	}
+	if strings.HasPrefix(a, "[") {
+		end := strings.IndexByte(a, ']')
+		if end < 0 {
+			return "", "", errors.New("missing ] after the IPv6 address")
+		}
+		host, port = a[1:end], a[end+1:]
+		if port != "" && !strings.HasPrefix(port, ":") {
+			return "", "", errors.New("junk after the IPv6 address")
+		}
+		host = strings.Replace(host, "%25", "%", 1) // RFC 6874 zone
+		if ip, err := netip.ParseAddr(host); err != nil || !ip.Is6() {
+			return "", "", errors.New("bad IPv6 address " + strconv.Quote(host))
+		}
+		port = strings.TrimPrefix(port, ":")
+	} else {
+		if strings.Count(a, ":") > 1 {
+			return "", "", errors.New("an IPv6 address must be in brackets")
+		}
+		host, port, _ = strings.Cut(a, ":")
+		if !isHostName(host) {
+			return "", "", errors.New("bad host name " + strconv.Quote(host))
+		}
+	}
+	if port == "" {
+		return host, defaultPort, nil
+	}
+	if n, err := strconv.ParseUint(port, 10, 16); err != nil || n == 0 {
+		return "", "", errors.New("bad port " + strconv.Quote(port))
+	}
+	return host, port, nil
+}
+
+// isHostName reports whether s is a non-empty host name or IPv4 address in
+// ASCII letters, digits, dots, hyphens and underscores.
+func isHostName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// encodePath rejects spaces and control characters in a path and
+// percent-encodes bytes beyond ASCII.
+func encodePath(p string) (string, error) {
+	const hex = "0123456789ABCDEF"
+	var b []byte // nil until a byte needs encoding
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case c <= ' ' || c == 0x7f:
+			return "", errors.New("space or control character in the path; encode it as %XX")
+		case c >= 0x80:
+			if b == nil {
+				b = append(b, p[:i]...)
+			}
+			b = append(b, '%', hex[c>>4], hex[c&15])
+		case b != nil:
+			b = append(b, c)
+		}
+	}
+	if b == nil {
+		return p, nil
+	}
+	return string(b), nil
+}
+
+// defaultPort returns the scheme's default port.
+func (u URL) defaultPort() string {
+	if u.Scheme == SchemeHTTP {
+		return DefaultHTTPPort
+	}
+	return DefaultTinyPort
+}
+
+// Addr returns the address to dial, host:port.
+func (u URL) Addr() string { return net.JoinHostPort(u.Host, u.Port) }
+
+// HostHeader returns the Host header's value. The port is left out only for
+// http:// on port 80: in HTTP a Host without a port means 80, so a tiny
+// server's port is always written. An IPv6 zone is left out.
+func (u URL) HostHeader() string {
+	host, _, _ := strings.Cut(u.Host, "%")
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if u.Scheme == SchemeHTTP && u.Port == DefaultHTTPPort {
+		return host
+	}
+	return host + ":" + u.Port
+}
+
+// HalfClose reports whether an exchange with this URL half-closes after the
+// request: tiny:// does.
+func (u URL) HalfClose() bool { return u.Scheme == SchemeTiny }

@@ -1,0 +1,81 @@
+package client
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestParseURL(t *testing.T) {
+	tests := []struct {
+		url       string
+		addr      string
+		path      string
+		host      string // Host header
+		halfClose bool
+	}{
+		{"tiny://127.0.0.1:7070/hello", "127.0.0.1:7070", "/hello", "127.0.0.1:7070", true},
+		{"TINY://example.com/a?b=c", "example.com:7070", "/a?b=c", "example.com:7070", true},
+		{"localhost:8080/x/y", "localhost:8080", "/x/y", "localhost:8080", true},
+		{"localhost", "localhost:7070", "/", "localhost:7070", true},
+		{"localhost:", "localhost:7070", "/", "localhost:7070", true},
+		{"host?q=1", "host:7070", "/?q=1", "host:7070", true},
+		{"host/page#section", "host:7070", "/page", "host:7070", true},
+		{"tiny://127.0.0.1/x?y=1#frag", "127.0.0.1:7070", "/x?y=1", "127.0.0.1:7070", true},
+		{"[::1]:7070/hello", "[::1]:7070", "/hello", "[::1]:7070", true},
+		{"tiny://[::1]/", "[::1]:7070", "/", "[::1]:7070", true},
+		{"tiny://[fe80::1%25eth0]:1/", "[fe80::1%eth0]:1", "/", "[fe80::1]:1", true},
+		{"http://example.com/index.html", "example.com:80", "/index.html", "example.com", false},
+		{"HTTP://127.0.0.1:81", "127.0.0.1:81", "/", "127.0.0.1:81", false},
+		{"http://[::1]/", "[::1]:80", "/", "[::1]", false},
+		{"host/caf\xc3\xa9", "host:7070", "/caf%C3%A9", "host:7070", true},
+		{"host/100%25", "host:7070", "/100%25", "host:7070", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			got, err := ParseURL(tt.url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Addr() != tt.addr || got.Path != tt.path || got.HostHeader() != tt.host || got.HalfClose() != tt.halfClose {
+				t.Errorf("got addr %q path %q host %q half-close %v", got.Addr(), got.Path, got.HostHeader(), got.HalfClose())
+			}
+		})
+	}
+}
+
+func TestParseURLRejects(t *testing.T) {
+	tests := []struct {
+		url    string
+		scheme string // set for a scheme refused as unsupported
+	}{
+		{"https://example.com/", "https"},
+		{"FTP://example.com/", "ftp"},
+		{"://example.com/", ""},
+		{"", ""},
+		{"/path", ""},
+		{"tiny:///path", ""},
+		{"host:0/", ""},
+		{"host:65536/", ""},
+		{"host:http/", ""},
+		{"::1/", ""},
+		{"[::1/", ""},
+		{"[::1]x/", ""},
+		{"[127.0.0.1]/", ""},
+		{"user:pw@host/", ""},
+		{"ho st/", ""},
+		{"host/a b", ""},
+		{"host/a\r\nX: y", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			got, err := ParseURL(tt.url)
+			var ue *URLError
+			if !errors.As(err, &ue) {
+				t.Fatalf("got %+v, %v; want a *URLError", got, err)
+			}
+			if ue.URL != tt.url || ue.Scheme != tt.scheme || (ue.Scheme == "") == (ue.Err == nil) {
+				t.Errorf("error %#v: want URL %q, scheme %q, and a reason only without one", ue, tt.url, tt.scheme)
+			}
+		})
+	}
+}
