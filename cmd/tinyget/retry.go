@@ -53,8 +53,8 @@ func (r *runner) retryWait(ti *transferInfo, err error, first time.Time, backoff
 	if err != nil {
 		r.reportError(err)
 	}
-	secs := int64(wait / time.Second)
-	r.warn("Problem %s. Will retry in %d second%s. %d retr%s left.", why, secs, plural(secs != 1, "s", ""), left, plural(left > 1, "ies", "y"))
+	secs := strconv.FormatFloat(wait.Seconds(), 'f', -1, 64)
+	r.warn("Problem %s. Will retry in %s second%s. %d retr%s left.", why, secs, plural(secs != "1", "s", ""), left, plural(left > 1, "ies", "y"))
 	return wait, true
 }
 

@@ -46,7 +46,7 @@ func TestRetry(t *testing.T) {
 		attempts int64
 		warning  string // in the first warning
 	}{
-		{"503 until it works", busyThenOK, []string{"--retry", "3"}, exitOK, 3, "Warning: Problem : HTTP error. Will retry in 0 seconds. 3 retries left.\n"},
+		{"503 until it works", busyThenOK, []string{"--retry", "3"}, exitOK, 3, "Warning: Problem : HTTP error. Will retry in 0.01 seconds. 3 retries left.\n"},
 		{"503 with -f", busyThenOK, []string{"-f", "--retry", "3"}, exitOK, 3, "Problem : HTTP error."},
 		{"retries run out", always(busyReply), []string{"-f", "--retry", "2"}, exitHTTPError, 3, "2 retries left."},
 		{"one retry left", always(busyReply), []string{"-f", "--retry", "1"}, exitHTTPError, 2, "1 retry left."},
@@ -116,7 +116,7 @@ func TestRetryConnRefused(t *testing.T) {
 // as a timeout, as curl does.
 func TestRetryUnresolved(t *testing.T) {
 	r := tinyget("", "--retry", "1", "--retry-delay", "0.01", "nonexistent.invalid:7070/")
-	if r.code != int(exitResolve) || !strings.Contains(r.stderr, "Warning: Problem : timeout. Will retry in 0 seconds. 1 retry left.") {
+	if r.code != int(exitResolve) || !strings.Contains(r.stderr, "Warning: Problem : timeout. Will retry in 0.01 seconds. 1 retry left.") {
 		t.Errorf("%+v", r)
 	}
 }

@@ -176,7 +176,7 @@ func reason(err error) string {
 	case errors.Is(err, proxyproto.ErrSuperfluousProxyHeader):
 		return "sent a PROXY header but is not in TINYHTTPD_PROXY_PROTOCOL_FROM"
 	case errors.Is(err, proxyproto.ErrNoProxyProtocol):
-		return "trusted proxy sent no PROXY header in time; is send-proxy (HAProxy) or proxy_protocol (nginx) set?"
+		return "trusted proxy sent no PROXY header before its data, or nothing in time; is send-proxy (HAProxy) or proxy_protocol (nginx) set?"
 	}
 	return "invalid PROXY header: " + err.Error()
 }
