@@ -18,6 +18,10 @@
 // caller can act on (resolve, connect, timeout, send failure, empty or
 // truncated reply, ...); tinyget maps each Kind to one of curl's exit codes.
 //
+// On Linux, a request followed by a half-close is sent corked (TCP_CORK):
+// a small request and its FIN reach the server in one segment, so the
+// server's first read finds the request whole and the EOF with it.
+//
 // ParseURL parses the URLs that tinyget and tinyload take: tiny:// (and a
 // bare host[:port]/path), whose exchanges half-close, and http://.
 //

@@ -83,6 +83,9 @@ func newExchange(ctx context.Context, conn net.Conn, req *Request, maxHeader int
 func (x *exchange) write() {
 	var n int64
 	var err error
+	if x.halfClose {
+		cork(x.conn)
+	}
 	if x.body == nil {
 		var m int
 		m, err = x.conn.Write(x.head)

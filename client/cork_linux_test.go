@@ -1,0 +1,87 @@
+package client
+
+import (
+	"io"
+	"net"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// TestRequestArrivesWithFIN checks that a request and the half-close reach
+// the server in one segment: by the request's EOF, the server has received
+// as many segments as from a client that half-closes without sending
+// anything. Uncorked, the request and the FIN are two segments.
+func TestRequestArrivesWithFIN(t *testing.T) {
+	segs := make(chan uint32, 1)
+	addr := serve(t, func(c *net.TCPConn) {
+		io.Copy(io.Discard, c)
+		segs <- segmentsIn(t, c)
+		io.WriteString(c, helloReply)
+	})
+
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.(*net.TCPConn).CloseWrite()
+	io.Copy(io.Discard, c)
+	c.Close()
+	finOnly := <-segs
+
+	for range 3 {
+		_, body, err := fetch(t, &Client{}, t.Context(), addr, &Request{Target: "/hello", Header: []Header{{Name: "Host", Value: "h"}}})
+		if err != nil || string(body) != "hello, world\n" {
+			t.Fatalf("body %q, %v", body, err)
+		}
+		if n := <-segs; n != finOnly {
+			t.Errorf("the server received %d segments up to the request's EOF, want %d as for a FIN alone", n, finOnly)
+		}
+	}
+}
+
+// segmentsIn returns the segments c has received.
+func segmentsIn(t *testing.T, c *net.TCPConn) uint32 {
+	rc, err := c.SyscallConn()
+	if err != nil {
+		t.Error(err)
+		return 0
+	}
+	var info *unix.TCPInfo
+	rc.Control(func(fd uintptr) {
+		info, err = unix.GetsockoptTCPInfo(int(fd), unix.IPPROTO_TCP, unix.TCP_INFO)
+	})
+	if err != nil {
+		t.Error(err)
+		return 0
+	}
+	return info.Segs_in
+}
+
+// TestNoHalfCloseIsNotCorked checks that a request that is not followed by
+// a half-close is sent at once: corked, its last segment would wait for the
+// cork's 200 ms timer.
+func TestNoHalfCloseIsNotCorked(t *testing.T) {
+	got := make(chan []byte, 1)
+	addr := serve(t, func(c *net.TCPConn) {
+		buf := make([]byte, 64)
+		n, _ := c.Read(buf)
+		got <- buf[:n]
+		io.WriteString(c, helloReply)
+	})
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	x := newExchange(t.Context(), c, &Request{Target: "/", NoHalfClose: true}, DefaultMaxHeaderBytes, nil)
+	defer x.Close()
+	<-got
+	tc := c.(*net.TCPConn)
+	rc, _ := tc.SyscallConn()
+	var corked int
+	rc.Control(func(fd uintptr) { corked, _ = unix.GetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_CORK) })
+	if corked != 0 {
+		t.Error("a request without a half-close was sent corked")
+	}
+}
