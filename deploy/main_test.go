@@ -15,13 +15,14 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"text/template"
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite the rendered .example files")
@@ -55,34 +56,16 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// syncBuffer collects a process's output.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // process is a program started by a test and stopped when the test ends.
 type process struct {
 	cmd  *exec.Cmd
-	out  *syncBuffer
+	out  *testenv.SyncBuffer
 	done chan struct{}
 }
 
 func startProcess(t *testing.T, name string, args []string, env []string) *process {
 	t.Helper()
-	p := &process{cmd: exec.Command(name, args...), out: new(syncBuffer), done: make(chan struct{})}
+	p := &process{cmd: exec.Command(name, args...), out: new(testenv.SyncBuffer), done: make(chan struct{})}
 	p.cmd.Env = env
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	if err := p.cmd.Start(); err != nil {

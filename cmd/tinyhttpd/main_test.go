@@ -10,10 +10,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 // runAsMainVar makes the test binary run tinyhttpd's main instead of the
@@ -40,30 +41,12 @@ func command(t *testing.T, args []string, env ...string) *exec.Cmd {
 	return cmd
 }
 
-// syncBuffer is a bytes.Buffer safe for a process's output and a test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // daemon is a running tinyhttpd process.
 type daemon struct {
 	cmd       *exec.Cmd
 	addr      string
 	adminAddr string
-	logs      *syncBuffer
+	logs      *testenv.SyncBuffer
 	done      chan error
 }
 
@@ -74,7 +57,7 @@ var listenLine = regexp.MustCompile(`msg="tinyhttpd listening".* addr=(\S+) admi
 func startDaemon(t *testing.T, env ...string) *daemon {
 	t.Helper()
 	cmd := command(t, nil, append([]string{"TINYHTTPD_ADDR=127.0.0.1:0", "TINYHTTPD_ADMIN_ADDR=127.0.0.1:0"}, env...)...)
-	d := &daemon{cmd: cmd, logs: new(syncBuffer), done: make(chan error, 1)}
+	d := &daemon{cmd: cmd, logs: new(testenv.SyncBuffer), done: make(chan error, 1)}
 	cmd.Stderr = d.logs
 	cmd.Stdout = d.logs
 	if err := cmd.Start(); err != nil {

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/tinyhttpd/tinyhttpd/config"
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 	"github.com/tinyhttpd/tinyhttpd/server"
 )
 
@@ -26,28 +26,10 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// syncBuffer collects log output from the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // fixture is a tinyhttpd server behind a PROXY protocol listener.
 type fixture struct {
 	addr      string
-	logs      *syncBuffer
+	logs      *testenv.SyncBuffer
 	exchanges chan server.Exchange
 }
 
@@ -69,7 +51,7 @@ func start(t *testing.T, trusted string, srv *server.Server) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{logs: new(syncBuffer), exchanges: make(chan server.Exchange, 100)}
+	f := &fixture{logs: new(testenv.SyncBuffer), exchanges: make(chan server.Exchange, 100)}
 	logger := slog.New(slog.NewTextHandler(f.logs, nil))
 	srv.Logger = logger
 	srv.OnExchange = func(e *server.Exchange) { f.exchanges <- *e }

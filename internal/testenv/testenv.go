@@ -1,5 +1,6 @@
-// Package testenv holds helpers shared by tests that need programs from
-// outside the module (nc, socat, python3).
+// Package testenv holds helpers shared by the module's tests: finding the
+// programs from outside the module that some need (nc, socat, python3), and
+// a buffer that a process or a server's logger can write while a test reads.
 package testenv
 
 import (
