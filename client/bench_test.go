@@ -4,13 +4,15 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 // BenchmarkDo runs whole exchanges against an in-test server over loopback.
 // The allocations reported include the fake server's (its Accept mostly),
 // since they share the process; BenchmarkReadReply isolates the reply path.
 func BenchmarkDo(b *testing.B) {
-	addr := serve(b, replyAfterEOF(helloReply))
+	addr := testenv.Serve(b, replyAfterEOF(helloReply))
 	c := &Client{}
 	req := &Request{Target: "/hello", Header: []Header{{"Host", "bench"}, {"User-Agent", "tinyget"}}}
 	buf := make([]byte, 512)

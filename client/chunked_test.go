@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 const chunkedHead = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -151,7 +153,7 @@ func TestEndlessInterimReplies(t *testing.T) {
 // server the client talks HTTP/1.1 to.
 func TestChunkedOverTheWire(t *testing.T) {
 	got := make(chan string, 1)
-	addr := serve(t, func(c *net.TCPConn) {
+	addr := testenv.Serve(t, func(c *net.TCPConn) {
 		buf := make([]byte, 512)
 		n, _ := c.Read(buf)
 		got <- string(buf[:n])

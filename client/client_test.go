@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 const helloReply = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nhello, world\n"
@@ -44,7 +46,7 @@ func wantKind(t *testing.T, err error, want Kind) {
 
 func TestDoExchange(t *testing.T) {
 	got := make(chan []byte, 1)
-	addr := serve(t, func(c *net.TCPConn) {
+	addr := testenv.Serve(t, func(c *net.TCPConn) {
 		req, err := io.ReadAll(c) // returns only at the client's half-close
 		if err != nil {
 			t.Error(err)
@@ -116,7 +118,7 @@ func TestDoExchange(t *testing.T) {
 func TestNoHalfClose(t *testing.T) {
 	const wantReq = "GET / HTTP/1.0\r\n\r\n"
 	sawEOF := make(chan bool, 1)
-	addr := serve(t, func(c *net.TCPConn) {
+	addr := testenv.Serve(t, func(c *net.TCPConn) {
 		buf := make([]byte, len(wantReq))
 		if _, err := io.ReadFull(c, buf); err != nil {
 			t.Error(err)
@@ -144,7 +146,7 @@ func TestNoHalfClose(t *testing.T) {
 // reply must reach the client although the request is still being written.
 func TestEarlyReply(t *testing.T) {
 	const reply = "HTTP/1.0 413 Content Too Large\r\nContent-Length: 9\r\n\r\ntoo large"
-	addr := serve(t, func(c *net.TCPConn) {
+	addr := testenv.Serve(t, func(c *net.TCPConn) {
 		if _, err := io.ReadFull(c, make([]byte, 1024)); err != nil {
 			t.Error(err)
 			return
@@ -184,7 +186,7 @@ func TestReplyKinds(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			addr := serve(t, tt.handle)
+			addr := testenv.Serve(t, tt.handle)
 			_, _, err := fetch(t, &Client{}, t.Context(), addr, &Request{})
 			wantKind(t, err, tt.want)
 		})
@@ -192,7 +194,7 @@ func TestReplyKinds(t *testing.T) {
 }
 
 func TestTruncatedBodyKeepsBytes(t *testing.T) {
-	addr := serve(t, replyAfterEOF("HTTP/1.0 200 OK\r\nContent-Length: 13\r\n\r\nhello"))
+	addr := testenv.Serve(t, replyAfterEOF("HTTP/1.0 200 OK\r\nContent-Length: 13\r\n\r\nhello"))
 	_, body, err := fetch(t, &Client{}, t.Context(), addr, &Request{})
 	wantKind(t, err, Truncated)
 	if string(body) != "hello" {
@@ -206,7 +208,7 @@ func TestTruncatedBodyKeepsBytes(t *testing.T) {
 // TestEndlessHeaders checks that a server sending header lines forever gets
 // Malformed once the limit is reached, with memory bounded by the limit.
 func TestEndlessHeaders(t *testing.T) {
-	addr := serve(t, func(c *net.TCPConn) {
+	addr := testenv.Serve(t, func(c *net.TCPConn) {
 		io.Copy(io.Discard, c)
 		line := []byte("X-Filler: " + strings.Repeat("a", 100) + "\r\n")
 		if _, err := io.WriteString(c, "HTTP/1.0 200 OK\r\n"); err != nil {
@@ -233,7 +235,7 @@ func TestEndlessHeaders(t *testing.T) {
 
 func TestMaxHeaderBytes(t *testing.T) {
 	head := "HTTP/1.0 200 OK\r\nX: " + strings.Repeat("a", 5000) + "\r\n\r\n"
-	addr := serve(t, replyAfterEOF(head+"body"))
+	addr := testenv.Serve(t, replyAfterEOF(head+"body"))
 	c := &Client{MaxHeaderBytes: len(head)}
 	if _, body, err := fetch(t, c, t.Context(), addr, &Request{}); err != nil || string(body) != "body" {
 		t.Errorf("header section of exactly the limit: %q, %v", body, err)
@@ -259,7 +261,7 @@ func TestBodyFraming(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			addr := serve(t, replyAfterEOF(tt.reply))
+			addr := testenv.Serve(t, replyAfterEOF(tt.reply))
 			_, body, err := fetch(t, &Client{}, t.Context(), addr, &Request{Method: tt.method})
 			if err != nil {
 				t.Fatal(err)
@@ -300,7 +302,7 @@ func TestTimeout(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			addr := serve(t, func(c *net.TCPConn) {
+			addr := testenv.Serve(t, func(c *net.TCPConn) {
 				io.Copy(io.Discard, c)
 				io.WriteString(c, tt.reply)
 				<-t.Context().Done()
@@ -321,7 +323,7 @@ func TestTimeout(t *testing.T) {
 }
 
 func TestCanceled(t *testing.T) {
-	addr := serve(t, func(c *net.TCPConn) {
+	addr := testenv.Serve(t, func(c *net.TCPConn) {
 		io.Copy(io.Discard, c)
 		<-t.Context().Done()
 	})
@@ -372,7 +374,7 @@ func TestConnectTimeout(t *testing.T) {
 }
 
 func TestBodyClose(t *testing.T) {
-	addr := serve(t, replyAfterEOF(helloReply))
+	addr := testenv.Serve(t, replyAfterEOF(helloReply))
 	resp, err := (&Client{}).Do(t.Context(), addr, &Request{})
 	if err != nil {
 		t.Fatal(err)
@@ -392,7 +394,7 @@ func TestBodyClose(t *testing.T) {
 // still being written: the exchange fails with Kind Send, curl's 55, not
 // with a receive failure.
 func TestSendFailure(t *testing.T) {
-	addr := serve(t, func(c *net.TCPConn) {
+	addr := testenv.Serve(t, func(c *net.TCPConn) {
 		c.Read(make([]byte, 1))
 		c.SetLinger(0)
 	})
@@ -407,7 +409,7 @@ func TestSendFailure(t *testing.T) {
 // TestResetAfterRequest has the server read the whole request and then
 // reset: that is a receive failure, the request having gone out whole.
 func TestResetAfterRequest(t *testing.T) {
-	addr := serve(t, func(c *net.TCPConn) {
+	addr := testenv.Serve(t, func(c *net.TCPConn) {
 		io.Copy(io.Discard, c)
 		c.SetLinger(0)
 	})
@@ -417,7 +419,7 @@ func TestResetAfterRequest(t *testing.T) {
 
 // TestNetwork dials a name over IPv4 only and reports the address tried.
 func TestNetwork(t *testing.T) {
-	addr := serve(t, replyAfterEOF(helloReply))
+	addr := testenv.Serve(t, replyAfterEOF(helloReply))
 	_, port, _ := net.SplitHostPort(addr)
 	var tried []string
 	c := &Client{Network: "tcp4", Trace: func(e Event) {
@@ -437,7 +439,7 @@ func TestNetwork(t *testing.T) {
 // TestTraceKeepsDialerControl checks that tracing does not replace the
 // caller's own dialer hook.
 func TestTraceKeepsDialerControl(t *testing.T) {
-	addr := serve(t, replyAfterEOF(helloReply))
+	addr := testenv.Serve(t, replyAfterEOF(helloReply))
 	called := false
 	d := &net.Dialer{Control: func(network, address string, c syscall.RawConn) error {
 		called = true

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 // TestRequestArrivesWithFIN checks that a request and the half-close reach
@@ -14,7 +16,7 @@ import (
 // anything. Uncorked, the request and the FIN are two segments.
 func TestRequestArrivesWithFIN(t *testing.T) {
 	segs := make(chan uint32, 1)
-	addr := serve(t, func(c *net.TCPConn) {
+	addr := testenv.Serve(t, func(c *net.TCPConn) {
 		io.Copy(io.Discard, c)
 		segs <- segmentsIn(t, c)
 		io.WriteString(c, helloReply)
@@ -63,7 +65,7 @@ func segmentsIn(t *testing.T, c *net.TCPConn) uint32 {
 // cork's 200 ms timer.
 func TestNoHalfCloseIsNotCorked(t *testing.T) {
 	got := make(chan []byte, 1)
-	addr := serve(t, func(c *net.TCPConn) {
+	addr := testenv.Serve(t, func(c *net.TCPConn) {
 		buf := make([]byte, 64)
 		n, _ := c.Read(buf)
 		got <- buf[:n]

@@ -5,10 +5,11 @@ import (
 	"net"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"go.uber.org/goleak"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 // argsVar, when set, makes the test binary run tinyget with these
@@ -23,40 +24,11 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// serve starts a fake server on 127.0.0.1:0 that runs handle on every
-// connection, and returns its address. It stops when the test ends; a
-// handler that must stall waits for t.Context().
-func serve(t *testing.T, handle func(c *net.TCPConn)) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Go(func() {
-				defer c.Close()
-				handle(c.(*net.TCPConn))
-			})
-		}
-	})
-	t.Cleanup(func() {
-		ln.Close()
-		wg.Wait()
-	})
-	return ln.Addr().String()
-}
-
 // serveReply starts a tiny server that reads each request up to EOF, sends
 // it on the returned channel, and writes reply.
 func serveReply(t *testing.T, reply string) (string, <-chan string) {
 	requests := make(chan string, 10)
-	addr := serve(t, func(c *net.TCPConn) {
+	addr := testenv.Serve(t, func(c *net.TCPConn) {
 		req, err := io.ReadAll(c)
 		if err != nil {
 			t.Error(err)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 // TestOutputTempFile checks that -o writes under a temporary name in the
@@ -18,7 +20,7 @@ import (
 // was there stays as it was.
 func TestOutputTempFile(t *testing.T) {
 	release := make(chan struct{})
-	addr := serve(t, func(c *net.TCPConn) {
+	addr := testenv.Serve(t, func(c *net.TCPConn) {
 		io.Copy(io.Discard, c)
 		io.WriteString(c, "HTTP/1.0 200 OK\r\nContent-Length: 100\r\n\r\nhalf of it")
 		select {

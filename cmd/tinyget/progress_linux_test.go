@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 // openPTY opens a pseudo-terminal of 80 columns and returns its two ends:
@@ -70,7 +72,7 @@ func runOnPTY(t *testing.T, args ...string) (r result, screen string) {
 // serveSlowly starts a tiny server that sends a 300,000-byte body in three
 // parts, pausing between them, so that the meter updates in between.
 func serveSlowly(t *testing.T) string {
-	return serve(t, func(c *net.TCPConn) {
+	return testenv.Serve(t, func(c *net.TCPConn) {
 		io.Copy(io.Discard, c)
 		io.WriteString(c, "HTTP/1.0 200 OK\r\nContent-Length: 300000\r\n\r\n")
 		part := bytes.Repeat([]byte("x"), 100000)

@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 // serveCounted starts a tiny server that answers the nth exchange (from 1)
@@ -16,7 +18,7 @@ import (
 // without replying; "stall" replies nothing until the test ends.
 func serveCounted(t *testing.T, reply func(n int64) string) (string, *atomic.Int64) {
 	var count atomic.Int64
-	addr := serve(t, func(c *net.TCPConn) {
+	addr := testenv.Serve(t, func(c *net.TCPConn) {
 		io.Copy(io.Discard, c)
 		switch r := reply(count.Add(1)); r {
 		case "stall":

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 const helloReply = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nhello, world\n"
@@ -47,7 +49,7 @@ func TestHTTPNoHalfClose(t *testing.T) {
 		eof  bool
 	}
 	got := make(chan seen, 1)
-	addr := serve(t, func(c *net.TCPConn) {
+	addr := testenv.Serve(t, func(c *net.TCPConn) {
 		var head []byte
 		buf := make([]byte, 1)
 		for !strings.HasSuffix(string(head), "\r\n\r\n") {
@@ -79,7 +81,7 @@ func TestHTTPNoHalfClose(t *testing.T) {
 func TestExitCodes(t *testing.T) {
 	stall := func(reply string) func(t *testing.T) string {
 		return func(t *testing.T) string {
-			return serve(t, func(c *net.TCPConn) {
+			return testenv.Serve(t, func(c *net.TCPConn) {
 				io.Copy(io.Discard, c)
 				io.WriteString(c, reply)
 				<-t.Context().Done()
@@ -117,7 +119,7 @@ func TestExitCodes(t *testing.T) {
 			"(28) Operation timed out after 2"},
 		{"empty", reply(""), nil, exitEmptyReply, "(52) Empty reply from server"},
 		{"reset", func(t *testing.T) string {
-			return serve(t, func(c *net.TCPConn) {
+			return testenv.Serve(t, func(c *net.TCPConn) {
 				io.Copy(io.Discard, c)
 				io.WriteString(c, "HTTP/1.0 200 OK\r\nContent-Length: 100\r\n\r\nsome")
 				time.Sleep(50 * time.Millisecond)
@@ -125,7 +127,7 @@ func TestExitCodes(t *testing.T) {
 			})
 		}, nil, exitRecvError, "(56) Recv failure: connection reset by peer (after 4 body bytes)"},
 		{"send failure", func(t *testing.T) string {
-			return serve(t, func(c *net.TCPConn) {
+			return testenv.Serve(t, func(c *net.TCPConn) {
 				c.Read(make([]byte, 1))
 				c.SetLinger(0)
 			})
@@ -309,7 +311,7 @@ func TestHelpAndVersion(t *testing.T) {
 // the server frames the request by its Content-Length.
 func TestNoHalfClose(t *testing.T) {
 	sawEOF := make(chan bool, 1)
-	addr := serve(t, func(c *net.TCPConn) {
+	addr := testenv.Serve(t, func(c *net.TCPConn) {
 		head, _ := readHead(c)
 		body := make([]byte, 4)
 		if _, err := io.ReadFull(c, body); err != nil || !strings.Contains(head, "\r\nConnection: close\r\n") {
@@ -361,7 +363,7 @@ func TestIPVersion(t *testing.T) {
 // servers do.
 func TestChunkedReply(t *testing.T) {
 	heads := make(chan string, 1)
-	addr := serve(t, func(c *net.TCPConn) {
+	addr := testenv.Serve(t, func(c *net.TCPConn) {
 		head, _ := readHead(c)
 		heads <- head
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7\r\nchunked\r\n1;ext\r\n\n\r\n0\r\nX-Trailer: 1\r\n\r\n")

@@ -1,0 +1,37 @@
+package testenv
+
+import (
+	"net"
+	"sync"
+	"testing"
+)
+
+// Serve starts a fake server on 127.0.0.1:0 that runs handle on every
+// connection it accepts, then closes the connection, and returns the
+// server's address. When the test ends the listener closes and the
+// handlers are waited for; a handler that must stall waits for t.Context().
+func Serve(t testing.TB, handle func(c *net.TCPConn)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Go(func() {
+				defer c.Close()
+				handle(c.(*net.TCPConn))
+			})
+		}
+	})
+	t.Cleanup(func() {
+		ln.Close()
+		wg.Wait()
+	})
+	return ln.Addr().String()
+}
