@@ -30,6 +30,10 @@ type Options struct {
 	Token string
 	// Addr is the admin listener's address, which the Host check accepts.
 	Addr net.Addr
+	// Hosts are further Host header values the admin endpoint answers to
+	// (see newGuard); for a listener beyond loopback they turn the Host
+	// check on.
+	Hosts []string
 	// ProtocolAddr is the protocol listener's address, shown in status.
 	ProtocolAddr string
 	// Recent is how many recent exchanges to keep; 0 means 200.
@@ -59,7 +63,7 @@ func New(opts Options) *Admin {
 	a := &Admin{
 		opts:    opts,
 		started: time.Now(),
-		guard:   newGuard(opts.Token, opts.Addr),
+		guard:   newGuard(opts.Token, opts.Addr, opts.Hosts),
 		recent:  newRecent(opts.Recent),
 		routes:  make(map[string]*atomic.Uint64),
 	}

@@ -496,12 +496,47 @@ func TestHTTPServerHasTimeouts(t *testing.T) {
 	}
 }
 
+func TestGuardHosts(t *testing.T) {
+	names := []string{"Admin.Example", "10.0.0.5:8080", "[2001:db8::1]"}
+	tests := []struct {
+		name   string
+		addr   *net.TCPAddr
+		accept []string
+		refuse []string
+	}{
+		{"every interface", &net.TCPAddr{IP: net.IPv4zero, Port: 7071},
+			[]string{"admin.example", "ADMIN.example:7071", "10.0.0.5:8080", "[2001:db8::1]:7071", "[2001:db8::1]"},
+			[]string{"evil.example:7071", "10.0.0.5:7071", "0.0.0.0:7071", "localhost:7071", "admin.example:80"}},
+		{"one address", &net.TCPAddr{IP: net.IPv4(192, 0, 2, 1), Port: 7071},
+			[]string{"192.0.2.1:7071", "admin.example:7071"},
+			[]string{"192.0.2.2:7071", "evil.example"}},
+		{"loopback", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 7071},
+			[]string{"127.0.0.1:7071", "localhost:7071", "admin.example:7071"},
+			[]string{"evil.example:7071", "localhost:7072"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := newGuard(testToken, tt.addr, names)
+			for _, h := range tt.accept {
+				if !g.acceptsHost(h) {
+					t.Errorf("refuses Host %s", h)
+				}
+			}
+			for _, h := range tt.refuse {
+				if g.acceptsHost(h) {
+					t.Errorf("accepts Host %s", h)
+				}
+			}
+		})
+	}
+}
+
 func TestGuardBeyondLoopbackChecksTokenOnly(t *testing.T) {
-	g := newGuard(testToken, &net.TCPAddr{IP: net.IPv4zero, Port: 7071})
+	g := newGuard(testToken, &net.TCPAddr{IP: net.IPv4zero, Port: 7071}, nil)
 	if g.hosts != nil {
 		t.Errorf("a wildcard listener restricts Host to %v", g.hosts)
 	}
-	g = newGuard(testToken, &net.TCPAddr{IP: net.IPv6loopback, Port: 7071})
+	g = newGuard(testToken, &net.TCPAddr{IP: net.IPv6loopback, Port: 7071}, nil)
 	for _, h := range []string{"[::1]:7071", "localhost:7071"} {
 		if !g.hosts[h] {
 			t.Errorf("[::1] listener refuses Host %s", h)

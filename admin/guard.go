@@ -13,30 +13,62 @@ import (
 type guard struct {
 	token string
 	// hosts are the Host values accepted; nil accepts any (a listener
-	// beyond loopback, where the token protects writes).
+	// beyond loopback with no names configured, where the token protects
+	// writes).
 	hosts map[string]bool
 }
 
-// newGuard accepts, for a loopback listener on addr, the Host values that
-// name it: its own address and "localhost" with its port.
-func newGuard(token string, addr net.Addr) *guard {
+// newGuard returns the guard of an admin listener on addr. The Host values
+// it accepts are, for a loopback listener, the names of the listener (its
+// address and "localhost" with its port), and names, each also with the
+// listener's port when it has none. For a listener beyond loopback, they
+// are its address, unless it listens on every interface, and names; with
+// no names there, any Host is accepted.
+func newGuard(token string, addr net.Addr, names []string) *guard {
 	g := &guard{token: token}
 	tcp, ok := addr.(*net.TCPAddr)
-	if !ok || !tcp.IP.IsLoopback() {
+	loopback := ok && tcp.IP.IsLoopback()
+	if !loopback && len(names) == 0 {
 		return g
 	}
-	port := strconv.Itoa(tcp.Port)
-	g.hosts = map[string]bool{
-		tcp.String():                            true,
-		"localhost:" + port:                     true,
-		net.JoinHostPort(tcp.IP.String(), port): true,
+	g.hosts = map[string]bool{}
+	port := ""
+	if ok {
+		port = strconv.Itoa(tcp.Port)
+		if !tcp.IP.IsUnspecified() {
+			g.hosts[net.JoinHostPort(tcp.IP.String(), port)] = true
+		}
 	}
-	if tcp.IP.To4() != nil {
-		g.hosts["127.0.0.1:"+port] = true
-	} else {
-		g.hosts["[::1]:"+port] = true
+	if loopback {
+		g.hosts["localhost:"+port] = true
+		if tcp.IP.To4() != nil {
+			g.hosts["127.0.0.1:"+port] = true
+		} else {
+			g.hosts["[::1]:"+port] = true
+		}
+	}
+	for _, name := range names {
+		name = strings.ToLower(name)
+		g.hosts[name] = true
+		if port != "" && !hasPort(name) {
+			g.hosts[name+":"+port] = true
+		}
 	}
 	return g
+}
+
+// acceptsHost reports whether the Host value host names this endpoint.
+func (g *guard) acceptsHost(host string) bool {
+	return g.hosts == nil || g.hosts[strings.ToLower(host)]
+}
+
+// hasPort reports whether a Host value names a port: host:port or
+// [IPv6]:port.
+func hasPort(host string) bool {
+	if strings.HasPrefix(host, "[") {
+		return strings.Contains(host, "]:")
+	}
+	return strings.Contains(host, ":")
 }
 
 // checkHost refuses requests whose Host does not name the admin listener:
@@ -44,7 +76,7 @@ func newGuard(token string, addr net.Addr) *guard {
 // rebinding) sends its own name as Host.
 func (g *guard) checkHost(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if g.hosts != nil && !g.hosts[strings.ToLower(r.Host)] {
+		if !g.acceptsHost(r.Host) {
 			writeError(w, errorf(http.StatusForbidden, "host "+quote(r.Host)+" is not this admin endpoint"))
 			return
 		}

@@ -53,6 +53,7 @@ type Settings struct {
 	AdminToken        string        `env:"ADMIN_TOKEN" usage:"bearer token for admin writes and pprof"`
 	AdminTokenFile    string        `env:"ADMIN_TOKEN_FILE" usage:"file holding the admin token, instead of ADMIN_TOKEN"`
 	AdminRecent       int           `env:"ADMIN_RECENT" envDefault:"200" usage:"recent exchanges kept for the admin API and dashboard (1 to 100000)"`
+	AdminHosts        string        `env:"ADMIN_HOSTS" usage:"comma-separated names (host or host:port) the admin endpoint also answers to in the Host header; with a non-loopback ADMIN_ADDR every other Host is refused once it is set (DNS rebinding), and any Host is accepted while it is empty"`
 }
 
 // ErrInvalidSettings is wrapped by every *SettingsError, so that callers can
@@ -290,6 +291,11 @@ func (s *Settings) validate(environ map[string]string, parseErrs []error) []erro
 	if s.ProxyProtocol && s.ProxyProtocolFrom == "" {
 		bad("ProxyProtocolFrom", "required when "+fieldVar("ProxyProtocol")+" is true: list the addresses or CIDR ranges of the proxies that send the header")
 	}
+	for _, h := range s.AdminHostList() {
+		if reason := checkHostName(h); reason != "" {
+			bad("AdminHosts", strconv.Quote(h)+": "+reason)
+		}
+	}
 	if s.AdminRecent < 1 || s.AdminRecent > maxAdminRecent {
 		bad("AdminRecent", "must be from 1 to "+strconv.Itoa(maxAdminRecent))
 	}
@@ -328,6 +334,52 @@ func checkHostPort(addr string) string {
 	}
 	if n, err := strconv.ParseUint(port, 10, 16); err != nil || strconv.FormatUint(n, 10) != port {
 		return "port " + strconv.Quote(port) + " is not a number from 0 to 65535"
+	}
+	return ""
+}
+
+// AdminHostList returns AdminHosts split at its commas, each name trimmed
+// and lower-cased, empty ones left out.
+func (s Settings) AdminHostList() []string {
+	var hosts []string
+	for h := range strings.SplitSeq(s.AdminHosts, ",") {
+		if h = strings.ToLower(strings.TrimSpace(h)); h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	return hosts
+}
+
+// checkHostName returns why h is not a Host header value, a host name or IP
+// address with an optional numeric port (an IPv6 address in brackets), or
+// "" if it is one.
+func checkHostName(h string) string {
+	const want = "want a host name or IP address with an optional port, such as admin.example or admin.example:7071 or [::1]:7071"
+	host, port := h, ""
+	if strings.HasPrefix(h, "[") {
+		end := strings.IndexByte(h, ']')
+		if end < 0 {
+			return want
+		}
+		host, port = h[1:end], h[end+1:]
+		if ip := net.ParseIP(host); ip == nil || ip.To4() != nil {
+			return want
+		}
+		if port != "" && !strings.HasPrefix(port, ":") {
+			return want
+		}
+		port = strings.TrimPrefix(port, ":")
+	} else {
+		var ok bool
+		host, port, ok = strings.Cut(h, ":")
+		if ok && port == "" || host == "" || strings.ContainsAny(host, ":[]/@ \t") {
+			return want
+		}
+	}
+	if port != "" {
+		if n, err := strconv.ParseUint(port, 10, 16); err != nil || n == 0 || strconv.FormatUint(n, 10) != port {
+			return want
+		}
 	}
 	return ""
 }

@@ -68,6 +68,7 @@ func TestLoadEachVariable(t *testing.T) {
 		{"DEFER_ACCEPT", "1", func(s *Settings) { s.DeferAccept = true }},
 		{"PROXY_PROTOCOL_FROM", "10.0.0.0/8, 192.0.2.7,::1", func(s *Settings) { s.ProxyProtocolFrom = "10.0.0.0/8,192.0.2.7/32,::1/128" }},
 		{"PROXY_PROTOCOL_FROM", "::ffff:192.0.2.7", func(s *Settings) { s.ProxyProtocolFrom = "192.0.2.7/32" }},
+		{"ADMIN_HOSTS", "Admin.Example:7071, [::1]", func(s *Settings) { s.AdminHosts = "Admin.Example:7071, [::1]" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
@@ -120,6 +121,11 @@ func TestLoadErrors(t *testing.T) {
 		{"PROXY_PROTOCOL_FROM", "haproxy.internal", `config: TINYHTTPD_PROXY_PROTOCOL_FROM="haproxy.internal": "haproxy.internal" is not an IP address`},
 		{"PROXY_PROTOCOL_FROM", "10.1.2.3/8", `config: TINYHTTPD_PROXY_PROTOCOL_FROM="10.1.2.3/8": "10.1.2.3/8" has bits set past its prefix length; write 10.0.0.0/8`},
 		{"PROXY_PROTOCOL_FROM", "10.0.0.0/33", `config: TINYHTTPD_PROXY_PROTOCOL_FROM="10.0.0.0/33": "10.0.0.0/33" is not a CIDR range`},
+		{"ADMIN_HOSTS", "admin.example:port", `config: TINYHTTPD_ADMIN_HOSTS="admin.example:port": "admin.example:port": want a host name or IP address with an optional port`},
+		{"ADMIN_HOSTS", "http://admin.example", `config: TINYHTTPD_ADMIN_HOSTS="http://admin.example": "http://admin.example": want a host name`},
+		{"ADMIN_HOSTS", "a.example,[::1", `config: TINYHTTPD_ADMIN_HOSTS="a.example,[::1": "[::1": want a host name`},
+		{"ADMIN_HOSTS", "a b", `config: TINYHTTPD_ADMIN_HOSTS="a b": "a b": want a host name`},
+		{"ADMIN_HOSTS", "[127.0.0.1]:80", `config: TINYHTTPD_ADMIN_HOSTS="[127.0.0.1]:80": "[127.0.0.1]:80": want a host name`},
 		{"PROXY_PROTOCOL_FROM", "fe80::1%eth0", `config: TINYHTTPD_PROXY_PROTOCOL_FROM="fe80::1%eth0": "fe80::1%eth0" has a zone`},
 	}
 	for _, tt := range tests {
@@ -288,6 +294,16 @@ func TestProxyProtocol(t *testing.T) {
 	}
 	if v := s.Values()["TINYHTTPD_PROXY_PROTOCOL_FROM"]; v != "127.0.0.1/32,10.0.0.0/8" {
 		t.Errorf("Values() shows %q", v)
+	}
+}
+
+func TestAdminHostList(t *testing.T) {
+	s := Settings{AdminHosts: " Admin.Example:7071,, [::1] ,"}
+	if got, want := s.AdminHostList(), []string{"admin.example:7071", "[::1]"}; !slices.Equal(got, want) {
+		t.Errorf("AdminHostList() = %q, want %q", got, want)
+	}
+	if got := (Settings{}).AdminHostList(); got != nil {
+		t.Errorf("empty AdminHosts gives %q", got)
 	}
 }
 

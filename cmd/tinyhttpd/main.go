@@ -145,7 +145,7 @@ func serve(s config.Settings, table *server.Table, logger *slog.Logger) int {
 		adminAddr = al.Addr().String()
 		adm := admin.New(admin.Options{
 			Server: srv, Reloader: reloader, Settings: s, Token: s.AdminToken,
-			Addr: al.Addr(), ProtocolAddr: protocolAddr, Recent: s.AdminRecent,
+			Addr: al.Addr(), Hosts: s.AdminHostList(), ProtocolAddr: protocolAddr, Recent: s.AdminRecent,
 		})
 		srv.OnExchange = adm.Observe
 		adminSrv = adm.HTTPServer()

@@ -210,6 +210,32 @@ func TestServesEmbeddedDefault(t *testing.T) {
 	}
 }
 
+// TestAdminHosts checks that TINYHTTPD_ADMIN_HOSTS reaches the admin
+// endpoint's Host check: a listed name is answered, another refused.
+func TestAdminHosts(t *testing.T) {
+	d := startDaemon(t, "TINYHTTPD_ADMIN_HOSTS=Admin.Test, other.test:1")
+	_, port, _ := net.SplitHostPort(d.adminAddr)
+	for host, want := range map[string]int{
+		"admin.test:" + port: 200,
+		"admin.test":         200,
+		"other.test:1":       200,
+		"localhost:" + port:  200,
+		"evil.test:" + port:  403,
+		"other.test:" + port: 403,
+	} {
+		req, _ := http.NewRequest("GET", "http://"+d.adminAddr+"/livez", nil)
+		req.Host = host
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("Host %s: status %d, want %d", host, res.StatusCode, want)
+		}
+	}
+}
+
 func TestAdminBeyondLoopbackNeedsToken(t *testing.T) {
 	cmd := command(t, []string{"-check"}, "TINYHTTPD_ADMIN_ADDR=0.0.0.0:0")
 	out, _ := cmd.CombinedOutput()
