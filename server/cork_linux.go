@@ -14,18 +14,28 @@ import (
 // reply and the EOF together, and both ends process a packet less. A reply
 // is never held: the close follows the write.
 //
+// A listener that wraps another, such as the PROXY protocol's, is corked
+// through its Unwrap() net.Listener method, since its connections are
+// closed the same way.
+//
 // It measured 30.8 → 25.0 µs of server CPU per exchange (bench/run, /hello
 // at c=64). An error is ignored: the listener works as well uncorked.
 func corkListener(l net.Listener) {
-	tl, ok := l.(*net.TCPListener)
-	if !ok {
-		return
+	for {
+		if tl, ok := l.(*net.TCPListener); ok {
+			rc, err := tl.SyscallConn()
+			if err != nil {
+				return
+			}
+			rc.Control(func(fd uintptr) {
+				unix.SetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_CORK, 1)
+			})
+			return
+		}
+		u, ok := l.(interface{ Unwrap() net.Listener })
+		if !ok {
+			return
+		}
+		l = u.Unwrap()
 	}
-	rc, err := tl.SyscallConn()
-	if err != nil {
-		return
-	}
-	rc.Control(func(fd uintptr) {
-		unix.SetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_CORK, 1)
-	})
 }

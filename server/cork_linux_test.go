@@ -85,3 +85,29 @@ func firstReadEvents(t *testing.T, c *net.TCPConn) int16 {
 	}
 	return ev
 }
+
+// wrappedListener is a listener that wraps another, as the PROXY
+// protocol's does.
+type wrappedListener struct{ net.Listener }
+
+func (l wrappedListener) Unwrap() net.Listener { return l.Listener }
+
+// TestCorkThroughWrapper checks that Serve corks the TCP listener under a
+// wrapper that can be unwrapped.
+func TestCorkThroughWrapper(t *testing.T) {
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	corkListener(wrappedListener{wrappedListener{inner}})
+	rc, err := inner.(*net.TCPListener).SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var corked int
+	rc.Control(func(fd uintptr) { corked, err = unix.GetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_CORK) })
+	inner.Close()
+	if err != nil || corked != 1 {
+		t.Errorf("TCP_CORK %d, %v: want the wrapped listener corked", corked, err)
+	}
+}

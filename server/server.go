@@ -111,7 +111,8 @@ func (s *Server) ListenAndServe() error {
 // complete request whose reply is small and ready right there, on the
 // accepting goroutine; every other exchange runs in a goroutine of its own
 // (see eager.go; on Linux, accept_linux.go). On Linux it sets TCP_CORK on
-// a TCP listener, so that a reply's last segment carries the FIN (see
+// a TCP listener, or on the one l wraps if l has an Unwrap() net.Listener
+// method, so that a reply's last segment carries the FIN (see
 // corkListener). Serve closes l when it returns. Temporary accept errors,
 // such as running out of file descriptors, are retried with a growing
 // delay.

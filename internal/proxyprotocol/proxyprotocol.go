@@ -90,6 +90,10 @@ func (l *listener) Accept() (net.Conn, error) {
 func (l *listener) Close() error   { return l.pl.Close() }
 func (l *listener) Addr() net.Addr { return l.pl.Addr() }
 
+// Unwrap returns the listener that l reads PROXY headers from, for the
+// server to set socket options on.
+func (l *listener) Unwrap() net.Listener { return l.pl.Listener }
+
 // policy requires a header from trusted peers and refuses one from others.
 func (l *listener) policy(o proxyproto.ConnPolicyOptions) (proxyproto.Policy, error) {
 	if l.trusts(o.Upstream) {
@@ -176,7 +180,7 @@ func reason(err error) string {
 	case errors.Is(err, proxyproto.ErrSuperfluousProxyHeader):
 		return "sent a PROXY header but is not in TINYHTTPD_PROXY_PROTOCOL_FROM"
 	case errors.Is(err, proxyproto.ErrNoProxyProtocol):
-		return "trusted proxy sent no PROXY header before its data, or nothing in time; is send-proxy (HAProxy) or proxy_protocol (nginx) set?"
+		return "trusted proxy's connection did not start with a PROXY header (other bytes came first, or none in time); is send-proxy (HAProxy) or proxy_protocol (nginx) set?"
 	}
 	return "invalid PROXY header: " + err.Error()
 }

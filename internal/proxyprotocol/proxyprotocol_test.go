@@ -167,7 +167,7 @@ func TestRefused(t *testing.T) {
 		header        []byte
 		log           string
 	}{
-		{"trusted without header", "127.0.0.1", nil, "sent no PROXY header"},
+		{"trusted without header", "127.0.0.1", nil, "did not start with a PROXY header"},
 		{"trusted with bad header", "127.0.0.1", []byte("PROXY TCP4 not-an-ip 198.51.100.1 1 2\r\n"), "invalid PROXY header"},
 		{"trusted with UDP header", "127.0.0.1", udpHeader(t), "want TCP"},
 		{"untrusted v1 spoof", "192.0.2.0/24", []byte("PROXY TCP4 203.0.113.66 198.51.100.1 40001 7070\r\n"), "not in TINYHTTPD_PROXY_PROTOCOL_FROM"},
@@ -319,5 +319,20 @@ func TestConnUnwraps(t *testing.T) {
 	}
 	if _, ok := any(pc).(io.ReaderFrom); !ok {
 		t.Errorf("*Conn is not an io.ReaderFrom")
+	}
+}
+
+// TestUnwrap checks that the listener gives the one it wraps, which the
+// server corks.
+func TestUnwrap(t *testing.T) {
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inner.Close()
+	l := NewListener(inner, Config{})
+	u, ok := l.(interface{ Unwrap() net.Listener })
+	if !ok || u.Unwrap() != inner {
+		t.Errorf("Unwrap does not give the wrapped listener")
 	}
 }
