@@ -95,19 +95,26 @@ func (x *exchange) write() {
 		n, err = x.bufs.WriteTo(x.conn)
 	}
 	x.werr = err
-	if x.traceFn != nil {
-		// Holding the lock from before the half-close until it is traced
-		// keeps the reply it prompts from being traced first.
-		x.traceMu.Lock()
-		defer x.traceMu.Unlock()
-		x.traceFn(Event{Kind: EventRequestSent, N: n, Err: err})
-	}
-	if err != nil || !x.halfClose {
+	halfClose := err == nil && x.halfClose
+	if x.traceFn == nil {
+		if halfClose {
+			x.conn.(closeWriter).CloseWrite()
+		}
 		return
 	}
-	err = x.conn.(closeWriter).CloseWrite()
-	if x.traceFn != nil {
-		x.traceFn(Event{Kind: EventWriteClosed, Err: err})
+	// Holding the lock from before the half-close until both events are
+	// traced keeps the reply it prompts from being traced first; tracing
+	// after the half-close keeps a slow trace from holding a corked
+	// request's last segment.
+	x.traceMu.Lock()
+	defer x.traceMu.Unlock()
+	var cerr error
+	if halfClose {
+		cerr = x.conn.(closeWriter).CloseWrite()
+	}
+	x.traceFn(Event{Kind: EventRequestSent, N: n, Err: err})
+	if halfClose {
+		x.traceFn(Event{Kind: EventWriteClosed, Err: cerr})
 	}
 }
 

@@ -53,7 +53,10 @@ func (r *runner) retryWait(ti *transferInfo, err error, first time.Time, backoff
 	if err != nil {
 		r.reportError(err)
 	}
-	secs := strconv.FormatFloat(wait.Seconds(), 'f', -1, 64)
+	secs := strconv.FormatInt(int64(wait/time.Second), 10) // whole seconds, as curl prints
+	if wait < time.Second {
+		secs = strconv.FormatFloat(wait.Round(time.Millisecond).Seconds(), 'f', -1, 64)
+	}
 	r.warn("Problem %s. Will retry in %s second%s. %d retr%s left.", why, secs, plural(secs != "1", "s", ""), left, plural(left > 1, "ies", "y"))
 	return wait, true
 }

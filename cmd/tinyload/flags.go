@@ -121,7 +121,7 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
 	fs.BoolVar(&o.progress, "progress", false, "print a progress line on stderr every second even when stderr is not a terminal")
 	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow targets outside loopback")
-	fs.IntVar(&o.sources, "sources", defaultSources, "on Linux, spread the connections to IPv4 loopback targets over this many source addresses, 127.0.0.1 and up: each has ports of its own, so connect skips fewer ports held in TIME_WAIT by recent exchanges; 1: the system's choice")
+	fs.IntVar(&o.sources, "sources", defaultSources, "on Linux, when every target is IPv4 loopback, connect from this many source addresses, 127.0.0.1 and up, one per worker at most: each has ports of its own, so connect skips fewer ports held in TIME_WAIT by recent exchanges; 1: the system's choice")
 	return fs
 }
 

@@ -22,6 +22,7 @@ type loader struct {
 	targets []target
 	reqs    []*client.Request // one per target
 	clients []*client.Client  // one per source address; workers take them in turn
+	note    string            // why fewer sources than asked for are used, if so
 }
 
 // phase is what one phase measured.

@@ -49,6 +49,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, stderrTer
 		fmt.Fprintf(stderr, "tinyload: %v\n", err)
 		return exitFailed
 	}
+	if l.note != "" {
+		fmt.Fprintf(stderr, "tinyload: %s\n", l.note)
+	}
 	var prog *progress
 	if o.progress || stderrTerminal {
 		prog = &progress{w: stderr, terminal: stderrTerminal, every: time.Second}
@@ -92,7 +95,7 @@ func newLoader(ctx context.Context, o *options) (*loader, error) {
 		l.targets = append(l.targets, t)
 		l.reqs = append(l.reqs, t.request(o.method, o.header, body))
 	}
-	l.clients = newClients(o, l.targets)
+	l.clients, l.note = newClients(o, l.targets)
 	return l, nil
 }
 

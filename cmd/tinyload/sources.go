@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net"
 	"net/netip"
 
@@ -18,22 +19,38 @@ import (
 
 // newClients returns the clients the workers take in turn: one per source
 // address when o.sources > 1, the system supports choosing them, and every
-// target is IPv4 loopback; else one client with the system's choice.
-func newClients(o *options, targets []target) []*client.Client {
-	n := o.sources
+// target is IPv4 loopback; else one client with the system's choice. No more
+// sources than workers are used. When the last source address cannot be
+// bound (a loopback interface with 127.0.0.1 alone), it falls back to one
+// client and says why in note.
+func newClients(o *options, targets []target) (clients []*client.Client, note string) {
+	n := min(o.sources, o.concurrency)
 	for _, t := range targets {
 		if !t.ip.Is4() || !t.ip.IsLoopback() {
 			n = 1
 		}
 	}
 	if n <= 1 || !canBindSources {
-		return []*client.Client{newClient(nil)}
+		return []*client.Client{newClient(nil)}, ""
 	}
-	clients := make([]*client.Client, n)
+	if err := probeSource(sourceAddr(n - 1)); err != nil {
+		return []*client.Client{newClient(nil)}, fmt.Sprintf("connecting from one source address: %v", err)
+	}
+	clients = make([]*client.Client, n)
 	for i := range clients {
 		clients[i] = newClient(sourceAddr(i))
 	}
-	return clients
+	return clients, ""
+}
+
+// probeSource checks that connections can come from addr, by binding a
+// socket to it.
+func probeSource(addr *net.TCPAddr) error {
+	l, err := net.ListenTCP("tcp4", addr)
+	if err != nil {
+		return err
+	}
+	return l.Close()
 }
 
 // sourceAddr is the i-th source address: 127.0.0.1, 127.0.0.2, ...

@@ -31,7 +31,10 @@ func TestNewClients(t *testing.T) {
 			for _, ip := range tt.ips {
 				targets = append(targets, target{ip: ip})
 			}
-			clients := newClients(&options{sources: tt.sources}, targets)
+			clients, note := newClients(&options{sources: tt.sources, concurrency: 64}, targets)
+			if note != "" {
+				t.Fatalf("note %q", note)
+			}
 			if len(clients) != tt.want {
 				t.Fatalf("%d clients, want %d", len(clients), tt.want)
 			}
@@ -48,6 +51,17 @@ func TestNewClients(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestSourcesAtMostWorkers(t *testing.T) {
+	want := 1
+	if canBindSources {
+		want = 3
+	}
+	clients, _ := newClients(&options{sources: 16, concurrency: 3}, []target{{ip: netip.MustParseAddr("127.0.0.1")}})
+	if len(clients) != want {
+		t.Errorf("%d clients for 3 workers, want %d", len(clients), want)
 	}
 }
 
