@@ -2,6 +2,8 @@ package client
 
 import (
 	"errors"
+	"net"
+	"strings"
 	"testing"
 )
 
@@ -78,4 +80,39 @@ func TestParseURLRejects(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzParseURL checks that whatever ParseURL accepts can be dialed and put
+// on a request line and in a Host header as it is: a host:port address, and
+// a path and Host with no space, control character or byte beyond ASCII.
+func FuzzParseURL(f *testing.F) {
+	for _, s := range []string{"tiny://127.0.0.1:7070/hello", "localhost", "http://[::1]/", "tiny://[fe80::1%25eth0]:1/", "host/caf\xc3\xa9?q=1#f", "user@host/", "[::1]x/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		u, err := ParseURL(s)
+		if err != nil {
+			var ue *URLError
+			if !errors.As(err, &ue) || ue.URL != s {
+				t.Fatalf("error %v is not a *URLError for the URL", err)
+			}
+			return
+		}
+		if u.Scheme != SchemeTiny && u.Scheme != SchemeHTTP {
+			t.Fatalf("scheme %q", u.Scheme)
+		}
+		if host, port, err := net.SplitHostPort(u.Addr()); err != nil || host != u.Host || port != u.Port || port == "" {
+			t.Fatalf("Addr %q does not split into %q and %q: %v", u.Addr(), u.Host, u.Port, err)
+		}
+		if !strings.HasPrefix(u.Path, "/") {
+			t.Fatalf("path %q does not start with /", u.Path)
+		}
+		for _, v := range []string{u.Path, u.HostHeader()} {
+			for i := 0; i < len(v); i++ {
+				if c := v[i]; c <= ' ' || c >= 0x7f {
+					t.Fatalf("%q holds byte %#x", v, c)
+				}
+			}
+		}
+	})
 }
