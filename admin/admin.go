@@ -113,7 +113,7 @@ func (a *Admin) routeCounts() map[string]uint64 {
 // Handler returns the admin endpoint's routes.
 func (a *Admin) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(a.guard.checkHost)
+	r.Use(a.guard.checkHostHeader)
 	r.Get("/", a.dashboard)
 	r.Handle("/assets/*", http.StripPrefix("/assets/", assetHandler()))
 	r.Get("/livez", a.livez)

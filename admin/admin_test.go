@@ -497,49 +497,46 @@ func TestHTTPServerHasTimeouts(t *testing.T) {
 }
 
 func TestGuardHosts(t *testing.T) {
-	names := []string{"Admin.Example", "10.0.0.5:8080", "[2001:db8::1]"}
+	names := []string{"Admin.Example", "tiny.internal:8080", "fqdn.example.", "[2001:DB8:0::1]"}
+	any := &net.TCPAddr{IP: net.IPv4zero, Port: 7071}
+	loopback := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 7071}
 	tests := []struct {
 		name   string
 		addr   *net.TCPAddr
+		names  []string
 		accept []string
 		refuse []string
 	}{
-		{"every interface", &net.TCPAddr{IP: net.IPv4zero, Port: 7071},
-			[]string{"admin.example", "ADMIN.example:7071", "10.0.0.5:8080", "[2001:db8::1]:7071", "[2001:db8::1]"},
-			[]string{"evil.example:7071", "10.0.0.5:7071", "0.0.0.0:7071", "localhost:7071", "admin.example:80"}},
-		{"one address", &net.TCPAddr{IP: net.IPv4(192, 0, 2, 1), Port: 7071},
-			[]string{"192.0.2.1:7071", "admin.example:7071"},
-			[]string{"192.0.2.2:7071", "evil.example"}},
-		{"loopback", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 7071},
-			[]string{"127.0.0.1:7071", "localhost:7071", "admin.example:7071"},
-			[]string{"evil.example:7071", "localhost:7072"}},
+		{"every interface, names", any, names,
+			[]string{"admin.example", "ADMIN.example:7071", "admin.example.:7071", "tiny.internal:8080", "fqdn.example:7071", "fqdn.example.",
+				"[2001:db8::1]:7071", "10.0.0.5:7071", "10.0.0.5", "[2001:db8::2]:7071", "localhost:7071", "LOCALHOST"},
+			[]string{"evil.example:7071", "admin.example:80", "tiny.internal:7071", "admin.example.evil.example:7071",
+				"localhost.evil.example:7071", "127.0.0.1.nip.io:7071", "[fe80::1%25eth0]:7071", ""}},
+		{"every interface, no names", any, nil,
+			[]string{"evil.example:7071", "anything", ""}, nil},
+		{"loopback, no names", loopback, nil,
+			[]string{"127.0.0.1:7071", "localhost:7071", "LocalHost:7071"},
+			[]string{"evil.example:7071", "localhost.evil.example:7071", "admin.example:7071", "127.0.0.2:7071", "127.0.0.1", "localhost.:7071", ""}},
+		{"IPv6 loopback", &net.TCPAddr{IP: net.IPv6loopback, Port: 7071}, nil,
+			[]string{"[::1]:7071", "localhost:7071"},
+			[]string{"127.0.0.1:7071", "[::1]:7072"}},
+		{"loopback, names", loopback, names,
+			[]string{"127.0.0.1:7071", "admin.example:7071", "admin.example.", "[2001:db8::1]:7071"},
+			[]string{"evil.example:7071", "127.0.0.2:7071", "[2001:db8::2]:7071"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			g := newGuard(testToken, tt.addr, names)
+			g := newGuard(testToken, tt.addr, tt.names)
 			for _, h := range tt.accept {
 				if !g.acceptsHost(h) {
-					t.Errorf("refuses Host %s", h)
+					t.Errorf("refuses Host %q", h)
 				}
 			}
 			for _, h := range tt.refuse {
 				if g.acceptsHost(h) {
-					t.Errorf("accepts Host %s", h)
+					t.Errorf("accepts Host %q", h)
 				}
 			}
 		})
-	}
-}
-
-func TestGuardBeyondLoopbackChecksTokenOnly(t *testing.T) {
-	g := newGuard(testToken, &net.TCPAddr{IP: net.IPv4zero, Port: 7071}, nil)
-	if g.hosts != nil {
-		t.Errorf("a wildcard listener restricts Host to %v", g.hosts)
-	}
-	g = newGuard(testToken, &net.TCPAddr{IP: net.IPv6loopback, Port: 7071}, nil)
-	for _, h := range []string{"[::1]:7071", "localhost:7071"} {
-		if !g.hosts[h] {
-			t.Errorf("[::1] listener refuses Host %s", h)
-		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -12,54 +13,96 @@ import (
 // guard holds what the admin's protections check requests against.
 type guard struct {
 	token string
-	// hosts are the Host values accepted; nil accepts any (a listener
-	// beyond loopback with no names configured, where the token protects
-	// writes).
-	hosts map[string]bool
+	// own are the Host values that name a loopback listener: its address
+	// and localhost, with its port. Beyond loopback it is empty.
+	own map[string]bool
+	// names are the configured names, normalized (see normalHost), each
+	// also with the listener's port when it has none.
+	names map[string]bool
+	// checkHost says whether the Host header is checked at all.
+	checkHost bool
 }
 
-// newGuard returns the guard of an admin listener on addr. The Host values
-// it accepts are, for a loopback listener, the names of the listener (its
-// address and "localhost" with its port), and names, each also with the
-// listener's port when it has none. For a listener beyond loopback, they
-// are its address, unless it listens on every interface, and names; with
-// no names there, any Host is accepted.
+// newGuard returns the guard of an admin listener on addr with the
+// configured names.
+//
+// A page that rebinds its own DNS name to the admin's address (DNS
+// rebinding) sends that name as Host. On a loopback listener the Host must
+// name the listener exactly, as its address or as localhost with its port,
+// or be one of names. Beyond loopback the names clients use are not known:
+// with no names any Host is accepted; with names, a Host must be one of
+// them, an IP address or localhost (which no page can rebind).
 func newGuard(token string, addr net.Addr, names []string) *guard {
-	g := &guard{token: token}
+	g := &guard{token: token, own: map[string]bool{}, names: map[string]bool{}}
 	tcp, ok := addr.(*net.TCPAddr)
-	loopback := ok && tcp.IP.IsLoopback()
-	if !loopback && len(names) == 0 {
-		return g
-	}
-	g.hosts = map[string]bool{}
 	port := ""
 	if ok {
 		port = strconv.Itoa(tcp.Port)
-		if !tcp.IP.IsUnspecified() {
-			g.hosts[net.JoinHostPort(tcp.IP.String(), port)] = true
-		}
 	}
-	if loopback {
-		g.hosts["localhost:"+port] = true
+	if ok && tcp.IP.IsLoopback() {
+		g.own[net.JoinHostPort(tcp.IP.String(), port)] = true
+		g.own["localhost:"+port] = true
 		if tcp.IP.To4() != nil {
-			g.hosts["127.0.0.1:"+port] = true
+			g.own["127.0.0.1:"+port] = true
 		} else {
-			g.hosts["[::1]:"+port] = true
+			g.own["[::1]:"+port] = true
 		}
 	}
 	for _, name := range names {
-		name = strings.ToLower(name)
-		g.hosts[name] = true
+		name = normalHost(name)
+		g.names[name] = true
 		if port != "" && !hasPort(name) {
-			g.hosts[name+":"+port] = true
+			g.names[name+":"+port] = true
 		}
 	}
+	g.checkHost = len(g.own) > 0 || len(g.names) > 0
 	return g
 }
 
-// acceptsHost reports whether the Host value host names this endpoint.
+// acceptsHost reports whether a request with this Host header may be
+// answered (see newGuard).
 func (g *guard) acceptsHost(host string) bool {
-	return g.hosts == nil || g.hosts[strings.ToLower(host)]
+	switch {
+	case !g.checkHost:
+		return true
+	case g.own[strings.ToLower(host)] || g.names[normalHost(host)]:
+		return true
+	case len(g.own) > 0:
+		return false // loopback: exactly its names
+	}
+	name := host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		name = h
+	}
+	name = strings.TrimSuffix(strings.TrimPrefix(name, "["), "]")
+	if ip, err := netip.ParseAddr(name); err == nil {
+		return ip.Zone() == ""
+	}
+	return strings.EqualFold(name, "localhost")
+}
+
+// normalHost lower-cases a Host value, writes an IP address in its
+// standard form and drops the trailing dot of a fully qualified name, so
+// that "Admin.Example.:7071" is "admin.example:7071" and "[2001:DB8:0::1]"
+// is "[2001:db8::1]".
+func normalHost(host string) string {
+	host = strings.ToLower(host)
+	name, port, err := net.SplitHostPort(host)
+	if err != nil {
+		name, port = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]"), ""
+	}
+	if ip, err := netip.ParseAddr(name); err == nil {
+		name = ip.String()
+		if ip.Is6() {
+			name = "[" + name + "]"
+		}
+	} else {
+		name = strings.TrimSuffix(name, ".")
+	}
+	if port == "" {
+		return name
+	}
+	return name + ":" + port
 }
 
 // hasPort reports whether a Host value names a port: host:port or
@@ -71,10 +114,9 @@ func hasPort(host string) bool {
 	return strings.Contains(host, ":")
 }
 
-// checkHost refuses requests whose Host does not name the admin listener:
-// a page on another site that resolves its name to 127.0.0.1 (DNS
-// rebinding) sends its own name as Host.
-func (g *guard) checkHost(next http.Handler) http.Handler {
+// checkHostHeader refuses requests whose Host does not name the admin
+// endpoint (see newGuard).
+func (g *guard) checkHostHeader(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !g.acceptsHost(r.Host) {
 			writeError(w, errorf(http.StatusForbidden, "host "+quote(r.Host)+" is not this admin endpoint"))

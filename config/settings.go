@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"reflect"
 	"strconv"
@@ -53,7 +54,7 @@ type Settings struct {
 	AdminToken        string        `env:"ADMIN_TOKEN" usage:"bearer token for admin writes and pprof"`
 	AdminTokenFile    string        `env:"ADMIN_TOKEN_FILE" usage:"file holding the admin token, instead of ADMIN_TOKEN"`
 	AdminRecent       int           `env:"ADMIN_RECENT" envDefault:"200" usage:"recent exchanges kept for the admin API and dashboard (1 to 100000)"`
-	AdminHosts        string        `env:"ADMIN_HOSTS" usage:"comma-separated names (host or host:port) the admin endpoint also answers to in the Host header; with a non-loopback ADMIN_ADDR every other Host is refused once it is set (DNS rebinding), and any Host is accepted while it is empty"`
+	AdminHosts        string        `env:"ADMIN_HOSTS" usage:"comma-separated names (host or host:port) the admin endpoint also answers to in the Host header; with a non-loopback ADMIN_ADDR, once it is set, a Host with any other name is refused (DNS rebinding; IP addresses and localhost stay accepted), and while it is empty any Host is accepted"`
 }
 
 // ErrInvalidSettings is wrapped by every *SettingsError, so that callers can
@@ -350,38 +351,67 @@ func (s Settings) AdminHostList() []string {
 	return hosts
 }
 
-// checkHostName returns why h is not a Host header value, a host name or IP
-// address with an optional numeric port (an IPv6 address in brackets), or
-// "" if it is one.
+// checkHostName returns why h is not a Host header value the admin
+// endpoint can be named by, a DNS name or IP address with an optional
+// numeric port (an IPv6 address in brackets), or "" if it is one.
 func checkHostName(h string) string {
-	const want = "want a host name or IP address with an optional port, such as admin.example or admin.example:7071 or [::1]:7071"
-	host, port := h, ""
+	const want = "want a name or IP address with an optional port, such as admin.example, admin.example:7071 or [2001:db8::1]:7071"
+	host, port, hasPort := h, "", false
 	if strings.HasPrefix(h, "[") {
 		end := strings.IndexByte(h, ']')
 		if end < 0 {
 			return want
 		}
 		host, port = h[1:end], h[end+1:]
-		if ip := net.ParseIP(host); ip == nil || ip.To4() != nil {
-			return want
+		if ip, err := netip.ParseAddr(host); err != nil || !ip.Is6() || ip.Zone() != "" {
+			return "not an IPv6 address in brackets; " + want
 		}
-		if port != "" && !strings.HasPrefix(port, ":") {
-			return want
+		if port != "" {
+			if !strings.HasPrefix(port, ":") {
+				return want
+			}
+			port, hasPort = port[1:], true
 		}
-		port = strings.TrimPrefix(port, ":")
 	} else {
-		var ok bool
-		host, port, ok = strings.Cut(h, ":")
-		if ok && port == "" || host == "" || strings.ContainsAny(host, ":[]/@ \t") {
+		if strings.Count(h, ":") > 1 {
+			return "put an IPv6 address in brackets, such as [2001:db8::1]"
+		}
+		host, port, hasPort = strings.Cut(h, ":")
+		if strings.Contains(host, "*") {
+			return "wildcards are not supported; list each name"
+		}
+		if !isDNSName(host) {
 			return want
 		}
 	}
-	if port != "" {
+	if hasPort {
 		if n, err := strconv.ParseUint(port, 10, 16); err != nil || n == 0 || strconv.FormatUint(n, 10) != port {
-			return want
+			return "port " + strconv.Quote(port) + " is not a number from 1 to 65535"
 		}
 	}
 	return ""
+}
+
+// isDNSName reports whether s is a host name or IPv4 address: dot-separated
+// labels of ASCII letters, digits, hyphens and underscores, with at most a
+// trailing dot.
+func isDNSName(s string) bool {
+	s = strings.TrimSuffix(s, ".")
+	if s == "" || len(s) > 253 {
+		return false
+	}
+	for label := range strings.SplitSeq(s, ".") {
+		if label == "" || len(label) > 63 {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // loadToken reads AdminTokenFile into AdminToken and checks the token.

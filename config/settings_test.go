@@ -69,6 +69,7 @@ func TestLoadEachVariable(t *testing.T) {
 		{"PROXY_PROTOCOL_FROM", "10.0.0.0/8, 192.0.2.7,::1", func(s *Settings) { s.ProxyProtocolFrom = "10.0.0.0/8,192.0.2.7/32,::1/128" }},
 		{"PROXY_PROTOCOL_FROM", "::ffff:192.0.2.7", func(s *Settings) { s.ProxyProtocolFrom = "192.0.2.7/32" }},
 		{"ADMIN_HOSTS", "Admin.Example:7071, [::1]", func(s *Settings) { s.AdminHosts = "Admin.Example:7071, [::1]" }},
+		{"ADMIN_HOSTS", "fqdn.example.,10.0.0.5:7071,[2001:db8::1]:7071", func(s *Settings) { s.AdminHosts = "fqdn.example.,10.0.0.5:7071,[2001:db8::1]:7071" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
@@ -121,11 +122,17 @@ func TestLoadErrors(t *testing.T) {
 		{"PROXY_PROTOCOL_FROM", "haproxy.internal", `config: TINYHTTPD_PROXY_PROTOCOL_FROM="haproxy.internal": "haproxy.internal" is not an IP address`},
 		{"PROXY_PROTOCOL_FROM", "10.1.2.3/8", `config: TINYHTTPD_PROXY_PROTOCOL_FROM="10.1.2.3/8": "10.1.2.3/8" has bits set past its prefix length; write 10.0.0.0/8`},
 		{"PROXY_PROTOCOL_FROM", "10.0.0.0/33", `config: TINYHTTPD_PROXY_PROTOCOL_FROM="10.0.0.0/33": "10.0.0.0/33" is not a CIDR range`},
-		{"ADMIN_HOSTS", "admin.example:port", `config: TINYHTTPD_ADMIN_HOSTS="admin.example:port": "admin.example:port": want a host name or IP address with an optional port`},
-		{"ADMIN_HOSTS", "http://admin.example", `config: TINYHTTPD_ADMIN_HOSTS="http://admin.example": "http://admin.example": want a host name`},
-		{"ADMIN_HOSTS", "a.example,[::1", `config: TINYHTTPD_ADMIN_HOSTS="a.example,[::1": "[::1": want a host name`},
-		{"ADMIN_HOSTS", "a b", `config: TINYHTTPD_ADMIN_HOSTS="a b": "a b": want a host name`},
-		{"ADMIN_HOSTS", "[127.0.0.1]:80", `config: TINYHTTPD_ADMIN_HOSTS="[127.0.0.1]:80": "[127.0.0.1]:80": want a host name`},
+		{"ADMIN_HOSTS", "admin.example:port", `config: TINYHTTPD_ADMIN_HOSTS="admin.example:port": "admin.example:port": port "port" is not a number from 1 to 65535`},
+		{"ADMIN_HOSTS", "admin.example:", `config: TINYHTTPD_ADMIN_HOSTS="admin.example:": "admin.example:": port "" is not a number`},
+		{"ADMIN_HOSTS", "[::1]:", `config: TINYHTTPD_ADMIN_HOSTS="[::1]:": "[::1]:": port "" is not a number`},
+		{"ADMIN_HOSTS", "http://admin.example", `config: TINYHTTPD_ADMIN_HOSTS="http://admin.example": "http://admin.example": port "//admin.example" is not a number`},
+		{"ADMIN_HOSTS", "a.example,[::1", `config: TINYHTTPD_ADMIN_HOSTS="a.example,[::1": "[::1": want a name`},
+		{"ADMIN_HOSTS", "a b", `config: TINYHTTPD_ADMIN_HOSTS="a b": "a b": want a name`},
+		{"ADMIN_HOSTS", "*.example.com", `config: TINYHTTPD_ADMIN_HOSTS="*.example.com": "*.example.com": wildcards are not supported`},
+		{"ADMIN_HOSTS", "2001:db8::1", `config: TINYHTTPD_ADMIN_HOSTS="2001:db8::1": "2001:db8::1": put an IPv6 address in brackets`},
+		{"ADMIN_HOSTS", "[127.0.0.1]:80", `config: TINYHTTPD_ADMIN_HOSTS="[127.0.0.1]:80": "[127.0.0.1]:80": not an IPv6 address in brackets`},
+		{"ADMIN_HOSTS", "admin..example", `config: TINYHTTPD_ADMIN_HOSTS="admin..example": "admin..example": want a name`},
+		{"ADMIN_HOSTS", "\u00e4dmin.example", `config: TINYHTTPD_ADMIN_HOSTS="ädmin.example": "ädmin.example": want a name`},
 		{"PROXY_PROTOCOL_FROM", "fe80::1%eth0", `config: TINYHTTPD_PROXY_PROTOCOL_FROM="fe80::1%eth0": "fe80::1%eth0" has a zone`},
 	}
 	for _, tt := range tests {
