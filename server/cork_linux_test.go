@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -109,5 +110,25 @@ func TestCorkThroughWrapper(t *testing.T) {
 	inner.Close()
 	if err != nil || corked != 1 {
 		t.Errorf("TCP_CORK %d, %v: want the wrapped listener corked", corked, err)
+	}
+}
+
+// selfWrapper unwraps to itself.
+type selfWrapper struct{ net.Listener }
+
+func (l *selfWrapper) Unwrap() net.Listener { return l }
+
+// TestCorkStopsAtACycle checks that a wrapper that unwraps to itself does
+// not stop Serve.
+func TestCorkStopsAtACycle(t *testing.T) {
+	done := make(chan struct{})
+	go func() {
+		corkListener(&selfWrapper{})
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("corkListener loops on a wrapper that unwraps to itself")
 	}
 }

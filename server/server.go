@@ -113,7 +113,8 @@ func (s *Server) ListenAndServe() error {
 // (see eager.go; on Linux, accept_linux.go). On Linux it sets TCP_CORK on
 // a TCP listener, or on the one l wraps if l has an Unwrap() net.Listener
 // method, so that a reply's last segment carries the FIN (see
-// corkListener). Serve closes l when it returns. Temporary accept errors,
+// corkListener); a wrapper's connections must then write nothing of their
+// own. Serve closes l when it returns. Temporary accept errors,
 // such as running out of file descriptors, are retried with a growing
 // delay.
 func (s *Server) Serve(l net.Listener) error {

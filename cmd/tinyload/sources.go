@@ -33,8 +33,8 @@ func newClients(o *options, targets []target) (clients []*client.Client, note st
 	if n <= 1 || !canBindSources {
 		return []*client.Client{newClient(nil)}, ""
 	}
-	if err := probeSource(sourceAddr(n - 1)); err != nil {
-		return []*client.Client{newClient(nil)}, fmt.Sprintf("connecting from one source address: %v", err)
+	if last := sourceAddr(n - 1); probeSource(last) != nil {
+		return []*client.Client{newClient(nil)}, fmt.Sprintf("-sources %d: cannot bind %s; connecting from one source address", n, last.IP)
 	}
 	clients = make([]*client.Client, n)
 	for i := range clients {
@@ -43,14 +43,16 @@ func newClients(o *options, targets []target) (clients []*client.Client, note st
 	return clients, ""
 }
 
-// probeSource checks that connections can come from addr, by binding a
-// socket to it.
+// probeSource checks that connections can come from addr by binding a
+// socket to it, UDP so that nothing listens. (With the sysctl
+// net.ipv4.ip_nonlocal_bind set, the bind succeeds for any address, and a
+// loopback without the address then fails the connects instead.)
 func probeSource(addr *net.TCPAddr) error {
-	l, err := net.ListenTCP("tcp4", addr)
+	c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: addr.IP})
 	if err != nil {
 		return err
 	}
-	return l.Close()
+	return c.Close()
 }
 
 // sourceAddr is the i-th source address: 127.0.0.1, 127.0.0.2, ...
