@@ -191,6 +191,8 @@ func TestServesEmbeddedDefault(t *testing.T) {
 	if reply := exchange(t, d.addr, "GET /logo.svg\n"); !strings.Contains(reply, "Content-Type: image/svg+xml") {
 		t.Errorf("file route reply %q", reply)
 	}
+	// The access log is written in batches, at most 100 ms late.
+	waitLog(t, d, "msg=exchange")
 	for _, want := range []string{`routes="embedded default`, "msg=exchange", "path=/hello", "status=200", "end=delivered"} {
 		if !strings.Contains(d.logs.String(), want) {
 			t.Errorf("logs lack %q:\n%s", want, d.logs.String())
