@@ -150,6 +150,7 @@ func (a *Admin) apiRoutes() chi.Router {
 		r.Use(a.guard.requireToken, limitBody)
 		r.Post("/reload", handle(a.reload))
 		r.Post("/drain", handle(a.drain))
+		r.Delete("/drain", handle(a.endDrain))
 	})
 	return r
 }

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -473,6 +474,38 @@ func TestDrain(t *testing.T) {
 	}
 	if r := <-inFlight; !strings.HasSuffix(r, "\r\n\r\nlate\n") {
 		t.Errorf("in-flight exchange: %q", r)
+	}
+}
+
+// TestEndDrain checks that DELETE /api/drain ends a drain, and that it
+// cannot end a shutdown.
+func TestEndDrain(t *testing.T) {
+	f := newFixture(t, true, Options{Token: testToken})
+	if code, body := f.do(t, "POST", "/api/drain", bearer(testToken)); code != 202 {
+		t.Fatalf("drain: %d %s", code, body)
+	}
+	code, body := f.do(t, "DELETE", "/api/drain", bearer(testToken))
+	if code != 200 || !strings.Contains(body, `"draining": false`) {
+		t.Fatalf("end drain: %d %s", code, body)
+	}
+	if code, _ := f.do(t, "GET", "/readyz", nil); code != 200 {
+		t.Errorf("readyz after the drain ended: %d", code)
+	}
+	if r := f.exchange(t, "GET /hello\n"); !strings.HasPrefix(r, "HTTP/1.0 200 ") {
+		t.Errorf("exchange after the drain ended: %q", r)
+	}
+	if code, _ := f.do(t, "DELETE", "/api/drain", bearer(testToken)); code != 200 {
+		t.Errorf("ending no drain: %d, want 200", code)
+	}
+
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // Shutdown begins and returns at once
+	f.srv.Shutdown(ctx)
+	if code, body := f.do(t, "DELETE", "/api/drain", bearer(testToken)); code != 409 || !strings.Contains(body, "shutting down") {
+		t.Errorf("end drain while shutting down: %d %s", code, body)
+	}
+	if f.srv.Ready() {
+		t.Error("a shutting-down server is ready again")
 	}
 }
 

@@ -223,3 +223,12 @@ func (a *Admin) drain(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusAccepted, map[string]any{"draining": true})
 	return nil
 }
+
+// endDrain ends a drain; a server shutting down stays draining.
+func (a *Admin) endDrain(w http.ResponseWriter, r *http.Request) error {
+	if !a.opts.Server.EndDrain() {
+		return errorf(http.StatusConflict, "the server is shutting down; its drain cannot end")
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"draining": false})
+	return nil
+}

@@ -16,6 +16,7 @@ import (
 var guardedEndpoints = []struct{ method, path string }{
 	{"POST", "/api/reload"},
 	{"POST", "/api/drain"},
+	{"DELETE", "/api/drain"},
 	{"GET", "/debug/pprof/"},
 	{"GET", "/debug/pprof/cmdline"},
 	{"GET", "/debug/pprof/heap"},

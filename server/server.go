@@ -355,6 +355,19 @@ func (s *Server) Drain() {
 	}
 }
 
+// EndDrain ends a drain that Drain began: new connections are served
+// again. It reports false, and changes nothing, once Shutdown or Close has
+// begun, which no drain's end undoes.
+func (s *Server) EndDrain() bool {
+	if s.shuttingDown() {
+		return false
+	}
+	if s.draining.Swap(false) {
+		s.logger().Info("drain ended: new connections are served again")
+	}
+	return true
+}
+
 // Draining reports whether Drain, Shutdown or Close has begun.
 func (s *Server) Draining() bool { return s.draining.Load() || s.shuttingDown() }
 

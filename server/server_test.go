@@ -789,6 +789,23 @@ func TestDrainAnswers503AndFinishesInFlight(t *testing.T) {
 	}
 }
 
+func TestEndDrain(t *testing.T) {
+	srv := &Server{}
+	addr := startServer(t, srv, testRoutes(t))
+	waitFor(t, "the server to be ready", srv.Ready)
+	srv.Drain()
+	if !srv.EndDrain() || srv.Draining() || !srv.Ready() {
+		t.Fatalf("after EndDrain: Draining %v, Ready %v", srv.Draining(), srv.Ready())
+	}
+	if r := parseReply(t, roundTrip(t, addr, "GET /hello\n")); r.status != 200 {
+		t.Errorf("after the drain ended got %d %q", r.status, r.body)
+	}
+	srv.Close()
+	if srv.EndDrain() || !srv.Draining() {
+		t.Errorf("EndDrain undid a Close: Draining %v", srv.Draining())
+	}
+}
+
 func TestOnExchange(t *testing.T) {
 	var mu sync.Mutex
 	var got []Exchange
