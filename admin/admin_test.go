@@ -170,6 +170,19 @@ func checkJSONError(t *testing.T, body string, status int, want string) {
 	}
 }
 
+// checkRefused checks a refusal: its status, its JSON error naming want,
+// and no sign of the token.
+func checkRefused(t *testing.T, code int, body string, status int, want string) {
+	t.Helper()
+	if code != status {
+		t.Errorf("status %d, want %d: %s", code, status, body)
+	}
+	checkJSONError(t, body, status, want)
+	if strings.Contains(body, testToken) {
+		t.Errorf("error shows the token: %s", body)
+	}
+}
+
 func TestLivezReadyz(t *testing.T) {
 	f := newFixture(t, false, Options{Token: testToken})
 	if code, body := f.do(t, "GET", "/livez", nil); code != 200 || body != "ok\n" {
@@ -379,13 +392,7 @@ func TestWritesNeedToken(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, body := f.do(t, tt.method, tt.path, tt.header)
-			if code != tt.status {
-				t.Errorf("status %d, want %d: %s", code, tt.status, body)
-			}
-			checkJSONError(t, body, tt.status, tt.want)
-			if strings.Contains(body, testToken) {
-				t.Errorf("error shows the token: %s", body)
-			}
+			checkRefused(t, code, body, tt.status, tt.want)
 		})
 	}
 	if f.srv.Draining() {

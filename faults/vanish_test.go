@@ -36,55 +36,23 @@ func TestVanishingPeers(t *testing.T) {
 	good := startLoad(d.addr, loadOptions{workers: 4, pause: 2 * time.Millisecond, requests: goodHello, check: checkHello})
 	outcomes := new(tally)
 
-	// Peers that reset in the middle of their request.
-	for sent := 0; sent < sc.vanishing; sent += vanishBatch {
-		n := min(vanishBatch, sc.vanishing-sent)
-		conns := make([]*net.TCPConn, 0, n)
-		for range n {
-			c, err := dial(d.addr)
-			if err != nil {
-				t.Fatalf("connect: %v", err)
-			}
-			io.WriteString(c, "GET /hello HTTP/1.0\r\nX-Half: ")
-			conns = append(conns, c)
-		}
-		// The server must have accepted them all before they vanish; a
-		// connection reset while still in the listen queue is never seen.
-		d.waitStatus("the partial requests to be read", 10*time.Second, func(s admin.Status) bool {
-			return s.Connections.Reading >= int64(n)
-		})
-		time.Sleep(50 * time.Millisecond)
-		for _, c := range conns {
-			c.SetLinger(0)
-			c.Close()
-			outcomes.add("reset mid-request")
-		}
-	}
-
+	// Peers that reset in the middle of their request. The server must
+	// have accepted them all before they vanish; a connection reset while
+	// still in the listen queue is never seen.
+	resetInBatches(t, d, sc.vanishing, outcomes, "reset mid-request", func(c *net.TCPConn) {
+		io.WriteString(c, "GET /hello HTTP/1.0\r\nX-Half: ")
+	}, "the partial requests to be read", func(s admin.Status, n int) bool {
+		return s.Connections.Reading >= int64(n)
+	}, 50*time.Millisecond)
 	// Peers that half-close, then reset while the server waits out the
-	// route's delay, before it writes the reply.
-	for sent := 0; sent < sc.vanishing; sent += vanishBatch {
-		n := min(vanishBatch, sc.vanishing-sent)
-		conns := make([]*net.TCPConn, 0, n)
-		for range n {
-			c, err := dial(d.addr)
-			if err != nil {
-				t.Fatalf("connect: %v", err)
-			}
-			io.WriteString(c, "GET /slow HTTP/1.0\r\n\r\n")
-			c.CloseWrite()
-			conns = append(conns, c)
-		}
-		// Each must be in the route's delay, its request read to EOF.
-		d.waitStatus("the requests to be read", 10*time.Second, func(s admin.Status) bool {
-			return s.Connections.Writing >= int64(n)
-		})
-		for _, c := range conns {
-			c.SetLinger(0)
-			c.Close()
-			outcomes.add("reset after half-close")
-		}
-	}
+	// route's delay, before it writes the reply: each must be in the
+	// delay, its request read to EOF.
+	resetInBatches(t, d, sc.vanishing, outcomes, "reset after half-close", func(c *net.TCPConn) {
+		io.WriteString(c, "GET /slow HTTP/1.0\r\n\r\n")
+		c.CloseWrite()
+	}, "the requests to be read", func(s admin.Status, n int) bool {
+		return s.Connections.Writing >= int64(n)
+	}, 0)
 
 	ok, failed := good.finish(t)
 	want := uint64(2 * sc.vanishing)
@@ -109,4 +77,31 @@ func TestVanishingPeers(t *testing.T) {
 		before:      base, peak: peak, after: settled,
 		extra: fmt.Sprintf("server counted client_gone %d (reset while reading %d, reply write failed %d)", gone, resets, writesFailed),
 	})
+}
+
+// resetInBatches opens total connections, vanishBatch at a time; it sends
+// on each, waits until the server's status shows the batch (ready, for a
+// batch of n) and then for settle, and resets them all, counting each as
+// outcome.
+func resetInBatches(t *testing.T, d *daemon, total int, outcomes *tally, outcome string, send func(*net.TCPConn), what string, ready func(s admin.Status, n int) bool, settle time.Duration) {
+	t.Helper()
+	for sent := 0; sent < total; sent += vanishBatch {
+		n := min(vanishBatch, total-sent)
+		conns := make([]*net.TCPConn, 0, n)
+		for range n {
+			c, err := dial(d.addr)
+			if err != nil {
+				t.Fatalf("connect: %v", err)
+			}
+			send(c)
+			conns = append(conns, c)
+		}
+		d.waitStatus(what, 10*time.Second, func(s admin.Status) bool { return ready(s, n) })
+		time.Sleep(settle)
+		for _, c := range conns {
+			c.SetLinger(0)
+			c.Close()
+			outcomes.add(outcome)
+		}
+	}
 }
