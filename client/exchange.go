@@ -6,6 +6,8 @@ import (
 	"net"
 	"sync"
 	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/cork"
 )
 
 // closeWriter is the half-close that the exchange needs from its connection.
@@ -83,8 +85,10 @@ func newExchange(ctx context.Context, conn net.Conn, req *Request, maxHeader int
 func (x *exchange) write() {
 	var n int64
 	var err error
-	if x.halfClose {
-		cork(x.conn)
+	if tc, ok := x.conn.(*net.TCPConn); ok && x.halfClose {
+		// The request's last segment then leaves with the FIN: the
+		// server's first read finds the request whole, with the EOF.
+		cork.Set(tc)
 	}
 	if x.body == nil {
 		var m int

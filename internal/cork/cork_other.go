@@ -1,0 +1,7 @@
+//go:build !linux
+
+package cork
+
+import "syscall"
+
+func set(syscall.Conn) {}

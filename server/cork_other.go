@@ -1,8 +1,0 @@
-//go:build !linux
-
-package server
-
-import "net"
-
-// corkListener does nothing: TCP_CORK is Linux's.
-func corkListener(net.Listener) {}
