@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd"
-	"github.com/tinyhttpd/tinyhttpd/config"
 	"github.com/tinyhttpd/tinyhttpd/internal/reload"
+	"github.com/tinyhttpd/tinyhttpd/route"
 	"github.com/tinyhttpd/tinyhttpd/server"
 )
 
@@ -167,12 +167,6 @@ func (a *Admin) routesAPI(w http.ResponseWriter, r *http.Request) error {
 			Path: rt.Path, Prefix: rt.Prefix, Kind: string(rt.Kind), Detail: routeDetail(rt),
 			Methods: rt.Methods, Status: rt.Status, Requests: counts[rt.Path],
 		}
-		if len(info.Methods) == 0 {
-			info.Methods = []string{"GET", "HEAD"}
-		}
-		if info.Status == 0 {
-			info.Status = http.StatusOK
-		}
 		if rt.Delay > 0 {
 			info.Delay = rt.Delay.String()
 		}
@@ -183,18 +177,18 @@ func (a *Admin) routesAPI(w http.ResponseWriter, r *http.Request) error {
 }
 
 // routeDetail says in a few words what a route replies with.
-func routeDetail(rt config.Route) string {
+func routeDetail(rt route.Route) string {
 	switch rt.Kind {
-	case config.KindBody:
+	case route.KindBody:
 		return strconv.Itoa(len(rt.Body)) + " bytes"
-	case config.KindFile:
+	case route.KindFile:
 		return rt.File
-	case config.KindDir:
+	case route.KindDir:
 		if rt.Listing {
 			return rt.Dir + " (listing)"
 		}
 		return rt.Dir
-	case config.KindFault:
+	case route.KindFault:
 		return rt.Fault
 	}
 	return ""

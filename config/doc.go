@@ -17,5 +17,5 @@
 // relative to the working directory; we deliberately chose otherwise.) On
 // the operating system's file system the resolved paths are stored as
 // absolute paths; in the embedded default they are paths inside
-// Routes.Files.
+// route.Routes.Files.
 package config

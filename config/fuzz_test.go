@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"github.com/tinyhttpd/tinyhttpd/route"
 	"io/fs"
 	"slices"
 	"strings"
@@ -47,7 +48,7 @@ func FuzzLoadRoutes(f *testing.F) {
 }
 
 // checkFuzzedRoute fails t unless r is a route that ParseRoutes may return.
-func checkFuzzedRoute(t *testing.T, r Route) {
+func checkFuzzedRoute(t *testing.T, r route.Route) {
 	t.Helper()
 	if !strings.HasPrefix(r.Path, "/") || strings.Contains(r.Path, "//") || pathProblem(r.Path, r.Kind) != "" {
 		t.Errorf("invalid path %q", r.Path)
@@ -55,20 +56,20 @@ func checkFuzzedRoute(t *testing.T, r Route) {
 	if slices.Contains(strings.Split(r.Path, "/"), "..") {
 		t.Errorf("path %q has a .. segment", r.Path)
 	}
-	set := map[Kind]bool{
-		KindBody:  r.Kind == KindBody,
-		KindFile:  r.File != "",
-		KindDir:   r.Dir != "",
-		KindEcho:  r.Kind == KindEcho,
-		KindIndex: r.Kind == KindIndex,
-		KindFault: r.Fault != "",
+	set := map[route.Kind]bool{
+		route.KindBody:  r.Kind == route.KindBody,
+		route.KindFile:  r.File != "",
+		route.KindDir:   r.Dir != "",
+		route.KindEcho:  r.Kind == route.KindEcho,
+		route.KindIndex: r.Kind == route.KindIndex,
+		route.KindFault: r.Fault != "",
 	}
 	for k, on := range set {
 		if on != (k == r.Kind) {
 			t.Errorf("route %q of kind %q: %s set = %v", r.Path, r.Kind, k, on)
 		}
 	}
-	if r.Prefix != (r.Kind == KindDir) || r.Listing && r.Kind != KindDir {
+	if r.Prefix != (r.Kind == route.KindDir) || r.Listing && r.Kind != route.KindDir {
 		t.Errorf("route %q of kind %q: Prefix %v, Listing %v", r.Path, r.Kind, r.Prefix, r.Listing)
 	}
 	if r.File != "" && !fs.ValidPath(r.File) || r.Dir != "" && !fs.ValidPath(r.Dir) {

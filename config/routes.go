@@ -5,6 +5,8 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"github.com/tinyhttpd/tinyhttpd/internal/httpsyntax"
+	"github.com/tinyhttpd/tinyhttpd/route"
 	"io"
 	"io/fs"
 	"math"
@@ -74,7 +76,7 @@ func (e *RoutesError) Error() string {
 
 // LoadRoutes returns DefaultRoutes when file is "", and LoadRoutesFile(file)
 // otherwise.
-func LoadRoutes(file string) (*Routes, error) {
+func LoadRoutes(file string) (*route.Routes, error) {
 	if file == "" {
 		return DefaultRoutes()
 	}
@@ -83,7 +85,7 @@ func LoadRoutes(file string) (*Routes, error) {
 
 // DefaultRoutes returns the route table built into the binary from
 // testdata/routes.yaml, serving files from tinyhttpd.DefaultFiles.
-func DefaultRoutes() (*Routes, error) {
+func DefaultRoutes() (*route.Routes, error) {
 	files, err := fs.Sub(tinyhttpd.DefaultFiles, "testdata")
 	if err != nil {
 		return nil, err
@@ -98,7 +100,7 @@ func DefaultRoutes() (*Routes, error) {
 // LoadRoutesFile reads and parses the routes file at file on the operating
 // system's file system. Paths in it are resolved against the file's
 // directory. Every error is a *RoutesError.
-func LoadRoutesFile(file string) (*Routes, error) {
+func LoadRoutesFile(file string) (*route.Routes, error) {
 	fail := func(msg string) error {
 		return &RoutesError{[]RoutesProblem{{File: file, Msg: msg}}}
 	}
@@ -119,7 +121,7 @@ func LoadRoutesFile(file string) (*Routes, error) {
 // resolved against base and checked: in files, with slash-separated paths,
 // when files is not nil; on the operating system otherwise, where the
 // result is an absolute path. Every error is a *RoutesError.
-func ParseRoutes(name string, data []byte, files fs.FS, base string) (*Routes, error) {
+func ParseRoutes(name string, data []byte, files fs.FS, base string) (*route.Routes, error) {
 	p := &routesParser{name: name, files: files, base: base, paths: make(map[string]int)}
 	if len(data) > MaxRoutesFileSize {
 		p.problem(0, 0, fmt.Sprintf("routes file is larger than %s", ByteSize(MaxRoutesFileSize)))
@@ -134,7 +136,7 @@ func ParseRoutes(name string, data []byte, files fs.FS, base string) (*Routes, e
 		})
 		return nil, &RoutesError{p.problems}
 	}
-	return &Routes{Source: name, Files: files, Routes: p.routes}, nil
+	return &route.Routes{Source: name, Files: files, Routes: p.routes}, nil
 }
 
 // routesParser walks a routes file's YAML nodes, collecting routes and
@@ -143,7 +145,7 @@ type routesParser struct {
 	name     string
 	files    fs.FS
 	base     string
-	routes   []Route
+	routes   []route.Route
 	paths    map[string]int // route path to the line that first set it
 	problems []RoutesProblem
 }
@@ -278,25 +280,25 @@ func (p *routesParser) table(n *yaml.Node) {
 }
 
 // kinds are the reply kinds; each is also the key that selects it.
-var kinds = []Kind{KindBody, KindFile, KindDir, KindEcho, KindIndex, KindFault}
+var kinds = []route.Kind{route.KindBody, route.KindFile, route.KindDir, route.KindEcho, route.KindIndex, route.KindFault}
 
 // routeKeys are the keys a route may have.
 var routeKeys = []string{
 	"path", "methods", "status", "headers", "delay", "listing",
-	string(KindBody), string(KindFile), string(KindDir), string(KindEcho), string(KindIndex), string(KindFault),
+	string(route.KindBody), string(route.KindFile), string(route.KindDir), string(route.KindEcho), string(route.KindIndex), string(route.KindFault),
 }
 
 // route reads one entry of the routes list; ok is false if it has problems.
-func (p *routesParser) route(n *yaml.Node) (r Route, ok bool) {
+func (p *routesParser) route(n *yaml.Node) (r route.Route, ok bool) {
 	before := len(p.problems)
 	entries, isMapping := p.mapping(n, "route", routeKeys)
 	if !isMapping {
-		return Route{}, false
+		return route.Route{}, false
 	}
-	r = Route{Methods: []string{"GET", "HEAD"}, Status: 200, Line: n.Line, Column: n.Column}
+	r = route.Route{Line: n.Line, Column: n.Column}
 	var kindKey *yaml.Node
 	for _, e := range entries {
-		if k := Kind(e.key.Value); slices.Contains(kinds, k) {
+		if k := route.Kind(e.key.Value); slices.Contains(kinds, k) {
 			if !p.selects(k, e.value) {
 				continue
 			}
@@ -311,7 +313,7 @@ func (p *routesParser) route(n *yaml.Node) (r Route, ok bool) {
 	if kindKey == nil {
 		p.errorf(n, "route has no reply; set one of body, file, dir, echo, index or fault")
 	}
-	if listing := lookup(entries, "listing"); listing != nil && r.Kind != "" && r.Kind != KindDir {
+	if listing := lookup(entries, "listing"); listing != nil && r.Kind != "" && r.Kind != route.KindDir {
 		p.errorf(listing, "listing is only valid on dir routes")
 	}
 	if v := lookup(entries, "path"); v == nil {
@@ -320,15 +322,16 @@ func (p *routesParser) route(n *yaml.Node) (r Route, ok bool) {
 		r.Path = s
 		p.checkPath(v, s, r.Kind)
 	}
-	r.Prefix = r.Kind == KindDir
+	r.Prefix = r.Kind == route.KindDir
+	r.Normalize()
 	return r, len(p.problems) == before
 }
 
 // selects reports whether the key of kind k, set to v, selects that kind:
 // "echo: false" and "index: false" do not. A bad value selects its kind, so
 // that the route is not also reported as having none.
-func (p *routesParser) selects(k Kind, v *yaml.Node) bool {
-	if k != KindEcho && k != KindIndex {
+func (p *routesParser) selects(k route.Kind, v *yaml.Node) bool {
+	if k != route.KindEcho && k != route.KindIndex {
 		return true
 	}
 	b, ok := p.flag(v, string(k))
@@ -337,7 +340,7 @@ func (p *routesParser) selects(k Kind, v *yaml.Node) bool {
 
 // field sets the route field named key from the node v. The kind and the
 // path are set by route.
-func (p *routesParser) field(r *Route, key string, v *yaml.Node) {
+func (p *routesParser) field(r *route.Route, key string, v *yaml.Node) {
 	switch key {
 	case "methods":
 		r.Methods = p.methods(v)
@@ -473,7 +476,7 @@ func (p *routesParser) delay(v *yaml.Node) time.Duration {
 	return d
 }
 
-var faults = []string{FaultReset, FaultClose, FaultTruncate}
+var faults = []string{route.FaultReset, route.FaultClose, route.FaultTruncate}
 
 func (p *routesParser) fault(v *yaml.Node) string {
 	s, ok := p.str(v, "fault")
@@ -493,7 +496,7 @@ func (p *routesParser) methods(v *yaml.Node) []string {
 		s, ok := p.str(m, "method")
 		switch {
 		case !ok:
-		case !isToken(s):
+		case !httpsyntax.IsToken(s):
 			p.errorf(m, "method %q is not an HTTP token", s)
 		case strings.ToUpper(s) != s:
 			p.errorf(m, "method %q must be upper case: %s", s, strings.ToUpper(s))
@@ -510,18 +513,18 @@ func (p *routesParser) methods(v *yaml.Node) []string {
 // in a routes file.
 var serverHeaders = []string{"Connection", "Content-Length", "Date", "Transfer-Encoding"}
 
-func (p *routesParser) headers(v *yaml.Node) []Header {
+func (p *routesParser) headers(v *yaml.Node) []route.Header {
 	entries, ok := p.mapping(v, "headers", nil)
 	if !ok {
 		return nil
 	}
-	var headers []Header
+	var headers []route.Header
 	seen := make(map[string]bool)
 	for _, e := range entries {
 		key, value, name := e.key, e.value, e.key.Value
 		canonical := strings.ToLower(name)
 		switch {
-		case !isToken(name):
+		case !httpsyntax.IsToken(name):
 			p.errorf(key, "header name %q is not an HTTP token", name)
 		case slices.ContainsFunc(serverHeaders, func(h string) bool { return strings.EqualFold(h, name) }):
 			p.errorf(key, "header %q is set by the server and cannot be configured", name)
@@ -537,22 +540,9 @@ func (p *routesParser) headers(v *yaml.Node) []Header {
 			p.errorf(value, "header %q: value must not contain control character %q", name, c)
 			continue
 		}
-		headers = append(headers, Header{Name: name, Value: s})
+		headers = append(headers, route.Header{Name: name, Value: s})
 	}
 	return headers
-}
-
-// isToken reports whether s is an HTTP token (RFC 9110, section 5.6.2).
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
-	}
-	return true
 }
 
 // firstControl returns the first control character in s other than tab;
@@ -567,7 +557,7 @@ func firstControl(s string) (c rune, found bool) {
 }
 
 // checkPath reports what is wrong with the path s of a route of kind k.
-func (p *routesParser) checkPath(v *yaml.Node, s string, k Kind) {
+func (p *routesParser) checkPath(v *yaml.Node, s string, k route.Kind) {
 	if msg := pathProblem(s, k); msg != "" {
 		p.errorf(v, "path %q %s", s, msg)
 		return
@@ -581,7 +571,7 @@ func (p *routesParser) checkPath(v *yaml.Node, s string, k Kind) {
 
 // pathProblem says what is wrong with the path s of a route of kind k, or
 // returns "" if nothing is. The trailing "/" is not checked when k is "".
-func pathProblem(s string, k Kind) string {
+func pathProblem(s string, k route.Kind) string {
 	if !strings.HasPrefix(s, "/") {
 		return `must start with "/"`
 	}
@@ -604,9 +594,9 @@ func pathProblem(s string, k Kind) string {
 		}
 	}
 	switch {
-	case k == KindDir && !strings.HasSuffix(s, "/"):
+	case k == route.KindDir && !strings.HasSuffix(s, "/"):
 		return `must end in "/" on a dir route, which serves everything under it`
-	case k != KindDir && k != "" && s != "/" && strings.HasSuffix(s, "/"):
+	case k != route.KindDir && k != "" && s != "/" && strings.HasSuffix(s, "/"):
 		return `must not end in "/": only dir routes match a prefix`
 	}
 	return ""

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"github.com/tinyhttpd/tinyhttpd/route"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -21,7 +22,7 @@ var testFiles = fstest.MapFS{
 	"site/assets/a.css": {Data: []byte("p{}")},
 }
 
-func parseTest(t *testing.T, src string) (*Routes, error) {
+func parseTest(t *testing.T, src string) (*route.Routes, error) {
 	t.Helper()
 	return ParseRoutes("r.yaml", []byte(src), testFiles, ".")
 }
@@ -55,16 +56,16 @@ func TestParseRoutesValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Route{
-		{Path: "/hello", Methods: []string{"GET", "HEAD", "POST"}, Status: 201, Kind: KindBody, Body: "hello\n",
-			Headers: []Header{{"Content-Type", "text/plain; charset=utf-8"}, {"X-B", "two"}, {"X-A", "one"}}, Line: 2, Column: 5},
-		{Path: "/logo", Methods: []string{"GET", "HEAD"}, Status: 200, Kind: KindFile, File: "logo.svg", Line: 7, Column: 5},
-		{Path: "/static/", Prefix: true, Methods: []string{"GET", "HEAD"}, Status: 200, Kind: KindDir, Dir: "public", Listing: true, Line: 9, Column: 5},
-		{Path: "/echo", Methods: []string{"GET", "HEAD"}, Status: 200, Kind: KindEcho, Line: 12, Column: 5},
-		{Path: "/", Methods: []string{"GET", "HEAD"}, Status: 200, Kind: KindIndex, Line: 15, Column: 5},
-		{Path: "/slow", Methods: []string{"GET", "HEAD"}, Status: 200, Kind: KindBody, Delay: time.Minute, Line: 17, Column: 5},
-		{Path: "/broken", Methods: []string{"GET", "HEAD"}, Status: 200, Kind: KindFault, Fault: FaultTruncate, Line: 20, Column: 5},
-		{Path: "/bin", Methods: []string{"GET", "HEAD"}, Status: 200, Kind: KindBody, Body: "hi", Line: 22, Column: 5},
+	want := []route.Route{
+		{Path: "/hello", Methods: []string{"GET", "HEAD", "POST"}, Status: 201, Kind: route.KindBody, Body: "hello\n",
+			Headers: []route.Header{{Name: "Content-Type", Value: "text/plain; charset=utf-8"}, {Name: "X-B", Value: "two"}, {Name: "X-A", Value: "one"}}, Line: 2, Column: 5},
+		{Path: "/logo", Methods: []string{"GET", "HEAD"}, Status: 200, Kind: route.KindFile, File: "logo.svg", Line: 7, Column: 5},
+		{Path: "/static/", Prefix: true, Methods: []string{"GET", "HEAD"}, Status: 200, Kind: route.KindDir, Dir: "public", Listing: true, Line: 9, Column: 5},
+		{Path: "/echo", Methods: []string{"GET", "HEAD"}, Status: 200, Kind: route.KindEcho, Line: 12, Column: 5},
+		{Path: "/", Methods: []string{"GET", "HEAD"}, Status: 200, Kind: route.KindIndex, Line: 15, Column: 5},
+		{Path: "/slow", Methods: []string{"GET", "HEAD"}, Status: 200, Kind: route.KindBody, Delay: time.Minute, Line: 17, Column: 5},
+		{Path: "/broken", Methods: []string{"GET", "HEAD"}, Status: 200, Kind: route.KindFault, Fault: route.FaultTruncate, Line: 20, Column: 5},
+		{Path: "/bin", Methods: []string{"GET", "HEAD"}, Status: 200, Kind: route.KindBody, Body: "hi", Line: 22, Column: 5},
 	}
 	if !reflect.DeepEqual(rt.Routes, want) {
 		t.Errorf("routes:\n got %+v\nwant %+v", rt.Routes, want)
@@ -314,7 +315,7 @@ func TestLoadRoutesFileOS(t *testing.T) {
 }
 
 func TestDefaultRoutes(t *testing.T) {
-	for _, load := range []func() (*Routes, error){DefaultRoutes, func() (*Routes, error) { return LoadRoutes("") }} {
+	for _, load := range []func() (*route.Routes, error){DefaultRoutes, func() (*route.Routes, error) { return LoadRoutes("") }} {
 		rt, err := load()
 		if err != nil {
 			t.Fatal(err)
@@ -322,7 +323,7 @@ func TestDefaultRoutes(t *testing.T) {
 		if rt.Source != "embedded default (testdata/routes.yaml)" || rt.Files == nil {
 			t.Errorf("Source = %q, Files = %v", rt.Source, rt.Files)
 		}
-		seen := make(map[Kind]bool)
+		seen := make(map[route.Kind]bool)
 		for _, r := range rt.Routes {
 			seen[r.Kind] = true
 		}

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tinyhttpd/tinyhttpd/config"
+	"github.com/tinyhttpd/tinyhttpd/route"
 )
 
 // memConn is a connection in memory: reads return the request, then EOF;
@@ -58,7 +58,7 @@ func (c *memConn) SetWriteDeadline(t time.Time) error { return nil }
 // figure to watch.
 func BenchmarkStaticExchange(b *testing.B) {
 	srv := &Server{Logger: slog.New(slog.DiscardHandler)}
-	tbl, err := NewTable(&config.Routes{Routes: []config.Route{{Path: "/hello", Kind: config.KindBody, Body: "hello, world\n"}}})
+	tbl, err := NewTable(&route.Routes{Routes: []route.Route{{Path: "/hello", Kind: route.KindBody, Body: "hello, world\n"}}})
 	if err != nil {
 		b.Fatal(err)
 	}

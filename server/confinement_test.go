@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tinyhttpd/tinyhttpd/config"
+	"github.com/tinyhttpd/tinyhttpd/route"
 )
 
 // secretContent is in files outside every served directory; no reply may
@@ -68,10 +68,10 @@ func TestDirConfinement(t *testing.T) {
 	fifoFile := filepath.Join(parent, "becomes-fifo")
 	mustWrite(t, fifoFile, "regular for now\n")
 	srv := &Server{}
-	addr := startServer(t, srv, &config.Routes{Routes: []config.Route{
-		{Path: "/static/", Prefix: true, Kind: config.KindDir, Dir: public},
-		{Path: "/list/", Prefix: true, Kind: config.KindDir, Dir: public, Listing: true},
-		{Path: "/fifo-file", Kind: config.KindFile, File: fifoFile},
+	addr := startServer(t, srv, &route.Routes{Routes: []route.Route{
+		{Path: "/static/", Prefix: true, Kind: route.KindDir, Dir: public},
+		{Path: "/list/", Prefix: true, Kind: route.KindDir, Dir: public, Listing: true},
+		{Path: "/fifo-file", Kind: route.KindFile, File: fifoFile},
 	}})
 
 	// Planted while the server runs: the check is made at every open.
@@ -151,8 +151,8 @@ func TestDirConfinement(t *testing.T) {
 // of symlinks out names them without following them.
 func TestDirListingShowsNamesOnly(t *testing.T) {
 	_, public := confinedTree(t)
-	addr := startServer(t, &Server{}, &config.Routes{Routes: []config.Route{
-		{Path: "/list/", Prefix: true, Kind: config.KindDir, Dir: public, Listing: true},
+	addr := startServer(t, &Server{}, &route.Routes{Routes: []route.Route{
+		{Path: "/list/", Prefix: true, Kind: route.KindDir, Dir: public, Listing: true},
 	}})
 	r := parseReply(t, roundTrip(t, addr, "GET /list/ HTTP/1.0\r\n\r\n"))
 	if r.status != 200 || !strings.Contains(r.body, "abs-link\n") || !strings.Contains(r.body, "ok.txt\n") {

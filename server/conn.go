@@ -14,7 +14,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tinyhttpd/tinyhttpd/config"
+	"github.com/tinyhttpd/tinyhttpd/route"
 )
 
 // closeWriter is a connection that can half-close: send FIN and keep reading.
@@ -212,7 +212,7 @@ func (ex *exchange) earlyReply(status int, reason string) {
 
 // writePlain writes a reply whose body is one line of text, and reports
 // whether it was written whole.
-func (ex *exchange) writePlain(status int, reason string, extra ...config.Header) bool {
+func (ex *exchange) writePlain(status int, reason string, extra ...route.Header) bool {
 	ex.rec.Status = status
 	return ex.write(plainReply(status, reason, ex.srv.dates.get(time.Now()), extra...), nil, nil, nil)
 }

@@ -5,7 +5,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/tinyhttpd/tinyhttpd/config"
+	"github.com/tinyhttpd/tinyhttpd/route"
 )
 
 // Eager exchanges. Serve reads each connection of a TCP listener at once,
@@ -123,7 +123,7 @@ func (ex *exchange) quick(t *Table) bool {
 	if r == nil || !r.allows(ex.req.Method) {
 		return len(ex.req.Path) <= maxInlinePath
 	}
-	return r.Delay == 0 && (r.Kind == config.KindBody || r.Kind == config.KindIndex) &&
+	return r.Delay == 0 && (r.Kind == route.KindBody || r.Kind == route.KindIndex) &&
 		len(r.static.pre)+dateLen+len(r.static.full) <= maxInlineReply
 }
 

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/tinyhttpd/tinyhttpd/internal/httpsyntax"
 	"strings"
 	"testing"
 )
@@ -31,7 +32,7 @@ func FuzzParseRequest(f *testing.F) {
 			}
 			return
 		}
-		if !strings.HasPrefix(r.Path, "/") || hasDotSegment(r.Path) || !isToken([]byte(r.Method)) {
+		if !strings.HasPrefix(r.Path, "/") || hasDotSegment(r.Path) || !httpsyntax.IsToken(r.Method) {
 			t.Fatalf("accepted %q as method %q path %q", b, r.Method, r.Path)
 		}
 		if len(r.Body) > len(b) {

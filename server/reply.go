@@ -1,14 +1,13 @@
 package server
 
 import (
-	"net/http"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd"
-	"github.com/tinyhttpd/tinyhttpd/config"
+	"github.com/tinyhttpd/tinyhttpd/route"
 )
 
 // serverHeader is the default Server header value.
@@ -24,9 +23,9 @@ type head struct {
 // renderHead renders the head of a reply. Route headers named Content-Type
 // or Server replace the defaults; the others follow the fixed headers in the
 // order given.
-func renderHead(status int, contentType string, length int64, extra []config.Header) head {
+func renderHead(status int, contentType string, length int64, extra []route.Header) head {
 	server := serverHeader
-	var rest []config.Header
+	var rest []route.Header
 	for _, h := range extra {
 		switch {
 		case strings.EqualFold(h.Name, "Content-Type"):
@@ -41,7 +40,7 @@ func renderHead(status int, contentType string, length int64, extra []config.Hea
 	pre = append(pre, "HTTP/1.0 "...)
 	pre = strconv.AppendInt(pre, int64(status), 10)
 	pre = append(pre, ' ')
-	pre = append(pre, http.StatusText(status)...)
+	pre = append(pre, statusText(status)...)
 	pre = append(pre, "\r\nContent-Type: "...)
 	pre = append(pre, contentType...)
 	pre = append(pre, "\r\nContent-Length: "...)
@@ -72,8 +71,11 @@ func (h head) appendTo(b, date []byte) []byte {
 // len is the length of the head with a date.
 func (h head) len() int { return len(h.pre) + dateLen + len(h.post) }
 
-// dateLen is the length of an RFC 7231 IMF-fixdate.
-const dateLen = len("Mon, 02 Jan 2006 15:04:05 GMT")
+// dateFormat is RFC 9110's IMF-fixdate, the Date header's format.
+const dateFormat = "Mon, 02 Jan 2006 15:04:05 GMT"
+
+// dateLen is the length of an IMF-fixdate.
+const dateLen = len(dateFormat)
 
 // dateCache holds the Date header value of the current second, formatted
 // once a second instead of once a reply.
@@ -92,14 +94,14 @@ func (d *dateCache) get(now time.Time) []byte {
 	if c := d.cur.Load(); c != nil && c.unix == sec {
 		return c.text
 	}
-	c := &cachedDate{unix: sec, text: now.UTC().AppendFormat(make([]byte, 0, dateLen), http.TimeFormat)}
+	c := &cachedDate{unix: sec, text: now.UTC().AppendFormat(make([]byte, 0, dateLen), dateFormat)}
 	d.cur.Store(c)
 	return c.text
 }
 
 // plainReply renders a complete reply whose body is one line of text, as
 // the server sends for the statuses it produces itself.
-func plainReply(status int, reason string, date []byte, extra ...config.Header) []byte {
+func plainReply(status int, reason string, date []byte, extra ...route.Header) []byte {
 	body := reason + "\n"
 	h := renderHead(status, "text/plain; charset=utf-8", int64(len(body)), extra)
 	b := make([]byte, 0, h.len()+len(body))

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"fmt"
+	"github.com/tinyhttpd/tinyhttpd/internal/httpsyntax"
 	"net/url"
 	"strings"
 	"unicode/utf8"
@@ -176,7 +177,7 @@ func parseRequestLine(line []byte, r *Request) *RequestError {
 	if len(method) > maxMethodLen {
 		return badRequest("method longer than %d bytes", maxMethodLen)
 	}
-	if !isToken(method) {
+	if !httpsyntax.IsToken(method) {
 		return badRequest("method is not a token")
 	}
 	target, version, hasVersion := bytes.Cut(rest, []byte{' '})
@@ -309,7 +310,7 @@ func parseHeaderLine(line []byte, r *Request) *RequestError {
 	if n := name[len(name)-1]; n == ' ' || n == '\t' {
 		return badRequest("whitespace before colon in header %q", bytes.TrimRight(name, " \t"))
 	}
-	if !isToken(name) {
+	if !httpsyntax.IsToken(name) {
 		return badRequest("header name is not a token")
 	}
 	value = bytes.Trim(value, " \t")
@@ -362,24 +363,3 @@ func parseContentLength(v []byte) (int64, *RequestError) {
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-
-// isToken reports whether b is an RFC 9110 token: one or more tchar.
-func isToken(b []byte) bool {
-	if len(b) == 0 {
-		return false
-	}
-	for _, c := range b {
-		if !isTokenChar(c) {
-			return false
-		}
-	}
-	return true
-}
-
-func isTokenChar(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
-}

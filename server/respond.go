@@ -13,7 +13,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/tinyhttpd/tinyhttpd/config"
+	"github.com/tinyhttpd/tinyhttpd/route"
 )
 
 // maxListing bounds the entries of a directory listing.
@@ -38,7 +38,7 @@ func (ex *exchange) respond(t *Table) {
 	}
 	ex.rec.Route = r.Path
 	if !r.allows(ex.req.Method) {
-		ex.writePlain(405, "method "+ex.req.Method+" not allowed on "+r.Path, config.Header{Name: "Allow", Value: r.allow})
+		ex.writePlain(405, "method "+ex.req.Method+" not allowed on "+r.Path, route.Header{Name: "Allow", Value: r.allow})
 		return
 	}
 	if r.Delay > 0 && !ex.srv.sleep(r.Delay) {
@@ -48,15 +48,15 @@ func (ex *exchange) respond(t *Table) {
 	ex.rec.Status = r.Status
 	headOnly := ex.req.Method == "HEAD"
 	switch r.Kind {
-	case config.KindBody, config.KindIndex:
+	case route.KindBody, route.KindIndex:
 		ex.writeStatic(r.static, headOnly)
-	case config.KindEcho:
+	case route.KindEcho:
 		ex.writeEcho(r, headOnly)
-	case config.KindFile:
+	case route.KindFile:
 		ex.serveFile(t.files, r.File, r, headOnly)
-	case config.KindDir:
+	case route.KindDir:
 		ex.serveDir(t.files, r, headOnly)
-	case config.KindFault:
+	case route.KindFault:
 		ex.fault(r)
 	default:
 		panic("server: route " + r.Path + " has unknown kind " + string(r.Kind))
@@ -72,7 +72,7 @@ func (ex *exchange) writeStatic(sr *staticReply, headOnly bool) {
 }
 
 // writeEcho replies with the request body, typed as the request was.
-func (ex *exchange) writeEcho(r *route, headOnly bool) {
+func (ex *exchange) writeEcho(r *entry, headOnly bool) {
 	ctype := "application/octet-stream"
 	if v, ok := ex.req.header("Content-Type"); ok {
 		ctype = string(v)
@@ -102,7 +102,7 @@ const openFlags = os.O_RDONLY | syscall.O_NONBLOCK
 // serveFile opens and sends one file. Sending an *os.File goes through
 // io.Copy to the TCP connection (ex.wconn, under any wrapper), which uses
 // sendfile.
-func (ex *exchange) serveFile(files fs.FS, name string, r *route, headOnly bool) {
+func (ex *exchange) serveFile(files fs.FS, name string, r *entry, headOnly bool) {
 	f, err := openFile(files, name)
 	if err != nil {
 		ex.srv.logger().Warn("file route cannot open its file", "route", r.Path, "err", err)
@@ -114,7 +114,7 @@ func (ex *exchange) serveFile(files fs.FS, name string, r *route, headOnly bool)
 }
 
 // sendFile sends an open file with the route's status and headers.
-func (ex *exchange) sendFile(f fs.File, name string, r *route, headOnly bool) {
+func (ex *exchange) sendFile(f fs.File, name string, r *entry, headOnly bool) {
 	st, err := f.Stat()
 	if err != nil || !st.Mode().IsRegular() {
 		ex.writePlain(404, "not a regular file: "+ex.req.Path)
@@ -157,7 +157,7 @@ func contentType(name string) string {
 // route's prefix is opened inside the directory through os.Root (OS files)
 // or fs.FS (embedded files), neither of which lets "..", an absolute path or
 // a symlink escape the directory.
-func (ex *exchange) serveDir(files fs.FS, r *route, headOnly bool) {
+func (ex *exchange) serveDir(files fs.FS, r *entry, headOnly bool) {
 	rel := strings.TrimSuffix(strings.TrimPrefix(ex.req.Path, r.Path), "/")
 	if rel == "" {
 		rel = "."
@@ -208,7 +208,7 @@ func openInDir(files fs.FS, dir, rel string) (fs.File, error) {
 
 // writeListing replies with the names in a directory, one a line, with "/"
 // after directories.
-func (ex *exchange) writeListing(f fs.File, r *route, headOnly bool) {
+func (ex *exchange) writeListing(f fs.File, r *entry, headOnly bool) {
 	d, ok := f.(fs.ReadDirFile)
 	if !ok {
 		ex.writePlain(403, "directory cannot be listed")
@@ -240,17 +240,17 @@ func (ex *exchange) writeListing(f fs.File, r *route, headOnly bool) {
 }
 
 // fault misbehaves as the route asks, for testing clients.
-func (ex *exchange) fault(r *route) {
+func (ex *exchange) fault(r *entry) {
 	ex.rec.End = EndFault
 	switch r.Fault {
-	case config.FaultReset:
+	case route.FaultReset:
 		ex.rec.Status = 0
 		if tc, ok := ex.wconn.(*net.TCPConn); ok {
 			tc.SetLinger(0)
 		}
-	case config.FaultClose:
+	case route.FaultClose:
 		ex.rec.Status = 0
-	case config.FaultTruncate:
+	case route.FaultTruncate:
 		h := renderHead(r.Status, "text/plain; charset=utf-8", int64(2*len(truncatedBody)), r.Headers)
 		if ex.write(h.pre, ex.srv.dates.get(time.Now()), h.post, truncatedBody) {
 			ex.rec.End = EndFault

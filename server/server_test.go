@@ -20,7 +20,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/tinyhttpd/tinyhttpd/config"
+	"github.com/tinyhttpd/tinyhttpd/route"
 )
 
 func TestMain(m *testing.M) {
@@ -28,7 +28,7 @@ func TestMain(m *testing.M) {
 }
 
 // testRoutes is a route table that exercises every reply kind.
-func testRoutes(t *testing.T) *config.Routes {
+func testRoutes(t *testing.T) *route.Routes {
 	t.Helper()
 	dir := t.TempDir()
 	public := filepath.Join(dir, "public")
@@ -42,20 +42,20 @@ func testRoutes(t *testing.T) *config.Routes {
 	if err := os.Symlink(dir, filepath.Join(public, "escapedir")); err != nil {
 		t.Fatal(err)
 	}
-	return &config.Routes{Source: "test", Routes: []config.Route{
-		{Path: "/", Kind: config.KindIndex},
-		{Path: "/hello", Kind: config.KindBody, Body: "hello, world\n"},
-		{Path: "/teapot", Kind: config.KindBody, Body: "short and stout\n", Status: 418,
-			Headers: []config.Header{{Name: "Content-Type", Value: "text/x-tea"}, {Name: "X-Brew", Value: "earl grey"}}},
-		{Path: "/echo", Kind: config.KindEcho, Methods: []string{"GET", "HEAD", "POST", "PUT"}},
-		{Path: "/post-only", Kind: config.KindBody, Body: "ok\n", Methods: []string{"POST"}},
-		{Path: "/a.txt", Kind: config.KindFile, File: filepath.Join(public, "a.txt")},
-		{Path: "/static/", Prefix: true, Kind: config.KindDir, Dir: public},
-		{Path: "/list/", Prefix: true, Kind: config.KindDir, Dir: public, Listing: true},
-		{Path: "/slow", Kind: config.KindBody, Body: "late\n", Delay: 200 * time.Millisecond},
-		{Path: "/fault/reset", Kind: config.KindFault, Fault: config.FaultReset},
-		{Path: "/fault/close", Kind: config.KindFault, Fault: config.FaultClose},
-		{Path: "/fault/truncate", Kind: config.KindFault, Fault: config.FaultTruncate},
+	return &route.Routes{Source: "test", Routes: []route.Route{
+		{Path: "/", Kind: route.KindIndex},
+		{Path: "/hello", Kind: route.KindBody, Body: "hello, world\n"},
+		{Path: "/teapot", Kind: route.KindBody, Body: "short and stout\n", Status: 418,
+			Headers: []route.Header{{Name: "Content-Type", Value: "text/x-tea"}, {Name: "X-Brew", Value: "earl grey"}}},
+		{Path: "/echo", Kind: route.KindEcho, Methods: []string{"GET", "HEAD", "POST", "PUT"}},
+		{Path: "/post-only", Kind: route.KindBody, Body: "ok\n", Methods: []string{"POST"}},
+		{Path: "/a.txt", Kind: route.KindFile, File: filepath.Join(public, "a.txt")},
+		{Path: "/static/", Prefix: true, Kind: route.KindDir, Dir: public},
+		{Path: "/list/", Prefix: true, Kind: route.KindDir, Dir: public, Listing: true},
+		{Path: "/slow", Kind: route.KindBody, Body: "late\n", Delay: 200 * time.Millisecond},
+		{Path: "/fault/reset", Kind: route.KindFault, Fault: route.FaultReset},
+		{Path: "/fault/close", Kind: route.KindFault, Fault: route.FaultClose},
+		{Path: "/fault/truncate", Kind: route.KindFault, Fault: route.FaultTruncate},
 	}}
 }
 
@@ -72,7 +72,7 @@ func mustWrite(t *testing.T, name, content string) {
 // startServer serves rs with srv on a fresh loopback port and returns the
 // address. The server is closed when the test ends, and Serve must have
 // returned ErrServerClosed by then.
-func startServer(t *testing.T, srv *Server, rs *config.Routes) string {
+func startServer(t *testing.T, srv *Server, rs *route.Routes) string {
 	t.Helper()
 	if srv.Logger == nil {
 		srv.Logger = slog.New(slog.DiscardHandler)
@@ -280,9 +280,9 @@ func TestEmbeddedFiles(t *testing.T) {
 		"public/x.txt":          {Data: []byte("embedded x\n")},
 		"public/dir/index.html": {Data: []byte("<p>embedded</p>")},
 	}
-	rs := &config.Routes{Source: "embedded test", Files: files, Routes: []config.Route{
-		{Path: "/x", Kind: config.KindFile, File: "public/x.txt"},
-		{Path: "/p/", Prefix: true, Kind: config.KindDir, Dir: "public", Listing: true},
+	rs := &route.Routes{Source: "embedded test", Files: files, Routes: []route.Route{
+		{Path: "/x", Kind: route.KindFile, File: "public/x.txt"},
+		{Path: "/p/", Prefix: true, Kind: route.KindDir, Dir: "public", Listing: true},
 	}}
 	addr := startServer(t, &Server{}, rs)
 	tests := []struct{ path, body string }{
@@ -499,7 +499,7 @@ func TestWriteTimeoutFreesNeverReadingClient(t *testing.T) {
 	f.Truncate(64 << 20)
 	f.Close()
 	srv := &Server{WriteTimeout: 300 * time.Millisecond}
-	addr := startServer(t, srv, &config.Routes{Routes: []config.Route{{Path: "/big", Kind: config.KindFile, File: big}}})
+	addr := startServer(t, srv, &route.Routes{Routes: []route.Route{{Path: "/big", Kind: route.KindFile, File: big}}})
 	c := dial(t, addr)
 	io.WriteString(c, "GET /big\n")
 	c.CloseWrite()
@@ -518,7 +518,7 @@ func TestLargeFileComplete(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := &Server{}
-	addr := startServer(t, srv, &config.Routes{Routes: []config.Route{{Path: "/big", Kind: config.KindFile, File: big}}})
+	addr := startServer(t, srv, &route.Routes{Routes: []route.Route{{Path: "/big", Kind: route.KindFile, File: big}}})
 	raw := roundTrip(t, addr, "GET /big\n")
 	r := parseReply(t, raw)
 	if r.status != 200 || r.body != string(content) {
@@ -716,7 +716,7 @@ func TestAcceptBacksOffOnEMFILE(t *testing.T) {
 func TestSetRoutesSwapsTable(t *testing.T) {
 	srv := &Server{}
 	addr := startServer(t, srv, testRoutes(t))
-	next, err := NewTable(&config.Routes{Source: "next", Routes: []config.Route{{Path: "/hello", Kind: config.KindBody, Body: "swapped\n"}}})
+	next, err := NewTable(&route.Routes{Source: "next", Routes: []route.Route{{Path: "/hello", Kind: route.KindBody, Body: "swapped\n"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -745,7 +745,7 @@ func TestStatsCountBytesAndStates(t *testing.T) {
 
 func TestDelayEndsOnClose(t *testing.T) {
 	srv := &Server{}
-	rs := &config.Routes{Routes: []config.Route{{Path: "/forever", Kind: config.KindBody, Body: "x", Delay: time.Hour}}}
+	rs := &route.Routes{Routes: []route.Route{{Path: "/forever", Kind: route.KindBody, Body: "x", Delay: time.Hour}}}
 	addr := startServer(t, srv, rs)
 	c := dial(t, addr)
 	io.WriteString(c, "GET /forever\n")
@@ -840,7 +840,7 @@ func TestInFlightExchangeKeepsItsTable(t *testing.T) {
 	io.WriteString(c, "GET /slow\n")
 	c.CloseWrite()
 	waitFor(t, "the exchange to start", func() bool { return srv.Stats().Writing == 1 })
-	next, err := NewTable(&config.Routes{Routes: []config.Route{{Path: "/slow", Kind: config.KindBody, Body: "new\n"}}})
+	next, err := NewTable(&route.Routes{Routes: []route.Route{{Path: "/slow", Kind: route.KindBody, Body: "new\n"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tinyhttpd/tinyhttpd/config"
+	"github.com/tinyhttpd/tinyhttpd/route"
 )
 
 // Table is an immutable route table built from validated routes. Static
@@ -18,14 +18,14 @@ type Table struct {
 	source   string
 	loaded   time.Time
 	files    fs.FS
-	routes   []config.Route
-	exact    map[string]*route
-	prefixes []*route // longest path first
+	routes   []route.Route
+	exact    map[string]*entry
+	prefixes []*entry // longest path first
 }
 
 // route is one entry of a Table with what is derived from it once.
-type route struct {
-	config.Route
+type entry struct {
+	route.Route
 	allow  string // the Allow header value for 405 replies
 	static *staticReply
 }
@@ -38,29 +38,28 @@ type staticReply struct {
 	headLen int    // length of head.post within full
 }
 
-// NewTable builds a table from validated routes. An empty or nil rs gives a
-// table that answers 404 to every path.
-func NewTable(rs *config.Routes) (*Table, error) {
-	t := &Table{loaded: time.Now(), exact: make(map[string]*route)}
+// NewTable builds a table from validated routes, as the config package
+// returns them. A route without Methods or Status takes the defaults
+// (route.Route.Normalize). An empty or nil rs gives a table that answers
+// 404 to every path.
+func NewTable(rs *route.Routes) (*Table, error) {
+	t := &Table{loaded: time.Now(), exact: make(map[string]*entry)}
 	if rs == nil {
 		return t, nil
 	}
-	t.source, t.files, t.routes = rs.Source, rs.Files, rs.Routes
-	for i := range rs.Routes {
-		cr := rs.Routes[i]
-		r := &route{Route: cr, allow: strings.Join(cr.Methods, ", ")}
-		if len(r.Methods) == 0 {
-			r.Methods = []string{"GET", "HEAD"}
-			r.allow = "GET, HEAD"
-		}
-		if r.Status == 0 {
-			r.Status = 200
-		}
+	t.source, t.files = rs.Source, rs.Files
+	t.routes = make([]route.Route, len(rs.Routes))
+	for i, rt := range rs.Routes {
+		rt.Normalize()
+		t.routes[i] = rt
+	}
+	for _, rt := range t.routes {
+		r := &entry{Route: rt, allow: strings.Join(rt.Methods, ", ")}
 		switch r.Kind {
-		case config.KindBody:
+		case route.KindBody:
 			r.static = newStaticReply(r.Status, []byte(r.Body), r.Headers)
-		case config.KindIndex:
-			r.static = newStaticReply(r.Status, []byte(indexText(rs)), r.Headers)
+		case route.KindIndex:
+			r.static = newStaticReply(r.Status, []byte(indexText(t.source, t.routes)), r.Headers)
 		}
 		if _, dup := t.exact[r.Path]; dup || t.hasPrefix(r.Path) {
 			return nil, fmt.Errorf("server: route %s listed twice", r.Path)
@@ -71,12 +70,12 @@ func NewTable(rs *config.Routes) (*Table, error) {
 			t.exact[r.Path] = r
 		}
 	}
-	slices.SortStableFunc(t.prefixes, func(a, b *route) int { return cmp.Compare(len(b.Path), len(a.Path)) })
+	slices.SortStableFunc(t.prefixes, func(a, b *entry) int { return cmp.Compare(len(b.Path), len(a.Path)) })
 	return t, nil
 }
 
 func (t *Table) hasPrefix(path string) bool {
-	return slices.ContainsFunc(t.prefixes, func(r *route) bool { return r.Path == path })
+	return slices.ContainsFunc(t.prefixes, func(r *entry) bool { return r.Path == path })
 }
 
 // Source says where the table's routes came from.
@@ -85,13 +84,13 @@ func (t *Table) Source() string { return t.source }
 // Loaded is when the table was built.
 func (t *Table) Loaded() time.Time { return t.loaded }
 
-// Routes returns the table's routes in file order. The caller must not
-// modify them.
-func (t *Table) Routes() []config.Route { return t.routes }
+// Routes returns the table's routes in file order, with their defaults
+// filled in. The caller must not modify them.
+func (t *Table) Routes() []route.Route { return t.routes }
 
 // lookup returns the route for a decoded path: an exact match, else the
 // longest prefix route, else nil. A nil table has no routes.
-func (t *Table) lookup(path string) *route {
+func (t *Table) lookup(path string) *entry {
 	if t == nil {
 		return nil
 	}
@@ -106,11 +105,11 @@ func (t *Table) lookup(path string) *route {
 	return nil
 }
 
-func (r *route) allows(method string) bool {
+func (r *entry) allows(method string) bool {
 	return slices.Contains(r.Methods, method)
 }
 
-func newStaticReply(status int, body []byte, headers []config.Header) *staticReply {
+func newStaticReply(status int, body []byte, headers []route.Header) *staticReply {
 	h := renderHead(status, "text/plain; charset=utf-8", int64(len(body)), headers)
 	full := make([]byte, 0, len(h.post)+len(body))
 	full = append(append(full, h.post...), body...)
@@ -118,19 +117,15 @@ func newStaticReply(status int, body []byte, headers []config.Header) *staticRep
 }
 
 // indexText is the body of index routes: one line per route.
-func indexText(rs *config.Routes) string {
+func indexText(source string, routes []route.Route) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "tinyhttpd %d routes from %s\n\n", len(rs.Routes), rs.Source)
+	fmt.Fprintf(&b, "tinyhttpd %d routes from %s\n\n", len(routes), source)
 	width := 0
-	for _, r := range rs.Routes {
+	for _, r := range routes {
 		width = max(width, len(r.Path))
 	}
-	for _, r := range rs.Routes {
-		methods := "GET, HEAD"
-		if len(r.Methods) > 0 {
-			methods = strings.Join(r.Methods, ", ")
-		}
-		fmt.Fprintf(&b, "%-*s  %-*s  %s\n", width, r.Path, 6, r.Kind, methods)
+	for _, r := range routes {
+		fmt.Fprintf(&b, "%-*s  %-*s  %s\n", width, r.Path, 6, r.Kind, strings.Join(r.Methods, ", "))
 	}
 	return b.String()
 }

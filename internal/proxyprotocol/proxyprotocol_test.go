@@ -19,6 +19,7 @@ import (
 
 	"github.com/tinyhttpd/tinyhttpd/config"
 	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
+	"github.com/tinyhttpd/tinyhttpd/route"
 	"github.com/tinyhttpd/tinyhttpd/server"
 )
 
@@ -42,11 +43,11 @@ func start(t *testing.T, trusted string, srv *server.Server) *fixture {
 	if err := os.WriteFile(file, bytes.Repeat([]byte("0123456789abcdef"), 1<<16), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	tbl, err := server.NewTable(&config.Routes{Source: "test", Routes: []config.Route{
-		{Path: "/hello", Kind: config.KindBody, Body: "hello, world\n"},
-		{Path: "/big.bin", Kind: config.KindFile, File: file},
-		{Path: "/echo", Kind: config.KindEcho, Methods: []string{"POST"}},
-		{Path: "/broken", Kind: config.KindFault, Fault: config.FaultReset},
+	tbl, err := server.NewTable(&route.Routes{Source: "test", Routes: []route.Route{
+		{Path: "/hello", Kind: route.KindBody, Body: "hello, world\n"},
+		{Path: "/big.bin", Kind: route.KindFile, File: file},
+		{Path: "/echo", Kind: route.KindEcho, Methods: []string{"POST"}},
+		{Path: "/broken", Kind: route.KindFault, Fault: route.FaultReset},
 	}})
 	if err != nil {
 		t.Fatal(err)

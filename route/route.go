@@ -1,4 +1,8 @@
-package config
+// Package route is the model of tinyhttpd's route table: what a route
+// answers and how, as the config package reads it from a routes file and
+// the server package serves it. It holds the defaults a route takes when
+// its file leaves a field out, so that they are stated once.
+package route
 
 import (
 	"io/fs"
@@ -53,9 +57,9 @@ type Route struct {
 	// route with the path "/" matches "/" alone.
 	Path   string
 	Prefix bool
-	// Methods allowed on the route; GET and HEAD when not given.
+	// Methods allowed on the route; DefaultMethods when not given.
 	Methods []string
-	// Status of the reply; 200 when not given.
+	// Status of the reply; DefaultStatus when not given.
 	Status int
 	// Headers added to the reply, in file order. Content-Type, when given
 	// here, replaces the one derived from the file extension.
@@ -72,4 +76,22 @@ type Route struct {
 	Delay time.Duration
 	// Line and Column locate the route's entry in the routes file.
 	Line, Column int
+}
+
+// DefaultStatus is the status of a route that gives none.
+const DefaultStatus = 200
+
+// DefaultMethods returns the methods allowed on a route that lists none:
+// GET and HEAD.
+func DefaultMethods() []string { return []string{"GET", "HEAD"} }
+
+// Normalize fills the fields of r that its file may leave out with their
+// defaults: Methods and Status.
+func (r *Route) Normalize() {
+	if len(r.Methods) == 0 {
+		r.Methods = DefaultMethods()
+	}
+	if r.Status == 0 {
+		r.Status = DefaultStatus
+	}
 }

@@ -1,0 +1,46 @@
+package socket
+
+import (
+	"errors"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// synFilter is a classic BPF socket filter that drops a TCP segment with
+// SYN set and ACK clear, a new connection's first segment, and lets every
+// other segment through. A TCP socket's filter sees the segment from its
+// TCP header, whose flags are byte 13.
+var synFilter = []unix.SockFilter{
+	{Code: unix.BPF_LD | unix.BPF_B | unix.BPF_ABS, K: 13},
+	{Code: unix.BPF_ALU | unix.BPF_AND | unix.BPF_K, K: 0x12}, // SYN | ACK
+	{Code: unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K, K: 0x02, Jt: 0, Jf: 1},
+	{Code: unix.BPF_RET | unix.BPF_K, K: 0},
+	{Code: unix.BPF_RET | unix.BPF_K, K: 0xffffffff},
+}
+
+// PauseAccepting stops a TCP listener from taking new connections while
+// the ones it has queued can still be accepted, so that a listener can be
+// drained and closed without resetting a connection whose client was told
+// it had connected. New connection requests are dropped, unanswered: their
+// clients retry after a second, by when the listener is closed (their
+// connect is refused) or another socket of a SO_REUSEPORT group takes them.
+// Handshakes already under way complete, and TCP_DEFER_ACCEPT is turned
+// off so that a connection waiting for its first bytes is queued as soon
+// as anything arrives. Where the system cannot, it returns an error
+// wrapping errors.ErrUnsupported.
+func PauseAccepting(c syscall.Conn) error {
+	rc, err := c.SyscallConn()
+	if err != nil {
+		return err
+	}
+	prog := unix.SockFprog{Len: uint16(len(synFilter)), Filter: &synFilter[0]}
+	var serr error
+	err = rc.Control(func(fd uintptr) {
+		serr = unix.SetsockoptSockFprog(int(fd), unix.SOL_SOCKET, unix.SO_ATTACH_FILTER, &prog)
+		if serr == nil {
+			serr = unix.SetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_DEFER_ACCEPT, 0)
+		}
+	})
+	return errors.Join(err, serr)
+}
