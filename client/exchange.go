@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tinyhttpd/tinyhttpd/internal/cork"
+	"github.com/tinyhttpd/tinyhttpd/internal/socket"
 )
 
 // closeWriter is the half-close that the exchange needs from its connection.
@@ -88,7 +88,7 @@ func (x *exchange) write() {
 	if tc, ok := x.conn.(*net.TCPConn); ok && x.halfClose {
 		// The request's last segment then leaves with the FIN: the
 		// server's first read finds the request whole, with the EOF.
-		cork.Set(tc)
+		socket.SetCork(tc)
 	}
 	if x.body == nil {
 		var m int

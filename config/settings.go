@@ -16,10 +16,15 @@ import (
 	"unicode"
 
 	"github.com/caarlos0/env/v11"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/socket"
 )
 
 // EnvPrefix starts the name of every environment variable that Settings reads.
 const EnvPrefix = "TINYHTTPD_"
+
+// maxAcceptors is the largest Acceptors that Load accepts.
+const maxAcceptors = 1024
 
 // MaxRequestBytesLimit is the largest MaxRequestBytes that Load accepts.
 const MaxRequestBytesLimit = GiB
@@ -44,9 +49,11 @@ type Settings struct {
 	LingerTimeout     time.Duration `env:"LINGER_TIMEOUT" envDefault:"2s" usage:"time to drain unread input after an early reply (408, 413, 503)"`
 	MaxRequestBytes   ByteSize      `env:"MAX_REQUEST_BYTES" envDefault:"1MiB" usage:"request size limit, larger requests get 413 (e.g. 65536, 64KiB, 1MiB; at most 1GiB)"`
 	MaxConns          int           `env:"MAX_CONNS" envDefault:"10000" usage:"open connections limit, new connections above it get 503"`
+	MaxConnsPerIP     int           `env:"MAX_CONNS_PER_IP" envDefault:"0" usage:"open connections limit for one client address (the one the PROXY header names, behind a proxy), new connections above it get 503; 0 for no limit"`
+	Acceptors         int           `env:"ACCEPTORS" envDefault:"0" usage:"goroutines accepting connections from the protocol listener; 0 for one per core (GOMAXPROCS)"`
 	ShutdownTimeout   time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"30s" usage:"graceful drain time on SIGTERM or SIGINT"`
 	ReusePort         bool          `env:"REUSEPORT" envDefault:"false" usage:"set SO_REUSEPORT on the protocol listener, so a new tinyhttpd can listen on the same address while the old one drains"`
-	DeferAccept       bool          `env:"DEFER_ACCEPT" envDefault:"true" usage:"set TCP_DEFER_ACCEPT on the protocol listener (Linux): a connection is accepted only once its first bytes arrive, so most requests are complete when first read and are answered at a third less CPU; a client that connects and sends nothing is accepted about a second late"`
+	DeferAccept       bool          `env:"DEFER_ACCEPT" envDefault:"true" usageDefault:"true on Linux, false elsewhere" usage:"set TCP_DEFER_ACCEPT on the protocol listener (Linux only): a connection is accepted only once its first bytes arrive, so most requests are complete when first read and are answered on the accepting goroutine; a client that connects and sends nothing is accepted about a second late"`
 	ProxyProtocol     bool          `env:"PROXY_PROTOCOL" envDefault:"false" usage:"require a PROXY protocol header (v1 or v2) on connections from PROXY_PROTOCOL_FROM and use the client address it carries; other peers are served as direct clients and may not send one"`
 	ProxyProtocolFrom IPRanges      `env:"PROXY_PROTOCOL_FROM" usage:"comma-separated IPs and CIDR ranges of the proxies trusted to send the PROXY header; required with PROXY_PROTOCOL"`
 	LogFormat         string        `env:"LOG_FORMAT" envDefault:"text" usage:"log format: text or json"`
@@ -276,6 +283,13 @@ func (s *Settings) validate(environ map[string]string, parseErrs []error) []erro
 	if s.MaxConns < 1 {
 		bad("MaxConns", "must be at least 1")
 	}
+	if s.MaxConnsPerIP < 0 {
+		bad("MaxConnsPerIP", "must be 0 (no limit) or more")
+	}
+	if s.Acceptors < 0 || s.Acceptors > maxAcceptors {
+		bad("Acceptors", "must be from 0 (one per core) to "+strconv.Itoa(maxAcceptors))
+	}
+	s.dropUnsupported(environ, socket.HasDeferAccept, socket.HasReusePort, bad)
 	if s.LogFormat != "text" && s.LogFormat != "json" {
 		bad("LogFormat", `want "text" or "json"`)
 	}
@@ -337,6 +351,24 @@ func checkHostPort(addr string) string {
 		return "port " + strconv.Quote(port) + " is not a number from 0 to 65535"
 	}
 	return ""
+}
+
+// dropUnsupported turns off the listener options the system lacks: one
+// left at its default is simply off there, so that the defaults work
+// everywhere, and one set to true is reported to bad.
+func (s *Settings) dropUnsupported(environ map[string]string, hasDeferAccept, hasReusePort bool, bad func(field, reason string)) {
+	if !hasDeferAccept {
+		if s.DeferAccept && environ[fieldVar("DeferAccept")] != "" {
+			bad("DeferAccept", "TCP_DEFER_ACCEPT is not supported on this system")
+		}
+		s.DeferAccept = false
+	}
+	if !hasReusePort {
+		if s.ReusePort {
+			bad("ReusePort", "SO_REUSEPORT is not supported on this system")
+		}
+		s.ReusePort = false
+	}
 }
 
 // AdminHostList returns AdminHosts split at its commas, each name trimmed

@@ -22,19 +22,20 @@ func TestReplyArrivesWithFIN(t *testing.T) {
 	for _, tt := range []struct {
 		name   string
 		listen func() (net.Listener, error)
-		raw    bool
+		accept acceptPath
 		path   string
 	}{
-		{"raw accepts", listenDeferred, true, "/hello"},
-		{"portable accepts", listenDeferred, false, "/hello"},
-		{"waiting for the request", testListen, true, "/hello"},
-		{"sendfile", listenDeferred, true, "/a.txt"},
+		{"raw accepts", listenDeferred, pathAuto, "/hello"},
+		{"portable accepts", listenDeferred, pathPortable, "/hello"},
+		{"waiting for the request", testListen, pathAuto, "/hello"},
+		{"sendfile", listenDeferred, pathAuto, "/a.txt"},
+		{"plain", testListen, pathPlain, "/hello"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			oldListen, oldRaw := testListen, rawAccepts
-			testListen, rawAccepts = tt.listen, tt.raw
-			t.Cleanup(func() { testListen, rawAccepts = oldListen, oldRaw }) // after the server's
-			addr := startServer(t, &Server{}, testRoutes(t))
+			oldListen := testListen
+			testListen = tt.listen
+			t.Cleanup(func() { testListen = oldListen }) // after the server's
+			addr := startServer(t, &Server{path: tt.accept}, testRoutes(t))
 			apart := 0
 			for range exchanges {
 				c := dial(t, addr)

@@ -7,10 +7,51 @@
 //
 // The API follows net/http's shape (Server, ListenAndServe, Serve, Shutdown,
 // Close, ErrServerClosed) but the package is built on raw TCP: net/http treats
-// a client's half-close as a hang-up (golang/go#18527).
+// a client's half-close as a hang-up (golang/go#18527). The package is a
+// leaf: it knows routes through package route and nothing of how settings
+// or routes files are read.
+//
+// # One exchange, three paths
+//
+// Serve runs Server.Acceptors acceptor goroutines per listener (acceptor.go).
+// An acceptor takes a connection and asks admit (admission.go) whether to
+// serve it, refuse it with 503 or drop it. How the exchange then runs
+// depends on the path the listener allows:
+//
+//	path      listener               acceptor's connection              where the exchange runs
+//	raw       TCP, Linux             bare descriptor: rawTransport      acceptor, then maybe a goroutine
+//	portable  TCP, other Unix        *net.TCPConn: connTransport        acceptor, then maybe a goroutine
+//	plain     PROXY protocol, other  net.Conn                           a goroutine from the start
+//
+// On the raw and portable paths the acceptor reads what has arrived without
+// waiting (exchange.begin in exchange.go) and decides how the exchange goes
+// on (type next, transport.go): inline, when the request is complete and
+// its reply small and ready, answered there with calls that never wait; wait,
+// when more is to come, parked without a buffer (waiter_unix.go); goroutine,
+// for everything else. An exchange that leaves its acceptor becomes a
+// net.Conn (exchange.leave) and runs exchange.run, with calls that wait
+// under its deadlines; so does an inline reply the kernel did not take
+// whole. The system calls live in internal/socket.
+//
+//	path / part       tracks the connection (Close reaches it)   sets deadlines          recovers panics
+//	inline            nobody: it never waits                     nobody: nothing waits   exchange.begin
+//	wait, goroutine   exchange.leave (Server.trackConn)          exchange.readRequest,   exchange.run
+//	                                                             flush, earlyReply
+//	plain             Server.servePlain                          servePlain, then as     exchange.run
+//	                                                             above
+//
+// # Replies before the request's end
 //
 // Replies sent before the request's EOF (408, 413, 503) use an RST-safe close:
 // write the reply, CloseWrite, discard input until EOF or LingerTimeout, then
 // Close. Closing a socket with unread input makes the kernel send RST, which
 // can destroy a reply the client has not read yet.
+//
+// # Shutdown
+//
+// Closing a listener resets the connections in its queue, whose clients were
+// told they had connected. So Shutdown does not close listeners at once: it
+// wakes their acceptors, which stop new connections from being queued where
+// the system can (socket.PauseAccepting), accept and serve what is queued,
+// and close the listener once it has been quiet for a moment.
 package server

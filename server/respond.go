@@ -23,13 +23,10 @@ const maxListing = 10000
 // Content-Length announces.
 var truncatedBody = []byte("this reply stops short of its Content-Length on purpose\n")
 
-// testHookRespond, when set by a test, runs before each route reply.
-var testHookRespond func(*Request)
-
 // respond picks the request's route in t and replies.
 func (ex *exchange) respond(t *Table) {
-	if testHookRespond != nil {
-		testHookRespond(&ex.req)
+	if h := ex.srv.testOnRespond; h != nil {
+		h(&ex.req)
 	}
 	r := t.lookup(ex.req.Path)
 	if r == nil {

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	"runtime"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/socket"
 )
 
 // Defaults for the Server fields left zero.
@@ -55,6 +57,13 @@ type Server struct {
 	// MaxConns limits the connections being served at once; connections
 	// over it get 503. If zero, DefaultMaxConns.
 	MaxConns int
+	// MaxConnsPerIP limits the connections being served at once for one
+	// client address (the one a PROXY protocol header names, behind a
+	// proxy); connections over it get 503. If zero, there is no limit.
+	MaxConnsPerIP int
+	// Acceptors is the number of goroutines that accept from each listener
+	// Serve is given. If zero, runtime.GOMAXPROCS(0).
+	Acceptors int
 	// Logger receives one line per exchange at Info level, and errors. If
 	// nil, slog.Default().
 	Logger *slog.Logger
@@ -67,12 +76,20 @@ type Server struct {
 	table atomic.Pointer[Table]
 	dates dateCache
 	stats counters
+	path  acceptPath // how Serve accepts; tests choose
+
+	// Test hooks: testOnNext learns how each exchange an acceptor starts
+	// goes on; testOnRespond runs before each route reply.
+	testOnNext    func(next)
+	testOnRespond func(*Request)
+
+	served, refused atomic.Int64 // connections admitted, and refused with 503
+	perIP           ipCounts
 
 	mu         sync.Mutex
-	listeners  map[*net.Listener]struct{}
+	listeners  map[net.Listener]struct{}
 	conns      map[net.Conn]struct{}
-	rejecting  int          // connections being answered 503
-	active     atomic.Int32 // connections being served: len(conns) - rejecting
+	acceptors  []*acceptorCounters
 	inShutdown atomic.Bool
 	draining   atomic.Bool
 	listening  atomic.Int32 // listeners in Serve
@@ -98,7 +115,8 @@ func (s *Server) ListenAndServe() error {
 	if addr == "" {
 		addr = DefaultAddr
 	}
-	l, err := net.Listen("tcp", addr)
+	lc := socket.ListenOptions{}.ListenConfig()
+	l, err := lc.Listen(context.Background(), "tcp", addr)
 	if err != nil {
 		return err
 	}
@@ -106,178 +124,87 @@ func (s *Server) ListenAndServe() error {
 }
 
 // Serve accepts connections on l and serves one exchange on each, until
-// Shutdown or Close, when it returns ErrServerClosed. On a TCP listener it
-// reads each new connection at once, without waiting, and answers a
-// complete request whose reply is small and ready right there, on the
-// accepting goroutine; every other exchange runs in a goroutine of its own
-// (see eager.go; on Linux, accept_linux.go). On Linux it sets TCP_CORK on
-// a TCP listener, or on the one l wraps if l has an Unwrap() net.Listener
-// method, so that a reply's last segment carries the FIN (see
-// corkListener); a wrapper's connections must then write nothing of their
-// own. Serve closes l when it returns. Temporary accept errors,
-// such as running out of file descriptors, are retried with a growing
-// delay.
+// Shutdown or Close, when it returns ErrServerClosed. Acceptors goroutines
+// accept from l; each reads a new connection at once, without waiting, and
+// answers a complete request whose reply is small and ready right there;
+// every other exchange goes on in a goroutine of its own (see doc.go). On
+// Linux it sets TCP_CORK on a TCP listener, or on the one l wraps if l has
+// an Unwrap() net.Listener method, so that a reply's last segment carries
+// the FIN; a wrapper's connections must then write nothing of their own.
+// At Shutdown, the connections l has queued are accepted and served before
+// it closes. Serve closes l when it returns. Temporary accept errors, such
+// as running out of file descriptors, are retried with a growing delay.
 func (s *Server) Serve(l net.Listener) error {
 	corkListener(l)
-	acc, l := s.newAcceptor(l)
+	k := s.acceptorCount()
+	l, srcs := s.sources(l, k)
 	defer l.Close()
-	if !s.trackListener(&l, true) {
+	if !s.trackListener(l, true) {
 		return ErrServerClosed
 	}
-	defer s.trackListener(&l, false)
+	defer s.trackListener(l, false)
 	s.listening.Add(1)
 	defer s.listening.Add(-1)
-	defer acc.stop()
 
-	var delay time.Duration
-	for {
-		if err := acc.accept(); err != nil {
-			if s.shuttingDown() {
-				return ErrServerClosed
+	errs := make(chan error, k)
+	for _, src := range srcs {
+		a := &acceptor{srv: s, l: l, src: src, stats: s.newAcceptorCounters()}
+		go func() {
+			err := a.run()
+			if !errors.Is(err, ErrServerClosed) {
+				l.Close() // the other acceptors stop too
 			}
-			if !isTemporary(err) {
-				return err
-			}
-			delay = min(max(2*delay, 5*time.Millisecond), time.Second)
-			s.logger().Error("accept failed; retrying", "err", err, "delay", delay)
-			if !s.sleep(delay) {
-				return ErrServerClosed
-			}
-			continue
-		}
-		delay = 0
+			errs <- err
+		}()
 	}
-}
-
-// An acceptor accepts connections for Serve and starts their exchanges.
-type acceptor interface {
-	// accept accepts one connection and starts its exchange.
-	accept() error
-	// stop ends what the acceptor still holds when Serve returns.
-	stop()
-}
-
-// newAcceptor returns the acceptor for l, and the listener to close in
-// place of l: raw accepts on Linux TCP listeners (rawAcceptor), else
-// l.Accept, with eager reads on other TCP listeners.
-func (s *Server) newAcceptor(l net.Listener) (acceptor, net.Listener) {
-	if a, lc := s.rawAcceptor(l); a != nil {
-		return a, lc
-	}
-	_, eager := l.(*net.TCPListener)
-	return &connAcceptor{s, l, eager && eagerReads}, l
-}
-
-// connAcceptor accepts net.Conn connections from a listener.
-type connAcceptor struct {
-	srv   *Server
-	l     net.Listener
-	eager bool
-}
-
-func (a *connAcceptor) accept() error {
-	c, err := a.l.Accept()
-	if err != nil {
-		return err
-	}
-	a.srv.stats.accepted.Add(1)
-	a.srv.startConn(c, a.eager)
-	return nil
-}
-
-func (a *connAcceptor) stop() {}
-
-// isTemporary reports whether an accept error may go away by itself.
-func isTemporary(err error) bool {
-	for _, errno := range []syscall.Errno{syscall.EMFILE, syscall.ENFILE, syscall.ENOBUFS, syscall.ENOMEM, syscall.ECONNABORTED, syscall.EINTR} {
-		if errors.Is(err, errno) {
-			return true
+	var first error
+	for range k {
+		if err := <-errs; first == nil || errors.Is(first, ErrServerClosed) {
+			first = err
 		}
 	}
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
+	return first
 }
 
-// startConn tracks c and starts its goroutine: an exchange, or a 503 when
-// the server is draining or MaxConns connections are being served. While
-// MaxConns connections are being answered 503, further ones are closed at
-// once, so a flood cannot grow the server without bound. A connection
-// accepted as Shutdown began is served: its client connected before the
-// listener closed, and Shutdown waits for it. After Close it is closed.
-// With eager set, the exchange starts on the calling goroutine (see
-// serveEager).
-func (s *Server) startConn(c net.Conn, eager bool) {
+// acceptorCount is the number of acceptors for each listener.
+func (s *Server) acceptorCount() int {
+	if s.Acceptors > 0 {
+		return s.Acceptors
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// newAcceptorCounters adds an acceptor's counters to the server's.
+func (s *Server) newAcceptorCounters() *acceptorCounters {
 	s.mu.Lock()
-	if s.closedLocked() {
-		s.mu.Unlock()
-		c.Close()
-		return
-	}
-	limit := s.maxConns()
-	serving := len(s.conns) - s.rejecting
-	reject := ""
-	switch {
-	case s.draining.Load():
-		reject = "server draining: try another instance"
-	case serving >= limit:
-		reject = "server busy: too many connections"
-	}
-	busy := reject != ""
-	if busy && s.rejecting >= limit {
-		s.mu.Unlock()
-		s.stats.dropped.Add(1)
-		c.Close()
-		return
-	}
-	s.trackLocked(c, busy)
-	s.serving.Add(1)
-	s.mu.Unlock()
-
-	t := s.table.Load()
-	if tc, ok := c.(*net.TCPConn); ok && eager && !busy {
-		s.serveEager(tc, t)
-		return
-	}
-	go s.serveConn(c, t, reject)
+	defer s.mu.Unlock()
+	c := &acceptorCounters{id: len(s.acceptors)}
+	s.acceptors = append(s.acceptors, c)
+	return c
 }
 
-// trackConn tracks c as being served, and reports whether the server is
-// still open: after Close, c must be closed.
+// trackConn tracks c, an exchange's connection that may wait, so that
+// Close reaches it, and reports whether the server is still open: after
+// Close, c must be closed. Every trackConn is undone by untrackConn.
 func (s *Server) trackConn(c net.Conn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.trackLocked(c, false)
-	s.serving.Add(1)
-	return !s.closedLocked()
-}
-
-// trackLocked adds c to the connections, as one being answered 503 if busy
-// is set; s.mu must be held.
-func (s *Server) trackLocked(c net.Conn, busy bool) {
 	if s.conns == nil {
 		s.conns = make(map[net.Conn]struct{})
 	}
 	s.conns[c] = struct{}{}
-	if busy {
-		s.rejecting++
-	} else {
-		s.active.Add(1)
-	}
+	s.serving.Add(1)
+	return !s.closedLocked()
 }
 
-func (s *Server) untrackConn(c net.Conn, busy bool) {
+func (s *Server) untrackConn(c net.Conn) {
 	s.mu.Lock()
 	delete(s.conns, c)
-	if busy {
-		s.rejecting--
-	} else {
-		s.active.Add(-1)
-	}
 	s.mu.Unlock()
 	s.serving.Done()
 }
 
-func (s *Server) trackListener(l *net.Listener, add bool) bool {
+func (s *Server) trackListener(l net.Listener, add bool) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if add {
@@ -285,7 +212,7 @@ func (s *Server) trackListener(l *net.Listener, add bool) bool {
 			return false
 		}
 		if s.listeners == nil {
-			s.listeners = make(map[*net.Listener]struct{})
+			s.listeners = make(map[net.Listener]struct{})
 		}
 		s.listeners[l] = struct{}{}
 		return true
@@ -294,14 +221,14 @@ func (s *Server) trackListener(l *net.Listener, add bool) bool {
 	return true
 }
 
-// Shutdown stops the server gracefully: it closes the listeners, so no new
-// connection is accepted, then waits for every Serve to return and every
-// accepted exchange to finish. Exchanges still reading keep their
-// ReadTimeout. If ctx ends first, Shutdown closes the remaining connections
-// and returns ctx's error.
+// Shutdown stops the server gracefully: it stops accepting, accepts and
+// serves what each listener has queued, closes the listeners, and waits
+// for every Serve to return and every accepted exchange to finish.
+// Exchanges still reading keep their ReadTimeout. If ctx ends first,
+// Shutdown closes the remaining connections and returns ctx's error.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.inShutdown.Store(true)
-	s.closeListeners()
+	s.stopAccepting()
 
 	poll := time.Millisecond
 	timer := time.NewTimer(poll)
@@ -377,6 +304,10 @@ func (s *Server) Ready() bool { return s.listening.Load() > 0 && !s.Draining() }
 
 func (s *Server) shuttingDown() bool { return s.inShutdown.Load() }
 
+// refusing reports whether new connections are refused with 503: during a
+// drain.
+func (s *Server) refusing() bool { return s.draining.Load() }
+
 // closedLocked reports whether Close has been called; s.mu must be held.
 func (s *Server) closedLocked() bool {
 	if s.done == nil {
@@ -394,7 +325,19 @@ func (s *Server) closeListeners() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for l := range s.listeners {
-		(*l).Close()
+		l.Close()
+	}
+}
+
+// stopAccepting ends the acceptors' waits, so that they drain their
+// listeners and return; a listener whose wait cannot be ended is closed.
+func (s *Server) stopAccepting() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for l := range s.listeners {
+		if d, ok := l.(deadliner); !ok || d.SetDeadline(time.Now()) != nil {
+			l.Close()
+		}
 	}
 }
 

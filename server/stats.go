@@ -82,6 +82,20 @@ type Stats struct {
 	// request to its EOF, replying (a route's delay included), and
 	// discarding input after an early reply.
 	Reading, Writing, Lingering int64
+	// Acceptors holds each acceptor's counts, in the order the acceptors
+	// started.
+	Acceptors []AcceptorStats
+}
+
+// AcceptorStats counts one acceptor's connections.
+type AcceptorStats struct {
+	// ID numbers the acceptor from 0; its goroutine carries the profiler
+	// label acceptor=<ID>.
+	ID int
+	// Accepted counts the connections it accepted.
+	Accepted uint64
+	// Inline counts the exchanges it answered itself, without a goroutine.
+	Inline uint64
 }
 
 // counters are the live counters behind Stats; all atomic, so an exchange
@@ -124,6 +138,11 @@ func (s *Server) Stats() Stats {
 			st.Replies[status] = n
 		}
 	}
+	s.mu.Lock()
+	for _, a := range s.acceptors {
+		st.Acceptors = append(st.Acceptors, AcceptorStats{ID: a.id, Accepted: a.accepted.Load(), Inline: a.inline.Load()})
+	}
+	s.mu.Unlock()
 	for e := range c.ends {
 		if n := c.ends[e].Load(); n > 0 {
 			st.Ends[End(e)] = n

@@ -132,6 +132,8 @@ func serve(s config.Settings, table *server.Table, logger *slog.Logger) int {
 		LingerTimeout:   s.LingerTimeout,
 		MaxRequestBytes: int64(s.MaxRequestBytes),
 		MaxConns:        s.MaxConns,
+		MaxConnsPerIP:   s.MaxConnsPerIP,
+		Acceptors:       s.Acceptors,
 		Logger:          logger,
 	}
 	srv.SetRoutes(table)

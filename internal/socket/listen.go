@@ -2,6 +2,7 @@ package socket
 
 import (
 	"errors"
+	"net"
 	"syscall"
 )
 
@@ -38,4 +39,19 @@ func (o ListenOptions) Control(network, address string, c syscall.RawConn) error
 	var serr error
 	err := c.Control(func(fd uintptr) { serr = o.set(int(fd)) })
 	return errors.Join(err, serr)
+}
+
+// ListenConfig returns a net.ListenConfig that sets o on the sockets it
+// opens, which are plain TCP: Go otherwise listens with Multipath TCP where
+// the system has it, whose sockets lack some of TCP's options, socket
+// filters among them (see PauseAccepting). Where accepted connections
+// inherit keep-alive from their listener, the config leaves it to the
+// listener.
+func (o ListenOptions) ListenConfig() net.ListenConfig {
+	lc := net.ListenConfig{Control: o.Control}
+	lc.SetMultipathTCP(false)
+	if InheritsKeepAlive {
+		lc.KeepAlive = -1
+	}
+	return lc
 }

@@ -1,50 +1,45 @@
 package server
 
 import (
-	"context"
 	"io"
 	"net"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/socket"
 )
 
-// listenDeferred listens with TCP_DEFER_ACCEPT, which makes Serve read each
-// connection eagerly on its accept goroutine.
+// listenDeferred listens with TCP_DEFER_ACCEPT, which makes most
+// exchanges complete when their acceptor first reads them.
 func listenDeferred() (net.Listener, error) {
-	lc := net.ListenConfig{Control: func(_, _ string, c syscall.RawConn) error {
-		var serr error
-		if err := c.Control(func(fd uintptr) {
-			serr = syscall.SetsockoptInt(int(fd), syscall.IPPROTO_TCP, syscall.TCP_DEFER_ACCEPT, 1)
-		}); err != nil {
-			return err
-		}
-		return serr
-	}}
-	return lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
+	return listenTCP(socket.ListenOptions{DeferAccept: true})
 }
 
-// TestEagerSuite runs the exchange tests again over a listener with
-// TCP_DEFER_ACCEPT, where most exchanges are answered on the accept
-// goroutine: the same replies must come back whether an exchange is
-// answered there, waits for the rest of its request as a waiter, or goes
-// on in a goroutine of its own.
-func TestEagerSuite(t *testing.T) {
-	old := testListen
-	testListen = listenDeferred
-	defer func() { testListen = old }()
-	runExchangeSuite(t)
-}
-
-// TestPortableEagerSuite runs the exchange tests once more with raw accepts
-// off, through the eager reads of net.Conn connections that Serve uses on
-// systems other than Linux.
-func TestPortableEagerSuite(t *testing.T) {
-	oldListen, oldRaw := testListen, rawAccepts
-	testListen, rawAccepts = listenDeferred, false
-	defer func() { testListen, rawAccepts = oldListen, oldRaw }()
-	runExchangeSuite(t)
+// TestPathSuites runs the exchange tests again over every path Serve can
+// take (see doc.go): the same replies must come back whether an exchange is
+// answered on its acceptor, waits for the rest of its request as a waiter,
+// or goes on in a goroutine of its own. Over a listener with
+// TCP_DEFER_ACCEPT most exchanges are answered on their acceptor.
+func TestPathSuites(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		listen func() (net.Listener, error)
+		setup  func(*Server)
+	}{
+		{"raw deferred", listenDeferred, func(s *Server) { s.Acceptors = 1 }},
+		{"portable deferred", listenDeferred, func(s *Server) { s.path, s.Acceptors = pathPortable, 1 }},
+		{"plain", testListen, func(s *Server) { s.path = pathPlain }},
+		{"four raw acceptors", listenDeferred, func(s *Server) { s.Acceptors = 4 }},
+		{"four portable acceptors", testListen, func(s *Server) { s.path, s.Acceptors = pathPortable, 4 }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			oldListen, oldSetup := testListen, suiteSetup
+			testListen, suiteSetup = tt.listen, tt.setup
+			defer func() { testListen, suiteSetup = oldListen, oldSetup }()
+			runExchangeSuite(t)
+		})
+	}
 }
 
 // runExchangeSuite runs the exchange tests as subtests.
@@ -85,29 +80,25 @@ func runExchangeSuite(t *testing.T) {
 	}
 }
 
-// TestEagerPaths checks which way serveEager goes on with an exchange, and
+// TestNextDecisions checks how an acceptor goes on with an exchange, and
 // that each way replies in full. So that the client's half-close has
 // surely arrived when the server reads, each exchange is accepted while the
-// accept goroutine is held in the hook of a first, pacing connection.
-func TestEagerPaths(t *testing.T) {
-	for _, raw := range []bool{true, false} {
-		name := map[bool]string{true: "raw", false: "portable"}[raw]
-		t.Run(name, func(t *testing.T) {
-			old := rawAccepts
-			rawAccepts = raw
-			defer func() { rawAccepts = old }()
-			testEagerPaths(t)
-		})
+// one acceptor is held in the hook of a first, pacing connection.
+func TestNextDecisions(t *testing.T) {
+	for _, path := range []acceptPath{pathAuto, pathPortable} {
+		name := map[acceptPath]string{pathAuto: "raw", pathPortable: "portable"}[path]
+		t.Run(name, func(t *testing.T) { testNextDecisions(t, path) })
 	}
 }
 
-func testEagerPaths(t *testing.T) {
+func testNextDecisions(t *testing.T, path acceptPath) {
 	old := testListen
 	testListen = listenDeferred
 	defer func() { testListen = old }()
-	hows := make(chan string)
+	hows := make(chan next)
 	gate := make(chan struct{})
-	testHookEager = func(how string) {
+	srv := &Server{MaxRequestBytes: 2048, Acceptors: 1, path: path}
+	srv.testOnNext = func(how next) {
 		// Bounded, so that a failed test cannot hold Serve forever.
 		select {
 		case hows <- how:
@@ -119,27 +110,25 @@ func testEagerPaths(t *testing.T) {
 		case <-time.After(5 * time.Second):
 		}
 	}
-	defer func() { testHookEager = nil }()
-	srv := &Server{MaxRequestBytes: 2048}
 	addr := startServer(t, srv, testRoutes(t))
 
 	tests := []struct {
 		name    string
-		first   string // sent before serveEager reads
+		first   string // sent before the acceptor reads
 		rest    string // sent after it, then the half-close
-		wantHow string
+		wantHow next
 		status  int
 		body    string
 	}{
-		{"static reply", "GET /hello HTTP/1.0\r\n\r\n", "", eagerInline, 200, "hello, world\n"},
-		{"no route", "GET /nowhere HTTP/1.0\r\n\r\n", "", eagerInline, 404, ""},
-		{"bad request", "GET\r\n\r\n", "", eagerInline, 400, ""},
-		{"file route", "GET /a.txt HTTP/1.0\r\n\r\n", "", eagerGoroutine, 200, "file a\n"},
-		{"too large", "POST /echo HTTP/1.0\r\n\r\n" + strings.Repeat("x", 3000), "", eagerGoroutine, 413, ""},
-		{"404 naming a long path", "GET /" + strings.Repeat("x", maxInlinePath) + " HTTP/1.0\r\n\r\n", "", eagerGoroutine, 404, ""},
-		{"delayed route", "GET /slow HTTP/1.0\r\n\r\n", "", eagerGoroutine, 200, "late\n"},
-		{"request in two parts", "GET /hel", "lo HTTP/1.0\r\n\r\n", eagerWait, 200, "hello, world\n"},
-		{"echo in two parts", "POST /echo HTTP/1.0\r\n\r\nping", " pong", eagerWait, 200, "ping pong"},
+		{"static reply", "GET /hello HTTP/1.0\r\n\r\n", "", nextInline, 200, "hello, world\n"},
+		{"no route", "GET /nowhere HTTP/1.0\r\n\r\n", "", nextInline, 404, ""},
+		{"bad request", "GET\r\n\r\n", "", nextInline, 400, ""},
+		{"file route", "GET /a.txt HTTP/1.0\r\n\r\n", "", nextGoroutine, 200, "file a\n"},
+		{"too large", "POST /echo HTTP/1.0\r\n\r\n" + strings.Repeat("x", 3000), "", nextGoroutine, 413, ""},
+		{"404 naming a long path", "GET /" + strings.Repeat("x", maxInlinePath) + " HTTP/1.0\r\n\r\n", "", nextGoroutine, 404, ""},
+		{"delayed route", "GET /slow HTTP/1.0\r\n\r\n", "", nextGoroutine, 200, "late\n"},
+		{"request in two parts", "GET /hel", "lo HTTP/1.0\r\n\r\n", nextWait, 200, "hello, world\n"},
+		{"echo in two parts", "POST /echo HTTP/1.0\r\n\r\nping", " pong", nextWait, 200, "ping pong"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -162,7 +151,7 @@ func testEagerPaths(t *testing.T) {
 					t.Errorf("served %s, want %s", how, tt.wantHow)
 				}
 			case <-time.After(5 * time.Second):
-				t.Fatal("serveEager never saw the connection")
+				t.Fatal("the acceptor never saw the connection")
 			}
 			gate <- struct{}{}
 			if tt.rest != "" {
@@ -190,7 +179,7 @@ func TestEagerWaiterReset(t *testing.T) {
 	old := testListen
 	testListen = listenDeferred
 	defer func() { testListen = old }()
-	srv := &Server{}
+	srv := &Server{Acceptors: 1}
 	addr := startServer(t, srv, testRoutes(t))
 	c := dial(t, addr)
 	io.WriteString(c, "GET /hel")

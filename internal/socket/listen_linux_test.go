@@ -1,6 +1,7 @@
-package main
+package socket
 
 import (
+	"context"
 	"io"
 	"net"
 	"syscall"
@@ -8,8 +9,6 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/tinyhttpd/tinyhttpd/config"
 )
 
 // sockopt reads an integer socket option of c.
@@ -29,13 +28,13 @@ func sockopt(t *testing.T, c interface {
 	return v
 }
 
-// TestTuneListener checks that the listener carries the keep-alive
+// TestListenOptions checks that the listener carries the keep-alive
 // settings, that accepted connections inherit them, and that DeferAccept
 // sets TCP_DEFER_ACCEPT.
-func TestTuneListener(t *testing.T) {
+func TestListenOptions(t *testing.T) {
 	for _, deferAccept := range []bool{false, true} {
-		s := config.Settings{Addr: "127.0.0.1:0", DeferAccept: deferAccept}
-		l, err := listen(s, nil)
+		lc := ListenOptions{DeferAccept: deferAccept}.ListenConfig()
+		l, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,0 @@
-//go:build !linux
-
-package cork
-
-import "syscall"
-
-func set(syscall.Conn) {}

@@ -1,0 +1,76 @@
+package socket
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestPauseAccepting checks that a paused listener still hands over the
+// connection it had queued, with its request, while a new connection
+// request gets no answer; and that closing the paused listener then refuses
+// the new client instead of resetting one that was told it had connected.
+func TestPauseAccepting(t *testing.T) {
+	for _, deferAccept := range []bool{false, true} {
+		lc := ListenOptions{DeferAccept: deferAccept}.ListenConfig()
+		l, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tl := l.(*net.TCPListener)
+		queued, err := net.DialTimeout("tcp", l.Addr().String(), 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer queued.Close()
+		io.WriteString(queued, "GET /\n")
+		queued.(*net.TCPConn).CloseWrite()
+		time.Sleep(20 * time.Millisecond) // let the request arrive
+
+		if err := PauseAccepting(tl); err != nil {
+			t.Fatal(err)
+		}
+		if got := sockoptInt(t, tl, syscall.IPPROTO_TCP, syscall.TCP_DEFER_ACCEPT); got != 0 {
+			t.Errorf("TCP_DEFER_ACCEPT %d after the pause, want 0", got)
+		}
+		_, err = net.DialTimeout("tcp", l.Addr().String(), 300*time.Millisecond)
+		if !errors.Is(err, os.ErrDeadlineExceeded) {
+			var ne net.Error
+			if !errors.As(err, &ne) || !ne.Timeout() {
+				t.Errorf("deferAccept %v: a connect to a paused listener got %v, want a timeout (no answer)", deferAccept, err)
+			}
+		}
+
+		tl.SetDeadline(time.Now().Add(5 * time.Second))
+		a, err := tl.Accept()
+		if err != nil {
+			t.Fatalf("deferAccept %v: the queued connection was not accepted after the pause: %v", deferAccept, err)
+		}
+		req, err := io.ReadAll(a)
+		if err != nil || string(req) != "GET /\n" {
+			t.Errorf("queued request %q, %v", req, err)
+		}
+		a.Close()
+		l.Close()
+	}
+}
+
+func sockoptInt(t *testing.T, c syscall.Conn, level, opt int) int {
+	t.Helper()
+	rc, err := c.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v int
+	var serr error
+	rc.Control(func(fd uintptr) { v, serr = syscall.GetsockoptInt(int(fd), level, opt) })
+	if serr != nil {
+		t.Fatal(serr)
+	}
+	return v
+}

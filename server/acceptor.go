@@ -1,0 +1,296 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/netip"
+	"runtime/pprof"
+	"strconv"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/socket"
+)
+
+// A source is where one acceptor's connections come from.
+type source interface {
+	// next waits for the next connection, until the listener's deadline:
+	// a transport, with the client's address, for a connection its
+	// acceptor starts; or a net.Conn for one served in a goroutine from the
+	// start.
+	next() (transport, net.Conn, netip.AddrPort, error)
+}
+
+// netSource accepts with a net.Listener's Accept; with eager set, each TCP
+// connection starts on its acceptor through a connTransport.
+type netSource struct {
+	l     net.Listener
+	eager bool
+}
+
+func (s netSource) next() (transport, net.Conn, netip.AddrPort, error) {
+	c, err := s.l.Accept()
+	if err != nil {
+		return nil, nil, netip.AddrPort{}, err
+	}
+	if s.eager {
+		if t := newConnTransport(c); t != nil {
+			return t, nil, remoteAddr(c), nil
+		}
+	}
+	return nil, c, netip.AddrPort{}, nil
+}
+
+// acceptPath says how Serve accepts connections; tests choose one.
+type acceptPath uint8
+
+const (
+	pathAuto     acceptPath = iota // raw on Linux TCP listeners, else portable or plain
+	pathPortable                   // Accept, and connTransport on Unix TCP connections
+	pathPlain                      // Accept, and a goroutine for every connection
+)
+
+// sources returns the listener that stands for l, and the sources of k
+// acceptors.
+func (s *Server) sources(l net.Listener, k int) (net.Listener, []source) {
+	if s.path == pathAuto {
+		if rl, srcs := rawSources(l, k); rl != nil {
+			return rl, srcs
+		}
+	}
+	_, tcp := l.(*net.TCPListener)
+	src := netSource{l: l, eager: tcp && s.path != pathPlain}
+	srcs := make([]source, k)
+	for i := range srcs {
+		srcs[i] = src
+	}
+	return l, srcs
+}
+
+// acceptor accepts connections from one source and starts their exchanges.
+type acceptor struct {
+	srv   *Server
+	l     net.Listener // what the acceptor's source accepts from
+	src   source
+	stats *acceptorCounters
+	// stalled is an exchange that must leave the acceptor but could not,
+	// for want of a file descriptor: the acceptor tries again before
+	// accepting more, while its loop backs off.
+	stalled     *exchange
+	stalledNext next
+}
+
+// acceptorCounters are one acceptor's counters.
+type acceptorCounters struct {
+	id               int
+	accepted, inline atomic.Uint64
+}
+
+// run accepts until the server shuts down, when it first accepts and
+// serves what the listener has queued, or until Close or a lasting error.
+// It runs with the profiler label acceptor=<id>.
+func (a *acceptor) run() (err error) {
+	labels := pprof.Labels("acceptor", strconv.Itoa(a.stats.id))
+	pprof.Do(context.Background(), labels, func(context.Context) { err = a.loop() })
+	return err
+}
+
+func (a *acceptor) loop() error {
+	s := a.srv
+	var delay time.Duration
+	for {
+		err := a.acceptOne()
+		if err == nil {
+			delay = 0
+			continue
+		}
+		if s.shuttingDown() {
+			s.drain(a.l, a.acceptOne)
+			a.stop()
+			return ErrServerClosed
+		}
+		if !isTemporary(err) {
+			a.stop()
+			return err
+		}
+		delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+		s.logger().Error("accept failed; retrying", "err", err, "delay", delay)
+		if !s.sleep(delay) {
+			a.stop()
+			return ErrServerClosed
+		}
+	}
+}
+
+// acceptOne accepts one connection and starts its exchange.
+func (a *acceptor) acceptOne() error {
+	if ex := a.stalled; ex != nil {
+		a.stalled = nil
+		return a.handOff(ex, a.stalledNext)
+	}
+	t, c, peer, err := a.src.next()
+	if err != nil {
+		return err
+	}
+	s := a.srv
+	s.stats.accepted.Add(1)
+	a.stats.accepted.Add(1)
+	if c != nil {
+		go s.servePlain(c, time.Now())
+		return nil
+	}
+	adm := s.admit(peer.Addr())
+	if adm.verdict == dropped {
+		t.close()
+		return nil
+	}
+	ex := s.newExchange(time.Now(), peer, adm, s.table.Load())
+	ex.t = t
+	n := nextGoroutine
+	if adm.verdict == admitted {
+		n = ex.begin()
+	}
+	if n == nextInline {
+		a.stats.inline.Add(1)
+		return nil
+	}
+	return a.handOff(ex, n)
+}
+
+// handOff starts a goroutine for an exchange leaving the acceptor.
+func (a *acceptor) handOff(ex *exchange, n next) error {
+	if err := ex.leave(); err != nil {
+		a.stalled, a.stalledNext = ex, n
+		return err
+	}
+	if n == nextWait {
+		go ex.waitAndRun()
+	} else {
+		go ex.run()
+	}
+	return nil
+}
+
+// stop ends an exchange left stalled when the acceptor stops.
+func (a *acceptor) stop() {
+	if ex := a.stalled; ex != nil {
+		a.stalled = nil
+		ex.rec.End = EndAborted
+		ex.finish()
+	}
+}
+
+// servePlain serves a connection that has no transport, in a goroutine of
+// its own from the start: a connection behind the PROXY protocol, whose
+// client address the header read first names, or any connection where
+// there is no transport.
+func (s *Server) servePlain(c net.Conn, start time.Time) {
+	clearLabels()
+	if !s.trackConn(c) {
+		c.Close()
+		s.untrackConn(c)
+		return
+	}
+	c.SetReadDeadline(start.Add(s.readTimeout()))
+	remote := remoteAddr(c)
+	adm := s.admit(remote.Addr())
+	if adm.verdict == dropped {
+		c.Close()
+		s.untrackConn(c)
+		return
+	}
+	ex := s.newExchange(start, remote, adm, s.table.Load())
+	ex.conn, ex.wconn, ex.tracked = c, c, true
+	if wc, ok := c.(writeConner); ok {
+		ex.wconn = wc.WriteConn()
+	}
+	ex.run()
+}
+
+// drainQuiet is how long a listener must stay without a new connection, as
+// it is drained at shutdown, before it closes; drainMax bounds the drain.
+const (
+	drainQuiet = 100 * time.Millisecond
+	drainMax   = time.Second
+)
+
+// drain accepts and serves, before l closes at shutdown, the connections
+// it has queued: closing a listener resets the connections in its queue,
+// whose clients were told they had connected. New connection requests are
+// refused first where the system can (socket.PauseAccepting); the drain
+// ends once no connection has come for drainQuiet, or after drainMax.
+func (s *Server) drain(l net.Listener, accept func() error) {
+	if tl := tcpListener(l); tl != nil {
+		socket.PauseAccepting(tl)
+	}
+	d, ok := l.(deadliner)
+	if !ok {
+		return
+	}
+	end := time.Now().Add(drainMax)
+	for time.Now().Before(end) {
+		quiet := time.Now().Add(drainQuiet)
+		if quiet.After(end) {
+			quiet = end
+		}
+		d.SetDeadline(quiet)
+		if accept() != nil {
+			return
+		}
+	}
+}
+
+// deadliner is a listener whose Accept can be given a deadline.
+type deadliner interface {
+	SetDeadline(time.Time) error
+}
+
+// corkListener sets TCP_CORK on the TCP listener l is or wraps; the
+// connections it accepts inherit it. A corked connection sends only full
+// segments until it is closed or half-closed, and then sends what is left
+// with the FIN. Every exchange ends so, right after its last write, so a
+// small reply and the FIN leave in one segment instead of two: the client
+// wakes once, with the reply and the EOF together, and both ends process a
+// packet less. A reply is never held: the close follows the write.
+//
+// A wrapper's connections must write only what Serve writes, as the PROXY
+// protocol's do: one that wrote on its own and then waited, as a TLS
+// handshake does, would have its writes held by the cork.
+func corkListener(l net.Listener) {
+	if tl := tcpListener(l); tl != nil {
+		socket.SetCork(tl)
+	}
+}
+
+// maxUnwrap bounds the wrappers tcpListener looks through, so that one
+// whose Unwrap returns itself cannot stop Serve.
+const maxUnwrap = 8
+
+// tcpListener returns the TCP listener l is or wraps, through Unwrap()
+// net.Listener methods, or nil.
+func tcpListener(l net.Listener) *net.TCPListener {
+	for range maxUnwrap {
+		switch v := l.(type) {
+		case *net.TCPListener:
+			return v
+		case interface{ Unwrap() net.Listener }:
+			l = v.Unwrap()
+		default:
+			return nil
+		}
+	}
+	return nil
+}
+
+// isTemporary reports whether an accept error may go away by itself.
+func isTemporary(err error) bool {
+	for _, errno := range []syscall.Errno{syscall.EMFILE, syscall.ENFILE, syscall.ENOBUFS, syscall.ENOMEM, syscall.ECONNABORTED, syscall.EINTR} {
+		if errors.Is(err, errno) {
+			return true
+		}
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}

@@ -1,0 +1,505 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/netip"
+	"os"
+	"runtime/debug"
+	"runtime/pprof"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/route"
+)
+
+// closeWriter is a connection that can half-close: send FIN and keep reading.
+type closeWriter interface {
+	CloseWrite() error
+}
+
+var _ closeWriter = (*net.TCPConn)(nil)
+
+// writeConner is a connection that wraps another and changes only what is
+// read from it, as one that first consumes a PROXY protocol header does.
+// WriteConn returns the wrapped connection. The exchange reads through the
+// wrapper but writes to, half-closes and sets options on the wrapped
+// connection, so that a *net.TCPConn underneath keeps writev (net.Buffers),
+// sendfile (io.Copy from an *os.File), CloseWrite and SetLinger: net.Buffers
+// uses writev only on the net package's own connections.
+type writeConner interface {
+	WriteConn() net.Conn
+}
+
+// errTooLarge is a request over MaxRequestBytes.
+var errTooLarge = errors.New("server: request too large")
+
+// readBufSize is the read buffer an exchange starts with; buffers grow for
+// larger requests and only small ones go back to the pool.
+const (
+	readBufSize    = 4 << 10
+	maxPooledBytes = 64 << 10
+)
+
+var readBufPool = sync.Pool{New: func() any { b := make([]byte, 0, readBufSize); return &b }}
+
+// exchange is one connection's request and reply. It starts on its
+// acceptor with a transport (t), or in a goroutine with a net.Conn; once it
+// leaves the acceptor, conn is set and every call may wait, under the
+// exchange's deadlines. Exchanges are pooled, with the slices they grow, so
+// that a static exchange allocates only the copy of its target.
+type exchange struct {
+	srv *Server
+	tbl *Table
+	adm admission
+	t   transport // calls that return at once; nil on the plain path
+	// conn is read from and closed once the exchange has left its
+	// acceptor; wconn is written to and half-closed: conn itself, or the
+	// connection conn wraps (see writeConner).
+	conn, wconn net.Conn
+	tracked     bool // conn is in the server's connections
+	state       connState
+	buf         *[]byte
+	pending     []byte // request bytes read by a waiter, while no buffer is held
+	eof         bool   // the whole request is in buf
+	readErr     error  // a read without waiting failed
+	parsed      bool   // req, or perr, holds the parsed request
+	perr        *RequestError
+	req         Request
+	rec         Exchange
+	parts       [4][]byte // the reply parts not yet written
+	out         net.Buffers
+}
+
+var exchangePool = sync.Pool{New: func() any { return new(exchange) }}
+
+// newExchange starts an exchange in the reading state.
+func (s *Server) newExchange(start time.Time, remote netip.AddrPort, adm admission, tbl *Table) *exchange {
+	ex := exchangePool.Get().(*exchange)
+	ex.srv, ex.tbl, ex.adm, ex.state = s, tbl, adm, stateReading
+	ex.rec = Exchange{Start: start, Remote: remote}
+	s.stats.states[stateReading].Add(1)
+	return ex
+}
+
+// remoteAddr returns c's remote address as recorded: an IPv4 client of a
+// dual-stack listener, or one named in a PROXY header, may come as an
+// IPv4-mapped IPv6 address, and is recorded as 192.0.2.1, not
+// ::ffff:192.0.2.1.
+func remoteAddr(c net.Conn) netip.AddrPort {
+	a, ok := c.RemoteAddr().(*net.TCPAddr)
+	if !ok {
+		return netip.AddrPort{}
+	}
+	ap := a.AddrPort()
+	return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
+}
+
+// begin runs the part of an admitted exchange that its acceptor can: it
+// reads what has arrived, decides how the exchange goes on and, when the
+// request is complete and its reply quick, answers it, without a call that
+// waits. It returns nextInline when the exchange is over.
+func (ex *exchange) begin() (n next) {
+	defer func() {
+		if p := recover(); p != nil {
+			ex.panicked(p)
+			n = ex.endInline()
+		}
+	}()
+	ex.readAvailable()
+	n = ex.decide()
+	if h := ex.srv.testOnNext; h != nil {
+		h(n)
+	}
+	if n != nextInline {
+		return n
+	}
+	ex.reply()
+	return ex.endInline()
+}
+
+// endInline ends an exchange answered on its acceptor, unless the kernel
+// took less than the whole reply: the rest must then be written by a
+// goroutine, which may wait.
+func (ex *exchange) endInline() next {
+	if !allWritten(ex.parts[:]) {
+		return nextGoroutine
+	}
+	ex.finish()
+	return nextInline
+}
+
+// readAvailable reads the request bytes that have arrived, after those
+// pending, up to MaxRequestBytes+1 and the pooled buffer's size, without
+// waiting, and notes whether the request is complete.
+func (ex *exchange) readAvailable() {
+	if ex.buf == nil {
+		ex.buf = readBufPool.Get().(*[]byte)
+		*ex.buf = append((*ex.buf)[:0], ex.pending...)
+		ex.pending = nil
+	}
+	b := *ex.buf
+	limit := int(min(ex.srv.maxRequestBytes()+1, int64(cap(b))))
+	for len(b) < limit {
+		n, err := ex.t.readNow(b[len(b):limit])
+		b = b[:len(b)+n]
+		ex.rec.BytesIn += int64(n)
+		if err == io.EOF {
+			ex.eof = true
+			break
+		}
+		if err != nil {
+			if err != errWouldBlock {
+				ex.readErr = err
+			}
+			break
+		}
+	}
+	*ex.buf = b
+}
+
+// decide says how the exchange goes on once what had arrived is read:
+// inline when the request is complete and its reply quick, as a waiter
+// when more is to come, else in a goroutine of its own.
+func (ex *exchange) decide() next {
+	switch {
+	case ex.readErr == nil && ex.eof && ex.quick():
+		return nextInline
+	case ex.mayWait():
+		return nextWait
+	}
+	return nextGoroutine
+}
+
+// mayWait reports whether the request is incomplete and all that had
+// arrived was read, so that the next read would wait.
+func (ex *exchange) mayWait() bool {
+	if ex.eof || ex.readErr != nil || ex.buf == nil {
+		return false
+	}
+	b := *ex.buf
+	return len(b) < cap(b) && int64(len(b)) <= ex.srv.maxRequestBytes()
+}
+
+// maxInlineReply bounds the replies written on an acceptor: a new
+// connection's send buffer (never under 4 KiB) takes one this small whole,
+// so its write almost never leaves a rest for a goroutine.
+const maxInlineReply = 4 << 10
+
+// maxInlinePath bounds the paths of requests answered with a 404 or 405 on
+// an acceptor, since those replies name the path.
+const maxInlinePath = 1 << 10
+
+// quick parses the complete request and reports whether its reply is small
+// and ready: a static route's, or one the server makes itself (400, 404,
+// 405).
+func (ex *exchange) quick() bool {
+	if int64(len(*ex.buf)) > ex.srv.maxRequestBytes() {
+		return false // a 413, which drains the input first
+	}
+	ex.parse(*ex.buf)
+	if ex.perr != nil {
+		return true
+	}
+	r := ex.tbl.lookup(ex.req.Path)
+	if r == nil || !r.allows(ex.req.Method) {
+		return len(ex.req.Path) <= maxInlinePath
+	}
+	return r.Delay == 0 && (r.Kind == route.KindBody || r.Kind == route.KindIndex) &&
+		len(r.static.pre)+dateLen+len(r.static.full) <= maxInlineReply
+}
+
+// parse parses the request in b.
+func (ex *exchange) parse(b []byte) {
+	ex.setState(stateWriting)
+	ex.parsed = true
+	ex.perr = parseRequest(b, &ex.req)
+}
+
+// reply answers the parsed request.
+func (ex *exchange) reply() {
+	ex.setState(stateWriting)
+	if ex.perr != nil {
+		ex.writePlain(ex.perr.Status, ex.perr.Reason)
+		return
+	}
+	ex.respond(ex.tbl)
+}
+
+// leave moves the exchange off its acceptor, onto a net.Conn whose calls
+// may wait, tracked so that Close reaches it. It fails when no file
+// descriptor is to be had.
+func (ex *exchange) leave() error {
+	c, err := ex.t.conn()
+	if err != nil {
+		return err
+	}
+	ex.conn, ex.wconn = c, c
+	ex.tracked = true
+	if !ex.srv.trackConn(c) {
+		c.Close() // Close came first; the exchange reads EOF or an error
+	}
+	return nil
+}
+
+// run runs the rest of the exchange in its own goroutine, where calls may
+// wait. It always closes the connection.
+func (ex *exchange) run() {
+	clearLabels()
+	defer ex.finish()
+	defer ex.recoverPanic()
+	switch {
+	case !allWritten(ex.parts[:]):
+		ex.flush() // the rest of a reply begun on the acceptor
+	case ex.adm.verdict == refused:
+		ex.earlyReply(503, ex.adm.reason)
+	case ex.parsed:
+		ex.reply()
+	default:
+		ex.readAndReply()
+	}
+}
+
+// clearLabels drops the profiler labels a goroutine inherits from the
+// acceptor that started it, so that the acceptor's label counts only the
+// acceptor's own work.
+func clearLabels() { pprof.SetGoroutineLabels(context.Background()) }
+
+// readAndReply reads the request to its EOF, or answers 408 or 413 before
+// it, and replies.
+func (ex *exchange) readAndReply() {
+	s := ex.srv
+	body, err := ex.readRequest()
+	switch {
+	case err == nil:
+	case errors.Is(err, errTooLarge):
+		ex.earlyReply(413, fmt.Sprintf("request larger than %d bytes", s.maxRequestBytes()))
+		return
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		ex.earlyReply(408, fmt.Sprintf("request not completed by a half-close within %s", s.readTimeout()))
+		return
+	default:
+		ex.rec.End = EndReset
+		return
+	}
+	ex.parse(body)
+	ex.reply()
+}
+
+// readRequest reads until EOF, under the ReadTimeout deadline, through a
+// limit of MaxRequestBytes+1 so that a request of exactly the limit and one
+// byte more differ.
+func (ex *exchange) readRequest() ([]byte, error) {
+	limit := ex.srv.maxRequestBytes()
+	if ex.readErr != nil {
+		return nil, ex.readErr
+	}
+	if ex.buf == nil {
+		ex.buf = readBufPool.Get().(*[]byte)
+		*ex.buf = append((*ex.buf)[:0], ex.pending...)
+		ex.pending = nil
+	}
+	b := *ex.buf
+	switch {
+	case int64(len(b)) > limit:
+		return nil, errTooLarge
+	case ex.eof:
+		return b, nil
+	}
+	ex.conn.SetReadDeadline(ex.rec.Start.Add(ex.srv.readTimeout()))
+	defer func() { *ex.buf = b[:0] }()
+	for {
+		if len(b) == cap(b) {
+			b = slices.Grow(b, int(min(int64(max(len(b), readBufSize)), limit+1-int64(len(b)))))
+		}
+		n, err := ex.conn.Read(b[len(b):min(int64(cap(b)), limit+1)])
+		b = b[:len(b)+n]
+		ex.rec.BytesIn += int64(n)
+		if int64(len(b)) > limit {
+			return nil, errTooLarge
+		}
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// earlyReply answers before the request's end with the RST-safe close:
+// write the reply, half-close, discard input until the client's EOF (bounded
+// by LingerTimeout and lingerMaxBytes); finish then closes. Closing with
+// unread input would make the kernel send RST, which can destroy the reply
+// before the client reads it.
+func (ex *exchange) earlyReply(status int, reason string) {
+	if !ex.writePlain(status, reason) {
+		return
+	}
+	cw, ok := ex.wconn.(closeWriter)
+	if !ok || cw.CloseWrite() != nil {
+		return
+	}
+	ex.setState(stateLingering)
+	ex.conn.SetReadDeadline(time.Now().Add(ex.srv.lingerTimeout()))
+	n, _ := io.CopyN(io.Discard, ex.conn, lingerMaxBytes)
+	ex.rec.BytesIn += n
+}
+
+// writePlain writes a reply whose body is one line of text, and reports
+// whether it was written whole.
+func (ex *exchange) writePlain(status int, reason string, extra ...route.Header) bool {
+	ex.rec.Status = status
+	return ex.write(plainReply(status, reason, ex.srv.dates.get(time.Now()), extra...), nil, nil, nil)
+}
+
+// write writes the reply parts a, b, c and d, any of them empty, and
+// reports whether they were written whole (see flush).
+func (ex *exchange) write(a, b, c, d []byte) bool {
+	ex.setState(stateWriting)
+	ex.parts = [4][]byte{a, b, c, d}
+	return ex.flush()
+}
+
+// flush writes the reply parts not yet written and records how it ended.
+// On the acceptor it writes what the kernel takes at once and leaves the
+// rest in ex.parts, for a goroutine to write; elsewhere it writes them all,
+// with one writev, under the WriteTimeout deadline.
+func (ex *exchange) flush() bool {
+	var n int64
+	var err error
+	if ex.conn == nil {
+		var k int
+		k, err = ex.t.writeNow(ex.parts[:])
+		n = int64(k)
+		if err == errWouldBlock {
+			ex.rec.BytesOut += n
+			return true
+		}
+	} else {
+		ex.wconn.SetWriteDeadline(time.Now().Add(ex.srv.writeTimeout()))
+		ex.out = ex.parts[:]
+		n, err = ex.out.WriteTo(ex.wconn)
+	}
+	ex.parts = [4][]byte{}
+	ex.rec.BytesOut += n
+	if err != nil {
+		ex.rec.End = writeEnd(err)
+		return false
+	}
+	ex.rec.End = EndDelivered
+	return true
+}
+
+// allWritten reports whether every part is empty.
+func allWritten(parts [][]byte) bool {
+	for _, p := range parts {
+		if len(p) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// advance drops the first n bytes of parts.
+func advance(parts [][]byte, n int) {
+	for i := range parts {
+		k := min(n, len(parts[i]))
+		parts[i] = parts[i][k:]
+		n -= k
+	}
+}
+
+// writeEnd classifies a failed write.
+func writeEnd(err error) End {
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return EndWriteTimeout
+	}
+	return EndClientGone
+}
+
+func (ex *exchange) setState(st connState) {
+	if ex.state == st {
+		return
+	}
+	ex.srv.stats.states[ex.state].Add(-1)
+	ex.srv.stats.states[st].Add(1)
+	ex.state = st
+}
+
+// recoverPanic turns a panic in the exchange into a logged stack and, if no
+// reply has started, a 500.
+func (ex *exchange) recoverPanic() {
+	if p := recover(); p != nil {
+		ex.panicked(p)
+	}
+}
+
+func (ex *exchange) panicked(p any) {
+	ex.srv.stats.panics.Add(1)
+	ex.srv.logger().Error("panic serving exchange", "remote", ex.rec.Remote.String(), "panic", p, "stack", string(debug.Stack()))
+	if ex.rec.BytesOut == 0 && allWritten(ex.parts[:]) {
+		ex.writePlain(500, "internal server error")
+	}
+}
+
+// finish releases the connection's admission and closes it, records the
+// exchange, logs it, hands it to OnExchange and returns the exchange to its
+// pool. The admission goes first, so that a client that sees the close can
+// connect again at once within its limits.
+func (ex *exchange) finish() {
+	s := ex.srv
+	s.release(ex.adm)
+	if ex.conn != nil {
+		ex.conn.Close()
+	} else {
+		ex.t.close()
+	}
+	if ex.tracked {
+		s.untrackConn(ex.conn)
+	}
+	rec := &ex.rec
+	rec.Duration = time.Since(rec.Start)
+	rec.Method, rec.Target = ex.req.Method, ex.req.Target
+	s.stats.states[ex.state].Add(-1)
+	s.stats.replies[rec.Status].Add(1)
+	s.stats.ends[rec.End].Add(1)
+	s.stats.bytesIn.Add(uint64(rec.BytesIn))
+	s.stats.bytesOut.Add(uint64(rec.BytesOut))
+	logger := s.logger()
+	if logger.Enabled(context.Background(), slog.LevelInfo) {
+		logger.LogAttrs(context.Background(), slog.LevelInfo, "exchange",
+			slog.String("remote", rec.Remote.String()),
+			slog.String("method", rec.Method),
+			slog.String("path", rec.Target),
+			slog.String("route", rec.Route),
+			slog.Int("status", rec.Status),
+			slog.Int64("bytes_in", rec.BytesIn),
+			slog.Int64("bytes_out", rec.BytesOut),
+			slog.Duration("duration", rec.Duration),
+			slog.String("end", rec.End.String()),
+		)
+	}
+	if s.OnExchange != nil {
+		s.OnExchange(rec)
+	}
+	ex.release()
+}
+
+// release returns ex, and its read buffer, to their pools, keeping the
+// slices ex grew.
+func (ex *exchange) release() {
+	if ex.buf != nil && cap(*ex.buf) <= maxPooledBytes {
+		*ex.buf = (*ex.buf)[:0]
+		readBufPool.Put(ex.buf)
+	}
+	hdr := ex.req.Header[:0]
+	*ex = exchange{}
+	ex.req.Header = hdr
+	exchangePool.Put(ex)
+}

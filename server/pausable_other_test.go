@@ -1,0 +1,6 @@
+//go:build !linux
+
+package server
+
+// pausable says whether listeners can be paused before they close here.
+const pausable = false

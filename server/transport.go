@@ -1,0 +1,58 @@
+package server
+
+import (
+	"errors"
+	"net"
+)
+
+// errWouldBlock is what a transport's call returns when it would have had
+// to wait.
+var errWouldBlock = errors.New("server: would block")
+
+// A transport is a new connection as its acceptor sees it: every call
+// returns at once. An exchange starts on one, on the acceptor's goroutine,
+// reads what has arrived and, when it can, answers there; the rest of an
+// exchange, whose calls may wait, goes on in a goroutine of its own over the
+// net.Conn that conn returns.
+//
+// There are two: rawTransport, a bare descriptor from accept4 (Linux), and
+// connTransport, a *net.TCPConn read and written through its RawConn
+// (Unix). Connections that have neither, such as those behind the PROXY
+// protocol or on Windows, are served in a goroutine from the start (see
+// doc.go).
+type transport interface {
+	// readNow reads into p what has arrived: n > 0 bytes; or 0 and io.EOF
+	// once the client has half-closed; or 0 and errWouldBlock when nothing
+	// more has arrived.
+	readNow(p []byte) (int, error)
+	// writeNow writes as much of the parts, in order, as the kernel takes
+	// at once, drops what it wrote from them, and returns how many bytes
+	// that was; errWouldBlock when some are left.
+	writeNow(parts [][]byte) (int, error)
+	// conn returns the connection as a net.Conn, whose calls wait, for an
+	// exchange that leaves the acceptor. Once it succeeds the connection is
+	// the net.Conn's, and close must not be called. It fails when no file
+	// descriptor is to be had, and may then be called again.
+	conn() (net.Conn, error)
+	// close closes the connection.
+	close() error
+}
+
+// next is how an exchange goes on once its acceptor has read what had
+// arrived.
+type next uint8
+
+const (
+	// nextInline: the request is complete and its reply small and ready,
+	// so the acceptor answers it at once.
+	nextInline next = iota
+	// nextWait: the request is incomplete and all that had arrived was
+	// read: the exchange parks, holding no buffer, until more arrives.
+	nextWait
+	// nextGoroutine: the exchange goes on in a goroutine of its own.
+	nextGoroutine
+)
+
+var nextNames = [...]string{"inline", "wait", "goroutine"}
+
+func (n next) String() string { return nextNames[n] }

@@ -1,0 +1,103 @@
+//go:build unix
+
+package server
+
+import (
+	"io"
+	"net"
+	"os"
+	"syscall"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/socket"
+)
+
+// connTransport is a *net.TCPConn read and written through its RawConn,
+// with calls that return at once: the portable way to start an exchange on
+// its acceptor, and the way a parked exchange reads what has arrived.
+type connTransport struct {
+	c       *net.TCPConn
+	rc      syscall.RawConn
+	readFn  func(uintptr) bool
+	writeFn func(uintptr) bool
+	// The arguments and results of the last call, for the callbacks.
+	p     []byte
+	parts [][]byte
+	n     int
+	err   error
+}
+
+// newConnTransport returns c's transport, or nil if c has none.
+func newConnTransport(c net.Conn) transport {
+	tc, ok := c.(*net.TCPConn)
+	if !ok {
+		return nil
+	}
+	rc, err := tc.SyscallConn()
+	if err != nil {
+		return nil
+	}
+	t := &connTransport{c: tc, rc: rc}
+	t.readFn, t.writeFn = t.read, t.write
+	return t
+}
+
+func (t *connTransport) readNow(p []byte) (int, error) {
+	t.p = p
+	if err := t.rc.Read(t.readFn); err != nil {
+		return 0, err
+	}
+	t.p = nil
+	return t.n, t.err
+}
+
+func (t *connTransport) read(fd uintptr) bool {
+	for {
+		n, errno := socket.Read(int(fd), t.p)
+		switch {
+		case errno == 0 && n > 0:
+			t.n, t.err = n, nil
+		case errno == 0:
+			t.n, t.err = 0, io.EOF
+		case errno == syscall.EINTR:
+			continue
+		case errno == syscall.EAGAIN:
+			t.n, t.err = 0, errWouldBlock
+		default:
+			t.n, t.err = 0, &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", errno)}
+		}
+		return true
+	}
+}
+
+func (t *connTransport) writeNow(parts [][]byte) (int, error) {
+	t.parts, t.n, t.err = parts, 0, nil
+	if err := t.rc.Write(t.writeFn); err != nil {
+		return t.n, err
+	}
+	t.parts = nil
+	return t.n, t.err
+}
+
+func (t *connTransport) write(fd uintptr) bool {
+	for !allWritten(t.parts) {
+		n, errno := socket.Writev(int(fd), t.parts)
+		switch errno {
+		case 0:
+			t.n += n
+			advance(t.parts, n)
+			continue
+		case syscall.EINTR:
+			continue
+		case syscall.EAGAIN:
+			t.err = errWouldBlock
+		default:
+			t.err = &net.OpError{Op: "write", Net: "tcp", Err: os.NewSyscallError("sendmsg", errno)}
+		}
+		return true
+	}
+	return true
+}
+
+func (t *connTransport) conn() (net.Conn, error) { return t.c, nil }
+
+func (t *connTransport) close() error { return t.c.Close() }
