@@ -182,12 +182,14 @@ def main():
         if serial.get("message"):
             print("  " + serial["message"] + ": serial fraction 0, no projection")
         else:
-            print("  m = %.3f  busiest acceptor's share: the serial fraction" % serial["m"])
+            print("  m = %.3f  busiest acceptor's share: the serial fraction (standard error %.3f)" % (serial["m"], serial["m_stderr"]))
             print("  a = %.3f  all acceptors' share" % serial["a"])
             print("  e = %.3f  busiest acceptor's excess over a fair split, m - a/K" % serial["e"])
             print("  %-34s" % "projected speedup" + "".join("%9s" % ("N=%d" % p["cores"]) for p in serial["speedups"]))
             print("  %-34s" % "1/(e + (1-e)/N)" + "".join("%9s" % ("%.2fx" % p["excess"]) for p in serial["speedups"]))
             print("  %-34s" % "plain Amdahl on m, 1/(m + (1-m)/N)" + "".join("%9s" % ("%.2fx" % p["plain"]) for p in serial["speedups"]))
+            print("  (the first: one acceptor per core, acceptors grow with N; the second: the busiest")
+            print("  acceptor's work does not spread at all)")
 
     uncorked1 = next((ld for ld in loads if ld == "uncorked-c1"), None)
     for tiny in tinies:

@@ -20,6 +20,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -69,6 +70,9 @@ type result struct {
 	// M is the busiest acceptor's share of all samples: the serial
 	// fraction.
 	M float64 `json:"m"`
+	// MErr is M's standard error as a binomial proportion of Samples,
+	// sqrt(M(1-M)/Samples): how far sampling alone may move it.
+	MErr float64 `json:"m_stderr"`
 	// A is all acceptors' share of all samples together.
 	A float64 `json:"a"`
 	// E is the busiest acceptor's excess over a fair split, M - A/K.
@@ -135,7 +139,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 // usage is the first line of profshare -h.
 const usage = "usage: profshare [-label acceptor] [-acceptors K] [-cores 4,16,64] [-json] PROFILE"
 
-// newFlagSet returns profshare's flags, and where -cores lands.
+// newFlagSet returns profshare's flags and the options they set.
 func newFlagSet() (*flag.FlagSet, *options) {
 	o := &options{}
 	fs := flag.NewFlagSet("profshare", flag.ContinueOnError)
@@ -247,6 +251,7 @@ func analyze(p *profile.Profile, label string, k int, cores []int) (*result, err
 	for _, a := range r.Acceptors {
 		r.M = max(r.M, a.Share)
 	}
+	r.MErr = math.Sqrt(r.M * (1 - r.M) / float64(r.Samples))
 	r.A = float64(r.Labelled) / float64(r.Samples)
 	r.E = max(r.M-r.A/float64(r.K), 0) // never below 0 but for rounding
 	for _, n := range cores {
@@ -273,7 +278,7 @@ func (r *result) text() string {
 		fmt.Fprintf(&b, "%s: serial fraction 0, no projection\n", r.Message)
 		return b.String()
 	}
-	fmt.Fprintf(&b, "m = %.3f   the busiest acceptor's share: the serial fraction\n", r.M)
+	fmt.Fprintf(&b, "m = %.3f   the busiest acceptor's share: the serial fraction (standard error %.3f)\n", r.M, r.MErr)
 	fmt.Fprintf(&b, "a = %.3f   all acceptors' share together\n", r.A)
 	fmt.Fprintf(&b, "e = %.3f   the busiest acceptor's excess over a fair split, m - a/K\n", r.E)
 	fmt.Fprintf(&b, "%-32s", "projected speedup on N cores")
@@ -288,6 +293,8 @@ func (r *result) text() string {
 	for _, s := range r.Speedups {
 		fmt.Fprintf(&b, "%10s", fmt.Sprintf("%.2fx", s.Plain))
 	}
+	b.WriteString("\nThe first assumes one acceptor per core, so that acceptors grow with N;\n" +
+		"the second, that the busiest acceptor's work does not spread at all.")
 	b.WriteString("\n")
 	return b.String()
 }

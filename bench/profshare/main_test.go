@@ -94,6 +94,9 @@ func TestShares(t *testing.T) {
 	if r.K != 2 || !near(r.M, 0.6) || !near(r.A, 0.8) || !near(r.E, 0.2) || r.Message != "" {
 		t.Errorf("K %d m %v a %v e %v message %q", r.K, r.M, r.A, r.E, r.Message)
 	}
+	if !near(r.MErr, math.Sqrt(0.6*0.4/100)) {
+		t.Errorf("standard error of m %v, want sqrt(0.24/100)", r.MErr)
+	}
 	want := []projection{{4, 2.5, 1 / 0.7}, {16, 4, 1.6}, {64, 1 / (0.2 + 0.8/64), 1 / (0.6 + 0.4/64)}}
 	if len(r.Speedups) != len(want) {
 		t.Fatalf("speedups %+v", r.Speedups)
@@ -155,7 +158,7 @@ func TestText(t *testing.T) {
 		"acceptor: 2 values, K = 2 acceptors",
 		"acceptor=0              60 samples  0.600",
 		"unlabelled              20 samples  0.200",
-		"m = 0.600",
+		"m = 0.600   the busiest acceptor's share: the serial fraction (standard error 0.049)",
 		"a = 0.800",
 		"e = 0.200",
 		"N=4      N=16      N=64",
