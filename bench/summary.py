@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Print bench/run's table from the files in its results directory.
 
-usage: summary.py RESULTS_DIR "SERVERS" CLK_TCK
+usage: summary.py RESULTS_DIR "SERVERS" CLK_TCK "LOADS"
+
+LOADS are the small-reply loads' names in bench/run's order, such as
+"uncorked-c64 corked-c64 uncorked-c1"; the first is the headline.
 
 Every figure is the median over the rounds; a ratio is tinyhttpd's figure
 divided by the anchor's, taken round by round (the servers ran one after the
@@ -32,68 +35,88 @@ def fmt(v, spec):
     return "-" if v is None else format(v, spec)
 
 
+def describe(name):
+    """The title of a load such as uncorked-c64."""
+    mode, c = name.rsplit("-c", 1)
+    how = {
+        "uncorked": "uncorked: the request, then the FIN in a segment of its own, "
+                    "as nc, Python and curl-like clients send (tinyload -cork=false)",
+        "corked": "corked: the FIN with the request's last segment (TCP_CORK, tinyload's default)",
+    }[mode]
+    return "c=%s, %s" % (c, how)
+
+
+COLS = [("srv_us", "server CPU us/exch", ".1f"), ("rps", "exchanges/s", ".0f"),
+        ("p50", "p50 ms", ".2f"), ("p99", "p99 ms", ".2f"),
+        ("cli_us", "client CPU us/exch", ".1f")]
+
+
 def main():
-    out, servers, clk = sys.argv[1], sys.argv[2].split(), int(sys.argv[3])
+    out, servers, clk, loads = sys.argv[1], sys.argv[2].split(), int(sys.argv[3]), sys.argv[4].split()
+    headline = loads[0]
     ticks = {}
     with open(os.path.join(out, "small-cpu.txt")) as f:
         next(f)
         for line in f:
-            s, r, t = line.split()
-            ticks[(s, int(r))] = int(t)
-    rounds = sorted({r for _, r in ticks})
+            s, ld, r, t = line.split()
+            ticks[(s, ld, int(r))] = int(t)
+    rounds = sorted({r for _, _, r in ticks})
 
-    small = {}  # server -> round -> figures
-    for s in servers:
-        small[s] = {}
-        for r in rounds:
-            d = load(os.path.join(out, f"small-{s}-{r}.json"))
-            if not d or not d["exchanges"]:
-                continue
-            small[s][r] = {
-                "rps": d["exchanges_per_s"],
-                "p50": d["latency_ms"]["p50"],
-                "p99": d["latency_ms"]["p99"],
-                "srv_us": ticks[(s, r)] * 1e6 / clk / d["exchanges"],
-                "cli_us": d["client_cpu_us_per_exchange"],
-                "errors": d["errors"],
-                "n": d["exchanges"],
-            }
+    small = {}  # load -> server -> round -> figures
+    for ld in loads:
+        small[ld] = {}
+        for s in servers:
+            small[ld][s] = {}
+            for r in rounds:
+                d = load(os.path.join(out, f"small-{ld}-{s}-{r}.json"))
+                if not d or not d["exchanges"] or (s, ld, r) not in ticks:
+                    continue
+                small[ld][s][r] = {
+                    "rps": d["exchanges_per_s"],
+                    "p50": d["latency_ms"]["p50"],
+                    "p99": d["latency_ms"]["p99"],
+                    "srv_us": ticks[(s, ld, r)] * 1e6 / clk / d["exchanges"],
+                    "cli_us": d["client_cpu_us_per_exchange"],
+                    "errors": d["errors"],
+                    "n": d["exchanges"],
+                }
 
-    with open(os.path.join(out, "machine.txt")) as f:
-        print(f.read().rstrip())
-    print()
-    cols = [("srv_us", "server CPU us/exch", ".1f"), ("rps", "exchanges/s", ".0f"),
-            ("p50", "p50 ms", ".2f"), ("p99", "p99 ms", ".2f"),
-            ("cli_us", "client CPU us/exch", ".1f")]
-    print("small reply (13 bytes), c=%s, median of %d rounds" % (os.environ.get("C", "64"), len(rounds)))
-    print("%-20s" % "server" + "".join("%20s" % c[1] for c in cols) + "%10s" % "errors")
-    for s in servers:
-        row = "%-20s" % s
-        for key, _, spec in cols:
-            row += "%20s" % fmt(med(v[key] for v in small[s].values()), spec)
-        row += "%10d" % sum(v["errors"] for v in small[s].values())
-        print(row)
-
-    def ratio(key, a, b):
-        rs = [small[a][r][key] / small[b][r][key] for r in rounds
-              if r in small[a] and r in small[b] and small[b][r][key]]
+    def ratio(ld, key, a, b):
+        sm = small.get(ld)
+        if sm is None or a not in sm or b not in sm:
+            return None, None, None
+        rs = [sm[a][r][key] / sm[b][r][key] for r in rounds
+              if r in sm[a] and r in sm[b] and sm[b][r][key]]
         if not rs:
             return None, None, None
         return statistics.median(rs), min(rs), max(rs)
 
+    with open(os.path.join(out, "machine.txt")) as f:
+        print(f.read().rstrip())
+
     tinies = [s for s in servers if s.startswith("tinyhttpd")]
     anchors = [s for s in servers if not s.startswith("tinyhttpd")]
-    for tiny in tinies:
+    for ld in loads:
         print()
-        print("%s / anchor, median of the per-round ratios [min-max]" % tiny)
-        print("%-20s" % "anchor" + "".join("%24s" % c[1] for c in cols[:4]))
-        for a in anchors:
-            row = "%-20s" % a
-            for key, _, _ in cols[:4]:
-                m, lo, hi = ratio(key, tiny, a)
-                cell = "-" if m is None else "%.2f [%.2f-%.2f]" % (m, lo, hi)
-                row += "%24s" % cell
+        print("small reply (13 bytes), %s%s; median of %d rounds" % (
+            describe(ld), " [headline]" if ld == headline else "", len(rounds)))
+        print("%-20s" % "server" + "".join("%20s" % c[1] for c in COLS) + "%10s" % "errors")
+        for s in servers:
+            row = "%-20s" % s
+            for key, _, spec in COLS:
+                row += "%20s" % fmt(med(v[key] for v in small[ld][s].values()), spec)
+            row += "%10d" % sum(v["errors"] for v in small[ld][s].values())
             print(row)
+        for tiny in tinies:
+            print()
+            print("  %s / anchor, %s: median of the per-round ratios [min-max]" % (tiny, ld))
+            print("  %-18s" % "anchor" + "".join("%24s" % c[1] for c in COLS[:4]))
+            for a in anchors:
+                row = "  %-18s" % a
+                for key, _, _ in COLS[:4]:
+                    m, lo, hi = ratio(ld, key, tiny, a)
+                    row += "%24s" % ("-" if m is None else "%.2f [%.2f-%.2f]" % (m, lo, hi))
+                print(row)
 
     print()
     print("large reply to a half-closed client (c=1), every run")
@@ -124,43 +147,90 @@ def main():
     print("idle connections held open (request sent but for its last CRLF)")
     print("%-20s%14s%14s%16s  %s" % ("server", "RSS before", "RSS held", "RSS/conn", "replies after"))
     idle = {}
-    with open(os.path.join(out, "idle.txt")) as f:
-        next(f)
-        for line in f:
-            s, before, held, n = line.split()
-            per = (int(held) - int(before)) * 1024 / int(n)
-            idle[s] = per
-            try:
-                with open(os.path.join(out, f"idle-{s}.txt")) as g:
-                    replies = g.readline().strip()
-            except OSError:
-                replies = ""
-            print("%-20s%11.1f MiB%11.1f MiB%14.0f B  %s" % (s, int(before) / 1024, int(held) / 1024, per, replies))
+    try:
+        with open(os.path.join(out, "idle.txt")) as f:
+            next(f)
+            lines = f.readlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        s, before, held, n = line.split()
+        per = (int(held) - int(before)) * 1024 / int(n)
+        idle[s] = per
+        try:
+            with open(os.path.join(out, f"idle-{s}.txt")) as g:
+                replies = g.readline().strip()
+        except OSError:
+            replies = ""
+        print("%-20s%11.1f MiB%11.1f MiB%14.0f B  %s" % (s, int(before) / 1024, int(held) / 1024, per, replies))
 
+    serial = load(os.path.join(out, "serial.json"))
+    print()
+    print("serial fraction: CPU profile of tinyhttpd during one more %s run, samples by the label \"acceptor\"" % headline)
+    if serial is None:
+        try:
+            with open(os.path.join(out, "serial.txt")) as f:
+                why = f.read().strip() or "no report"
+        except OSError:
+            why = "not measured (PROF=0, or the profile could not be fetched)"
+        print("  " + why.replace("\n", "\n  "))
+    else:
+        print("  %d samples over %.1f s; K = %d acceptors" % (serial["samples"], serial["duration_s"], serial["k"]))
+        for a in serial["acceptors"]:
+            print("  acceptor %-8s %6.3f of all samples" % (a["value"], a["share"]))
+        print("  unlabelled        %6.3f" % (serial["unlabelled"] / serial["samples"]))
+        if serial.get("message"):
+            print("  " + serial["message"] + ": serial fraction 0, no projection")
+        else:
+            print("  m = %.3f  busiest acceptor's share: the serial fraction (standard error %.3f)" % (serial["m"], serial["m_stderr"]))
+            print("  a = %.3f  all acceptors' share" % serial["a"])
+            print("  e = %.3f  busiest acceptor's excess over a fair split, m - a/K" % serial["e"])
+            print("  %-34s" % "projected speedup" + "".join("%9s" % ("N=%d" % p["cores"]) for p in serial["speedups"]))
+            print("  %-34s" % "1/(e + (1-e)/N)" + "".join("%9s" % ("%.2fx" % p["excess"]) for p in serial["speedups"]))
+            print("  %-34s" % "plain Amdahl on m, 1/(m + (1-m)/N)" + "".join("%9s" % ("%.2fx" % p["plain"]) for p in serial["speedups"]))
+            print("  (the first: one acceptor per core, acceptors grow with N; the second: the busiest")
+            print("  acceptor's work does not spread at all)")
+
+    uncorked1 = next((ld for ld in loads if ld == "uncorked-c1"), None)
     for tiny in tinies:
         print()
-        print("targets, %s" % tiny)
+        print("targets, %s (server CPU per exchange and rates: %s unless said)" % (tiny, headline))
 
         def check(name, ok, text):
             print("  %-7s %s: %s" % ("met" if ok else "MISSED", name, text))
 
-        if "nginx" in servers:
-            m = ratio("srv_us", tiny, "nginx")[0]
+        def cpu_ratio(ld, anchor, limit):
+            m = ratio(ld, "srv_us", tiny, anchor)[0]
             if m is not None:
-                check("server CPU per exchange <= 1.0x nginx", m <= 1.0, "%.2fx" % m)
-            m = ratio("rps", tiny, "nginx")[0]
-            if m is not None:
-                check("exchanges/s >= nginx", m >= 1.0, "%.2fx" % m)
-            m = ratio("p99", tiny, "nginx")[0]
-            if m is not None:
-                check("p99 <= nginx", m <= 1.0, "%.2fx" % m)
+                label = "server CPU per exchange <= %.2fx %s" % (limit, anchor)
+                if ld != headline:
+                    label += ", " + ld
+                check(label, m <= limit, "%.2fx" % m)
+
+        cpu_ratio(headline, "nginx-1d", 0.75)
+        cpu_ratio(headline, "nginx-autod", 0.65)
+        if uncorked1:
+            cpu_ratio(uncorked1, "nginx-1d", 1.0)
+        cpu_ratio(headline, "nginx", 1.0)
+        m = ratio(headline, "rps", tiny, "nginx")[0]
+        if m is not None:
+            check("exchanges/s >= nginx", m >= 1.0, "%.2fx" % m)
+        m = ratio(headline, "p99", tiny, "nginx")[0]
+        if m is not None:
+            check("p99 <= nginx", m <= 1.0, "%.2fx" % m)
         if tiny in idle:
             check("RSS per idle connection <= 4 KiB", idle[tiny] <= 4096, "%.0f B" % idle[tiny])
         if big.get(tiny) and big.get("plaingo"):
             r = big[tiny] / big["plaingo"]
-            check("large reply complete and >= 0.9x plain Go", r >= 0.9, "%.2fx" % r)
+            check("large reply complete and >= 1.0x plain Go", r >= 1.0, "%.2fx" % r)
         elif "plaingo" in big:
-            check("large reply complete and >= 0.9x plain Go", False, "%s runs incomplete" % tiny)
+            check("large reply complete and >= 1.0x plain Go", False, "%s runs incomplete" % tiny)
+        if tiny == "tinyhttpd" and serial is not None:
+            check("serial fraction <= 0.60 with 2 acceptors", serial["m"] <= 0.60 and serial["k"] == 2 and not serial.get("message"),
+                  serial.get("message") or "%.3f with K = %d" % (serial["m"], serial["k"]))
+            s16 = next((p for p in serial.get("speedups") or [] if p["cores"] == 16), None)
+            check("projected speedup on 16 cores >= 10x", s16 is not None and s16["excess"] >= 10,
+                  "not projected" if s16 is None else "%.2fx (plain Amdahl on m: %.2fx)" % (s16["excess"], s16["plain"]))
 
 
 if __name__ == "__main__":

@@ -13,12 +13,12 @@ import (
 // TestRequestArrivesWithFIN checks that a request and the half-close reach
 // the server in one segment: by the request's EOF, the server has received
 // as many segments as from a client that half-closes without sending
-// anything. Uncorked, the request and the FIN are two segments.
+// anything. With NoCork they are two segments, as from most clients.
 func TestRequestArrivesWithFIN(t *testing.T) {
 	segs := make(chan uint32, 1)
 	addr := testenv.Serve(t, func(c *net.TCPConn) {
 		io.Copy(io.Discard, c)
-		segs <- segmentsIn(t, c)
+		segs <- testenv.SegmentsIn(t, c)
 		io.WriteString(c, helloReply)
 	})
 
@@ -31,33 +31,22 @@ func TestRequestArrivesWithFIN(t *testing.T) {
 	c.Close()
 	finOnly := <-segs
 
-	for range 3 {
-		_, body, err := fetch(t, &Client{}, t.Context(), addr, &Request{Target: "/hello", Header: []Header{{Name: "Host", Value: "h"}}})
-		if err != nil || string(body) != "hello, world\n" {
-			t.Fatalf("body %q, %v", body, err)
+	for _, noCork := range []bool{false, true} {
+		for range 3 {
+			req := &Request{Target: "/hello", Header: []Header{{Name: "Host", Value: "h"}}, NoCork: noCork}
+			_, body, err := fetch(t, &Client{}, t.Context(), addr, req)
+			if err != nil || string(body) != "hello, world\n" {
+				t.Fatalf("body %q, %v", body, err)
+			}
+			n := <-segs
+			if !noCork && n != finOnly {
+				t.Errorf("the server received %d segments up to the request's EOF, want %d as for a FIN alone", n, finOnly)
+			}
+			if noCork && n <= finOnly {
+				t.Errorf("NoCork: the server received %d segments up to the request's EOF, as for a FIN alone (%d): the request came corked", n, finOnly)
+			}
 		}
-		if n := <-segs; n != finOnly {
-			t.Errorf("the server received %d segments up to the request's EOF, want %d as for a FIN alone", n, finOnly)
-		}
 	}
-}
-
-// segmentsIn returns the segments c has received.
-func segmentsIn(t *testing.T, c *net.TCPConn) uint32 {
-	rc, err := c.SyscallConn()
-	if err != nil {
-		t.Error(err)
-		return 0
-	}
-	var info *unix.TCPInfo
-	rc.Control(func(fd uintptr) {
-		info, err = unix.GetsockoptTCPInfo(int(fd), unix.IPPROTO_TCP, unix.TCP_INFO)
-	})
-	if err != nil {
-		t.Error(err)
-		return 0
-	}
-	return info.Segs_in
 }
 
 // TestNoHalfCloseIsNotCorked checks that a request that is not followed by

@@ -21,6 +21,7 @@
 // On Linux, a request followed by a half-close is sent corked (TCP_CORK):
 // a small request and its FIN reach the server in one segment, so the
 // server's first read finds the request whole and the EOF with it.
+// Request.NoCork sends them apart, as most other clients do.
 //
 // ParseURL parses the URLs that tinyget and tinyload take: tiny:// (and a
 // bare host[:port]/path), whose exchanges half-close, and http://.

@@ -36,6 +36,7 @@ type exchange struct {
 	stop      func() bool // stops the context watcher; nil if none
 	writer    sync.WaitGroup
 	halfClose bool
+	cork      bool // TCP_CORK until the half-close
 	closed    bool
 	werr      error // the request writer's failure, once writer is done
 
@@ -52,7 +53,7 @@ type exchange struct {
 // newExchange starts the exchange on conn: it ties the connection to ctx and
 // starts writing req.
 func newExchange(ctx context.Context, conn net.Conn, req *Request, maxHeader int, trace func(Event)) *exchange {
-	x := &exchange{conn: conn, halfClose: !req.NoHalfClose}
+	x := &exchange{conn: conn, halfClose: !req.NoHalfClose, cork: !req.NoHalfClose && !req.NoCork}
 	if d, ok := ctx.Deadline(); ok {
 		conn.SetDeadline(d)
 	}
@@ -85,7 +86,7 @@ func newExchange(ctx context.Context, conn net.Conn, req *Request, maxHeader int
 func (x *exchange) write() {
 	var n int64
 	var err error
-	if tc, ok := x.conn.(*net.TCPConn); ok && x.halfClose {
+	if tc, ok := x.conn.(*net.TCPConn); ok && x.cork {
 		// The request's last segment then leaves with the FIN: the
 		// server's first read finds the request whole, with the EOF.
 		socket.SetCork(tc)

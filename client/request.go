@@ -34,6 +34,13 @@ type Request struct {
 	// requires: its servers read until EOF.
 	NoHalfClose bool
 
+	// NoCork sends the request as it is written and the half-close in a
+	// segment of its own, as nc -N, Python's shutdown(SHUT_WR) and most
+	// clients do. The zero value corks a request that is half-closed
+	// (TCP_CORK on Linux), so that its last segment leaves with the FIN and
+	// the server's first read finds the whole request and the EOF.
+	NoCork bool
+
 	// Version is the version sent in the request line: "HTTP/1.0" or
 	// "HTTP/1.1". If empty, HTTP/1.0, the tiny protocol's. A plain HTTP
 	// server sends a chunked body (Transfer-Encoding) only to HTTP/1.1

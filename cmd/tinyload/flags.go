@@ -47,6 +47,7 @@ type options struct {
 	progress    bool
 	allowRemote bool
 	sources     int
+	cork        bool // half-closed requests leave with their FIN (TCP_CORK)
 	urls        []string
 }
 
@@ -121,6 +122,7 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
 	fs.BoolVar(&o.progress, "progress", false, "print a progress line on stderr every second even when stderr is not a terminal")
 	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow targets outside loopback")
+	fs.BoolVar(&o.cork, "cork", true, "on Linux, cork each half-closed request (TCP_CORK), so that its last segment leaves with the FIN and the server's first read finds request and EOF together; -cork=false sends the request, then the FIN in a segment of its own, as nc -N, Python's shutdown(SHUT_WR) and curl-like clients do")
 	fs.IntVar(&o.sources, "sources", defaultSources, "on Linux, when every target is IPv4 loopback, connect from this many source addresses, 127.0.0.1 and up, one per worker at most: each has ports of its own, so connect skips fewer ports held in TIME_WAIT by recent exchanges; 1: the system's choice")
 	return fs
 }

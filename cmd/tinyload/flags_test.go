@@ -19,8 +19,9 @@ func TestParseArgs(t *testing.T) {
 		{"defaults", "127.0.0.1:7070/hello", func(o *options) bool {
 			return o.concurrency == defaultConcurrency && o.n == 0 && o.duration == defaultDuration &&
 				o.rate == 0 && o.method == "GET" && o.timeout == defaultTimeout && o.status == 200 &&
-				o.readBuf == defaultReadBuf && !o.json && len(o.urls) == 1
+				o.readBuf == defaultReadBuf && !o.json && o.cork && len(o.urls) == 1
 		}},
+		{"uncorked", "-cork=false 127.0.0.1/", func(o *options) bool { return !o.cork }},
 		{"-n lifts the duration to the cap", "-n 1000 127.0.0.1/", func(o *options) bool {
 			return o.n == 1000 && o.duration == maxDuration
 		}},

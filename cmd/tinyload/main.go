@@ -93,7 +93,9 @@ func newLoader(ctx context.Context, o *options) (*loader, error) {
 			return nil, err
 		}
 		l.targets = append(l.targets, t)
-		l.reqs = append(l.reqs, t.request(o.method, o.header, body))
+		req := t.request(o.method, o.header, body)
+		req.NoCork = !o.cork
+		l.reqs = append(l.reqs, req)
 	}
 	l.clients, l.note = newClients(o, l.targets)
 	return l, nil

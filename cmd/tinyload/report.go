@@ -18,6 +18,7 @@ type report struct {
 	Mode        string   `json:"mode"` // "closed" or "open"
 	Concurrency int      `json:"concurrency"`
 	Sources     int      `json:"sources"`        // source addresses the workers connected from
+	Corked      bool     `json:"corked"`         // half-closed requests left with their FIN (-cork)
 	Rate        float64  `json:"rate,omitempty"` // scheduled exchanges per second, open loop
 	Targets     []string `json:"targets"`
 	WarmupS     float64  `json:"warmup_s"`
@@ -71,6 +72,7 @@ func newReport(o *options, targets []target, sources int, p phase, interrupted b
 		Mode:          "closed",
 		Concurrency:   o.concurrency,
 		Sources:       sources,
+		Corked:        o.cork,
 		WarmupS:       o.warmup.Seconds(),
 		ElapsedS:      p.elapsed.Seconds(),
 		Interrupted:   interrupted,
@@ -138,6 +140,9 @@ func (r *report) writeText(w io.Writer) error {
 	fmt.Fprintf(&b, "tinyload %s: %s", r.Version, mode)
 	if r.Sources > 1 {
 		fmt.Fprintf(&b, ", from %d source addresses", r.Sources)
+	}
+	if !r.Corked {
+		b.WriteString(", requests uncorked")
 	}
 	if r.WarmupS > 0 {
 		fmt.Fprintf(&b, ", after %s warm-up", time.Duration(r.WarmupS*1e9))

@@ -97,7 +97,7 @@ func TestReport(t *testing.T) {
 		tl.add(&result{class: classOK, latency: time.Duration(i) * time.Millisecond, bytesIn: 100, bytesOut: 40})
 	}
 	tl.add(&result{class: classTruncated, err: errors.New("client: read body: unexpected EOF")})
-	o := &options{concurrency: 4, warmup: time.Second}
+	o := &options{concurrency: 4, warmup: time.Second, cork: true}
 	p := phase{tally: tl, elapsed: 2 * time.Second, cpu: cpuTime{user: 101 * time.Millisecond, system: 202 * time.Millisecond}}
 	tg, _ := parseURL("127.0.0.1:7070/hello")
 	r := newReport(o, []target{tg}, 1, p, false)
@@ -143,6 +143,15 @@ func TestReport(t *testing.T) {
 		if !strings.Contains(text.String(), want) {
 			t.Errorf("text report lacks %q:\n%s", want, text.String())
 		}
+	}
+
+	o.cork = false
+	text.Reset()
+	if err := newReport(o, []target{tg}, 1, p, false).writeText(&text); err != nil {
+		t.Fatal(err)
+	}
+	if want := "closed loop, 4 workers, requests uncorked, after 1s warm-up"; !strings.Contains(text.String(), want) {
+		t.Errorf("text report lacks %q:\n%s", want, text.String())
 	}
 }
 
