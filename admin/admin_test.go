@@ -236,6 +236,16 @@ func TestStatus(t *testing.T) {
 	if s.Bytes.In == 0 || s.Bytes.Out == 0 {
 		t.Errorf("bytes %+v", s.Bytes)
 	}
+	var accepted uint64
+	for i, a := range s.Acceptors {
+		if a.ID != i {
+			t.Errorf("acceptor %d has ID %d", i, a.ID)
+		}
+		accepted += a.Accepted
+	}
+	if len(s.Acceptors) == 0 || accepted != 5 {
+		t.Errorf("acceptors %+v: want them to have accepted 5 in all", s.Acceptors)
+	}
 }
 
 func TestRoutesAndRequests(t *testing.T) {
@@ -350,6 +360,14 @@ func TestMetricsCountExactly(t *testing.T) {
 		if got := value(c.name, c.labels); got != c.want {
 			t.Errorf("%s%v = %v, want %v", c.name, c.labels, got, c.want)
 		}
+	}
+	var acceptors, accepted float64
+	for _, m := range families["tinyhttpd_acceptor_accepted_total"].GetMetric() {
+		acceptors++
+		accepted += m.GetCounter().GetValue()
+	}
+	if want := float64(len(f.srv.Stats().Acceptors)); acceptors != want || accepted != n+1 {
+		t.Errorf("tinyhttpd_acceptor_accepted_total: %v acceptors accepted %v; want %v accepting %v", acceptors, accepted, want, n+1)
 	}
 	for name, mf := range families {
 		if mf.GetType().String() == "COUNTER" && !strings.HasSuffix(name, "_total") {

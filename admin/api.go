@@ -23,6 +23,7 @@ type Status struct {
 	Connections   Connections       `json:"connections"`
 	Totals        Totals            `json:"totals"`
 	Bytes         Bytes             `json:"bytes"`
+	Acceptors     []Acceptor        `json:"acceptors"`
 	Latency       Latency           `json:"latency"`
 	Routes        map[string]uint64 `json:"routes"`
 	Reloads       Reloads           `json:"reloads"`
@@ -60,6 +61,14 @@ type Totals struct {
 type Bytes struct {
 	In  uint64 `json:"in"`
 	Out uint64 `json:"out"`
+}
+
+// Acceptor counts one acceptor goroutine's connections.
+type Acceptor struct {
+	ID       int    `json:"id"`
+	Accepted uint64 `json:"accepted"`
+	// Inline counts the exchanges it answered itself, without a goroutine.
+	Inline uint64 `json:"inline"`
 }
 
 // Reloads count route reloads.
@@ -102,12 +111,16 @@ func (a *Admin) snapshot(now time.Time) Status {
 			Replies:    make(map[string]uint64),
 			Ends:       make(map[string]uint64),
 		},
-		Bytes:   Bytes{In: st.BytesIn, Out: st.BytesOut},
-		Latency: a.series.window(now, statusWindow),
-		Routes:  a.routeCounts(),
+		Bytes:     Bytes{In: st.BytesIn, Out: st.BytesOut},
+		Acceptors: make([]Acceptor, 0, len(st.Acceptors)),
+		Latency:   a.series.window(now, statusWindow),
+		Routes:    a.routeCounts(),
 	}
 	if a.opts.Addr != nil {
 		s.Addresses.Admin = a.opts.Addr.String()
+	}
+	for _, acc := range st.Acceptors {
+		s.Acceptors = append(s.Acceptors, Acceptor(acc))
 	}
 	for status, n := range st.Replies {
 		s.Totals.Replies[statusLabel(status)] = n

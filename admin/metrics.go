@@ -30,25 +30,28 @@ type collector struct {
 	bytesIn, bytesOut                       *prometheus.Desc
 	conns, ready, reloads, loaded, numRoute *prometheus.Desc
 	build                                   *prometheus.Desc
+	acceptorAccepted, acceptorInline        *prometheus.Desc
 }
 
 func newCollector(a *Admin) *collector {
 	return &collector{
-		a:        a,
-		accepted: desc("connections_accepted_total", "Connections accepted on the protocol listener."),
-		dropped:  desc("connections_dropped_total", "Connections closed unanswered because MaxConns connections were already being answered 503."),
-		panics:   desc("panics_total", "Exchanges that panicked and were answered 500."),
-		replies:  desc("replies_total", "Replies by status; status \"none\" counts exchanges that ended without a reply.", "status"),
-		ends:     desc("exchanges_total", "Exchanges by how they ended: delivered, client_gone, reset, write_timeout, file_error, fault, aborted.", "end"),
-		routes:   desc("route_requests_total", "Exchanges by the route that answered them; \"(none)\" when none did.", "route"),
-		bytesIn:  desc("received_bytes_total", "Bytes read from protocol connections."),
-		bytesOut: desc("sent_bytes_total", "Bytes written to protocol connections."),
-		conns:    desc("connections", "Protocol connections now open, by exchange state.", "state"),
-		ready:    desc("ready", "1 when the server is listening and not draining, else 0."),
-		reloads:  desc("route_reloads_total", "Route table reloads by result.", "result"),
-		loaded:   desc("routes_loaded_timestamp_seconds", "When the route table being served was loaded, as a Unix time."),
-		numRoute: desc("routes", "Routes in the table being served."),
-		build:    desc("build_info", "Always 1; the version label says which tinyhttpd runs.", "version"),
+		a:                a,
+		accepted:         desc("connections_accepted_total", "Connections accepted on the protocol listener."),
+		dropped:          desc("connections_dropped_total", "Connections closed unanswered because MaxConns connections were already being answered 503."),
+		panics:           desc("panics_total", "Exchanges that panicked and were answered 500."),
+		replies:          desc("replies_total", "Replies by status; status \"none\" counts exchanges that ended without a reply.", "status"),
+		ends:             desc("exchanges_total", "Exchanges by how they ended: delivered, client_gone, reset, write_timeout, file_error, fault, aborted.", "end"),
+		routes:           desc("route_requests_total", "Exchanges by the route that answered them; \"(none)\" when none did.", "route"),
+		bytesIn:          desc("received_bytes_total", "Bytes read from protocol connections."),
+		bytesOut:         desc("sent_bytes_total", "Bytes written to protocol connections."),
+		conns:            desc("connections", "Protocol connections now open, by exchange state.", "state"),
+		ready:            desc("ready", "1 when the server is listening and not draining, else 0."),
+		reloads:          desc("route_reloads_total", "Route table reloads by result.", "result"),
+		loaded:           desc("routes_loaded_timestamp_seconds", "When the route table being served was loaded, as a Unix time."),
+		numRoute:         desc("routes", "Routes in the table being served."),
+		build:            desc("build_info", "Always 1; the version label says which tinyhttpd runs.", "version"),
+		acceptorAccepted: desc("acceptor_accepted_total", "Connections accepted, by acceptor goroutine.", "acceptor"),
+		acceptorInline:   desc("acceptor_inline_total", "Exchanges an acceptor answered itself, without a goroutine, by acceptor.", "acceptor"),
 	}
 }
 
@@ -78,6 +81,11 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	}
 	for route, n := range c.a.routeCounts() {
 		counter(c.routes, n, route)
+	}
+	for _, acc := range st.Acceptors {
+		id := strconv.Itoa(acc.ID)
+		counter(c.acceptorAccepted, acc.Accepted, id)
+		counter(c.acceptorInline, acc.Inline, id)
 	}
 	gauge(c.conns, float64(st.Reading), "reading")
 	gauge(c.conns, float64(st.Writing), "writing")

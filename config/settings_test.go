@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/socket"
 )
 
 var defaultSettings = Settings{
@@ -22,7 +24,7 @@ var defaultSettings = Settings{
 	MaxRequestBytes: MiB,
 	MaxConns:        10000,
 	ShutdownTimeout: 30 * time.Second,
-	DeferAccept:     true,
+	DeferAccept:     socket.HasDeferAccept,
 	LogFormat:       "text",
 	LogLevel:        slog.LevelInfo,
 	AdminRecent:     200,
@@ -57,6 +59,8 @@ func TestLoadEachVariable(t *testing.T) {
 		{"MAX_REQUEST_BYTES", "1 gib", func(s *Settings) { s.MaxRequestBytes = GiB }},
 		{"MAX_REQUEST_BYTES", "1000", func(s *Settings) { s.MaxRequestBytes = 1000 }},
 		{"MAX_CONNS", "1", func(s *Settings) { s.MaxConns = 1 }},
+		{"MAX_CONNS_PER_IP", "64", func(s *Settings) { s.MaxConnsPerIP = 64 }},
+		{"ACCEPTORS", "4", func(s *Settings) { s.Acceptors = 4 }},
 		{"SHUTDOWN_TIMEOUT", "5s", func(s *Settings) { s.ShutdownTimeout = 5 * time.Second }},
 		{"LOG_FORMAT", "json", func(s *Settings) { s.LogFormat = "json" }},
 		{"LOG_LEVEL", "DEBUG", func(s *Settings) { s.LogLevel = slog.LevelDebug }},
@@ -107,6 +111,9 @@ func TestLoadErrors(t *testing.T) {
 		{"MAX_REQUEST_BYTES", "2GiB", `config: TINYHTTPD_MAX_REQUEST_BYTES="2GiB": must be at most 1GiB`},
 		{"MAX_REQUEST_BYTES", "-1", `config: TINYHTTPD_MAX_REQUEST_BYTES="-1": must not be negative`},
 		{"MAX_CONNS", "0", `config: TINYHTTPD_MAX_CONNS="0": must be at least 1`},
+		{"MAX_CONNS_PER_IP", "-1", `config: TINYHTTPD_MAX_CONNS_PER_IP="-1": must be 0 (no limit) or more`},
+		{"ACCEPTORS", "-1", `config: TINYHTTPD_ACCEPTORS="-1": must be from 0 (one per core) to 1024`},
+		{"ACCEPTORS", "5000", `config: TINYHTTPD_ACCEPTORS="5000": must be from 0 (one per core) to 1024`},
 		{"MAX_CONNS", "many", `config: TINYHTTPD_MAX_CONNS="many": not an integer`},
 		{"MAX_CONNS", "99999999999", `config: TINYHTTPD_MAX_CONNS="99999999999": out of range`},
 		{"LOG_FORMAT", "xml", `config: TINYHTTPD_LOG_FORMAT="xml": want "text" or "json"`},
@@ -336,5 +343,36 @@ func TestValues(t *testing.T) {
 	}
 	if len(v) != reflect.TypeFor[Settings]().NumField() {
 		t.Errorf("Values() has %d entries for %d settings", len(v), reflect.TypeFor[Settings]().NumField())
+	}
+}
+
+// TestDropUnsupported checks the listener options on a system that lacks
+// them: left at their defaults they are off, so that the defaults start
+// everywhere; set to true they are an error that names the variable.
+func TestDropUnsupported(t *testing.T) {
+	for _, tt := range []struct {
+		environ map[string]string
+		bad     []string
+	}{
+		{map[string]string{}, nil},
+		{map[string]string{"TINYHTTPD_DEFER_ACCEPT": "false", "TINYHTTPD_REUSEPORT": "false"}, nil},
+		{map[string]string{"TINYHTTPD_DEFER_ACCEPT": "true"}, []string{"DeferAccept"}},
+		{map[string]string{"TINYHTTPD_REUSEPORT": "true"}, []string{"ReusePort"}},
+	} {
+		s := Settings{DeferAccept: true, ReusePort: tt.environ["TINYHTTPD_REUSEPORT"] == "true"}
+		if v, ok := tt.environ["TINYHTTPD_DEFER_ACCEPT"]; ok {
+			s.DeferAccept = v == "true"
+		}
+		var bad []string
+		s.dropUnsupported(tt.environ, false, false, func(field, _ string) { bad = append(bad, field) })
+		if s.DeferAccept || s.ReusePort || !slices.Equal(bad, tt.bad) {
+			t.Errorf("%v: DeferAccept %v, ReusePort %v, errors for %v; want both off, errors for %v", tt.environ, s.DeferAccept, s.ReusePort, bad, tt.bad)
+		}
+		s = Settings{DeferAccept: true, ReusePort: true}
+		bad = nil
+		s.dropUnsupported(tt.environ, true, true, func(field, _ string) { bad = append(bad, field) })
+		if !s.DeferAccept || !s.ReusePort || bad != nil {
+			t.Errorf("%v on a system that has both: DeferAccept %v, ReusePort %v, errors for %v", tt.environ, s.DeferAccept, s.ReusePort, bad)
+		}
 	}
 }

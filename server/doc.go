@@ -18,10 +18,11 @@
 // serve it, refuse it with 503 or drop it. How the exchange then runs
 // depends on the path the listener allows:
 //
-//	path      listener               acceptor's connection              where the exchange runs
-//	raw       TCP, Linux             bare descriptor: rawTransport      acceptor, then maybe a goroutine
-//	portable  TCP, other Unix        *net.TCPConn: connTransport        acceptor, then maybe a goroutine
-//	plain     PROXY protocol, other  net.Conn                           a goroutine from the start
+//	path      listener               acceptor's connection                         where the exchange runs
+//	raw       TCP, Linux             bare descriptor: rawTransport (raw_linux.go)  acceptor, then maybe a goroutine
+//	portable  TCP, other Unix        *net.TCPConn: connTransport                   acceptor, then maybe a goroutine
+//	                                 (conntransport_unix.go)
+//	plain     PROXY protocol, other  net.Conn (acceptor.go: servePlain)            a goroutine from the start
 //
 // On the raw and portable paths the acceptor reads what has arrived without
 // waiting (exchange.begin in exchange.go) and decides how the exchange goes
@@ -31,7 +32,8 @@
 // for everything else. An exchange that leaves its acceptor becomes a
 // net.Conn (exchange.leave) and runs exchange.run, with calls that wait
 // under its deadlines; so does an inline reply the kernel did not take
-// whole. The system calls live in internal/socket.
+// whole. Both transports read and write through fd_unix.go; the system
+// calls themselves live in internal/socket.
 //
 //	path / part       tracks the connection (Close reaches it)   sets deadlines          recovers panics
 //	inline            nobody: it never waits                     nobody: nothing waits   exchange.begin

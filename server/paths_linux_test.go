@@ -75,6 +75,7 @@ func runExchangeSuite(t *testing.T) {
 		{"OnExchange", TestOnExchange},
 		{"InFlightExchangeKeepsItsTable", TestInFlightExchangeKeepsItsTable},
 		{"MaxConnsGets503", TestMaxConnsGets503},
+		{"MaxConnsPerIPGets503", TestMaxConnsPerIPGets503},
 	} {
 		t.Run(tt.name, tt.test)
 	}

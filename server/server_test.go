@@ -439,6 +439,43 @@ func TestMaxConnsGets503(t *testing.T) {
 	}
 }
 
+// TestMaxConnsPerIPGets503 checks that a client address holding
+// MaxConnsPerIP connections gets 503 for one more, while another address is
+// served, and that the slot frees when a connection ends.
+func TestMaxConnsPerIPGets503(t *testing.T) {
+	srv := &Server{MaxConnsPerIP: 1}
+	addr := startServer(t, srv, testRoutes(t))
+	holder := dial(t, addr) // never half-closes: holds 127.0.0.1's only slot
+	io.WriteString(holder, "GET /hello")
+	waitFor(t, "the first connection to be served", func() bool { return srv.Stats().Reading == 1 })
+
+	r := parseReply(t, roundTrip(t, addr, "GET /hello HTTP/1.0\r\n\r\n"))
+	if r.status != 503 || !strings.Contains(r.body, "too many connections from 127.0.0.1") {
+		t.Errorf("second connection from 127.0.0.1 got %d %q", r.status, r.body)
+	}
+	checkFramed(t, r)
+
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}, Timeout: 5 * time.Second}
+	if other, err := d.Dial("tcp", addr); err != nil {
+		t.Logf("no second loopback address: %v", err)
+	} else {
+		defer other.Close()
+		other.SetDeadline(time.Now().Add(10 * time.Second))
+		io.WriteString(other, "GET /hello\n")
+		other.(*net.TCPConn).CloseWrite()
+		raw, _ := io.ReadAll(other)
+		if r := parseReply(t, string(raw)); r.status != 200 {
+			t.Errorf("a connection from 127.0.0.2 got %d %q", r.status, r.body)
+		}
+	}
+
+	holder.CloseWrite()
+	io.ReadAll(holder)
+	if r := parseReply(t, roundTrip(t, addr, "GET /hello\n")); r.status != 200 {
+		t.Errorf("after the slot freed: %d", r.status)
+	}
+}
+
 func TestClientResetBeforeHalfClose(t *testing.T) {
 	srv := &Server{}
 	addr := startServer(t, srv, testRoutes(t))

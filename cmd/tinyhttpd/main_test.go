@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"github.com/tinyhttpd/tinyhttpd/config"
 	"io"
 	"net"
 	"net/http"
@@ -327,4 +328,19 @@ func TestListenFailureExits1(t *testing.T) {
 	if code := cmd.ProcessState.ExitCode(); code != exitFailed || !strings.Contains(string(out), "cannot listen") {
 		t.Errorf("exit %d: %s", code, out)
 	}
+}
+
+// TestDefaultSettingsListen checks that the default settings listen on
+// this system: an option it lacks is off by default, never a failed start.
+// CI builds and vets this test for darwin, freebsd and windows too.
+func TestDefaultSettingsListen(t *testing.T) {
+	s, err := config.Load(map[string]string{"TINYHTTPD_ADDR": "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := listen(s, nil)
+	if err != nil {
+		t.Fatalf("default settings: %v", err)
+	}
+	l.Close()
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -112,41 +111,9 @@ type rawTransport struct {
 	file *os.File // owns fd once conn has been tried
 }
 
-func (t *rawTransport) readNow(p []byte) (int, error) {
-	for {
-		n, errno := socket.Read(t.fd, p)
-		switch {
-		case errno == 0 && n > 0:
-			return n, nil
-		case errno == 0:
-			return 0, io.EOF
-		case errno == syscall.EINTR:
-			continue
-		case errno == syscall.EAGAIN:
-			return 0, errWouldBlock
-		}
-		return 0, &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", errno)}
-	}
-}
+func (t *rawTransport) readNow(p []byte) (int, error) { return readFD(t.fd, p) }
 
-func (t *rawTransport) writeNow(parts [][]byte) (int, error) {
-	written := 0
-	for !allWritten(parts) {
-		n, errno := socket.Writev(t.fd, parts)
-		switch errno {
-		case 0:
-			written += n
-			advance(parts, n)
-			continue
-		case syscall.EINTR:
-			continue
-		case syscall.EAGAIN:
-			return written, errWouldBlock
-		}
-		return written, &net.OpError{Op: "write", Net: "tcp", Err: os.NewSyscallError("sendmsg", errno)}
-	}
-	return written, nil
-}
+func (t *rawTransport) writeNow(parts [][]byte) (int, error) { return writeFD(t.fd, parts) }
 
 // conn makes the descriptor a *net.TCPConn, which has a descriptor of its
 // own, and closes the bare one.

@@ -167,6 +167,3 @@ func TestRawRemoteAddr(t *testing.T) {
 		})
 	}
 }
-
-// pausable says whether listeners can be paused before they close here.
-const pausable = true

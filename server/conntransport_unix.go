@@ -3,12 +3,8 @@
 package server
 
 import (
-	"io"
 	"net"
-	"os"
 	"syscall"
-
-	"github.com/tinyhttpd/tinyhttpd/internal/socket"
 )
 
 // connTransport is a *net.TCPConn read and written through its RawConn,
@@ -51,26 +47,12 @@ func (t *connTransport) readNow(p []byte) (int, error) {
 }
 
 func (t *connTransport) read(fd uintptr) bool {
-	for {
-		n, errno := socket.Read(int(fd), t.p)
-		switch {
-		case errno == 0 && n > 0:
-			t.n, t.err = n, nil
-		case errno == 0:
-			t.n, t.err = 0, io.EOF
-		case errno == syscall.EINTR:
-			continue
-		case errno == syscall.EAGAIN:
-			t.n, t.err = 0, errWouldBlock
-		default:
-			t.n, t.err = 0, &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", errno)}
-		}
-		return true
-	}
+	t.n, t.err = readFD(int(fd), t.p)
+	return true
 }
 
 func (t *connTransport) writeNow(parts [][]byte) (int, error) {
-	t.parts, t.n, t.err = parts, 0, nil
+	t.parts, t.n = parts, 0
 	if err := t.rc.Write(t.writeFn); err != nil {
 		return t.n, err
 	}
@@ -79,22 +61,7 @@ func (t *connTransport) writeNow(parts [][]byte) (int, error) {
 }
 
 func (t *connTransport) write(fd uintptr) bool {
-	for !allWritten(t.parts) {
-		n, errno := socket.Writev(int(fd), t.parts)
-		switch errno {
-		case 0:
-			t.n += n
-			advance(t.parts, n)
-			continue
-		case syscall.EINTR:
-			continue
-		case syscall.EAGAIN:
-			t.err = errWouldBlock
-		default:
-			t.err = &net.OpError{Op: "write", Net: "tcp", Err: os.NewSyscallError("sendmsg", errno)}
-		}
-		return true
-	}
+	t.n, t.err = writeFD(int(fd), t.parts)
 	return true
 }
 
