@@ -305,6 +305,8 @@ func errName(err error) string {
 		return "refused"
 	case errors.Is(err, syscall.EPIPE):
 		return "broken pipe"
+	case errors.Is(err, syscall.ENOTCONN):
+		return "not connected"
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		return "timeout"
 	case errors.Is(err, io.EOF):

@@ -83,6 +83,9 @@ type scale struct {
 	tooLargeStream int
 	// sigtermLoad is how long load runs before SIGTERM.
 	sigtermLoad time.Duration
+	// sigtermRounds of SIGTERM under sigtermClients half-close clients,
+	// counting the clients reset after connecting.
+	sigtermRounds, sigtermClients int
 	// reloads under load.
 	reloads int
 	// fdHolders connections against fdLimit descriptors, held for
@@ -97,18 +100,20 @@ var (
 		slowloris: 200, vanishing: 100, neverReading: 20,
 		floodConns: 300, floodMaxConns: 50,
 		tooLarge: 60, tooLargeStream: 8 << 20,
-		sigtermLoad: 2 * time.Second,
-		reloads:     50,
-		fdHolders:   100, fdLimit: 64, fdWindow: 5 * time.Second,
+		sigtermLoad:   2 * time.Second,
+		sigtermRounds: 5, sigtermClients: 32,
+		reloads:   50,
+		fdHolders: 100, fdLimit: 64, fdWindow: 5 * time.Second,
 	}
 	fullScale = scale{
 		name:      "full",
 		slowloris: 1000, vanishing: 1000, neverReading: 100,
 		floodConns: 300, floodMaxConns: 50,
 		tooLarge: 500, tooLargeStream: 8 << 20,
-		sigtermLoad: 10 * time.Second,
-		reloads:     200,
-		fdHolders:   300, fdLimit: 64, fdWindow: 15 * time.Second,
+		sigtermLoad:   10 * time.Second,
+		sigtermRounds: 20, sigtermClients: 32,
+		reloads:   200,
+		fdHolders: 300, fdLimit: 64, fdWindow: 15 * time.Second,
 	}
 )
 
