@@ -16,6 +16,12 @@ func listenDeferred() (net.Listener, error) {
 	return listenTCP(socket.ListenOptions{DeferAccept: true})
 }
 
+// listenReusePort listens with SO_REUSEPORT and TCP_DEFER_ACCEPT, so that
+// Serve gives each acceptor a socket of its own.
+func listenReusePort() (net.Listener, error) {
+	return listenTCP(socket.ListenOptions{DeferAccept: true, ReusePort: true})
+}
+
 // TestPathSuites runs the exchange tests again over every path Serve can
 // take (see doc.go): the same replies must come back whether an exchange is
 // answered on its acceptor, waits for the rest of its request as a waiter,
@@ -32,6 +38,7 @@ func TestPathSuites(t *testing.T) {
 		{"plain", testListen, func(s *Server) { s.path = pathPlain }},
 		{"four raw acceptors", listenDeferred, func(s *Server) { s.Acceptors = 4 }},
 		{"four portable acceptors", testListen, func(s *Server) { s.path, s.Acceptors = pathPortable, 4 }},
+		{"four SO_REUSEPORT sockets", listenReusePort, func(s *Server) { s.Acceptors = 4 }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			oldListen, oldSetup := testListen, suiteSetup

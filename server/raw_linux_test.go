@@ -167,3 +167,32 @@ func TestRawRemoteAddr(t *testing.T) {
 		})
 	}
 }
+
+// TestReusePortSiblings checks that Serve gives each acceptor a socket of
+// its own on a listener with SO_REUSEPORT, and that the kernel spreads
+// connections over them.
+func TestReusePortSiblings(t *testing.T) {
+	old := testListen
+	testListen = listenReusePort
+	defer func() { testListen = old }()
+	srv := &Server{Acceptors: 3}
+	addr := startServer(t, srv, testRoutes(t))
+	for range 60 {
+		if r := parseReply(t, roundTrip(t, addr, "GET /hello\n")); r.status != 200 {
+			t.Fatalf("got %d", r.status)
+		}
+	}
+	srv.mu.Lock()
+	listeners := len(srv.listeners)
+	srv.mu.Unlock()
+	st := srv.Stats()
+	busy := 0
+	for _, a := range st.Acceptors {
+		if a.Accepted > 0 {
+			busy++
+		}
+	}
+	if listeners != 3 || len(st.Acceptors) != 3 || busy < 2 {
+		t.Errorf("%d listeners, acceptors %+v: want 3 sockets, and connections on at least 2", listeners, st.Acceptors)
+	}
+}

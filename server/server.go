@@ -127,32 +127,54 @@ func (s *Server) ListenAndServe() error {
 // Shutdown or Close, when it returns ErrServerClosed. Acceptors goroutines
 // accept from l; each reads a new connection at once, without waiting, and
 // answers a complete request whose reply is small and ready right there;
-// every other exchange goes on in a goroutine of its own (see doc.go). On
-// Linux it sets TCP_CORK on a TCP listener, or on the one l wraps if l has
-// an Unwrap() net.Listener method, so that a reply's last segment carries
-// the FIN; a wrapper's connections must then write nothing of their own.
-// At Shutdown, the connections l has queued are accepted and served before
-// it closes. Serve closes l when it returns. Temporary accept errors, such
-// as running out of file descriptors, are retried with a growing delay.
+// every other exchange goes on in a goroutine of its own (see doc.go). When
+// l is a TCP listener with SO_REUSEPORT, each acceptor but the first gets a
+// socket of its own, bound to l's address with l's options, so that the
+// kernel spreads new connections over their queues. On Linux Serve sets
+// TCP_CORK on a TCP listener, or on the one l wraps if l has an Unwrap()
+// net.Listener method, so that a reply's last segment carries the FIN; a
+// wrapper's connections must then write nothing of their own. At Shutdown,
+// the connections l has queued are accepted and served before it closes.
+// Serve closes l when it returns. Temporary accept errors, such as running
+// out of file descriptors, are retried with a growing delay.
 func (s *Server) Serve(l net.Listener) error {
-	corkListener(l)
 	k := s.acceptorCount()
+	ls, perListener := []net.Listener{l}, k
+	if siblings := reusePortSiblings(l, k-1, s.logger()); len(siblings) > 0 {
+		ls, perListener = append(ls, siblings...), 1
+	}
+	errs := make(chan error, len(ls))
+	for _, l := range ls {
+		go func() { errs <- s.serveListener(l, perListener) }()
+	}
+	s.listening.Add(1)
+	defer s.listening.Add(-1)
+	var first error
+	for range ls {
+		if err := <-errs; first == nil || errors.Is(first, ErrServerClosed) {
+			first = err
+		}
+	}
+	return first
+}
+
+// serveListener runs k acceptors on l until they stop, then closes l. If
+// one stops for an error, the others stop too.
+func (s *Server) serveListener(l net.Listener, k int) error {
+	corkListener(l)
 	l, srcs := s.sources(l, k)
 	defer l.Close()
 	if !s.trackListener(l, true) {
 		return ErrServerClosed
 	}
 	defer s.trackListener(l, false)
-	s.listening.Add(1)
-	defer s.listening.Add(-1)
-
 	errs := make(chan error, k)
 	for _, src := range srcs {
 		a := &acceptor{srv: s, l: l, src: src, stats: s.newAcceptorCounters()}
 		go func() {
 			err := a.run()
 			if !errors.Is(err, ErrServerClosed) {
-				l.Close() // the other acceptors stop too
+				l.Close()
 			}
 			errs <- err
 		}()
@@ -164,6 +186,31 @@ func (s *Server) Serve(l net.Listener) error {
 		}
 	}
 	return first
+}
+
+// reusePortSiblings returns n more listeners bound to l's address, with
+// l's options, when l is a TCP listener with SO_REUSEPORT; else none. It
+// logs, and returns what it has, if the system refuses one.
+func reusePortSiblings(l net.Listener, n int, logger *slog.Logger) []net.Listener {
+	tl, ok := l.(*net.TCPListener)
+	if !ok || n < 1 {
+		return nil
+	}
+	opts, err := socket.ListenOptionsOf(tl)
+	if err != nil || !opts.ReusePort {
+		return nil
+	}
+	lc := opts.ListenConfig()
+	var siblings []net.Listener
+	for range n {
+		sl, err := lc.Listen(context.Background(), "tcp", tl.Addr().String())
+		if err != nil {
+			logger.Warn("cannot open another SO_REUSEPORT socket; its acceptor shares the first", "addr", tl.Addr().String(), "err", err)
+			break
+		}
+		siblings = append(siblings, sl)
+	}
+	return siblings
 }
 
 // acceptorCount is the number of acceptors for each listener.

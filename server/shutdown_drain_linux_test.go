@@ -30,6 +30,7 @@ func TestShutdownResetsNoConnectedClient(t *testing.T) {
 		{"raw", testListen, pathAuto},
 		{"raw deferred", listenDeferred, pathAuto},
 		{"portable deferred", listenDeferred, pathPortable},
+		{"SO_REUSEPORT sockets", listenReusePort, pathAuto},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			tbl, err := NewTable(testRoutes(t))
