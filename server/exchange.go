@@ -449,8 +449,8 @@ func (ex *exchange) panicked(p any) {
 }
 
 // finish releases the connection's admission and closes it, records the
-// exchange, logs it, hands it to OnExchange and returns the exchange to its
-// pool. The admission goes first, so that a client that sees the close can
+// exchange, logs it, hands it to OnExchange, untracks the connection and
+// returns the exchange to its pool. The admission goes first, so that a client that sees the close can
 // connect again at once within its limits.
 func (ex *exchange) finish() {
 	s := ex.srv
@@ -459,9 +459,6 @@ func (ex *exchange) finish() {
 		ex.conn.Close()
 	} else {
 		ex.t.close()
-	}
-	if ex.tracked {
-		s.untrackConn(ex.conn)
 	}
 	rec := &ex.rec
 	rec.Duration = time.Since(rec.Start)
@@ -487,6 +484,9 @@ func (ex *exchange) finish() {
 	}
 	if s.OnExchange != nil {
 		s.OnExchange(rec)
+	}
+	if ex.tracked {
+		s.untrackConn(ex.conn) // last: Shutdown and Close return once every exchange is recorded
 	}
 	ex.release()
 }

@@ -95,7 +95,8 @@ type Server struct {
 	listening  atomic.Int32 // listeners in Serve
 	closeOnce  sync.Once
 	done       chan struct{} // closed by Close; ends delays
-	serving    sync.WaitGroup
+	serving    sync.WaitGroup // tracked connections
+	accepting  sync.WaitGroup // running acceptors
 }
 
 // SetRoutes makes t the table for exchanges that start from now on.
@@ -171,7 +172,9 @@ func (s *Server) serveListener(l net.Listener, k int) error {
 	errs := make(chan error, k)
 	for _, src := range srcs {
 		a := &acceptor{srv: s, l: l, src: src, stats: s.newAcceptorCounters()}
+		s.accepting.Add(1)
 		go func() {
+			defer s.accepting.Done()
 			err := a.run()
 			if !errors.Is(err, ErrServerClosed) {
 				l.Close()
@@ -298,7 +301,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 }
 
 // Close closes the listeners and every connection at once, and ends delays.
-// Use Shutdown to let exchanges finish.
+// It returns once every exchange has ended. Use Shutdown to let exchanges
+// finish.
 func (s *Server) Close() error {
 	s.inShutdown.Store(true)
 	s.closeOnce.Do(func() {
@@ -315,6 +319,9 @@ func (s *Server) Close() error {
 		c.Close()
 	}
 	s.mu.Unlock()
+	// An acceptor may be handing an exchange over to a goroutine: that
+	// exchange is tracked, and closed, once the acceptors have stopped.
+	s.accepting.Wait()
 	s.serving.Wait()
 	return nil
 }
