@@ -166,6 +166,7 @@ func (ex *exchange) readRequest() ([]byte, error) {
 	b := *ex.buf
 	switch {
 	case int64(len(b)) > limit:
+		ex.req.Method = leadingMethod(b)
 		return nil, errTooLarge
 	case ex.eof:
 		return b, nil
@@ -180,12 +181,14 @@ func (ex *exchange) readRequest() ([]byte, error) {
 		b = b[:len(b)+n]
 		ex.rec.BytesIn += int64(n)
 		if int64(len(b)) > limit {
+			ex.req.Method = leadingMethod(b)
 			return nil, errTooLarge
 		}
 		if err == io.EOF {
 			return b, nil
 		}
 		if err != nil {
+			ex.req.Method = leadingMethod(b)
 			return nil, err
 		}
 	}
@@ -214,7 +217,7 @@ func (ex *exchange) earlyReply(status int, reason string) {
 // whether it was written whole.
 func (ex *exchange) writePlain(status int, reason string, extra ...config.Header) bool {
 	ex.rec.Status = status
-	return ex.write(plainReply(status, reason, ex.srv.dates.get(time.Now()), extra...), nil, nil, nil)
+	return ex.write(plainReply(status, reason, ex.req.headOnly(), ex.srv.dates.get(time.Now()), extra...), nil, nil, nil)
 }
 
 // write writes the reply parts a, b, c and d, any of them empty, with one

@@ -46,7 +46,7 @@ func (ex *exchange) respond(t *Table) {
 		return
 	}
 	ex.rec.Status = r.Status
-	headOnly := ex.req.Method == "HEAD"
+	headOnly := ex.req.headOnly()
 	switch r.Kind {
 	case config.KindBody, config.KindIndex:
 		ex.writeStatic(r.static, headOnly)
@@ -57,7 +57,7 @@ func (ex *exchange) respond(t *Table) {
 	case config.KindDir:
 		ex.serveDir(t.files, r, headOnly)
 	case config.KindFault:
-		ex.fault(r)
+		ex.fault(r, headOnly)
 	default:
 		panic("server: route " + r.Path + " has unknown kind " + string(r.Kind))
 	}
@@ -239,8 +239,11 @@ func (ex *exchange) writeListing(f fs.File, r *route, headOnly bool) {
 	ex.write(h.pre, ex.srv.dates.get(time.Now()), h.post, body)
 }
 
-// fault misbehaves as the route asks, for testing clients.
-func (ex *exchange) fault(r *route) {
+// fault misbehaves as the route asks, for testing clients. A reply to HEAD
+// has no body to cut short, so truncate answers HEAD with the head alone,
+// as GET's head, and the exchange ends delivered; reset and close treat
+// HEAD as any method.
+func (ex *exchange) fault(r *route, headOnly bool) {
 	ex.rec.End = EndFault
 	switch r.Fault {
 	case config.FaultReset:
@@ -252,6 +255,10 @@ func (ex *exchange) fault(r *route) {
 		ex.rec.Status = 0
 	case config.FaultTruncate:
 		h := renderHead(r.Status, "text/plain; charset=utf-8", int64(2*len(truncatedBody)), r.Headers)
+		if headOnly {
+			ex.write(h.pre, ex.srv.dates.get(time.Now()), h.post, nil)
+			return
+		}
 		if ex.write(h.pre, ex.srv.dates.get(time.Now()), h.post, truncatedBody) {
 			ex.rec.End = EndFault
 		}
