@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/netip"
 	"os"
 	"reflect"
 	"strconv"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/caarlos0/env/v11"
 
+	"github.com/tinyhttpd/tinyhttpd/internal/hostport"
 	"github.com/tinyhttpd/tinyhttpd/internal/socket"
 )
 
@@ -385,40 +385,26 @@ func (s Settings) AdminHostList() []string {
 
 // checkHostName returns why h is not a Host header value the admin
 // endpoint can be named by, a DNS name or IP address with an optional
-// numeric port (an IPv6 address in brackets), or "" if it is one.
+// numeric port (an IPv6 address in brackets), or "" if it is one. The
+// syntax is the server's (internal/hostport); the names allowed are fewer.
 func checkHostName(h string) string {
 	const want = "want a name or IP address with an optional port, such as admin.example, admin.example:7071 or [2001:db8::1]:7071"
-	host, port, hasPort := h, "", false
-	if strings.HasPrefix(h, "[") {
-		end := strings.IndexByte(h, ']')
-		if end < 0 {
-			return want
-		}
-		host, port = h[1:end], h[end+1:]
-		if ip, err := netip.ParseAddr(host); err != nil || !ip.Is6() || ip.Zone() != "" {
-			return "not an IPv6 address in brackets; " + want
-		}
-		if port != "" {
-			if !strings.HasPrefix(port, ":") {
-				return want
-			}
-			port, hasPort = port[1:], true
-		}
-	} else {
-		if strings.Count(h, ":") > 1 {
-			return "put an IPv6 address in brackets, such as [2001:db8::1]"
-		}
-		host, port, hasPort = strings.Cut(h, ":")
-		if strings.Contains(host, "*") {
-			return "wildcards are not supported; list each name"
-		}
-		if !isDNSName(host) {
-			return want
-		}
+	a, err := hostport.Parse(h)
+	switch {
+	case err == hostport.ErrColons:
+		return "put an IPv6 address in brackets, such as [2001:db8::1]"
+	case err == hostport.ErrLiteral || err == nil && a.Kind == hostport.IPvFuture:
+		return "not an IPv6 address in brackets; " + want
+	case err != nil && err != hostport.ErrPort:
+		return want
+	case a.Kind == hostport.RegName && strings.Contains(a.Host, "*"):
+		return "wildcards are not supported; list each name"
+	case a.Kind == hostport.RegName && !isDNSName(a.Host):
+		return want
 	}
-	if hasPort {
-		if n, err := strconv.ParseUint(port, 10, 16); err != nil || n == 0 || strconv.FormatUint(n, 10) != port {
-			return "port " + strconv.Quote(port) + " is not a number from 1 to 65535"
+	if a.HasPort {
+		if n, err := strconv.ParseUint(a.Port, 10, 16); err != nil || n == 0 || strconv.FormatUint(n, 10) != a.Port {
+			return "port " + strconv.Quote(a.Port) + " is not a number from 1 to 65535"
 		}
 	}
 	return ""

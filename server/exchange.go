@@ -293,7 +293,8 @@ func (ex *exchange) readAndReply() {
 
 // readRequest reads until EOF, under the ReadTimeout deadline, through a
 // limit of MaxRequestBytes+1 so that a request of exactly the limit and one
-// byte more differ.
+// byte more differ. When it fails, the method is taken from what was read
+// (fail), so that an early reply to HEAD has no body.
 func (ex *exchange) readRequest() ([]byte, error) {
 	limit := ex.srv.maxRequestBytes()
 	if ex.readErr != nil {
@@ -305,9 +306,13 @@ func (ex *exchange) readRequest() ([]byte, error) {
 		ex.pending = nil
 	}
 	b := *ex.buf
+	fail := func(err error) ([]byte, error) {
+		ex.req.Method = leadingMethod(b)
+		return nil, err
+	}
 	switch {
 	case int64(len(b)) > limit:
-		return nil, errTooLarge
+		return fail(errTooLarge)
 	case ex.eof:
 		return b, nil
 	}
@@ -321,13 +326,13 @@ func (ex *exchange) readRequest() ([]byte, error) {
 		b = b[:len(b)+n]
 		ex.rec.BytesIn += int64(n)
 		if int64(len(b)) > limit {
-			return nil, errTooLarge
+			return fail(errTooLarge)
 		}
 		if err == io.EOF {
 			return b, nil
 		}
 		if err != nil {
-			return nil, err
+			return fail(err)
 		}
 	}
 }
@@ -355,7 +360,7 @@ func (ex *exchange) earlyReply(status int, reason string) {
 // whether it was written whole.
 func (ex *exchange) writePlain(status int, reason string, extra ...route.Header) bool {
 	ex.rec.Status = status
-	return ex.write(plainReply(status, reason, ex.srv.dates.get(time.Now()), extra...), nil, nil, nil)
+	return ex.write(plainReply(status, reason, ex.req.headOnly(), ex.srv.dates.get(time.Now()), extra...), nil, nil, nil)
 }
 
 // write writes the reply parts a, b, c and d, any of them empty, and

@@ -4,16 +4,20 @@ import (
 	"github.com/tinyhttpd/tinyhttpd/internal/httpsyntax"
 	"strings"
 	"testing"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/hostport"
 )
 
 // FuzzParseRequest checks that no input panics the parser, that refusals
 // carry a 4xx or 505 status with a one-line reason, and that an accepted
-// request has the parts the route lookup relies on.
+// request has the parts the route lookup relies on: a path without an
+// encoded slash, and one valid Host when the version requires it.
 func FuzzParseRequest(f *testing.F) {
 	f.Add([]byte("GET /hello HTTP/1.0\r\nHost: x\r\n\r\n"))
 	f.Add([]byte("GET /hello\n"))
 	f.Add([]byte("POST /echo HTTP/1.0\r\nContent-Length: 5\r\n\r\nhello"))
 	f.Add([]byte("GET /a%2e%2e/b?x=1 HTTP/1.1\r\nA: b\r\n c\r\n\r\n"))
+	f.Add([]byte("HEAD /public%2fhello.txt?a=%2F HTTP/1.2\r\nHost: [::1]:7070\r\n\r\n"))
 	for _, tt := range malformedRequests {
 		f.Add([]byte(tt.in))
 	}
@@ -37,6 +41,22 @@ func FuzzParseRequest(f *testing.F) {
 		}
 		if len(r.Body) > len(b) {
 			t.Fatalf("body longer than the input")
+		}
+		rawPath, _, _ := strings.Cut(r.Target, "?")
+		if hasEncodedSlash([]byte(rawPath)) {
+			t.Fatalf("accepted %q with an encoded slash in its path", b)
+		}
+		hosts := 0
+		for _, h := range r.Header {
+			if equalFoldASCII(h.Name, "Host") {
+				hosts++
+				if _, err := hostport.Parse(h.Value); err != nil {
+					t.Fatalf("accepted %q with Host %q: %v", b, h.Value, err)
+				}
+			}
+		}
+		if hosts > 1 || hosts == 0 && r.Version == "HTTP/1.1" {
+			t.Fatalf("accepted %q, version %q, with %d Host fields", b, r.Version, hosts)
 		}
 	})
 }

@@ -100,10 +100,15 @@ func (d *dateCache) get(now time.Time) []byte {
 }
 
 // plainReply renders a complete reply whose body is one line of text, as
-// the server sends for the statuses it produces itself.
-func plainReply(status int, reason string, date []byte, extra ...route.Header) []byte {
+// the server sends for the statuses it produces itself. With headOnly, the
+// reply to HEAD, it is the head alone, whose Content-Length still gives the
+// body's length (RFC 9110 sections 8.6 and 9.3.2).
+func plainReply(status int, reason string, headOnly bool, date []byte, extra ...route.Header) []byte {
 	body := reason + "\n"
 	h := renderHead(status, "text/plain; charset=utf-8", int64(len(body)), extra)
-	b := make([]byte, 0, h.len()+len(body))
-	return append(h.appendTo(b, date), body...)
+	b := h.appendTo(make([]byte, 0, h.len()+len(body)), date)
+	if headOnly {
+		return b
+	}
+	return append(b, body...)
 }

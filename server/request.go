@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/hostport"
 )
 
 // Limits on the parts of a request, beside the whole request's MaxRequestBytes.
@@ -26,8 +28,9 @@ type Request struct {
 	Path string
 	// Query is Target's query without the "?", not decoded.
 	Query string
-	// Version is the protocol version ("HTTP/1.0"), or "" when the request
-	// line had none.
+	// Version is the protocol version the request is processed as:
+	// "HTTP/1.0", "HTTP/1.1" (also for HTTP/1.2 to HTTP/1.9, as RFC 9110
+	// section 6.2 says), or "" when the request line had none.
 	Version string
 	// Header holds the header fields in the order sent. Names and values
 	// share memory with the bytes the request was parsed from.
@@ -101,9 +104,10 @@ func badRequest(format string, args ...any) *RequestError {
 
 // ParseRequest parses a complete request: everything the client sent up to
 // its half-close. The Request's Header and Body share memory with b; its
-// Method, Target, Path and Query do not. Bare LF is accepted for CRLF, and a request line alone, with
-// no header section or blank line, is a valid request. A request the server
-// refuses returns a *RequestError with a 4xx or 5xx status and the reason.
+// Method, Target, Path and Query do not. Bare LF is accepted for CRLF, and
+// a request line alone, with no header section or blank line, is a valid
+// request. A request the server refuses returns a *RequestError with a 4xx
+// or 5xx status and the reason.
 func ParseRequest(b []byte) (*Request, error) {
 	r := new(Request)
 	if err := parseRequest(b, r); err != nil {
@@ -120,6 +124,7 @@ func parseRequest(b []byte, r *Request) *RequestError {
 	}
 	line, rest, err := nextLine(b)
 	if err != nil {
+		r.Method = leadingMethod(b) // a bare CR or NUL after "HEAD "
 		return err
 	}
 	if err := parseRequestLine(line, r); err != nil {
@@ -141,21 +146,31 @@ func parseRequest(b []byte, r *Request) *RequestError {
 			return err
 		}
 	}
-	return checkFraming(r)
+	if err := checkFraming(r); err != nil {
+		return err
+	}
+	return checkHost(r)
 }
 
+// headOnly reports whether the reply to r has a head and no body, because r
+// is HEAD (RFC 9110 section 9.3.2). Every reply asks it: route replies, and
+// those the server makes itself once the method is known, even for a
+// request it refuses.
+func (r *Request) headOnly() bool { return r.Method == "HEAD" }
+
 // nextLine splits b at its first line ending (CRLF or bare LF). A last line
-// with no ending runs to the end of b. A CR anywhere else is refused, as is a
-// NUL byte.
+// with no ending runs to the end of b. A CR that is not right before an LF
+// is a bare CR and refused (RFC 9112 section 2.2), even as the last byte of
+// the request, as is a NUL byte.
 func nextLine(b []byte) (line, rest []byte, err *RequestError) {
 	i := bytes.IndexByte(b, '\n')
 	if i < 0 {
 		line, rest = b, nil
 	} else {
 		line, rest = b[:i], b[i+1:]
-	}
-	if n := len(line); n > 0 && line[n-1] == '\r' {
-		line = line[:n-1]
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
 	}
 	if bytes.IndexByte(line, '\r') >= 0 {
 		return nil, nil, badRequest("bare CR in request head")
@@ -170,16 +185,13 @@ func parseRequestLine(line []byte, r *Request) *RequestError {
 	if len(line) == 0 {
 		return badRequest("missing request line")
 	}
-	method, rest, ok := bytes.Cut(line, []byte{' '})
-	if !ok {
-		return badRequest("request line has no target")
+	method, rest, err := splitMethod(line)
+	if err != nil {
+		return err
 	}
-	if len(method) > maxMethodLen {
-		return badRequest("method longer than %d bytes", maxMethodLen)
-	}
-	if !httpsyntax.IsToken(method) {
-		return badRequest("method is not a token")
-	}
+	// The method is known from here on, so that a refusal of the rest of
+	// the request is not sent with a body to HEAD.
+	r.Method = internMethod(method)
 	target, version, hasVersion := bytes.Cut(rest, []byte{' '})
 	if len(target) > maxTargetLen {
 		return &RequestError{Status: 414, Reason: fmt.Sprintf("target longer than %d bytes", maxTargetLen)}
@@ -194,8 +206,34 @@ func parseRequestLine(line []byte, r *Request) *RequestError {
 		}
 		r.Version = v
 	}
-	r.Method = internMethod(method)
 	return nil
+}
+
+// splitMethod splits the method from the rest of the request line.
+func splitMethod(line []byte) (method, rest []byte, err *RequestError) {
+	method, rest, ok := bytes.Cut(line, []byte{' '})
+	if !ok {
+		return nil, nil, badRequest("request line has no target")
+	}
+	if len(method) > maxMethodLen {
+		return nil, nil, badRequest("method longer than %d bytes", maxMethodLen)
+	}
+	if !httpsyntax.IsToken(method) {
+		return nil, nil, badRequest("method is not a token")
+	}
+	return method, rest, nil
+}
+
+// leadingMethod returns the method of a request whose first bytes are b,
+// once the method and the space after it have arrived, or "". A reply sent
+// before the request is complete (408, 413) learns from it whether it
+// answers HEAD.
+func leadingMethod(b []byte) string {
+	method, _, err := splitMethod(b[:min(len(b), maxMethodLen+1)])
+	if err != nil {
+		return ""
+	}
+	return internMethod(method)
 }
 
 // internMethod returns the method as a string, without an allocation for
@@ -247,7 +285,8 @@ func parseTarget(target []byte, r *Request) *RequestError {
 		r.Query = r.Target[rawLen+1:]
 	}
 	path := r.Target[:rawLen]
-	if bytes.IndexByte(target[:rawLen], '%') >= 0 {
+	encoded := bytes.IndexByte(target[:rawLen], '%') >= 0
+	if encoded {
 		var err error
 		if path, err = url.PathUnescape(path); err != nil {
 			return badRequest("invalid percent-encoding in path")
@@ -264,8 +303,26 @@ func parseTarget(target []byte, r *Request) *RequestError {
 	if hasDotSegment(path) {
 		return badRequest("path has a \".\" or \"..\" segment")
 	}
+	if encoded && hasEncodedSlash(target[:rawLen]) {
+		return &RequestError{Status: 404, Reason: "encoded slash (%2F) in path " + r.Target[:rawLen]}
+	}
 	r.Path = path
 	return nil
+}
+
+// hasEncodedSlash reports whether a raw path, whose percent-encoding is
+// valid, has %2F or %2f. RFC 3986 section 2.2 makes an encoded slash data
+// within a segment, not a separator; the routes and files a path can name
+// have no slash within a name, so such a path names nothing. Decoding it
+// into a separator instead would let it cross a route's boundary and reach
+// what a proxy in front, matching the path as sent, was told to refuse.
+func hasEncodedSlash(raw []byte) bool {
+	for i := 0; i+2 < len(raw); i++ {
+		if raw[i] == '%' && raw[i+1] == '2' && (raw[i+2] == 'F' || raw[i+2] == 'f') {
+			return true
+		}
+	}
+	return false
 }
 
 // hasDotSegment reports whether path, already percent-decoded, has a "." or
@@ -279,7 +336,10 @@ func hasDotSegment(path string) bool {
 	return false
 }
 
-// parseVersion accepts HTTP/1.0 and HTTP/1.1, returned without a copy.
+// parseVersion accepts HTTP/1.0 and HTTP/1.1, returned without a copy, and
+// HTTP/1.2 to HTTP/1.9 as HTTP/1.1: RFC 9110 section 6.2 has a higher minor
+// version of a major version the server supports processed as the highest
+// it supports. Other major versions get 505.
 func parseVersion(v []byte) (string, *RequestError) {
 	switch string(v) {
 	case "HTTP/1.0":
@@ -288,6 +348,9 @@ func parseVersion(v []byte) (string, *RequestError) {
 		return "HTTP/1.1", nil
 	}
 	if len(v) == 8 && bytes.HasPrefix(v, []byte("HTTP/")) && isDigit(v[5]) && v[6] == '.' && isDigit(v[7]) {
+		if v[5] == '1' {
+			return "HTTP/1.1", nil
+		}
 		return "", &RequestError{Status: 505, Reason: fmt.Sprintf("version %s not supported; use HTTP/1.0", v)}
 	}
 	return "", badRequest("malformed version after target")
@@ -343,6 +406,32 @@ func checkFraming(r *Request) *RequestError {
 			if n != int64(len(r.Body)) {
 				return badRequest("Content-Length %d does not match body length %d", n, len(r.Body))
 			}
+		}
+	}
+	return nil
+}
+
+// checkHost applies RFC 9112 section 3.2: an HTTP/1.1 request must have a
+// Host header, and no request may have two, or one whose value is not
+// host [":" port] as RFC 3986 defines them (an empty value is one). A
+// request without a version, or HTTP/1.0, needs none.
+func checkHost(r *Request) *RequestError {
+	var host []byte
+	n := 0
+	for _, h := range r.Header {
+		if equalFoldASCII(h.Name, "Host") {
+			host = h.Value
+			n++
+		}
+	}
+	switch {
+	case n > 1:
+		return badRequest("more than one Host header")
+	case n == 0 && r.Version == "HTTP/1.1":
+		return badRequest("HTTP/1.1 request without Host header")
+	case n == 1:
+		if _, err := hostport.Parse(host); err != nil {
+			return badRequest("invalid Host %q: %v", host, err)
 		}
 	}
 	return nil

@@ -43,7 +43,7 @@ func (ex *exchange) respond(t *Table) {
 		return
 	}
 	ex.rec.Status = r.Status
-	headOnly := ex.req.Method == "HEAD"
+	headOnly := ex.req.headOnly()
 	switch r.Kind {
 	case route.KindBody, route.KindIndex:
 		ex.writeStatic(r.static, headOnly)
@@ -54,7 +54,7 @@ func (ex *exchange) respond(t *Table) {
 	case route.KindDir:
 		ex.serveDir(t.files, r, headOnly)
 	case route.KindFault:
-		ex.fault(r)
+		ex.fault(r, headOnly)
 	default:
 		panic("server: route " + r.Path + " has unknown kind " + string(r.Kind))
 	}
@@ -236,8 +236,11 @@ func (ex *exchange) writeListing(f fs.File, r *entry, headOnly bool) {
 	ex.write(h.pre, ex.srv.dates.get(time.Now()), h.post, body)
 }
 
-// fault misbehaves as the route asks, for testing clients.
-func (ex *exchange) fault(r *entry) {
+// fault misbehaves as the route asks, for testing clients. A reply to HEAD
+// has no body to cut short, so truncate answers HEAD with the head alone,
+// as GET's head, and the exchange ends delivered; reset and close treat
+// HEAD as any method.
+func (ex *exchange) fault(r *entry, headOnly bool) {
 	ex.rec.End = EndFault
 	switch r.Fault {
 	case route.FaultReset:
@@ -249,6 +252,10 @@ func (ex *exchange) fault(r *entry) {
 		ex.rec.Status = 0
 	case route.FaultTruncate:
 		h := renderHead(r.Status, "text/plain; charset=utf-8", int64(2*len(truncatedBody)), r.Headers)
+		if headOnly {
+			ex.write(h.pre, ex.srv.dates.get(time.Now()), h.post, nil)
+			return
+		}
 		if ex.write(h.pre, ex.srv.dates.get(time.Now()), h.post, truncatedBody) {
 			ex.rec.End = EndFault
 		}

@@ -94,7 +94,7 @@ type Server struct {
 	draining   atomic.Bool
 	listening  atomic.Int32 // listeners in Serve
 	closeOnce  sync.Once
-	done       chan struct{} // closed by Close; ends delays
+	done       chan struct{}  // closed by Close; ends delays
 	serving    sync.WaitGroup // tracked connections
 	accepting  sync.WaitGroup // running acceptors
 }
