@@ -16,6 +16,8 @@ import (
 	"unicode"
 
 	"github.com/caarlos0/env/v11"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/hostport"
 )
 
 // EnvPrefix starts the name of every environment variable that Settings reads.
@@ -356,33 +358,21 @@ func (s Settings) AdminHostList() []string {
 // numeric port (an IPv6 address in brackets), or "" if it is one.
 func checkHostName(h string) string {
 	const want = "want a name or IP address with an optional port, such as admin.example, admin.example:7071 or [2001:db8::1]:7071"
-	host, port, hasPort := h, "", false
-	if strings.HasPrefix(h, "[") {
-		end := strings.IndexByte(h, ']')
-		if end < 0 {
-			return want
-		}
-		host, port = h[1:end], h[end+1:]
-		if ip, err := netip.ParseAddr(host); err != nil || !ip.Is6() || ip.Zone() != "" {
+	name, port, hasPort, ok := hostport.Split(h)
+	bracketed := strings.HasPrefix(h, "[")
+	switch {
+	case !ok && !bracketed && strings.Count(h, ":") > 1:
+		return "put an IPv6 address in brackets, such as [2001:db8::1]"
+	case !ok:
+		return want
+	case bracketed:
+		if ip, err := netip.ParseAddr(name); err != nil || !ip.Is6() || ip.Zone() != "" {
 			return "not an IPv6 address in brackets; " + want
 		}
-		if port != "" {
-			if !strings.HasPrefix(port, ":") {
-				return want
-			}
-			port, hasPort = port[1:], true
-		}
-	} else {
-		if strings.Count(h, ":") > 1 {
-			return "put an IPv6 address in brackets, such as [2001:db8::1]"
-		}
-		host, port, hasPort = strings.Cut(h, ":")
-		if strings.Contains(host, "*") {
-			return "wildcards are not supported; list each name"
-		}
-		if !isDNSName(host) {
-			return want
-		}
+	case strings.Contains(name, "*"):
+		return "wildcards are not supported; list each name"
+	case !isDNSName(name):
+		return want
 	}
 	if hasPort {
 		if n, err := strconv.ParseUint(port, 10, 16); err != nil || n == 0 || strconv.FormatUint(n, 10) != port {

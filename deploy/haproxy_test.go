@@ -34,10 +34,17 @@ func startHAProxy(t *testing.T, bin string, data haproxyData) *haproxy {
 	t.Helper()
 	cfg := filepath.Join(t.TempDir(), "haproxy.cfg")
 	render(t, "haproxy/haproxy.cfg.tmpl", cfg, data)
+	return startHAProxyFile(t, bin, cfg, data.StatsSocket)
+}
+
+// startHAProxyFile starts HAProxy with the configuration file cfg, whose
+// runtime API listens on socket.
+func startHAProxyFile(t *testing.T, bin, cfg, socket string) *haproxy {
+	t.Helper()
 	if out, err := runOutput(bin, "-c", "-f", cfg); err != nil {
 		t.Fatalf("haproxy -c: %v\n%s", err, out)
 	}
-	h := &haproxy{proc: startProcess(t, bin, []string{"-db", "-f", cfg}, nil), socket: data.StatsSocket}
+	h := &haproxy{proc: startProcess(t, bin, []string{"-db", "-f", cfg}, nil), socket: socket}
 	waitFor(t, 10*time.Second, "HAProxy's runtime API", func() bool {
 		_, err := h.command("show info")
 		return err == nil
@@ -204,5 +211,44 @@ func TestHAProxyExampleIsValid(t *testing.T) {
 	}
 	if out, err := runOutput(bin, "-c", "-f", cfg); err != nil {
 		t.Errorf("haproxy -c: %v\n%s", err, out)
+	}
+}
+
+// TestHAProxyHealthChecks points HAProxy's health checks, written as
+// operators write them, at one tinyhttpd instance's /readyz on a loopback
+// admin address: each must mark the instance UP, DOWN once it drains and
+// UP again once the drain ends. The first is HAProxy's plain option
+// httpchk, an HTTP/1.0 request without a Host header; the others send
+// Host localhost or an IP address without a port.
+func TestHAProxyHealthChecks(t *testing.T) {
+	bin := testenv.LookPath(t, "haproxy", "haproxy")
+	instances, adminPort := newInstances(t, 1)
+	in := instances[0]
+	in.start(t)
+	for _, tt := range []struct{ name, check string }{
+		{"no Host", "option httpchk GET /readyz"},
+		{"Host localhost", "option httpchk\n    http-check send meth GET uri /readyz hdr Host localhost"},
+		{"HEAD with Host an IP", "option httpchk\n    http-check send meth HEAD uri /readyz ver HTTP/1.1 hdr Host 127.0.0.2"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			socket := filepath.Join(dir, "haproxy.sock")
+			cfg := filepath.Join(dir, "haproxy.cfg")
+			text := "global\n    stats socket " + socket + " mode 600 level admin\n" +
+				"defaults\n    mode tcp\n    timeout connect 2s\n    timeout client 15s\n    timeout server 15s\n" +
+				"backend tinyhttpd\n    " + tt.check + "\n    http-check expect status 200\n" +
+				"    server " + in.Name + " " + in.Addr + " check port " + strconv.Itoa(adminPort) + " inter 100ms fall 1 rise 1\n"
+			if err := os.WriteFile(cfg, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			h := startHAProxyFile(t, bin, cfg, socket)
+			isUp := func() bool { return h.status(t, "tinyhttpd", in.Name) == "UP" }
+			isDown := func() bool { return strings.HasPrefix(h.status(t, "tinyhttpd", in.Name), "DOWN") }
+			waitFor(t, 10*time.Second, in.Name+" UP", isUp)
+			in.drain(t)
+			waitFor(t, 10*time.Second, in.Name+" DOWN while draining", isDown)
+			in.endDrain(t)
+			waitFor(t, 10*time.Second, in.Name+" UP after the drain", isUp)
+		})
 	}
 }
