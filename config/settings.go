@@ -47,6 +47,7 @@ type Settings struct {
 	MaxRequestBytes   ByteSize      `env:"MAX_REQUEST_BYTES" envDefault:"1MiB" usage:"request size limit, larger requests get 413 (e.g. 65536, 64KiB, 1MiB; at most 1GiB)"`
 	MaxConns          int           `env:"MAX_CONNS" envDefault:"10000" usage:"open connections limit, new connections above it get 503"`
 	ShutdownTimeout   time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"30s" usage:"graceful drain time on SIGTERM or SIGINT"`
+	ShutdownDelay     time.Duration `env:"SHUTDOWN_DELAY" envDefault:"0s" usage:"on SIGTERM or SIGINT, time during which readiness fails while connections are still accepted and served, before accepting stops (like a Kubernetes preStop sleep); 0 stops accepting at once"`
 	ReusePort         bool          `env:"REUSEPORT" envDefault:"false" usage:"set SO_REUSEPORT on the protocol listener, so a new tinyhttpd can listen on the same address while the old one drains"`
 	DeferAccept       bool          `env:"DEFER_ACCEPT" envDefault:"true" usage:"set TCP_DEFER_ACCEPT on the protocol listener (Linux): a connection is accepted only once its first bytes arrive, so most requests are complete when first read and are answered at a third less CPU; a client that connects and sends nothing is accepted about a second late"`
 	ProxyProtocol     bool          `env:"PROXY_PROTOCOL" envDefault:"false" usage:"require a PROXY protocol header (v1 or v2) on connections from PROXY_PROTOCOL_FROM and use the client address it carries; other peers are served as direct clients and may not send one"`
@@ -269,6 +270,9 @@ func (s *Settings) validate(environ map[string]string, parseErrs []error) []erro
 		if d.value <= 0 {
 			bad(d.field, "must be greater than zero")
 		}
+	}
+	if s.ShutdownDelay < 0 {
+		bad("ShutdownDelay", "must not be negative")
 	}
 	if s.MaxRequestBytes <= 0 {
 		bad("MaxRequestBytes", "must be greater than zero")

@@ -63,8 +63,8 @@ func TestSystemdUnit(t *testing.T) {
 	if err != nil {
 		t.Fatalf("TimeoutStopSec: %v", err)
 	}
-	if stop <= s.ShutdownTimeout {
-		t.Errorf("TimeoutStopSec=%v is not more than TINYHTTPD_SHUTDOWN_TIMEOUT=%v: systemd would SIGKILL a drain in progress", stop, s.ShutdownTimeout)
+	if stop <= s.ShutdownDelay+s.ShutdownTimeout {
+		t.Errorf("TimeoutStopSec=%v is not more than TINYHTTPD_SHUTDOWN_DELAY=%v plus TINYHTTPD_SHUTDOWN_TIMEOUT=%v: systemd would SIGKILL a drain in progress", stop, s.ShutdownDelay, s.ShutdownTimeout)
 	}
 	for key, want := range map[string]string{
 		"ExecReload":               "/bin/kill -HUP $MAINPID",

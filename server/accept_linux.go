@@ -106,7 +106,7 @@ func (a *rawAcceptor) accept() error {
 	}
 	s.stats.accepted.Add(1)
 	if !s.mayServeInline() {
-		// Draining, shutting down or busy: startConn decides.
+		// Shutting down or busy: startConn decides.
 		f := os.NewFile(uintptr(a.fd), "")
 		c, err := net.FileConn(f)
 		f.Close()
@@ -161,10 +161,10 @@ func (a *rawAcceptor) stop() {
 }
 
 // mayServeInline reports whether a new connection can be served without
-// startConn's checks: no drain or shutdown has begun and fewer than
-// MaxConns connections are being served.
+// startConn's checks: no shutdown has begun and fewer than MaxConns
+// connections are being served.
 func (s *Server) mayServeInline() bool {
-	return !s.Draining() && int(s.active.Load()) < s.maxConns()
+	return !s.shuttingDown() && int(s.active.Load()) < s.maxConns()
 }
 
 // becomeConn turns a raw exchange into one on a *net.TCPConn, tracked as

@@ -199,7 +199,7 @@ func isTemporary(err error) bool {
 }
 
 // startConn tracks c and starts its goroutine: an exchange, or a 503 when
-// the server is draining or MaxConns connections are being served. While
+// MaxConns connections are being served. A drain changes nothing here. While
 // MaxConns connections are being answered 503, further ones are closed at
 // once, so a flood cannot grow the server without bound. A connection
 // accepted as Shutdown began is served: its client connected before the
@@ -216,10 +216,7 @@ func (s *Server) startConn(c net.Conn, eager bool) {
 	limit := s.maxConns()
 	serving := len(s.conns) - s.rejecting
 	reject := ""
-	switch {
-	case s.draining.Load():
-		reject = "server draining: try another instance"
-	case serving >= limit:
+	if serving >= limit {
 		reject = "server busy: too many connections"
 	}
 	busy := reject != ""
@@ -345,25 +342,25 @@ func (s *Server) Close() error {
 	return nil
 }
 
-// Drain starts a drain: the server keeps listening but answers every new
-// connection 503, so health checks and load balancers see it leave, while
-// exchanges in flight finish. Shutdown or Close still end the server.
-// It logs the start of a drain once.
+// Drain starts a drain: Ready reports false, so health checks and load
+// balancers see the server leave, while every connection, new ones
+// included, is served as before until Shutdown or Close. It logs the start
+// of a drain once.
 func (s *Server) Drain() {
 	if !s.draining.Swap(true) {
-		s.logger().Info("drain started: new connections get 503 while exchanges in flight finish")
+		s.logger().Info("drain started: not ready; connections are still served")
 	}
 }
 
-// EndDrain ends a drain that Drain began: new connections are served
-// again. It reports false, and changes nothing, once Shutdown or Close has
+// EndDrain ends a drain that Drain began: Ready reports true again. It
+// reports false, and changes nothing, once Shutdown or Close has
 // begun, which no drain's end undoes.
 func (s *Server) EndDrain() bool {
 	if s.shuttingDown() {
 		return false
 	}
 	if s.draining.Swap(false) {
-		s.logger().Info("drain ended: new connections are served again")
+		s.logger().Info("drain ended: ready again")
 	}
 	return true
 }
@@ -371,7 +368,7 @@ func (s *Server) EndDrain() bool {
 // Draining reports whether Drain, Shutdown or Close has begun.
 func (s *Server) Draining() bool { return s.draining.Load() || s.shuttingDown() }
 
-// Ready reports whether the server is accepting exchanges: at least one
+// Ready reports whether the server wants new exchanges: at least one
 // listener is being served and no drain has begun.
 func (s *Server) Ready() bool { return s.listening.Load() > 0 && !s.Draining() }
 
