@@ -2,26 +2,40 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net"
+	"os"
+	"strings"
+	"syscall"
+
+	"github.com/coreos/go-systemd/v22/activation"
 
 	"github.com/tinyhttpd/tinyhttpd/config"
 	"github.com/tinyhttpd/tinyhttpd/internal/proxyprotocol"
 )
 
-// listen opens the protocol listener as the settings ask: with SO_REUSEPORT
-// when ReusePort is set, so that a new tinyhttpd can bind the same address
-// while this one drains; and behind the PROXY protocol when ProxyProtocol is
+// listen opens the protocol listener as the settings ask, or takes the one
+// systemd passed when inherited is not nil: with SO_REUSEPORT when
+// ReusePort is set (on a socket it opens), so that a new tinyhttpd can bind
+// the same address while this one drains; with the options of
+// setListenerOptions; and behind the PROXY protocol when ProxyProtocol is
 // set. Reading the header counts against ReadTimeout, since the header is
 // the start of the request.
-func listen(s config.Settings, logger *slog.Logger) (net.Listener, error) {
-	var lc net.ListenConfig
-	if s.ReusePort {
-		lc.Control = reusePort
-	}
-	tuneListener(&lc, s)
-	l, err := lc.Listen(context.Background(), "tcp", s.Addr)
-	if err != nil {
+func listen(s config.Settings, inherited net.Listener, logger *slog.Logger) (net.Listener, error) {
+	l := inherited
+	if l == nil {
+		var lc net.ListenConfig
+		if s.ReusePort {
+			lc.Control = reusePort
+		}
+		tuneListener(&lc, s)
+		var err error
+		if l, err = lc.Listen(context.Background(), "tcp", s.Addr); err != nil {
+			return nil, err
+		}
+	} else if err := tuneInherited(l, s); err != nil {
 		return nil, err
 	}
 	if s.ProxyProtocol {
@@ -32,4 +46,64 @@ func listen(s config.Settings, logger *slog.Logger) (net.Listener, error) {
 		})
 	}
 	return l, nil
+}
+
+// tuneInherited sets the listener options on a socket systemd passed.
+func tuneInherited(l net.Listener, s config.Settings) error {
+	sc, ok := l.(syscall.Conn)
+	if !ok {
+		return nil
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return err
+	}
+	return setListenerOptions(rc, s)
+}
+
+// errActivation is wrapped by the errors of activated: the sockets systemd
+// passed are not what tinyhttpd can serve, which a restart cannot mend.
+var errActivation = errors.New("socket activation")
+
+// activated returns the listening socket systemd passed to this process
+// (socket activation: LISTEN_PID, LISTEN_FDS and LISTEN_FDNAMES, read by
+// go-systemd's activation package, which then unsets them), and its name
+// (FileDescriptorName=, by default the socket unit's name). It returns nil
+// when none was passed. tinyhttpd takes one socket, for the protocol
+// listener; the admin endpoint listens on TINYHTTPD_ADMIN_ADDR itself.
+// While this process restarts the socket stays open in systemd, so
+// connections wait in its queue instead of being refused.
+func activated(logger *slog.Logger) (net.Listener, string, error) {
+	fds, pid := os.Getenv("LISTEN_FDS"), os.Getenv("LISTEN_PID")
+	files := activation.Files(true)
+	defer func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}()
+	switch {
+	case len(files) == 0 && fds != "":
+		logger.Warn("LISTEN_FDS is set but the sockets are not for this process; listening on TINYHTTPD_ADDR",
+			"listen_fds", fds, "listen_pid", pid, "pid", os.Getpid())
+		return nil, "", nil
+	case len(files) == 0:
+		return nil, "", nil
+	case len(files) > 1:
+		names := make([]string, len(files))
+		for i, f := range files {
+			names[i] = f.Name()
+		}
+		return nil, "", fmt.Errorf("%w: systemd passed %d sockets (%s); tinyhttpd takes one, for the protocol listener (its admin endpoint listens on TINYHTTPD_ADMIN_ADDR)",
+			errActivation, len(files), strings.Join(names, ", "))
+	}
+	f := files[0]
+	l, err := net.FileListener(f)
+	if err != nil {
+		return nil, "", fmt.Errorf("%w: systemd socket %q (fd %d) is not a listening socket: %v", errActivation, f.Name(), f.Fd(), err)
+	}
+	if _, ok := l.(*net.TCPListener); !ok {
+		l.Close()
+		return nil, "", fmt.Errorf("%w: systemd socket %q (fd %d) is not a TCP socket: use ListenStream= with an address", errActivation, f.Name(), f.Fd())
+	}
+	return l, f.Name(), nil
 }

@@ -8,6 +8,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -136,7 +137,12 @@ func serve(s config.Settings, table *server.Table, logger *slog.Logger) int {
 	srv.SetRoutes(table)
 	reloader := &reload.Reloader{Server: srv, File: s.RoutesFile, Logger: logger}
 
-	l, err := listen(s, logger)
+	inherited, socketName, err := activated(logger)
+	if err != nil {
+		logger.Error("cannot use the sockets systemd passed", "err", err)
+		return exitConfig
+	}
+	l, err := listen(s, inherited, logger)
 	if err != nil {
 		logger.Error("cannot listen", "addr", s.Addr, "err", err)
 		return exitFailed
@@ -169,7 +175,7 @@ func serve(s config.Settings, table *server.Table, logger *slog.Logger) int {
 
 	logger.Info("tinyhttpd listening", "version", tinyhttpd.Version, "addr", protocolAddr, "admin", adminAddr,
 		"routes", table.Source(), "route_count", len(table.Routes()),
-		"reuseport", s.ReusePort, "proxy_protocol_from", proxyFrom(s))
+		"reuseport", s.ReusePort, "proxy_protocol_from", proxyFrom(s), "systemd_socket", cmp.Or(socketName, "none"))
 
 	signals := make(chan os.Signal, 2)
 	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)

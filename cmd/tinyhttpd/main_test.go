@@ -56,7 +56,12 @@ var listenLine = regexp.MustCompile(`msg="tinyhttpd listening".* addr=(\S+) admi
 // start line. The process is killed when the test ends if still running.
 func startDaemon(t *testing.T, env ...string) *daemon {
 	t.Helper()
-	cmd := command(t, nil, append([]string{"TINYHTTPD_ADDR=127.0.0.1:0", "TINYHTTPD_ADMIN_ADDR=127.0.0.1:0"}, env...)...)
+	return runDaemon(t, command(t, nil, append([]string{"TINYHTTPD_ADDR=127.0.0.1:0", "TINYHTTPD_ADMIN_ADDR=127.0.0.1:0"}, env...)...))
+}
+
+// runDaemon starts cmd, a tinyhttpd, and waits for its start line.
+func runDaemon(t *testing.T, cmd *exec.Cmd) *daemon {
+	t.Helper()
 	d := &daemon{cmd: cmd, logs: new(testenv.SyncBuffer), done: make(chan error, 1)}
 	cmd.Stderr = d.logs
 	cmd.Stdout = d.logs

@@ -35,7 +35,7 @@ func sockopt(t *testing.T, c interface {
 func TestTuneListener(t *testing.T) {
 	for _, deferAccept := range []bool{false, true} {
 		s := config.Settings{Addr: "127.0.0.1:0", DeferAccept: deferAccept}
-		l, err := listen(s, nil)
+		l, err := listen(s, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

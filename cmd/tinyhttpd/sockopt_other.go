@@ -16,7 +16,13 @@ func tuneListener(lc *net.ListenConfig, s config.Settings) {
 	if !s.DeferAccept {
 		return
 	}
-	lc.Control = func(string, string, syscall.RawConn) error {
+	lc.Control = func(_, _ string, c syscall.RawConn) error { return setListenerOptions(c, s) }
+}
+
+// setListenerOptions refuses DeferAccept and sets nothing else.
+func setListenerOptions(_ syscall.RawConn, s config.Settings) error {
+	if s.DeferAccept {
 		return errors.New("TINYHTTPD_DEFER_ACCEPT: TCP_DEFER_ACCEPT is not supported on this system")
 	}
+	return nil
 }
