@@ -114,6 +114,44 @@ func runOutput(name string, args ...string) (string, error) {
 	return string(out), err
 }
 
+// startBehindHAProxy starts n instances and HAProxy in front of them from
+// haproxy/haproxy.cfg.tmpl, and waits until HAProxy has marked every
+// instance UP. It returns the address clients connect to.
+func startBehindHAProxy(t *testing.T, bin string, n int) ([]*instance, *haproxy, string) {
+	t.Helper()
+	instances, adminPort := newInstances(t, n)
+	for _, in := range instances {
+		in.start(t)
+	}
+	front := net.JoinHostPort("127.0.0.1", strconv.Itoa(freePort(t)))
+	h := startHAProxy(t, bin, haproxyData{
+		Listen:      front,
+		StatsSocket: filepath.Join(t.TempDir(), "haproxy.sock"),
+		AdminPort:   adminPort,
+		Servers:     instances,
+	})
+	for _, in := range instances {
+		waitFor(t, 10*time.Second, in.Name+" UP in HAProxy", func() bool { return h.status(t, "tinyhttpd", in.Name) == "UP" })
+	}
+	return instances, h, front
+}
+
+// waitOut waits until HAProxy has marked the instance DOWN and has no
+// session on it left, and returns how long the DOWN took. Sessions HAProxy
+// connected just before the failed check may still be in the instance's
+// listen queue, which closing its listener would reset: SIGTERM comes
+// after them.
+func (h *haproxy) waitOut(t *testing.T, in *instance) time.Duration {
+	t.Helper()
+	down := waitFor(t, 10*time.Second, in.Name+" DOWN in HAProxy", func() bool {
+		return strings.HasPrefix(h.status(t, "tinyhttpd", in.Name), "DOWN")
+	})
+	waitFor(t, 10*time.Second, in.Name+" without sessions", func() bool {
+		return h.stat(t, "tinyhttpd", in.Name, "scur") == "0"
+	})
+	return down
+}
+
 // TestHAProxyRollingRestart runs deploy/haproxy/haproxy.cfg.tmpl in front of
 // three tinyhttpd instances and restarts them one after another under load.
 //
@@ -124,27 +162,15 @@ func runOutput(name string, args ...string) (string, error) {
 // start it, set it ready, wait for UP. No exchange may fail.
 //
 // "checks-only" leaves HAProxy to notice the drain by its health check
-// alone. Between the drain and the second failed check (inter 200ms,
-// fastinter 100ms, fall 2) HAProxy still sends the instance new connections,
-// which a draining tinyhttpd serves as usual. No exchange may fail either.
+// alone. Between the drain and the failed check (inter 200ms, fall 1)
+// HAProxy still sends the instance new connections, which a draining
+// tinyhttpd serves as usual; SIGTERM comes once HAProxy has marked it
+// DOWN and has no session on it left. No exchange may fail either.
 func TestHAProxyRollingRestart(t *testing.T) {
 	bin := testenv.LookPath(t, "haproxy", "haproxy")
 	for _, mode := range []string{"lb-first", "checks-only"} {
 		t.Run(mode, func(t *testing.T) {
-			instances, adminPort := newInstances(t, 3)
-			for _, in := range instances {
-				in.start(t)
-			}
-			front := net.JoinHostPort("127.0.0.1", strconv.Itoa(freePort(t)))
-			h := startHAProxy(t, bin, haproxyData{
-				Listen:      front,
-				StatsSocket: filepath.Join(t.TempDir(), "haproxy.sock"),
-				AdminPort:   adminPort,
-				Servers:     instances,
-			})
-			for _, in := range instances {
-				waitFor(t, 10*time.Second, in.Name+" UP in HAProxy", func() bool { return h.status(t, "tinyhttpd", in.Name) == "UP" })
-			}
+			instances, h, front := startBehindHAProxy(t, bin, 3)
 
 			client := probe(t, front)
 			waitFor(t, 5*time.Second, "the client's address in an exchange log", func() bool { return servedBy(instances, client) != nil })
@@ -166,9 +192,7 @@ func TestHAProxyRollingRestart(t *testing.T) {
 					})
 				}
 				in.drain(t)
-				down := waitFor(t, 10*time.Second, in.Name+" DOWN in HAProxy", func() bool {
-					return strings.HasPrefix(h.status(t, "tinyhttpd", in.Name), "DOWN")
-				})
+				down := h.waitOut(t, in)
 				in.stop(t)
 				in.start(t)
 				if mode == "lb-first" {
@@ -190,6 +214,56 @@ func TestHAProxyRollingRestart(t *testing.T) {
 				t.Errorf("%d replies with status %d", n, status)
 			}
 		})
+	}
+}
+
+// TestHAProxyRestartByHealthChecks is a rolling restart that HAProxy
+// follows by its health checks alone, with the template's settings
+// (option httpchk GET /readyz, inter 200ms fall 1 rise 2, retries 3,
+// option redispatch): two instances, 16 clients for 12 s (4 s with
+// -short), and while the load runs each instance in turn is drained (POST
+// /api/drain), SIGTERMed once HAProxy marks it DOWN and has no session on
+// it left, started again, and waited for until UP; then the other. A
+// draining instance serves what HAProxy still sends it until the failed
+// check, and a connect refused while it is stopped is redispatched, so no
+// exchange may fail.
+func TestHAProxyRestartByHealthChecks(t *testing.T) {
+	bin := testenv.LookPath(t, "haproxy", "haproxy")
+	duration := 12 * time.Second
+	if testing.Short() {
+		duration = 4 * time.Second
+	}
+	instances, h, front := startBehindHAProxy(t, bin, 2)
+	isUp := func(in *instance) func() bool {
+		return func() bool { return h.status(t, "tinyhttpd", in.Name) == "UP" }
+	}
+
+	load := loadgen.Start(loadgen.Config{Addr: front, Workers: 16, Body: "hello, world\n"})
+	defer load.Stop()
+	start := time.Now()
+	restarts := 0
+	// A restart takes about a second; none starts in the last two.
+	for time.Since(start) < duration-2*time.Second {
+		in := instances[restarts%len(instances)]
+		in.drain(t)
+		down := h.waitOut(t, in)
+		in.stop(t)
+		in.start(t)
+		up := waitFor(t, 10*time.Second, in.Name+" UP in HAProxy", isUp(in))
+		restarts++
+		t.Logf("restart %d, %s: DOWN %v after the drain, UP %v after the start", restarts, in.Name, down.Round(time.Millisecond), up.Round(time.Millisecond))
+		if !load.WaitOK(100, 10*time.Second) {
+			t.Fatalf("load stalled after restarting %s: %v", in.Name, load.Snapshot())
+		}
+	}
+	time.Sleep(duration - time.Since(start))
+	res := load.Stop()
+	t.Logf("%d restarts of 2 instances behind HAProxy by health checks alone: %v", restarts, res)
+	if res.OK == 0 || restarts < len(instances) {
+		t.Errorf("%d restarts, %d exchanges: the test did not run", restarts, res.OK)
+	}
+	if res.Failed > 0 || res.Refused > 0 || res.Unanswered > 0 || len(res.Statuses) > 0 {
+		t.Errorf("failed exchanges: %v\n%s", res, strings.Join(res.Errors, "\n"))
 	}
 }
 
