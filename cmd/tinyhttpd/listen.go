@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -61,17 +60,14 @@ func tuneInherited(l net.Listener, s config.Settings) error {
 	return setListenerOptions(rc, s)
 }
 
-// errActivation is wrapped by the errors of activated: the sockets systemd
-// passed are not what tinyhttpd can serve, which a restart cannot mend.
-var errActivation = errors.New("socket activation")
-
 // activated returns the listening socket systemd passed to this process
 // (socket activation: LISTEN_PID, LISTEN_FDS and LISTEN_FDNAMES, read by
 // go-systemd's activation package, which then unsets them), and its name
 // (FileDescriptorName=, by default the socket unit's name). It returns nil
 // when none was passed. tinyhttpd takes one socket, for the protocol
 // listener; the admin endpoint listens on TINYHTTPD_ADMIN_ADDR itself.
-// While this process restarts the socket stays open in systemd, so
+// Its errors say why the sockets cannot be served, which a restart cannot
+// mend. While this process restarts the socket stays open in systemd, so
 // connections wait in its queue instead of being refused.
 func activated(logger *slog.Logger) (net.Listener, string, error) {
 	fds, pid := os.Getenv("LISTEN_FDS"), os.Getenv("LISTEN_PID")
@@ -93,17 +89,17 @@ func activated(logger *slog.Logger) (net.Listener, string, error) {
 		for i, f := range files {
 			names[i] = f.Name()
 		}
-		return nil, "", fmt.Errorf("%w: systemd passed %d sockets (%s); tinyhttpd takes one, for the protocol listener (its admin endpoint listens on TINYHTTPD_ADMIN_ADDR)",
-			errActivation, len(files), strings.Join(names, ", "))
+		return nil, "", fmt.Errorf("systemd passed %d sockets (%s); tinyhttpd takes one, for the protocol listener (its admin endpoint listens on TINYHTTPD_ADMIN_ADDR)",
+			len(files), strings.Join(names, ", "))
 	}
 	f := files[0]
 	l, err := net.FileListener(f)
 	if err != nil {
-		return nil, "", fmt.Errorf("%w: systemd socket %q (fd %d) is not a listening socket: %v", errActivation, f.Name(), f.Fd(), err)
+		return nil, "", fmt.Errorf("systemd socket %q (fd %d) is not a listening socket: %v", f.Name(), f.Fd(), err)
 	}
 	if _, ok := l.(*net.TCPListener); !ok {
 		l.Close()
-		return nil, "", fmt.Errorf("%w: systemd socket %q (fd %d) is not a TCP socket: use ListenStream= with an address", errActivation, f.Name(), f.Fd())
+		return nil, "", fmt.Errorf("systemd socket %q (fd %d) is not a TCP socket: use ListenStream= with an address", f.Name(), f.Fd())
 	}
 	return l, f.Name(), nil
 }
