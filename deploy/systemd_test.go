@@ -99,7 +99,8 @@ func TestSystemdUnit(t *testing.T) {
 
 // TestSystemdSocket checks tinyhttpd.socket against the service: one
 // stream socket, on the port of the service's TINYHTTPD_ADDR, named
-// "protocol", and a service that requires it.
+// "protocol", not stopped with the service, and a service that requires
+// it.
 func TestSystemdSocket(t *testing.T) {
 	sock := unitSection(t, socketFile, "[Socket]")
 	if got := sock["ListenStream"]; len(got) != 1 {
@@ -119,6 +120,11 @@ func TestSystemdSocket(t *testing.T) {
 	_, port, err := net.SplitHostPort(addr)
 	if err != nil || sock["ListenStream"][0] != port {
 		t.Errorf("ListenStream=%s is not the port of the service's TINYHTTPD_ADDR=%s", sock["ListenStream"][0], addr)
+	}
+	for _, key := range []string{"PartOf", "BindsTo"} {
+		if got := unitSection(t, socketFile, "[Unit]")[key]; len(got) > 0 {
+			t.Errorf("the socket has %s=%q: restarting the service would close it", key, got)
+		}
 	}
 	unit := unitSection(t, unitFile, "[Unit]")
 	if !slices.Contains(unit["Requires"], "tinyhttpd.socket") || !strings.Contains(strings.Join(unit["After"], " "), "tinyhttpd.socket") {
