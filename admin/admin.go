@@ -117,7 +117,9 @@ func (a *Admin) Handler() http.Handler {
 	r.Get("/", a.dashboard)
 	r.Handle("/assets/*", http.StripPrefix("/assets/", assetHandler()))
 	r.Get("/livez", a.livez)
+	r.Head("/livez", a.livez)
 	r.Get("/readyz", a.readyz)
+	r.Head("/readyz", a.readyz)
 	r.Handle("/metrics", promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{}))
 	r.Mount("/api", a.apiRoutes())
 	r.Route("/debug/pprof", func(r chi.Router) {

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/hostport"
 )
 
 // guard holds what the admin's protections check requests against.
@@ -31,7 +33,8 @@ type guard struct {
 // name the listener exactly, as its address or as localhost with its port,
 // or be one of names. Beyond loopback the names clients use are not known:
 // with no names any Host is accepted; with names, a Host must be one of
-// them, an IP address or localhost (which no page can rebind).
+// them, an IP address or localhost (which no page can rebind). Health
+// checks and scrapes are answered whatever the listener (see isProbe).
 func newGuard(token string, addr net.Addr, names []string) *guard {
 	g := &guard{token: token, own: map[string]bool{}, names: map[string]bool{}}
 	tcp, ok := addr.(*net.TCPAddr)
@@ -51,7 +54,7 @@ func newGuard(token string, addr net.Addr, names []string) *guard {
 	for _, name := range names {
 		name = normalHost(name)
 		g.names[name] = true
-		if port != "" && !hasPort(name) {
+		if a, _ := hostport.Parse(name); port != "" && !a.HasPort {
 			g.names[name+":"+port] = true
 		}
 	}
@@ -70,27 +73,48 @@ func (g *guard) acceptsHost(host string) bool {
 	case len(g.own) > 0:
 		return false // loopback: exactly its names
 	}
-	name := host
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		name = h
+	return unrebindable(host)
+}
+
+// unrebindable reports whether a Host value, with or without a port, is an
+// IP address or localhost: names no page can rebind to another address.
+func unrebindable(host string) bool {
+	a, err := hostport.Parse(host)
+	if err != nil {
+		return false
 	}
-	name = strings.TrimSuffix(strings.TrimPrefix(name, "["), "]")
-	if ip, err := netip.ParseAddr(name); err == nil {
+	if ip, err := netip.ParseAddr(a.Host); err == nil {
 		return ip.Zone() == ""
 	}
-	return strings.EqualFold(name, "localhost")
+	return strings.EqualFold(a.Host, "localhost")
+}
+
+// probePaths are the read-only endpoints that health checkers and metric
+// scrapers call (see isProbe).
+var probePaths = map[string]bool{"/livez": true, "/readyz": true, "/metrics": true}
+
+// isProbe reports whether r is a health check or a scrape as load
+// balancers and probes send them, which is answered whatever the listener:
+// a GET or HEAD of a probe path with no Host at all (HAProxy's option
+// httpchk sends HTTP/1.0 without one) or with a Host that is an IP address
+// or localhost, with or without a port. A DNS-rebinding page can send
+// neither: its requests carry the page's own name.
+func isProbe(r *http.Request) bool {
+	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && probePaths[r.URL.Path] &&
+		(r.Host == "" || unrebindable(r.Host))
 }
 
 // normalHost lower-cases a Host value, writes an IP address in its
 // standard form and drops the trailing dot of a fully qualified name, so
 // that "Admin.Example.:7071" is "admin.example:7071" and "[2001:DB8:0::1]"
-// is "[2001:db8::1]".
+// is "[2001:db8::1]". An empty port is dropped.
 func normalHost(host string) string {
 	host = strings.ToLower(host)
-	name, port, err := net.SplitHostPort(host)
+	a, err := hostport.Parse(host)
 	if err != nil {
-		name, port = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]"), ""
+		return host
 	}
+	name, port := a.Host, a.Port
 	if ip, err := netip.ParseAddr(name); err == nil {
 		name = ip.String()
 		if ip.Is6() {
@@ -105,20 +129,11 @@ func normalHost(host string) string {
 	return name + ":" + port
 }
 
-// hasPort reports whether a Host value names a port: host:port or
-// [IPv6]:port.
-func hasPort(host string) bool {
-	if strings.HasPrefix(host, "[") {
-		return strings.Contains(host, "]:")
-	}
-	return strings.Contains(host, ":")
-}
-
 // checkHostHeader refuses requests whose Host does not name the admin
 // endpoint (see newGuard).
 func (g *guard) checkHostHeader(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !g.acceptsHost(r.Host) {
+		if !g.acceptsHost(r.Host) && !isProbe(r) {
 			writeError(w, errorf(http.StatusForbidden, "host "+quote(r.Host)+" is not this admin endpoint"))
 			return
 		}

@@ -2,8 +2,10 @@ package admin
 
 import (
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -140,4 +142,117 @@ func TestNoSecretInReads(t *testing.T) {
 	if !strings.Contains(body, `"TINYHTTPD_ADMIN_TOKEN": "REDACTED"`) {
 		t.Errorf("status does not show the token as redacted:\n%s", body)
 	}
+}
+
+// TestProbesAsTheyCome sends /livez, /readyz and /metrics as health
+// checkers and scrapers do, over raw connections so that the Host header
+// can be left out: HTTP/1.0 without Host (HAProxy's option httpchk), and
+// Host localhost or an IP address, with or without a port. Every admin
+// listener answers them, while other endpoints, other methods and names
+// that a rebinding page could send stay refused.
+func TestProbesAsTheyCome(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		opts  Options
+		names bool // the listener checks names beyond its own
+	}{
+		{"loopback", Options{Token: testToken}, false},
+		{"loopback with names", Options{Token: testToken, Hosts: []string{"admin.example"}}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, true, tt.opts)
+			u, err := url.Parse(f.adminURL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, port, _ := net.SplitHostPort(u.Host)
+			probeHosts := []string{"", "localhost", "LOCALHOST", "localhost:" + port, "localhost:80", "127.0.0.1", "127.0.0.1:1",
+				"127.0.0.2:" + port, "10.0.0.5", "[::1]", "[::1]:" + port, "[2001:db8::1]:8080"}
+			for _, path := range []string{"/livez", "/readyz", "/readyz?verbose", "/metrics"} {
+				for _, method := range []string{"GET", "HEAD"} {
+					for _, host := range probeHosts {
+						status, reply := rawRequest(t, u.Host, method, path, host)
+						if status != 200 {
+							t.Errorf("%s %s Host %q: %d\n%s", method, path, host, status, reply)
+						}
+					}
+				}
+			}
+			refused := []struct{ method, path, host string }{
+				{"GET", "/api/status", ""},
+				{"GET", "/api/status", "localhost"},
+				{"GET", "/api/status", "127.0.0.1"},
+				{"GET", "/", "localhost"},
+				{"GET", "/readyz", "evil.example"},
+				{"GET", "/readyz", "evil.example:" + port},
+				{"GET", "/readyz", "127.0.0.1.nip.io:" + port},
+				{"GET", "/readyz", "localhost.evil.example"},
+				{"GET", "/readyz", "localhost."},
+				{"GET", "/metrics", "evil.example"},
+				{"GET", "/readyz", "[fe80::1%25eth0]:" + port},
+				{"GET", "/readyz/", "localhost"},
+				{"POST", "/readyz", ""},
+				{"POST", "/metrics", "localhost"},
+				{"POST", "/api/drain", "localhost"},
+			}
+			for _, r := range refused {
+				if status, reply := rawRequest(t, u.Host, r.method, r.path, r.host); status != 403 {
+					t.Errorf("%s %s Host %q: %d, want 403\n%s", r.method, r.path, r.host, status, reply)
+				}
+			}
+			if tt.names {
+				if status, _ := rawRequest(t, u.Host, "GET", "/api/status", "admin.example:"+port); status != 200 {
+					t.Errorf("a configured name is refused: %d", status)
+				}
+			}
+			if f.srv.Draining() {
+				t.Error("a probe drained the server")
+			}
+		})
+	}
+}
+
+// TestProbesOnEveryInterface checks the probe rule on a listener beyond
+// loopback with names, where the Host check is on.
+func TestProbesOnEveryInterface(t *testing.T) {
+	g := newGuard(testToken, &net.TCPAddr{IP: net.IPv4zero, Port: 7071}, []string{"admin.example"})
+	for _, host := range []string{"", "localhost", "10.0.0.5", "[2001:db8::1]"} {
+		r := &http.Request{Method: "GET", Host: host, URL: &url.URL{Path: "/readyz"}}
+		if !isProbe(r) {
+			t.Errorf("Host %q: not a probe", host)
+		}
+	}
+	for _, host := range []string{"evil.example", "admin.example.evil.example", "::1"} {
+		r := &http.Request{Method: "GET", Host: host, URL: &url.URL{Path: "/readyz"}}
+		if isProbe(r) || g.acceptsHost(host) {
+			t.Errorf("Host %q: answered", host)
+		}
+	}
+}
+
+// rawRequest sends one HTTP/1.0 request, with the Host header only when
+// host is not empty, and returns the status and the whole reply.
+func rawRequest(t *testing.T, addr, method, path, host string) (int, string) {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	req := method + " " + path + " HTTP/1.0\r\n"
+	if host != "" {
+		req += "Host: " + host + "\r\n"
+	}
+	io.WriteString(c, req+"\r\n")
+	b, err := io.ReadAll(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply := string(b)
+	var status int
+	if _, err := fmt.Sscanf(reply, "HTTP/1.0 %d ", &status); err != nil {
+		t.Fatalf("%s %s: reply %q", method, path, reply)
+	}
+	return status, reply
 }

@@ -204,8 +204,8 @@ func TestKubernetesManifests(t *testing.T) {
 	if preStop <= 0 {
 		t.Errorf("no preStop sleep")
 	}
-	if grace <= preStop+s.ShutdownTimeout {
-		t.Errorf("terminationGracePeriodSeconds %v is not more than the preStop sleep %v plus TINYHTTPD_SHUTDOWN_TIMEOUT %v", grace, preStop, s.ShutdownTimeout)
+	if grace <= preStop+s.ShutdownDelay+s.ShutdownTimeout {
+		t.Errorf("terminationGracePeriodSeconds %v is not more than the preStop sleep %v plus TINYHTTPD_SHUTDOWN_DELAY %v plus TINYHTTPD_SHUTDOWN_TIMEOUT %v", grace, preStop, s.ShutdownDelay, s.ShutdownTimeout)
 	}
 
 	// The Service selects these pods and targets the exchange port.

@@ -199,15 +199,28 @@ var adminClient = &http.Client{Timeout: 5 * time.Second, Transport: &http.Transp
 // drain posts /api/drain to the instance's admin endpoint.
 func (in *instance) drain(t *testing.T) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", "http://"+in.admin+"/api/drain", nil)
+	in.adminWrite(t, "POST", "/api/drain", http.StatusAccepted)
+}
+
+// endDrain ends the instance's drain (DELETE /api/drain).
+func (in *instance) endDrain(t *testing.T) {
+	t.Helper()
+	in.adminWrite(t, "DELETE", "/api/drain", http.StatusOK)
+}
+
+// adminWrite sends a write with the token to the instance's admin
+// endpoint and fails the test unless it answers want.
+func (in *instance) adminWrite(t *testing.T, method, path string, want int) {
+	t.Helper()
+	req, _ := http.NewRequest(method, "http://"+in.admin+path, nil)
 	req.Header.Set("Authorization", "Bearer "+adminToken)
 	res, err := adminClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	res.Body.Close()
-	if res.StatusCode != http.StatusAccepted {
-		t.Fatalf("%s: POST /api/drain: %s", in.Name, res.Status)
+	if res.StatusCode != want {
+		t.Fatalf("%s: %s %s: %s", in.Name, method, path, res.Status)
 	}
 }
 

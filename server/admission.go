@@ -35,8 +35,6 @@ func (s *Server) admit(ip netip.Addr) admission {
 	limit := int64(s.maxConns())
 	var reason string
 	switch {
-	case s.refusing():
-		reason = "server draining: try another instance"
 	case s.served.Add(1) > limit:
 		s.served.Add(-1)
 		reason = "server busy: too many connections"

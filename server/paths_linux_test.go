@@ -78,7 +78,7 @@ func runExchangeSuite(t *testing.T) {
 		{"SetRoutesSwapsTable", TestSetRoutesSwapsTable},
 		{"StatsCountBytesAndStates", TestStatsCountBytesAndStates},
 		{"DelayEndsOnClose", TestDelayEndsOnClose},
-		{"DrainAnswers503AndFinishesInFlight", TestDrainAnswers503AndFinishesInFlight},
+		{"DrainKeepsServing", TestDrainKeepsServing},
 		{"OnExchange", TestOnExchange},
 		{"InFlightExchangeKeepsItsTable", TestInFlightExchangeKeepsItsTable},
 		{"MaxConnsGets503", TestMaxConnsGets503},

@@ -326,25 +326,25 @@ func (s *Server) Close() error {
 	return nil
 }
 
-// Drain starts a drain: the server keeps listening but answers every new
-// connection 503, so health checks and load balancers see it leave, while
-// exchanges in flight finish. Shutdown or Close still end the server.
-// It logs the start of a drain once.
+// Drain starts a drain: Ready reports false, so health checks and load
+// balancers see the server leave, while every connection, new ones
+// included, is served as before until Shutdown or Close. It logs the start
+// of a drain once.
 func (s *Server) Drain() {
 	if !s.draining.Swap(true) {
-		s.logger().Info("drain started: new connections get 503 while exchanges in flight finish")
+		s.logger().Info("drain started: not ready; connections are still served")
 	}
 }
 
-// EndDrain ends a drain that Drain began: new connections are served
-// again. It reports false, and changes nothing, once Shutdown or Close has
+// EndDrain ends a drain that Drain began: Ready reports true again. It
+// reports false, and changes nothing, once Shutdown or Close has
 // begun, which no drain's end undoes.
 func (s *Server) EndDrain() bool {
 	if s.shuttingDown() {
 		return false
 	}
 	if s.draining.Swap(false) {
-		s.logger().Info("drain ended: new connections are served again")
+		s.logger().Info("drain ended: ready again")
 	}
 	return true
 }
@@ -352,15 +352,11 @@ func (s *Server) EndDrain() bool {
 // Draining reports whether Drain, Shutdown or Close has begun.
 func (s *Server) Draining() bool { return s.draining.Load() || s.shuttingDown() }
 
-// Ready reports whether the server is accepting exchanges: at least one
+// Ready reports whether the server wants new exchanges: at least one
 // listener is being served and no drain has begun.
 func (s *Server) Ready() bool { return s.listening.Load() > 0 && !s.Draining() }
 
 func (s *Server) shuttingDown() bool { return s.inShutdown.Load() }
-
-// refusing reports whether new connections are refused with 503: during a
-// drain.
-func (s *Server) refusing() bool { return s.draining.Load() }
 
 // closedLocked reports whether Close has been called; s.mu must be held.
 func (s *Server) closedLocked() bool {

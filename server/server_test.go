@@ -802,7 +802,10 @@ func TestDelayEndsOnClose(t *testing.T) {
 	}
 }
 
-func TestDrainAnswers503AndFinishesInFlight(t *testing.T) {
+// TestDrainKeepsServing checks that a drain turns Ready off and changes
+// nothing else: the exchange in flight finishes, and new connections,
+// eager and not, are served as before.
+func TestDrainKeepsServing(t *testing.T) {
 	srv := &Server{}
 	addr := startServer(t, srv, testRoutes(t))
 	waitFor(t, "the server to be ready", srv.Ready)
@@ -815,9 +818,10 @@ func TestDrainAnswers503AndFinishesInFlight(t *testing.T) {
 	if srv.Ready() || !srv.Draining() {
 		t.Errorf("after Drain: Ready %v, Draining %v", srv.Ready(), srv.Draining())
 	}
-	r := parseReply(t, roundTrip(t, addr, "GET /hello\n"))
-	if r.status != 503 || !strings.Contains(r.body, "draining") {
-		t.Errorf("new connection while draining got %d %q", r.status, r.body)
+	for _, req := range []string{"GET /hello\n", "GET /hello HTTP/1.0\r\nHost: x\r\n\r\n"} {
+		if r := parseReply(t, roundTrip(t, addr, req)); r.status != 200 || r.body != "hello, world\n" {
+			t.Errorf("new connection while draining got %d %q", r.status, r.body)
+		}
 	}
 	raw, err := io.ReadAll(c)
 	if err != nil {
@@ -825,6 +829,9 @@ func TestDrainAnswers503AndFinishesInFlight(t *testing.T) {
 	}
 	if r := parseReply(t, string(raw)); r.status != 200 || r.body != "late\n" {
 		t.Errorf("in-flight exchange got %d %q", r.status, r.body)
+	}
+	if n := srv.Stats().Replies[503]; n != 0 {
+		t.Errorf("%d connections answered 503 while draining", n)
 	}
 }
 

@@ -8,6 +8,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -120,8 +121,7 @@ func newLogger(s config.Settings, logs *logbuf.Writer) *slog.Logger {
 }
 
 // serve runs the protocol server, and the admin endpoint unless disabled,
-// until SIGINT or SIGTERM; then it shuts down gracefully within
-// ShutdownTimeout, and a second signal closes every connection at once.
+// until SIGINT or SIGTERM; then it shuts down gracefully (see shutdown).
 // SIGHUP reloads the routes file, keeping the current table if the file is
 // bad.
 func serve(s config.Settings, table *server.Table, logger *slog.Logger) int {
@@ -139,7 +139,12 @@ func serve(s config.Settings, table *server.Table, logger *slog.Logger) int {
 	srv.SetRoutes(table)
 	reloader := &reload.Reloader{Server: srv, File: s.RoutesFile, Logger: logger}
 
-	l, err := listen(s, logger)
+	inherited, socketName, err := activated(logger)
+	if err != nil {
+		logger.Error("cannot use the sockets systemd passed", "err", err)
+		return exitConfig
+	}
+	l, err := listen(s, inherited, logger)
 	if err != nil {
 		logger.Error("cannot listen", "addr", s.Addr, "err", err)
 		return exitFailed
@@ -172,7 +177,7 @@ func serve(s config.Settings, table *server.Table, logger *slog.Logger) int {
 
 	logger.Info("tinyhttpd listening", "version", tinyhttpd.Version, "addr", protocolAddr, "admin", adminAddr,
 		"routes", table.Source(), "route_count", len(table.Routes()),
-		"reuseport", s.ReusePort, "proxy_protocol_from", proxyFrom(s))
+		"reuseport", s.ReusePort, "proxy_protocol_from", proxyFrom(s), "systemd_socket", cmp.Or(socketName, "none"))
 
 	signals := make(chan os.Signal, 2)
 	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
@@ -212,23 +217,44 @@ func proxyFrom(s config.Settings) string {
 	return string(s.ProxyProtocolFrom)
 }
 
-// shutdown drains the server after the first stop signal.
+// shutdown stops the server after the first stop signal. With a
+// ShutdownDelay, readiness fails at once while connections are still
+// accepted and served for that long, so that load balancers and
+// Kubernetes endpoints stop sending new ones before the listener closes;
+// then Shutdown lets accepted exchanges finish within ShutdownTimeout. A
+// second signal, during the delay or after, closes every connection at
+// once.
 func shutdown(srv *server.Server, s config.Settings, sig os.Signal, signals <-chan os.Signal, served <-chan error, logger *slog.Logger) int {
-	logger.Info("shutting down: answering accepted exchanges", "signal", sig.String(), "timeout", s.ShutdownTimeout)
-	ctx, cancel := context.WithTimeout(context.Background(), s.ShutdownTimeout)
-	defer cancel()
+	abort, cancelAbort := context.WithCancel(context.Background())
+	defer cancelAbort()
 	go func() {
 		for sig := range signals {
 			if sig != syscall.SIGHUP {
 				logger.Warn("second signal: closing every connection now", "signal", sig.String())
-				cancel()
+				cancelAbort()
 				return
 			}
 		}
 	}()
+	if s.ShutdownDelay > 0 {
+		srv.Drain()
+		logger.Info("shutting down after a delay: not ready, still serving", "signal", sig.String(), "delay", s.ShutdownDelay)
+		delay := time.NewTimer(s.ShutdownDelay)
+		select {
+		case <-delay.C:
+		case <-abort.Done():
+			delay.Stop()
+		}
+	}
+	logger.Info("shutting down: answering accepted exchanges", "signal", sig.String(), "timeout", s.ShutdownTimeout)
+	ctx, cancel := context.WithTimeout(abort, s.ShutdownTimeout)
+	defer cancel()
 	err := srv.Shutdown(ctx)
 	if serr := <-served; !errors.Is(serr, server.ErrServerClosed) {
 		logger.Error("server stopped", "err", serr)
+	}
+	if err == nil && abort.Err() != nil {
+		err = abort.Err() // the second signal came before Shutdown found nothing open
 	}
 	if err != nil {
 		logger.Error("shutdown incomplete: connections closed", "err", err)

@@ -57,7 +57,12 @@ var listenLine = regexp.MustCompile(`msg="tinyhttpd listening".* addr=(\S+) admi
 // start line. The process is killed when the test ends if still running.
 func startDaemon(t *testing.T, env ...string) *daemon {
 	t.Helper()
-	cmd := command(t, nil, append([]string{"TINYHTTPD_ADDR=127.0.0.1:0", "TINYHTTPD_ADMIN_ADDR=127.0.0.1:0"}, env...)...)
+	return runDaemon(t, command(t, nil, append([]string{"TINYHTTPD_ADDR=127.0.0.1:0", "TINYHTTPD_ADMIN_ADDR=127.0.0.1:0"}, env...)...))
+}
+
+// runDaemon starts cmd, a tinyhttpd, and waits for its start line.
+func runDaemon(t *testing.T, cmd *exec.Cmd) *daemon {
+	t.Helper()
 	d := &daemon{cmd: cmd, logs: new(testenv.SyncBuffer), done: make(chan error, 1)}
 	cmd.Stderr = d.logs
 	cmd.Stdout = d.logs
@@ -280,6 +285,62 @@ func TestSIGTERMAnswersAcceptedExchanges(t *testing.T) {
 	}
 }
 
+// TestShutdownDelay checks TINYHTTPD_SHUTDOWN_DELAY: after SIGTERM /readyz
+// fails at once, new connections are still served for the delay, then the
+// listener closes and tinyhttpd exits 0. A second signal during the delay
+// closes everything at once, exit 1.
+func TestShutdownDelay(t *testing.T) {
+	const delay = time.Second
+	d := startDaemon(t, "TINYHTTPD_SHUTDOWN_DELAY="+delay.String(), "TINYHTTPD_ROUTES="+writeRoutes(t, t.TempDir(), "hi"))
+	if code := readyz(t, d); code != 200 {
+		t.Fatalf("readyz before SIGTERM: %d", code)
+	}
+	start := time.Now()
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	waitLog(t, d, "shutting down after a delay")
+	if code := readyz(t, d); code != 503 {
+		t.Errorf("readyz during the delay: %d", code)
+	}
+	served := 0
+	for time.Since(start) < delay*3/4 {
+		if r := exchange(t, d.addr, "GET /hello\n"); !strings.HasPrefix(r, "HTTP/1.0 200 ") || !strings.HasSuffix(r, "\r\n\r\nhi") {
+			t.Fatalf("exchange %d during the delay: %q", served, r)
+		}
+		served++
+		time.Sleep(20 * time.Millisecond)
+	}
+	if code := d.wait(t, 10*time.Second); code != 0 {
+		t.Errorf("exit %d:\n%s", code, d.logs.String())
+	}
+	if took := time.Since(start); took < delay {
+		t.Errorf("exited %v after SIGTERM, before the %v delay", took, delay)
+	}
+	if c, err := net.Dial("tcp", d.addr); err == nil {
+		c.Close()
+		t.Error("still listening after exit")
+	}
+	t.Logf("%d exchanges served during the delay", served)
+
+	d = startDaemon(t, "TINYHTTPD_SHUTDOWN_DELAY=1m")
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	waitLog(t, d, "shutting down after a delay")
+	d.cmd.Process.Signal(syscall.SIGINT)
+	if code := d.wait(t, 10*time.Second); code != exitFailed {
+		t.Errorf("second signal during the delay: exit %d, want %d:\n%s", code, exitFailed, d.logs.String())
+	}
+}
+
+// readyz returns the status of the daemon's GET /readyz.
+func readyz(t *testing.T, d *daemon) int {
+	t.Helper()
+	res, err := http.Get("http://" + d.adminAddr + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
 func TestSIGHUPReloadsAndKeepsTableOnError(t *testing.T) {
 	dir := t.TempDir()
 	file := writeRoutes(t, dir, "one")
@@ -338,7 +399,7 @@ func TestDefaultSettingsListen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := listen(s, nil)
+	l, err := listen(s, nil, nil)
 	if err != nil {
 		t.Fatalf("default settings: %v", err)
 	}

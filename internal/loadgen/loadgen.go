@@ -61,7 +61,7 @@ type Result struct {
 	// here do so only for fault routes.
 	Unanswered int
 	// Statuses counts complete replies with a status other than 200, such
-	// as 503 from a draining server.
+	// as 503 from a server over its MaxConns.
 	Statuses map[int]int
 	// Failed counts everything else: a truncated or malformed reply, a
 	// reset after part of a reply, a timeout.
