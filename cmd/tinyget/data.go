@@ -58,8 +58,9 @@ func appendWithoutNewlines(dst, b []byte) []byte {
 }
 
 // readWriteOut returns the -w format: the value itself, or the contents of
-// the file it names after "@" ("@-": stdin). Its errors are *exitError with
-// exitReadError.
+// the file it names after "@" ("@-": stdin) without their CR and LF bytes,
+// as curl reads it: a format file spells its line ends as \n. Its errors
+// are *exitError with exitReadError.
 func readWriteOut(value string, stdin io.Reader) (string, error) {
 	name, ok := strings.CutPrefix(value, "@")
 	if !ok {
@@ -69,5 +70,5 @@ func readWriteOut(value string, stdin io.Reader) (string, error) {
 	if err != nil {
 		return "", fail(exitReadError, "Failed to read the -w format: %v", err)
 	}
-	return string(b), nil
+	return string(appendWithoutNewlines(nil, b)), nil
 }

@@ -36,6 +36,7 @@ type options struct {
 	progressBar    bool
 	noProgress     bool
 	noHalfClose    bool
+	pathAsIs       bool
 	ipVersion      int    // 0 for either, 4 or 6
 	httpVersion    string // "" for the scheme's default, "HTTP/1.0" or "HTTP/1.1"
 	help           bool
@@ -148,6 +149,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVarP(&o.progressBar, "progress-bar", "#", false, "show a bar of #s rather than the progress meter")
 	fs.BoolVar(&o.noProgress, "no-progress-meter", false, "no progress meter, but warnings and errors as usual")
 	fs.BoolVar(&o.noHalfClose, "no-half-close", false, "do not half-close after a tiny:// request (http:// never does), for servers that take a half-close for a hang-up; the server must then find the request's end by its Content-Length (tinyhttpd waits for EOF, and answers 408 after its read timeout)")
+	fs.BoolVar(&o.pathAsIs, "path-as-is", false, "send the URL's path as given, without resolving its /./ and /../ segments")
 	choice(&choiceValue[int]{&o.ipVersion, 4}, "ipv4", "4", "resolve and connect over IPv4 only")
 	choice(&choiceValue[int]{&o.ipVersion, 6}, "ipv6", "6", "resolve and connect over IPv6 only")
 	choice(&choiceValue[string]{&o.httpVersion, "HTTP/1.0"}, "http1.0", "0", "send HTTP/1.0 requests (the default for tiny://)")

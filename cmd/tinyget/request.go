@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/base64"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -19,8 +21,9 @@ type field struct {
 }
 
 // buildRequest builds the request from the options, the target and the data
-// flags' body. Its errors are *exitError with exitUsage.
-func buildRequest(o *options, t target, body []byte) (*client.Request, error) {
+// flags' body. warn reports an -H value that is ignored. Its errors are
+// *exitError with exitUsage.
+func buildRequest(o *options, t target, body []byte, warn func(format string, args ...any)) (*client.Request, error) {
 	hasData := len(o.data) > 0
 	method := "GET"
 	switch {
@@ -33,6 +36,9 @@ func buildRequest(o *options, t target, body []byte) (*client.Request, error) {
 	}
 	halfClose := halfCloses(o, t)
 	fields := []field{{client.Header{Name: "Host", Value: t.HostHeader()}, true}}
+	if t.User != "" || t.Password != "" {
+		fields = append(fields, field{client.Header{Name: "Authorization", Value: basicAuth(t.User, t.Password)}, true})
+	}
 	switch {
 	case !o.userAgentSet:
 		fields = append(fields, field{client.Header{Name: "User-Agent", Value: userAgent}, true})
@@ -50,7 +56,12 @@ func buildRequest(o *options, t target, body []byte) (*client.Request, error) {
 	}
 	for _, h := range o.headers {
 		var err error
-		if fields, err = applyHeader(fields, h); err != nil {
+		fields, err = applyHeader(fields, h)
+		if err == errNoColon {
+			warn("header %q has no colon (nor \"NAME;\"): ignored", h)
+			continue
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -89,16 +100,26 @@ func requestVersion(o *options, t target) string {
 	return "HTTP/1.0"
 }
 
+// basicAuth returns the Authorization value of Basic authentication.
+func basicAuth(user, password string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
+}
+
+// errNoColon reports an -H value with neither a colon nor the "Name;" form,
+// which curl ignores.
+var errNoColon = errors.New("header without a colon")
+
 // applyHeader applies one -H value to fields, as curl does: "Name: value"
 // replaces the default header of that name or is added, "Name:" removes the
-// default, and "Name;" sends the header with an empty value.
+// default, and "Name;" sends the header with an empty value. A value with
+// no colon that is not "Name;" is errNoColon, and fields are unchanged.
 func applyHeader(fields []field, h string) ([]field, error) {
 	name, value, colon := strings.Cut(h, ":")
 	if !colon {
 		var semicolon bool
 		name, value, semicolon = strings.Cut(h, ";")
 		if !semicolon || strings.TrimSpace(value) != "" {
-			return nil, fail(exitUsage, "header %q has no colon", h)
+			return fields, errNoColon
 		}
 	}
 	name, value = strings.TrimSpace(name), strings.TrimSpace(value)

@@ -93,12 +93,12 @@ func (r *runner) transfer(n int, rawURL string) exitCode {
 // transferErr runs the attempts of one transfer and returns the last one's
 // error.
 func (r *runner) transferErr(ti *transferInfo) error {
-	t, err := parseTarget(ti.url)
+	t, err := parseTarget(ti.url, r.o.pathAsIs)
 	if err != nil {
 		return err
 	}
 	ti.scheme = t.Scheme
-	req, err := buildRequest(r.o, t, r.body)
+	req, err := buildRequest(r.o, t, r.body, r.warn)
 	if err != nil {
 		return err
 	}

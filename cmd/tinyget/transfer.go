@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/client"
@@ -55,7 +56,9 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (*sink
 	if m != nil && resp.ContentLength >= 0 && !r.o.head {
 		m.total.Store(resp.ContentLength)
 	}
-	if r.o.fail && resp.StatusCode >= 400 {
+	showHead := r.o.include || r.o.head
+	failed := r.o.fail && resp.StatusCode >= 400
+	if failed && !showHead {
 		return nil, fail(exitHTTPError, "The requested URL returned error: %d", resp.StatusCode)
 	}
 
@@ -65,11 +68,18 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (*sink
 			return nil, err
 		}
 	}
-	if r.o.include || r.o.head {
-		if _, err := out.Write([]byte(resp.RawHeader)); err != nil {
+	if showHead {
+		// The interim replies (100 Continue, 103 Early Hints) first, as
+		// curl writes them.
+		if _, err := io.WriteString(out, resp.RawInterim+resp.RawHeader); err != nil {
 			out.abort()
 			return nil, out.writeError(err)
 		}
+	}
+	if failed {
+		// -f -i: the header section is written, then the transfer fails.
+		out.abort()
+		return nil, fail(exitHTTPError, "The requested URL returned error: %d", resp.StatusCode)
 	}
 	buf := make([]byte, copyBufSize)
 	for {
@@ -93,6 +103,14 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (*sink
 		out.abort()
 		p.elapsed, p.received = time.Since(tr.start), ti.download
 		return nil, clientFailure(rerr, p)
+	}
+	if showHead && resp.RawTrailer != "" {
+		// A chunked body's trailer fields, without the empty line that
+		// ends them, as curl writes them.
+		if _, err := io.WriteString(out, strings.TrimSuffix(strings.TrimSuffix(resp.RawTrailer, "\n"), "\r")); err != nil {
+			out.abort()
+			return nil, out.writeError(err)
+		}
 	}
 	if r.o.failWithBody && resp.StatusCode >= 400 {
 		return out, fail(exitHTTPError, "The requested URL returned error: %d", resp.StatusCode)
