@@ -109,12 +109,12 @@ func TestAgainstTinyhttpd(t *testing.T) {
 }
 
 // TestEveryExitCodeTested checks that the exit codes in --help are those
-// that the tests above make happen, so that --help lists no code tinyget
+// that the tests above and flagCases make happen, so that --help lists no code tinyget
 // cannot produce.
 func TestEveryExitCodeTested(t *testing.T) {
 	tested := []exitCode{exitOK, exitUnsupportedProtocol, exitUsage, exitMalformedURL, exitResolve, exitConnect,
-		exitWeirdReply, exitPartial, exitHTTPError, exitWriteError, exitReadError, exitTimeout, exitEmptyReply,
-		exitSendError, exitRecvError}
+		exitWeirdReply, exitPartial, exitHTTPError, exitWriteError, exitReadError, exitTimeout, exitRangeError,
+		exitTooManyRedirects, exitEmptyReply, exitSendError, exitRecvError, exitBadEncoding, exitFileTooLarge}
 	listed := slices.Sorted(maps.Keys(exitSummaries))
 	if !slices.Equal(listed, tested) {
 		t.Errorf("--help lists %v, the tests produce %v", listed, tested)

@@ -1,0 +1,217 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
+)
+
+// flagCase is a command line run against a fresh fake server (see
+// fakeReply), by tinyget and by curl, with what both must produce. In args,
+// {addr} is the server's address, {dir} a fresh directory that is also the
+// working directory and $HOME, and {unix} a Unix domain socket on which the
+// same server listens.
+type flagCase struct {
+	name   string
+	args   []string
+	stdin  string
+	seed   map[string]string // files in {dir} before the run
+	rc     string            // ~/.tinygetrc (and ~/.curlrc for curl)
+	code   exitCode
+	stdout string
+	// curl, when set, is curl 7.88's stdout where tinyget differs on
+	// purpose, for the reason docs/tinyget.md gives.
+	curl  string
+	files map[string]string // files in {dir} after the run; "" for "must not exist"
+	mtime string            // -R: the files' modification time, RFC 3339
+}
+
+// flagCases are the flags of issue 15 and the behaviours where tinyget
+// used to differ from curl.
+var flagCases = []flagCase{
+	// -L and --max-redirs, with curl's rules for methods and bodies.
+	{name: "-L 301 turns POST into GET", args: []string{"-sL", "-d", "a=1", "http://{addr}/redir/301?to=/echo"}, stdout: "GET /echo\nhost: {addr}\naccept: */*\nbody: \"\"\n"},
+	{name: "-L 302 turns POST into GET", args: []string{"-sL", "-d", "a=1", "http://{addr}/redir/302?to=/echo"}, stdout: "GET /echo\nhost: {addr}\naccept: */*\nbody: \"\"\n"},
+	{name: "-L 303 turns PUT into GET", args: []string{"-sL", "-T", "-", "http://{addr}/redir/303?to=/echo"}, stdin: "up", stdout: "GET /echo\nhost: {addr}\naccept: */*\nbody: \"\"\n"},
+	{name: "-L 307 keeps POST and its body", args: []string{"-sL", "-d", "a=1", "http://{addr}/redir/307?to=/echo"}, stdout: "POST /echo\nhost: {addr}\ncontent-type: application/x-www-form-urlencoded\naccept: */*\nbody: \"a=1\"\n"},
+	{name: "-L 308 keeps PUT and its body", args: []string{"-sL", "-X", "PUT", "-d", "b", "http://{addr}/redir/308?to=/echo"}, stdout: "PUT /echo\nhost: {addr}\ncontent-type: application/x-www-form-urlencoded\naccept: */*\nbody: \"b\"\n"},
+	{name: "-L absolute Location", args: []string{"-sL", "http://{addr}/redir/301?to=http://SELF/echo?x=1"}, stdout: "GET /echo?x=1\nhost: {addr}\naccept: */*\nbody: \"\"\n"},
+	{name: "-L relative Location", args: []string{"-sL", "http://{addr}/a/redir/302?to=../../echo"}, code: exitOK, stdout: "no such page\n"},
+	{name: "without -L the redirect is the reply", args: []string{"-s", "-w", "%{http_code} %{num_redirects}", "http://{addr}/redir/302?to=/echo"}, stdout: "moved\n302 0"},
+	{name: "-L -i shows each header section", args: []string{"-sLi", "http://{addr}/redir/307?to=/file", "-o", "/dev/null", "-D", "-"},
+		stdout: "HTTP/1.1 307 Moved\r\nLocation: /file\r\nContent-Length: 6\r\n\r\nHTTP/1.1 200 OK\r\nLast-Modified: Wed, 21 Oct 2015 07:28:00 GMT\r\nContent-Disposition: attachment; filename=\"../report.txt\"\r\nContent-Length: 1000\r\n\r\n"},
+	{name: "-L -w url_effective", args: []string{"-sL", "-o", "/dev/null", "-w", "%{url_effective} %{num_redirects} %{http_code}", "http://{addr}/redir/301?to=/redir/302%3Fto=/echo"}, stdout: "http://{addr}/echo 2 200"},
+	{name: "--max-redirs exceeded", args: []string{"-sL", "--max-redirs", "3", "http://{addr}/loop"}, code: exitTooManyRedirects},
+	{name: "--max-redirs 0", args: []string{"-sL", "--max-redirs", "0", "http://{addr}/redir/301?to=/echo"}, code: exitTooManyRedirects},
+	{name: "-L -e ;auto", args: []string{"-sL", "-e", ";auto", "http://{addr}/redir/302?to=/echo"}, stdout: "GET /echo\nhost: {addr}\nreferer: http://{addr}/redir/302?to=/echo\naccept: */*\nbody: \"\"\n"},
+
+	// Request flags.
+	{name: "-u", args: []string{"-s", "-u", "alice:s3cret", "http://{addr}/echo"}, stdout: "GET /echo\nhost: {addr}\nauthorization: Basic YWxpY2U6czNjcmV0\naccept: */*\nbody: \"\"\n"},
+	{name: "user:password@ in the URL", args: []string{"-s", "http://u%40s:p%3Ass@{addr}/echo"}, stdout: "GET /echo\nhost: {addr}\nauthorization: Basic dUBzOnA6c3M=\naccept: */*\nbody: \"\"\n"},
+	{name: "-G --data-urlencode", args: []string{"-sG", "--data-urlencode", "q=a b&c/é", "--data-urlencode", "=x y", "-d", "z=1", "http://{addr}/echo?p=1"},
+		stdout: "GET /echo?p=1&q=a+b%26c%2F%C3%A9&x+y&z=1\nhost: {addr}\naccept: */*\nbody: \"\"\n",
+		curl:   "GET /echo?p=1&q=a+b%26c%2f%c3%a9&x+y&z=1\nhost: {addr}\naccept: */*\nbody: \"\"\n"},
+	{name: "--data-urlencode @file", args: []string{"-s", "--data-urlencode", "n@in.txt", "http://{addr}/echo"}, seed: map[string]string{"in.txt": "a=b\n"},
+		stdout: "POST /echo\nhost: {addr}\ncontent-type: application/x-www-form-urlencoded\naccept: */*\nbody: \"n=a%3Db%0A\"\n"},
+	{name: "--json", args: []string{"-s", "--json", `{"a":1}`, "--json", "[2]", "http://{addr}/echo"}, stdout: "POST /echo\nhost: {addr}\ncontent-type: application/json\naccept: application/json\nbody: \"{\\\"a\\\":1}[2]\"\n"},
+	{name: "-e", args: []string{"-s", "-e", "http://ref/", "http://{addr}/echo"}, stdout: "GET /echo\nhost: {addr}\nreferer: http://ref/\naccept: */*\nbody: \"\"\n"},
+	{name: "-T FILE to a directory URL", args: []string{"-s", "-T", "up.txt", "http://{addr}/up/"}, seed: map[string]string{"up.txt": "hi\n"}, stdout: "PUT /up/up.txt\nhost: {addr}\naccept: */*\nbody: \"hi\\n\"\n"},
+	{name: "-T -", args: []string{"-s", "-T", "-", "http://{addr}/echo"}, stdin: "from stdin", stdout: "PUT /echo\nhost: {addr}\naccept: */*\nbody: \"from stdin\"\n"},
+	{name: "-r", args: []string{"-s", "-r", "10-19", "http://{addr}/range"}, stdout: "0123456789"},
+	{name: "dot segments", args: []string{"-s", "http://{addr}/a/../echo/./x/.."}, stdout: "no such page\n"},
+	{name: "--path-as-is", args: []string{"-s", "--path-as-is", "http://{addr}/a/../echo"}, stdout: "no such page\n"},
+	{name: "-H without a colon", args: []string{"-s", "-H", "NoColon", "-H", "X-A: 1", "http://{addr}/echo"}, stdout: "GET /echo\nhost: {addr}\naccept: */*\nx-a: 1\nbody: \"\"\n"},
+
+	// Resuming.
+	{name: "-C - resumes", args: []string{"-s", "-C", "-", "-o", "out", "http://{addr}/range"}, seed: map[string]string{"out": fakeContent[:400]}, files: map[string]string{"out": fakeContent}},
+	{name: "-C OFFSET", args: []string{"-s", "-C", "990", "http://{addr}/range"}, stdout: fakeContent[990:]},
+	{name: "-C - without a server that resumes", args: []string{"-s", "-C", "-", "-o", "out", "http://{addr}/file"}, seed: map[string]string{"out": "0123"}, code: exitRangeError, files: map[string]string{"out": "0123"}},
+
+	// Replies.
+	{name: "--compressed gzip", args: []string{"-s", "--compressed", "http://{addr}/gzip"}, stdout: fakeContent},
+	{name: "--compressed deflate", args: []string{"-s", "--compressed", "http://{addr}/deflate"}, stdout: fakeContent},
+	{name: "--compressed with a broken body", args: []string{"-s", "--compressed", "http://{addr}/badgzip"}, code: exitBadEncoding},
+	{name: "without --compressed the body is as sent", args: []string{"-s", "http://{addr}/badgzip"}, stdout: "this is not gzip at all"},
+	{name: "--max-filesize", args: []string{"-s", "--max-filesize", "999", "http://{addr}/file"}, code: exitFileTooLarge},
+	{name: "--max-filesize large enough", args: []string{"-s", "--max-filesize", "1k", "-o", "/dev/null", "-w", "%{size_download}", "http://{addr}/file"}, stdout: "1000"},
+	{name: "-f on 404", args: []string{"-sf", "http://{addr}/missing"}, code: exitHTTPError},
+	{name: "-f -i on 404", args: []string{"-sfi", "http://{addr}/missing"}, code: exitHTTPError, stdout: "HTTP/1.1 404 Not Found\r\nContent-Length: 13\r\n\r\n"},
+
+	// Output.
+	{name: "-D FILE", args: []string{"-s", "-D", "head.txt", "-o", "/dev/null", "http://{addr}/missing"}, files: map[string]string{"head.txt": "HTTP/1.1 404 Not Found\r\nContent-Length: 13\r\n\r\n"}},
+	{name: "--output-dir with -O", args: []string{"-s", "--output-dir", "sub", "--create-dirs", "-O", "http://{addr}/file"}, files: map[string]string{"sub/file": fakeContent}},
+	{name: "-O -J", args: []string{"-s", "-OJ", "http://{addr}/file"}, files: map[string]string{"report.txt": fakeContent, "file": ""}},
+	{name: "-R", args: []string{"-sR", "-o", "out", "http://{addr}/file"}, files: map[string]string{"out": fakeContent}, mtime: "2015-10-21T07:28:00Z"},
+	{name: "--remove-on-error", args: []string{"-s", "--fail-with-body", "--remove-on-error", "-o", "out", "http://{addr}/missing"}, code: exitHTTPError, files: map[string]string{"out": ""}},
+	{name: "--fail-with-body keeps the file", args: []string{"-s", "--fail-with-body", "-o", "out", "http://{addr}/missing"}, code: exitHTTPError, files: map[string]string{"out": "no such page\n"}},
+	{name: "--stderr", args: []string{"--stderr", "err.txt", "-sS", "http://{addr}/badgzip", "--compressed"}, code: exitBadEncoding},
+	{name: "-N", args: []string{"-sN", "http://{addr}/file"}, stdout: fakeContent},
+	{name: "--limit-rate", args: []string{"-s", "--limit-rate", "4k", "-o", "/dev/null", "-w", "%{size_download}", "http://{addr}/file"}, stdout: "1000"},
+	{name: "--url", args: []string{"-s", "--url", "http://{addr}/range", "-r", "0-1"}, stdout: "01"},
+	{name: "--fail-early", args: []string{"-s", "--fail-early", "-f", "http://{addr}/missing", "http://{addr}/range"}, code: exitHTTPError},
+
+	// Where to connect.
+	{name: "--unix-socket", args: []string{"-s", "--unix-socket", "{unix}", "http://sock.invalid/echo"}, stdout: "GET /echo\nhost: sock.invalid\naccept: */*\nbody: \"\"\n"},
+	{name: "--resolve", args: []string{"-s", "--resolve", "name.invalid:{port}:127.0.0.1", "http://name.invalid:{port}/echo"}, stdout: "GET /echo\nhost: name.invalid:{port}\naccept: */*\nbody: \"\"\n"},
+	{name: "--connect-to", args: []string{"-s", "--connect-to", "other.invalid:81:127.0.0.1:{port}", "http://other.invalid:81/echo"}, stdout: "GET /echo\nhost: other.invalid:81\naccept: */*\nbody: \"\"\n"},
+
+	// Config files and parallel transfers.
+	{name: "-K", args: []string{"-K", "conf"}, seed: map[string]string{"conf": "# a comment\nsilent\nurl = \"http://{addr}/echo\"\n--header \"X-A: from conf\"\n-d a=1\n"},
+		stdout: "POST /echo\nhost: {addr}\ncontent-type: application/x-www-form-urlencoded\naccept: */*\nx-a: from conf\nbody: \"a=1\"\n"},
+	{name: "~/.tinygetrc", args: []string{"-s", "http://{addr}/echo"}, rc: "header = \"X-Rc: 1\"\n", stdout: "GET /echo\nhost: {addr}\naccept: */*\nx-rc: 1\nbody: \"\"\n"},
+	{name: "-q skips ~/.tinygetrc", args: []string{"-q", "-s", "http://{addr}/echo"}, rc: "header = \"X-Rc: 1\"\n", stdout: "GET /echo\nhost: {addr}\naccept: */*\nbody: \"\"\n"},
+	{name: "-Z", args: []string{"-sZ", "--parallel-immediate", "http://{addr}/barrier", "http://{addr}/barrier", "http://{addr}/barrier"}, stdout: "together\ntogether\ntogether\n"},
+}
+
+// runCase runs one case with run, tinyget's or curl's, in a fresh
+// directory against a fresh server, and checks the outcome.
+func runCase(t *testing.T, tc flagCase, isCurl bool, run func(args []string, dir, stdin string) (int, string, string)) {
+	if isCurl && tc.curl != "" {
+		tc.stdout = tc.curl
+	}
+	dir := t.TempDir()
+	var barrier sync.WaitGroup
+	barrier.Add(3)
+	addr := serveFake(t, &barrier)
+	_, port, _ := net.SplitHostPort(addr)
+	sock := filepath.Join(dir, "s.sock")
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serveListener(t, ln, func(req *fakeRequest) string { return fakeReply(req, addr, nil) })
+	expand := strings.NewReplacer("{addr}", addr, "{port}", port, "{dir}", dir, "{unix}", sock).Replace
+	for name, content := range tc.seed {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(expand(content)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if tc.rc != "" {
+		for _, name := range []string{".tinygetrc", ".curlrc"} {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(expand(tc.rc)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	args := make([]string, len(tc.args))
+	for i, a := range tc.args {
+		args[i] = expand(a)
+	}
+	if tc.name != "-Z" {
+		barrier.Add(-3)
+	}
+	code, stdout, stderr := run(args, dir, tc.stdin)
+	if code != int(tc.code) || stdout != expand(tc.stdout) {
+		t.Errorf("%q: exit %d, stdout %q; want exit %d, stdout %q; stderr %q", args, code, stdout, tc.code, expand(tc.stdout), stderr)
+	}
+	for name, want := range tc.files {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		switch {
+		case want == "" && err == nil:
+			t.Errorf("%s exists", name)
+		case want != "" && string(b) != want:
+			t.Errorf("%s holds %q (%v), want %q", name, b, err, want)
+		}
+		if info, err := os.Stat(filepath.Join(dir, name)); err == nil && tc.mtime != "" {
+			if got := info.ModTime().UTC().Format(time.RFC3339); got != tc.mtime {
+				t.Errorf("%s modified at %s, want %s", name, got, tc.mtime)
+			}
+		}
+	}
+	if tc.name == "--stderr" {
+		if b, _ := os.ReadFile(filepath.Join(dir, "err.txt")); !bytes.Contains(b, []byte("(61)")) {
+			t.Errorf("--stderr file holds %q", b)
+		}
+	}
+}
+
+// TestFlags runs the flag cases with tinyget.
+func TestFlags(t *testing.T) {
+	for _, tc := range flagCases {
+		t.Run(tc.name, func(t *testing.T) {
+			runCase(t, tc, false, func(args []string, dir, stdin string) (int, string, string) {
+				t.Setenv("HOME", dir)
+				t.Chdir(dir)
+				r := tinyget(stdin, args...)
+				return r.code, r.stdout, r.stderr
+			})
+		})
+	}
+}
+
+// TestCurlDiff runs the same cases with curl, so that where tinyget and
+// curl part ways the case says which one moved.
+func TestCurlDiff(t *testing.T) {
+	curl := testenv.LookPath(t, "curl", "curl")
+	for _, tc := range flagCases {
+		t.Run(tc.name, func(t *testing.T) {
+			runCase(t, tc, true, func(args []string, dir, stdin string) (int, string, string) {
+				ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+				defer cancel()
+				cmd := exec.CommandContext(ctx, curl, args...)
+				cmd.Dir = dir
+				cmd.Env = append(os.Environ(), "HOME="+dir, "CURL_HOME="+dir)
+				cmd.Stdin = strings.NewReader(stdin)
+				var stdout, stderr bytes.Buffer
+				cmd.Stdout, cmd.Stderr = &stdout, &stderr
+				err := cmd.Run()
+				code := 0
+				if ee, ok := err.(*exec.ExitError); ok {
+					code = ee.ExitCode()
+				} else if err != nil {
+					t.Fatal(err)
+				}
+				return code, stdout.String(), stderr.String()
+			})
+		})
+	}
+}
