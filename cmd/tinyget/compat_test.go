@@ -1,10 +1,15 @@
 package main
 
 import (
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 // TestCurlCompat checks behaviours where tinyget once differed from curl
@@ -55,5 +60,37 @@ func TestCurlCompat(t *testing.T) {
 				t.Errorf("request %q lacks %q", req, tt.request)
 			}
 		})
+	}
+}
+
+// TestUnixSocketHalfClose checks that a tiny:// exchange over
+// --unix-socket half-closes as over TCP: the server reads the request up
+// to EOF.
+func TestUnixSocketHalfClose(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "tiny.sock")
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	requests := make(chan string, 1)
+	testenv.ServeListener(t, ln, func(c net.Conn) {
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		req, err := io.ReadAll(c)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		requests <- string(req)
+		io.WriteString(c, helloReply)
+	})
+	r := tinyget("", "--unix-socket", sock, "-d", "ping", "tiny://localhost/echo")
+	if r.code != 0 || r.stdout != "hello, world\n" {
+		t.Fatalf("%+v", r)
+	}
+	if req := <-requests; !strings.HasPrefix(req, "POST /echo HTTP/1.0\r\nHost: localhost:7070\r\n") || !strings.HasSuffix(req, "\r\n\r\nping") {
+		t.Errorf("server read %q", req)
+	}
+	if r := tinyget("", "--unix-socket", filepath.Join(t.TempDir(), "none.sock"), "tiny://localhost/"); r.code != int(exitConnect) {
+		t.Errorf("missing socket: %+v", r)
 	}
 }

@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -73,6 +76,7 @@ var flagCases = []flagCase{
 
 	// Resuming.
 	{name: "-C - resumes", args: []string{"-s", "-C", "-", "-o", "out", "http://{addr}/range"}, seed: map[string]string{"out": fakeContent[:400]}, files: map[string]string{"out": fakeContent}},
+	{name: "-C - on a whole file", args: []string{"-s", "-C", "-", "-o", "out", "http://{addr}/range"}, seed: map[string]string{"out": fakeContent}, files: map[string]string{"out": fakeContent}},
 	{name: "-C OFFSET", args: []string{"-s", "-C", "990", "http://{addr}/range"}, stdout: fakeContent[990:]},
 	{name: "-C - without a server that resumes", args: []string{"-s", "-C", "-", "-o", "out", "http://{addr}/file"}, seed: map[string]string{"out": "0123"}, code: exitRangeError, files: map[string]string{"out": "0123"}},
 
@@ -90,6 +94,7 @@ var flagCases = []flagCase{
 	{name: "-D FILE", args: []string{"-s", "-D", "head.txt", "-o", "/dev/null", "http://{addr}/missing"}, files: map[string]string{"head.txt": "HTTP/1.1 404 Not Found\r\nContent-Length: 13\r\n\r\n"}},
 	{name: "--output-dir with -O", args: []string{"-s", "--output-dir", "sub", "--create-dirs", "-O", "http://{addr}/file"}, files: map[string]string{"sub/file": fakeContent}},
 	{name: "-O -J", args: []string{"-s", "-OJ", "http://{addr}/file"}, files: map[string]string{"report.txt": fakeContent, "file": ""}},
+	{name: "-O -J does not overwrite", args: []string{"-s", "-OJ", "http://{addr}/file"}, seed: map[string]string{"report.txt": "mine"}, code: exitWriteError, files: map[string]string{"report.txt": "mine", "file": ""}},
 	{name: "-R", args: []string{"-sR", "-o", "out", "http://{addr}/file"}, files: map[string]string{"out": fakeContent}, mtime: "2015-10-21T07:28:00Z"},
 	{name: "--remove-on-error", args: []string{"-s", "--fail-with-body", "--remove-on-error", "-o", "out", "http://{addr}/missing"}, code: exitHTTPError, files: map[string]string{"out": ""}},
 	{name: "--fail-with-body keeps the file", args: []string{"-s", "--fail-with-body", "-o", "out", "http://{addr}/missing"}, code: exitHTTPError, files: map[string]string{"out": "no such page\n"}},
@@ -179,10 +184,7 @@ func TestFlags(t *testing.T) {
 	for _, tc := range flagCases {
 		t.Run(tc.name, func(t *testing.T) {
 			runCase(t, tc, false, func(args []string, dir, stdin string) (int, string, string) {
-				t.Setenv("HOME", dir)
-				t.Chdir(dir)
-				r := tinyget(stdin, args...)
-				return r.code, r.stdout, r.stderr
+				return runTinyget(t, args, dir, stdin)
 			})
 		})
 	}
@@ -195,23 +197,148 @@ func TestCurlDiff(t *testing.T) {
 	for _, tc := range flagCases {
 		t.Run(tc.name, func(t *testing.T) {
 			runCase(t, tc, true, func(args []string, dir, stdin string) (int, string, string) {
-				ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
-				defer cancel()
-				cmd := exec.CommandContext(ctx, curl, args...)
-				cmd.Dir = dir
-				cmd.Env = append(os.Environ(), "HOME="+dir, "CURL_HOME="+dir)
-				cmd.Stdin = strings.NewReader(stdin)
-				var stdout, stderr bytes.Buffer
-				cmd.Stdout, cmd.Stderr = &stdout, &stderr
-				err := cmd.Run()
-				code := 0
-				if ee, ok := err.(*exec.ExitError); ok {
-					code = ee.ExitCode()
-				} else if err != nil {
-					t.Fatal(err)
-				}
-				return code, stdout.String(), stderr.String()
+				return runCurl(t, curl, args, dir, stdin)
 			})
 		})
 	}
+}
+
+// runTinyget runs tinyget in-process in dir, which is also $HOME.
+func runTinyget(t *testing.T, args []string, dir, stdin string) (int, string, string) {
+	t.Setenv("HOME", dir)
+	t.Chdir(dir)
+	r := tinyget(stdin, args...)
+	return r.code, r.stdout, r.stderr
+}
+
+// runCurl runs curl in dir, which is also $HOME.
+func runCurl(t *testing.T, curl string, args []string, dir, stdin string) (int, string, string) {
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, curl, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "HOME="+dir, "CURL_HOME="+dir)
+	cmd.Stdin = strings.NewReader(stdin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		return ee.ExitCode(), stdout.String(), stderr.String()
+	case err != nil:
+		t.Fatal(err)
+	}
+	return 0, stdout.String(), stderr.String()
+}
+
+// TestCurlDiffServers runs curl and tinyget with the same command lines
+// against python3 -m http.server and nginx (on TCP and on a Unix domain
+// socket), and compares their exit codes, stdout, and the files they
+// leave.
+func TestCurlDiffServers(t *testing.T) {
+	curl := testenv.LookPath(t, "curl", "curl")
+	python := testenv.LookPath(t, "python3", "python3")
+	root := t.TempDir()
+	big := bytes.Repeat([]byte("0123456789abcdef"), 64<<10) // 1 MiB
+	hello := strings.Repeat("hello, world\n", 20)
+	for name, content := range map[string]string{"big.bin": string(big), "hello.txt": hello, "sub/index.html": "<p>index</p>\n"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	py := startPythonHTTP(t, python, root)
+	ng, sock := startNginx(t, root)
+	half := string(big[:len(big)/2])
+	tests := []struct {
+		name  string
+		args  []string
+		seed  map[string]string
+		files []string // files to compare after the run
+	}{
+		{name: "python: GET", args: []string{"-s", "http://{py}/hello.txt"}},
+		{name: "python: -f on 404", args: []string{"-sf", "http://{py}/missing"}},
+		{name: "python: -L to the directory", args: []string{"-sL", "http://{py}/sub"}},
+		{name: "python: the directory's 301", args: []string{"-s", "-w", "%{http_code} %{redirect_url}", "http://{py}/sub"}},
+		{name: "python: -r on a server without ranges", args: []string{"-s", "-r", "0-9", "-o", "out", "http://{py}/big.bin"}, files: []string{"out"}},
+		{name: "python: -C - on a server without ranges", args: []string{"-s", "-C", "-", "-o", "out", "http://{py}/big.bin"}, seed: map[string]string{"out": half}, files: []string{"out"}},
+		{name: "python: -I", args: []string{"-sI", "-o", "/dev/null", "-w", "%{http_code} %{size_download}", "http://{py}/hello.txt"}},
+		{name: "python: -R", args: []string{"-sR", "-o", "out", "http://{py}/hello.txt"}, files: []string{"out"}},
+		{name: "python: -O --output-dir", args: []string{"-s", "-O", "--output-dir", "d", "--create-dirs", "http://{py}/hello.txt"}, files: []string{"d/hello.txt"}},
+		{name: "nginx: -L return 301", args: []string{"-sL", "-o", "out", "-w", "%{num_redirects} %{url_effective}", "http://{ng}/old"}, files: []string{"out"}},
+		{name: "nginx: -L two hops", args: []string{"-sL", "-o", "out", "-w", "%{num_redirects} %{http_code}", "http://{ng}/again"}, files: []string{"out"}},
+		{name: "nginx: --max-redirs", args: []string{"-sL", "--max-redirs", "1", "http://{ng}/again"}},
+		{name: "nginx: the 301 without -L", args: []string{"-s", "http://{ng}/old"}},
+		{name: "nginx: -C - resumes", args: []string{"-s", "-C", "-", "-o", "out", "http://{ng}/big.bin"}, seed: map[string]string{"out": half}, files: []string{"out"}},
+		{name: "nginx: -C - on a whole file", args: []string{"-s", "-C", "-", "-o", "out", "-w", "%{http_code}", "http://{ng}/big.bin"}, seed: map[string]string{"out": string(big)}, files: []string{"out"}},
+		{name: "nginx: -C - on a longer file", args: []string{"-s", "-C", "-", "-o", "out", "http://{ng}/big.bin"}, seed: map[string]string{"out": string(big) + "more"}, files: []string{"out"}},
+		{name: "nginx: -C OFFSET", args: []string{"-s", "-C", "1048500", "http://{ng}/big.bin"}},
+		{name: "nginx: -r", args: []string{"-s", "-r", "100-199", "http://{ng}/big.bin"}},
+		{name: "nginx: --compressed", args: []string{"-s", "--compressed", "-w", "%header{content-encoding} %{size_download}", "http://{ng}/hello.txt"}},
+		{name: "nginx: --unix-socket", args: []string{"-s", "--unix-socket", "{sock}", "http://localhost/hello.txt"}},
+		{name: "nginx: --unix-socket -L", args: []string{"-sL", "-o", "out", "--unix-socket", "{sock}", "http://localhost/old"}, files: []string{"out"}},
+		{name: "nginx: -Z", args: []string{"-sZ", "--parallel-immediate", "-o", "a", "-o", "b", "http://{ng}/hello.txt", "http://{ng}/big.bin"}, files: []string{"a", "b"}},
+		{name: "nginx: --limit-rate", args: []string{"-s", "--limit-rate", "8m", "-o", "out", "http://{ng}/big.bin"}, files: []string{"out"}},
+		{name: "nginx: --max-filesize", args: []string{"-s", "--max-filesize", "1000", "http://{ng}/big.bin"}},
+	}
+	expand := strings.NewReplacer("{py}", py, "{ng}", ng, "{sock}", sock).Replace
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := make([]string, len(tt.args))
+			for i, a := range tt.args {
+				args[i] = expand(a)
+			}
+			type outcome struct {
+				code   int
+				stdout string
+				files  map[string]string
+				mtimes map[string]time.Time
+			}
+			runIn := func(run func(args []string, dir, stdin string) (int, string, string)) outcome {
+				dir := t.TempDir()
+				for name, content := range tt.seed {
+					if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				var o outcome
+				o.code, o.stdout, _ = run(args, dir, "")
+				o.files, o.mtimes = map[string]string{}, map[string]time.Time{}
+				for _, name := range tt.files {
+					b, _ := os.ReadFile(filepath.Join(dir, name))
+					o.files[name] = string(b)
+					if info, err := os.Stat(filepath.Join(dir, name)); err == nil {
+						o.mtimes[name] = info.ModTime()
+					}
+				}
+				return o
+			}
+			got := runIn(func(args []string, dir, stdin string) (int, string, string) { return runTinyget(t, args, dir, stdin) })
+			want := runIn(func(args []string, dir, stdin string) (int, string, string) {
+				return runCurl(t, curl, args, dir, stdin)
+			})
+			if got.code != want.code || got.stdout != want.stdout {
+				t.Errorf("%q: tinyget exit %d, stdout %s; curl exit %d, stdout %s", args, got.code, short(got.stdout), want.code, short(want.stdout))
+			}
+			for _, name := range tt.files {
+				if got.files[name] != want.files[name] {
+					t.Errorf("%s: tinyget's holds %s, curl's %s", name, short(got.files[name]), short(want.files[name]))
+				}
+				if slices.Contains(args, "-sR") && !got.mtimes[name].Equal(want.mtimes[name]) {
+					t.Errorf("%s: tinyget's modified at %v, curl's at %v", name, got.mtimes[name], want.mtimes[name])
+				}
+			}
+		})
+	}
+}
+
+// short quotes s, shortened if long.
+func short(s string) string {
+	if len(s) > 200 {
+		return fmt.Sprintf("%q... (%d bytes)", s[:200], len(s))
+	}
+	return fmt.Sprintf("%q", s)
 }

@@ -16,12 +16,12 @@ import (
 // codings the standard library decodes.
 const acceptEncoding = "deflate, gzip"
 
-// decoder returns the reader of the reply's body: with --compressed and a
-// Content-Encoding of gzip (x-gzip) or deflate, the decoded body; else the
-// body as it came. Its errors are *exitError with exitBadEncoding.
-func (r *runner) decoder(resp *client.Response) (io.Reader, error) {
+// decoder returns the reader of the reply's body, which body reads: with
+// --compressed and a Content-Encoding of gzip (x-gzip) or deflate, the
+// decoded body; else body. Its errors are *exitError with exitBadEncoding.
+func (r *runner) decoder(resp *client.Response, body io.Reader) (io.Reader, error) {
 	if !r.o.compressed || r.o.head {
-		return resp.Body, nil
+		return body, nil
 	}
 	var coding string
 	for _, h := range resp.Header {
@@ -31,11 +31,11 @@ func (r *runner) decoder(resp *client.Response) (io.Reader, error) {
 	}
 	switch coding {
 	case "", "identity":
-		return resp.Body, nil
+		return body, nil
 	case "gzip", "x-gzip":
-		return &lazyDecoder{src: resp.Body, open: func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) }}, nil
+		return &lazyDecoder{src: body, open: func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) }}, nil
 	case "deflate":
-		return &lazyDecoder{src: resp.Body, open: openDeflate}, nil
+		return &lazyDecoder{src: body, open: openDeflate}, nil
 	}
 	return nil, fail(exitBadEncoding, "Unrecognized content encoding type %q: --compressed decodes gzip and deflate", coding)
 }

@@ -23,7 +23,7 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (strin
 	if r.o.verbose {
 		tr.w = r.stderr
 	}
-	ti.trace, ti.resp, ti.download = tr, nil, 0
+	ti.trace, ti.resp, ti.download, ti.redirectURL = tr, nil, 0, ""
 	defer func() { ti.total = time.Since(tr.start) }()
 
 	ctx := context.Background()
@@ -65,7 +65,13 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (strin
 		return "", err
 	}
 	showHead := r.o.include || r.o.head
-	if loc := ti.header("Location").s; r.o.location && isRedirect(resp.StatusCode) && loc != "" {
+	loc := ti.header("Location").s
+	if loc != "" && isRedirect(resp.StatusCode) && !r.o.location {
+		if _, next, err := redirectTarget(t, loc, r.o.pathAsIs); err == nil {
+			ti.redirectURL = next
+		}
+	}
+	if r.o.location && isRedirect(resp.StatusCode) && loc != "" {
 		// A redirect that -L follows: its header section is shown, and
 		// its body dropped, as curl does.
 		if showHead {
@@ -80,6 +86,10 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (strin
 	}
 	failed := r.o.fail && resp.StatusCode >= 400
 	switch {
+	case ti.resume > 0 && resp.StatusCode == 416:
+		// Nothing is left to fetch past the offset: the file is whole,
+		// and stays as it is, as curl has it.
+		return "", nil
 	case failed && !showHead:
 		return "", fail(exitHTTPError, "The requested URL returned error: %d", resp.StatusCode)
 	case ti.resume > 0 && resp.StatusCode < 300 && resp.StatusCode != 206:
@@ -90,6 +100,9 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (strin
 	if r.o.remoteHeader && ti.remote {
 		if name := dispositionName(ti.header("Content-Disposition").s); name != "" {
 			ti.filename = r.outputPath(name)
+			if _, err := os.Lstat(ti.filename); err == nil {
+				return "", fail(exitWriteError, "Refusing to overwrite %s: -J names files after the server, and does not replace one that is there", ti.filename)
+			}
 		}
 	}
 	if showHead {
@@ -108,16 +121,18 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (strin
 	if err != nil {
 		return "", err
 	}
-	body, err := r.decoder(resp)
+	wire := &countingReader{r: resp.Body}
+	body, err := r.decoder(resp, wire)
 	if err != nil {
 		ti.drop()
 		return "", err
 	}
 	buf := make([]byte, copyBufSize)
+	written := int64(0)
 	for {
 		n, rerr := body.Read(buf)
 		if n > 0 && !r.o.head {
-			if r.o.maxFilesize > 0 && ti.download+int64(n) > r.o.maxFilesize {
+			if written += int64(n); r.o.maxFilesize > 0 && written > r.o.maxFilesize {
 				ti.drop()
 				return "", fail(exitFileTooLarge, "Maximum file size exceeded: more than --max-filesize %d bytes", r.o.maxFilesize)
 			}
@@ -125,10 +140,10 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (strin
 				ti.drop()
 				return "", out.writeError(err)
 			}
-			ti.download += int64(n)
 			if m != nil {
-				m.down.Add(int64(n))
+				m.down.Add(wire.n - ti.download)
 			}
+			ti.download = wire.n
 			r.throttle(tr.start, ti.download)
 		}
 		if rerr == nil {
@@ -161,6 +176,18 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (strin
 		return "", fail(exitHTTPError, "The requested URL returned error: %d", resp.StatusCode)
 	}
 	return "", nil
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // throttle sleeps as long as --limit-rate needs after n body bytes since

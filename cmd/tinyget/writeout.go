@@ -21,17 +21,19 @@ type transferInfo struct {
 	out       *sink  // the output, once opened
 	remote    bool   // the output file's name comes from the URL (-O)
 	resume    int64  // -C's offset
-	urlnum    int    // its index among the URLs, from 0
-	scheme    string
-	method    string
-	code      exitCode
-	errmsg    string // the failure's message; "" on success
-	resp      *client.Response
-	filename  string // the output file; "" for stdout
-	retries   int
-	trace     *tracer
-	total     time.Duration
-	download  int64 // body bytes written out
+	// redirectURL is where a redirect that was not followed points.
+	redirectURL string
+	urlnum      int // its index among the URLs, from 0
+	scheme      string
+	method      string
+	code        exitCode
+	errmsg      string // the failure's message; "" on success
+	resp        *client.Response
+	filename    string // the output file; "" for stdout
+	retries     int
+	trace       *tracer
+	total       time.Duration
+	download    int64 // body bytes written out
 }
 
 // woKind is how a -w variable is formatted.
@@ -79,6 +81,7 @@ var writeOutVars = []woVar{
 	{"num_redirects", woLong, func(ti *transferInfo) woValue { return long(int64(ti.redirects)) }},
 	{"num_retries", woLong, func(ti *transferInfo) woValue { return long(int64(ti.retries)) }},
 	{"onerror", woSpecial, nil},
+	{"redirect_url", woString, func(ti *transferInfo) woValue { return woValue{s: ti.redirectURL, valid: ti.redirectURL != ""} }},
 	{"remote_ip", woString, func(ti *transferInfo) woValue { return str(ti.ip(ti.trace.remote)) }},
 	{"remote_port", woLong, func(ti *transferInfo) woValue { return long(ti.port(ti.trace.remote)) }},
 	{"response_code", woLong, func(ti *transferInfo) woValue { return long(int64(ti.status())) }},
