@@ -94,3 +94,13 @@ func TestUnixSocketHalfClose(t *testing.T) {
 		t.Errorf("missing socket: %+v", r)
 	}
 }
+
+// TestRedirectToHTTPS checks that -L stops at a Location tinyget cannot
+// follow, with exit 1 (curl, which has TLS, goes on and fails otherwise).
+func TestRedirectToHTTPS(t *testing.T) {
+	addr := serveFake(t, nil)
+	r := tinyget("", "-sSL", "http://"+addr+"/redir/301?to=https://"+addr+"/echo")
+	if r.code != int(exitUnsupportedProtocol) || !strings.Contains(r.stderr, `Protocol "https" not supported`) {
+		t.Errorf("%+v", r)
+	}
+}

@@ -55,6 +55,15 @@ var flagCases = []flagCase{
 	{name: "-L -w url_effective", args: []string{"-sL", "-o", "/dev/null", "-w", "%{url_effective} %{num_redirects} %{http_code}", "http://{addr}/redir/301?to=/redir/302%3Fto=/echo"}, stdout: "http://{addr}/echo 2 200"},
 	{name: "--max-redirs exceeded", args: []string{"-sL", "--max-redirs", "3", "http://{addr}/loop"}, code: exitTooManyRedirects},
 	{name: "--max-redirs 0", args: []string{"-sL", "--max-redirs", "0", "http://{addr}/redir/301?to=/echo"}, code: exitTooManyRedirects},
+	{name: "-L 302 with -X POST", args: []string{"-sL", "-X", "POST", "-d", "a=1", "http://{addr}/redir/302?to=/echo"}, stdout: "POST /echo\nhost: {addr}\naccept: */*\nbody: \"\"\n"},
+	{name: "-L -I 303 keeps HEAD", args: []string{"-sLI", "-o", "/dev/null", "-w", "%{method} %{http_code} %{num_redirects}", "http://{addr}/redir/303?to=/file"}, stdout: "HEAD 200 1"},
+	{name: "-L to another host drops -u", args: []string{"-sL", "-u", "a:b", "http://{addr}/redir/302?to=http://localhost:{port}/echo"}, stdout: "GET /echo\nhost: localhost:{port}\naccept: */*\nbody: \"\"\n"},
+	{name: "-L to the same host keeps -u", args: []string{"-sL", "-u", "a:b", "http://{addr}/redir/302?to=/echo"}, stdout: "GET /echo\nhost: {addr}\nauthorization: Basic YTpi\naccept: */*\nbody: \"\"\n"},
+	{name: "-L -w past --max-redirs", args: []string{"-sL", "--max-redirs", "2", "-w", "%{num_redirects} %{http_code} %{url_effective} %{redirect_url}", "http://{addr}/loop"}, code: exitTooManyRedirects, stdout: "2 302 http://{addr}/loop http://{addr}/loop"},
+	{name: "-e URL;auto", args: []string{"-sL", "-e", "http://first/;auto", "http://{addr}/redir/302?to=/echo"}, stdout: "GET /echo\nhost: {addr}\nreferer: http://{addr}/redir/302?to=/echo\naccept: */*\nbody: \"\"\n"},
+	{name: "-w filename_effective with --output-dir", args: []string{"-s", "--output-dir", "d", "--create-dirs", "-O", "-w", "%{filename_effective}", "http://{addr}/file"}, stdout: "d/file"},
+	{name: "-OJ -w filename_effective", args: []string{"-s", "-OJ", "-w", "%{filename_effective}", "http://{addr}/file"}, stdout: "report.txt"},
+	{name: "-u wins over user:password@", args: []string{"-s", "-u", "a:b", "http://c:d@{addr}/echo"}, stdout: "GET /echo\nhost: {addr}\nauthorization: Basic YTpi\naccept: */*\nbody: \"\"\n"},
 	{name: "-L -e ;auto", args: []string{"-sL", "-e", ";auto", "http://{addr}/redir/302?to=/echo"}, stdout: "GET /echo\nhost: {addr}\nreferer: http://{addr}/redir/302?to=/echo\naccept: */*\nbody: \"\"\n"},
 
 	// Request flags.
@@ -112,6 +121,8 @@ var flagCases = []flagCase{
 	// Config files and parallel transfers.
 	{name: "-K", args: []string{"-K", "conf"}, seed: map[string]string{"conf": "# a comment\nsilent\nurl = \"http://{addr}/echo\"\n--header \"X-A: from conf\"\n-d a=1\n"},
 		stdout: "POST /echo\nhost: {addr}\ncontent-type: application/x-www-form-urlencoded\naccept: */*\nx-a: from conf\nbody: \"a=1\"\n"},
+	{name: "-K - reads stdin", args: []string{"-K", "-", "http://{addr}/echo"}, stdin: "-s\nuser-agent \"\"\nheader: \"X-A: a \\\"quoted\\\" value\"\n",
+		stdout: "GET /echo\nhost: {addr}\naccept: */*\nx-a: a \"quoted\" value\nbody: \"\"\n"},
 	{name: "~/.tinygetrc", args: []string{"-s", "http://{addr}/echo"}, rc: "header = \"X-Rc: 1\"\n", stdout: "GET /echo\nhost: {addr}\naccept: */*\nx-rc: 1\nbody: \"\"\n"},
 	{name: "-q skips ~/.tinygetrc", args: []string{"-q", "-s", "http://{addr}/echo"}, rc: "header = \"X-Rc: 1\"\n", stdout: "GET /echo\nhost: {addr}\naccept: */*\nbody: \"\"\n"},
 	{name: "-Z", args: []string{"-sZ", "--parallel-immediate", "http://{addr}/barrier", "http://{addr}/barrier", "http://{addr}/barrier"}, stdout: "together\ntogether\ntogether\n"},

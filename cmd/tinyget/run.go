@@ -260,12 +260,13 @@ func (r *runner) transferErr(ti *transferInfo) error {
 		if err != nil || loc == "" {
 			return r.finish(ti, err)
 		}
-		if r.o.maxRedirs >= 0 && ti.redirects >= r.o.maxRedirs {
-			return r.finish(ti, fail(exitTooManyRedirects, "Maximum (%d) redirects followed", r.o.maxRedirs))
-		}
 		next, nextURL, err := redirectTarget(t, loc, r.o.pathAsIs)
 		if err != nil {
 			return r.finish(ti, err)
+		}
+		if r.o.maxRedirs >= 0 && ti.redirects >= r.o.maxRedirs {
+			ti.redirectURL = nextURL
+			return r.finish(ti, fail(exitTooManyRedirects, "Maximum (%d) redirects followed", r.o.maxRedirs))
 		}
 		req = redirectRequest(r.o, req, ti.status(), t, next, ti.effective)
 		ti.redirects++
