@@ -183,6 +183,9 @@ func runCase(t *testing.T, tc flagCase, isCurl bool, run func(args []string, dir
 			}
 		}
 	}
+	if _, err := os.Stat(os.DevNull); err != nil {
+		t.Fatalf("%s is gone: %v", os.DevNull, err)
+	}
 	if tc.name == "--stderr" {
 		if b, _ := os.ReadFile(filepath.Join(dir, "err.txt")); !bytes.Contains(b, []byte("(61)")) {
 			t.Errorf("--stderr file holds %q", b)

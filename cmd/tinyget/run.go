@@ -308,19 +308,26 @@ func (r *runner) finish(ti *transferInfo, err error) error {
 		if cerr := out.commit(); cerr != nil {
 			return cerr
 		}
-		if err != nil && r.o.removeOnError && out.f != nil {
+		if err != nil && r.o.removeOnError && out.f != nil && isRegular(out.name) {
 			os.Remove(out.name)
 			return err
 		}
-		if r.o.remoteTime && out.f != nil {
+		if r.o.remoteTime && out.f != nil && isRegular(out.name) {
 			if mtime, ok := lastModified(ti.header("Last-Modified").s); ok {
 				os.Chtimes(out.name, mtime, mtime)
 			}
 		}
-	} else if err != nil && r.o.removeOnError && ti.resume > 0 {
+	} else if err != nil && r.o.removeOnError && ti.resume > 0 && isRegular(ti.filename) {
 		os.Remove(ti.filename)
 	}
 	return err
+}
+
+// isRegular reports whether name is a regular file: --remove-on-error and
+// -R leave /dev/null, FIFOs and the like alone.
+func isRegular(name string) bool {
+	info, err := os.Lstat(name)
+	return err == nil && info.Mode().IsRegular()
 }
 
 // lastModified parses a Last-Modified value.
