@@ -83,6 +83,14 @@ var flagCases = []flagCase{
 	{name: "--path-as-is", args: []string{"-s", "--path-as-is", "http://{addr}/a/../echo"}, stdout: "no such page\n"},
 	{name: "-H without a colon", args: []string{"-s", "-H", "NoColon", "-H", "X-A: 1", "http://{addr}/echo"}, stdout: "GET /echo\nhost: {addr}\naccept: */*\nx-a: 1\nbody: \"\"\n"},
 
+	{name: "-I", args: []string{"-sI", "http://{addr}/file"}, stdout: "HTTP/1.1 200 OK\r\nLast-Modified: Wed, 21 Oct 2015 07:28:00 GMT\r\nContent-Disposition: attachment; filename=\"../report.txt\"\r\nContent-Length: 1000\r\n\r\n"},
+	{name: "-f -w http_code", args: []string{"-sf", "-w", "%{http_code} %{exitcode}", "http://{addr}/missing"}, code: exitHTTPError, stdout: "404 22"},
+	{name: "--json @file", args: []string{"-s", "--json", "@in.json", "http://{addr}/echo"}, seed: map[string]string{"in.json": "{\"a\":\n1}\n"}, stdout: "POST /echo\nhost: {addr}\ncontent-type: application/json\naccept: application/json\nbody: \"{\\\"a\\\":\\n1}\\n\"\n"},
+	{name: "-H Host", args: []string{"-s", "-H", "Host: example.org", "http://{addr}/echo"}, stdout: "GET /echo\nhost: example.org\naccept: */*\nbody: \"\"\n"},
+	{name: "-G -d @-", args: []string{"-sG", "-d", "@-", "http://{addr}/echo"}, stdin: "a=1\nb=2\n", stdout: "GET /echo?a=1b=2\nhost: {addr}\naccept: */*\nbody: \"\"\n"},
+	{name: "-r on a server without ranges", args: []string{"-s", "-r", "0-4", "-o", "/dev/null", "-w", "%{http_code} %{size_download}", "http://{addr}/file"}, stdout: "200 1000"},
+	{name: "-d with -T -G", args: []string{"-sG", "-d", "q=1", "-T", "up.txt", "http://{addr}/up/"}, seed: map[string]string{"up.txt": "x"}, code: exitUsage},
+
 	// Resuming.
 	{name: "-C - resumes", args: []string{"-s", "-C", "-", "-o", "out", "http://{addr}/range"}, seed: map[string]string{"out": fakeContent[:400]}, files: map[string]string{"out": fakeContent}},
 	{name: "-C - on a whole file", args: []string{"-s", "-C", "-", "-o", "out", "http://{addr}/range"}, seed: map[string]string{"out": fakeContent}, files: map[string]string{"out": fakeContent}},

@@ -276,7 +276,7 @@ func parseArgs(args []string) (*options, error) {
 		return nil, fail(exitUsage, "--max-redirs: %d is not a number of redirects (-1: no limit)", o.maxRedirs)
 	case o.parallelMax < 1:
 		return nil, fail(exitUsage, "--parallel-max: %d is not a number of transfers", o.parallelMax)
-	case o.uploadFile != "" && len(o.data) > 0 && !o.get:
+	case o.uploadFile != "" && len(o.data) > 0:
 		return nil, fail(exitUsage, "-T (PUT a file) and -d (POST data) ask for two bodies")
 	case o.continueAt != "" && o.continueAt != "-" && !isDigits(o.continueAt):
 		return nil, fail(exitUsage, "-C: %q is not an offset in bytes or -", o.continueAt)

@@ -24,7 +24,8 @@ type field struct {
 }
 
 // buildRequest builds the request from the options, the target and the
-// body: the data flags' (in the query with -G), or the -T file's. warn
+// body: the data flags' (in the query with -G), or the -T file's (parseArgs
+// refuses both). warn
 // reports an -H value that is ignored. Its errors are *exitError with
 // exitUsage.
 func buildRequest(o *options, t target, body []byte, warn func(format string, args ...any)) (*client.Request, error) {
