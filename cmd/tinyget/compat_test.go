@@ -57,8 +57,13 @@ func TestCurlCompat(t *testing.T) {
 			if r.code != int(tt.code) || r.stdout != tt.stdout || !strings.Contains(r.stderr, tt.stderr) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want exit %d, stdout %q, stderr with %q", r.code, r.stdout, r.stderr, tt.code, tt.stdout, tt.stderr)
 			}
-			if req := <-requests; !strings.Contains(req, tt.request) {
-				t.Errorf("request %q lacks %q", req, tt.request)
+			select {
+			case req := <-requests:
+				if !strings.Contains(req, tt.request) {
+					t.Errorf("request %q lacks %q", req, tt.request)
+				}
+			case <-time.After(5 * time.Second):
+				t.Error("the server read no request")
 			}
 		})
 	}
