@@ -137,3 +137,13 @@ func TestRemoveOnErrorRegularOnly(t *testing.T) {
 		t.Errorf("%+v; the FIFO: %v, %v", r, info, err)
 	}
 }
+
+// TestRedirectVerbose checks that -v says where -L goes next, in curl's
+// words.
+func TestRedirectVerbose(t *testing.T) {
+	addr := serveFake(t, nil)
+	r := tinyget("", "-vL", "http://"+addr+"/redir/302?to=/echo")
+	if r.code != 0 || !strings.Contains(r.stderr, "* Issue another request to this URL: 'http://"+addr+"/echo'\n") {
+		t.Errorf("%+v", r)
+	}
+}

@@ -268,6 +268,9 @@ func (r *runner) transferErr(ti *transferInfo) error {
 			ti.redirectURL = nextURL
 			return r.finish(ti, fail(exitTooManyRedirects, "Maximum (%d) redirects followed", r.o.maxRedirs))
 		}
+		if r.o.verbose {
+			fmt.Fprintf(r.stderr, "* Issue another request to this URL: '%s'\n", nextURL)
+		}
 		req = redirectRequest(r.o, req, ti.status(), t, next, ti.effective)
 		ti.redirects++
 		ti.effective, ti.scheme, ti.method = nextURL, next.Scheme, req.Method
