@@ -147,3 +147,24 @@ func TestRedirectVerbose(t *testing.T) {
 		t.Errorf("%+v", r)
 	}
 }
+
+// TestLimitRate checks that --limit-rate slows the body down: 1000 bytes
+// at 2000 bytes a second take half a second at least.
+func TestLimitRate(t *testing.T) {
+	addr := serveFake(t, nil)
+	start := time.Now()
+	r := tinyget("", "-s", "--limit-rate", "2000", "-o", os.DevNull, "http://"+addr+"/file")
+	if elapsed := time.Since(start); r.code != 0 || elapsed < 450*time.Millisecond {
+		t.Errorf("%+v after %v", r, elapsed)
+	}
+}
+
+// TestParallelFailEarly checks that -Z --fail-early starts no transfer
+// after one has failed: with one at a time, the second never starts.
+func TestParallelFailEarly(t *testing.T) {
+	addr := serveFake(t, nil)
+	r := tinyget("", "-sZ", "--parallel-max", "1", "--fail-early", "-f", "-w", "%{urlnum} ", "http://"+addr+"/missing", "http://"+addr+"/file")
+	if r.code != int(exitHTTPError) || r.stdout != "0 " {
+		t.Errorf("%+v", r)
+	}
+}
