@@ -119,6 +119,7 @@ var flagCases = []flagCase{
 	{name: "-N", args: []string{"-sN", "http://{addr}/file"}, stdout: fakeContent},
 	{name: "--limit-rate", args: []string{"-s", "--limit-rate", "4k", "-o", "/dev/null", "-w", "%{size_download}", "http://{addr}/file"}, stdout: "1000"},
 	{name: "--url", args: []string{"-s", "--url", "http://{addr}/range", "-r", "0-1"}, stdout: "01"},
+	{name: "--url keeps its place", args: []string{"-s", "-w", "%{urlnum}%{url} ", "http://{addr}/missing", "--url", "http://{addr}/loop"}, stdout: "no such page\n0http://{addr}/missing again\n1http://{addr}/loop "},
 	{name: "--fail-early", args: []string{"-s", "--fail-early", "-f", "http://{addr}/missing", "http://{addr}/range"}, code: exitHTTPError},
 
 	// Where to connect.

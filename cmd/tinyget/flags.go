@@ -68,16 +68,8 @@ type options struct {
 	httpVersion   string // "" for the scheme's default, "HTTP/1.0" or "HTTP/1.1"
 	help          bool
 	version       bool
-	urls          []string
-	flagURLs      []string // --url
+	urls          []string // the URLs, from --url and the arguments, in order
 }
-
-// urlValue appends --url values.
-type urlValue struct{ list *[]string }
-
-func (v *urlValue) String() string     { return "" }
-func (v *urlValue) Type() string       { return "string" }
-func (v *urlValue) Set(s string) error { *v.list = append(*v.list, s); return nil }
 
 // dataArg is one -d, --data-binary or --data-raw value.
 type dataArg struct {
@@ -212,7 +204,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.StringVar(&o.unixSocket, "unix-socket", "", "connect to the Unix domain socket `PATH` instead of the URL's host and port")
 	fs.StringArrayVar(&o.resolve, "resolve", nil, "`HOST:PORT:ADDR`: for that host and port, connect to ADDR without a lookup; repeatable")
 	fs.StringArrayVar(&o.connectTo, "connect-to", nil, "`HOST1:PORT1:HOST2:PORT2`: connect to HOST2:PORT2 instead of HOST1:PORT1 (an empty part matches any, or keeps the URL's); repeatable")
-	fs.Var(&urlValue{&o.flagURLs}, "url", "fetch `URL`, as if given as an argument; repeatable")
+	fs.String("url", "", "fetch `URL`, as if given as an argument there; repeatable")
 	fs.BoolP("disable", "q", false, "as the first flag: do not read ~/.tinygetrc")
 	fs.StringArrayP("config", "K", nil, "read flags from `FILE` in curl's syntax (- for stdin); repeatable")
 	fs.BoolVar(&o.noHalfClose, "no-half-close", false, "do not half-close after a tiny:// request (http:// never does), for servers that take a half-close for a hang-up; the server must then find the request's end by its Content-Length (tinyhttpd waits for EOF, and answers 408 after its read timeout)")
@@ -232,7 +224,7 @@ func parseArgs(args []string) (*options, error) {
 	o := new(options)
 	fs := newFlagSet(o)
 	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(markURLs(fs, args)); err != nil {
 		return nil, &exitError{code: exitUsage, msg: err.Error()}
 	}
 	o.userAgentSet = fs.Changed("user-agent")
@@ -262,7 +254,9 @@ func parseArgs(args []string) (*options, error) {
 	if v, ok := strings.CutSuffix(o.referer, ";auto"); ok {
 		o.referer, o.autoReferer = v, true
 	}
-	o.urls = append(o.flagURLs, fs.Args()...)
+	for _, a := range fs.Args() {
+		o.urls = append(o.urls, strings.TrimPrefix(a, urlMark))
+	}
 	switch {
 	case len(o.urls) == 0:
 		return nil, fail(exitUsage, "no URL specified")
@@ -283,6 +277,53 @@ func parseArgs(args []string) (*options, error) {
 	}
 	o.parallelMax = min(o.parallelMax, 300) // curl's limit too
 	return o, nil
+}
+
+// urlMark starts an argument that markURLs made of a --url value. No
+// command-line argument can hold its NUL byte.
+const urlMark = "\x00url:"
+
+// markURLs returns args with each --url value turned into an argument
+// marked with urlMark, so that the URLs of --url and those given as
+// arguments keep their order on the command line, as in curl.
+func markURLs(fs *pflag.FlagSet, args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		takesValue := func(f *pflag.Flag) bool { return f != nil && f.NoOptDefVal == "" && i+1 < len(args) }
+		switch {
+		case a == "--":
+			return append(out, args[i:]...)
+		case a == "--url" && i+1 < len(args):
+			i++
+			out = append(out, urlMark+args[i])
+			continue
+		case strings.HasPrefix(a, "--url="):
+			out = append(out, urlMark+strings.TrimPrefix(a, "--url="))
+			continue
+		}
+		out = append(out, a)
+		switch {
+		case strings.HasPrefix(a, "--"):
+			if name, _, inline := strings.Cut(a[2:], "="); !inline && takesValue(fs.Lookup(name)) {
+				i++
+				out = append(out, args[i])
+			}
+		case strings.HasPrefix(a, "-") && len(a) > 1:
+			// A run of short flags: the first that takes a value takes
+			// the rest of the run, or the next argument.
+			for j := 1; j < len(a); j++ {
+				if f := fs.ShorthandLookup(a[j : j+1]); f != nil && f.NoOptDefVal == "" {
+					if j == len(a)-1 && takesValue(f) {
+						i++
+						out = append(out, args[i])
+					}
+					break
+				}
+			}
+		}
+	}
+	return out
 }
 
 // isDigits reports whether s is a non-empty string of decimal digits.

@@ -37,8 +37,7 @@ The progress meter shows on stderr when stderr is a terminal and the body
 does not go to a terminal.
 
 With several URLs, the nth -o or -O goes with the nth URL, and the exit
-code is that of the last transfer that failed. URLs given with --url come
-before the others.
+code is that of the last transfer that failed.
 
 Flags are read from ~/.tinygetrc first (curl's config syntax, as -K reads),
 unless -q is the first flag.
