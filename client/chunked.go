@@ -29,8 +29,8 @@ const (
 
 // readChunked reads a chunked body (RFC 9112 section 7.1). Chunk data is
 // read straight into p when buf is empty; the framing goes through buf. The
-// trailer section is read and dropped, and its size counts against the
-// header limit. A body that ends early fails with Kind Truncated, broken
+// trailer section is kept in the Response's RawTrailer, and its size counts
+// against the header limit. A body that ends early fails with Kind Truncated, broken
 // framing with Kind BadChunk.
 func (r *reply) readChunked(p []byte) (int, error) {
 	for r.err == nil {
@@ -88,8 +88,13 @@ func (r *reply) readChunked(p []byte) (int, error) {
 				break
 			}
 			if string(line) == "\r\n" || string(line) == "\n" {
+				if r.resp != nil && len(r.trailerRaw) > 0 {
+					r.resp.RawTrailer = string(append(r.trailerRaw, line...))
+				}
 				r.drain()
+				break
 			}
+			r.trailerRaw = append(r.trailerRaw, line...)
 		}
 	}
 	return 0, r.err
@@ -159,7 +164,8 @@ func (r *reply) chunkFail(err error) {
 }
 
 // parseChunkSize parses a chunk-size line, CRLF included: hexadecimal
-// digits, then optional spaces or an extension after ";". The line must end
+// digits, then optional spaces or tabs and an extension after ";", or
+// trailing spaces and tabs. The line must end
 // in CRLF with no other CR: RFC 9112 does not allow a bare LF here (erratum
 // 7633), and a lenient reader could frame the body differently from a proxy
 // in front of it.
@@ -168,8 +174,8 @@ func parseChunkSize(line []byte) (int64, error) {
 	if !ok || bytes.IndexByte(s, '\r') >= 0 {
 		return 0, fmt.Errorf("chunk-size line %s does not end in CRLF", quote(string(line)))
 	}
-	s = bytes.TrimRight(s, " \t")
 	s, _, _ = bytes.Cut(s, []byte(";"))
+	s = bytes.TrimRight(s, " \t") // BWS before an extension (section 7.1.1)
 	if len(s) == 0 || len(s) > 16 {
 		return 0, fmt.Errorf("bad chunk size %s", quote(string(line)))
 	}

@@ -34,16 +34,20 @@ type reply struct {
 	skipped  int   // bytes of interim (1xx) header sections dropped
 	err      error // sticky: io.EOF after a complete body
 
-	chunked bool       // the body is chunked; see readChunked
-	chunk   chunkState // where the chunked body is
-	trailer int        // bytes of the chunked body's trailer section so far
+	chunked    bool       // the body is chunked; see readChunked
+	chunk      chunkState // where the chunked body is
+	trailer    int        // bytes of the chunked body's trailer section so far
+	trailerRaw []byte     // the trailer fields so far
+	resp       *Response  // the reply's Response, for its RawTrailer
 }
 
 // readHead reads the header section into buf and parses it into resp. noBody
 // is set for a HEAD request, whose reply has no body whatever it says.
-// Interim replies (1xx other than 101) are read, traced and dropped; their
-// bytes count against the same limit as the final header section's.
+// Interim replies (1xx other than 101) are read, traced and kept in
+// resp.RawInterim; their bytes count against the same limit as the final
+// header section's.
 func (r *reply) readHead(resp *Response, noBody bool) error {
+	r.resp = resp
 	scanned, lineStart := 0, 0
 	var err error
 	for {
@@ -63,6 +67,7 @@ func (r *reply) readHead(resp *Response, noBody bool) error {
 				return perr
 			}
 			r.skipped += lf + 1
+			resp.RawInterim += string(r.buf[:lf+1])
 			r.end = copy(r.buf, r.buf[lf+1:r.end])
 			r.off, scanned, lineStart = 0, 0, 0
 		}

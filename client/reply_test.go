@@ -53,6 +53,9 @@ func TestReadReply(t *testing.T) {
 		{name: "HTTP/0.9", reply: "<html>", kind: Malformed},
 		{name: "conflicting Content-Length", reply: "HTTP/1.0 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", kind: Malformed},
 		{name: "Content-Length overflow", reply: "HTTP/1.0 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n", kind: Malformed},
+		{name: "folded header", reply: "HTTP/1.0 200 OK\r\nX-A: one\r\n  two\r\n\tthree\r\nContent-Length: 1\r\n\r\nx", status: 200, length: 1, body: "x"},
+		{name: "folded Content-Length", reply: "HTTP/1.0 200 OK\r\nContent-Length:\r\n 1\r\n\r\nxy", status: 200, length: 1, body: "x"},
+		{name: "fold before any field", reply: "HTTP/1.0 200 OK\r\n folded\r\n\r\n", kind: Malformed},
 		{name: "empty first line", reply: "\r\nHTTP/1.0 200 OK\r\n\r\n", kind: Malformed},
 	}
 	for _, tt := range tests {
@@ -74,6 +77,40 @@ func TestReadReply(t *testing.T) {
 					t.Errorf("got %d, length %d, body %q", resp.StatusCode, resp.ContentLength, body)
 				}
 			})
+		}
+	}
+}
+
+// TestFoldedHeader checks that a folded field value (obs-fold) is joined
+// with a space, as RFC 9112 section 5.2 tells a client, and that the raw
+// header section keeps the fold as received.
+func TestFoldedHeader(t *testing.T) {
+	raw := "HTTP/1.0 200 OK\r\nX-A: one \r\n  two\r\n\tthree\r\nContent-Length: 0\r\n\r\n"
+	resp, _, err := readReply(strings.NewReader(raw), DefaultMaxHeaderBytes, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Header) != 2 || resp.Header[0] != (Header{"X-A", "one two three"}) || resp.RawHeader != raw {
+		t.Errorf("header %q, raw %q", resp.Header, resp.RawHeader)
+	}
+}
+
+// TestInterimAndTrailer checks that the interim replies and a chunked
+// body's trailer section are kept as received.
+func TestInterimAndTrailer(t *testing.T) {
+	interim := "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\n"
+	head := "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	trailer := "X-Sum: 1\r\nX-Other: 2\r\n\r\n"
+	for _, tt := range []struct{ body, trailer string }{
+		{"2\r\nok\r\n0\r\n" + trailer, trailer},
+		{"2\r\nok\r\n0\r\n\r\n", ""},
+	} {
+		resp, body, err := readReply(iotest.OneByteReader(strings.NewReader(interim+head+tt.body)), DefaultMaxHeaderBytes, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.RawInterim != interim || resp.RawHeader != head || string(body) != "ok" || resp.RawTrailer != tt.trailer {
+			t.Errorf("interim %q, head %q, body %q, trailer %q", resp.RawInterim, resp.RawHeader, body, resp.RawTrailer)
 		}
 	}
 }

@@ -45,9 +45,21 @@ type Response struct {
 
 	// RawHeader is the header section exactly as received, status line and
 	// final empty line included. Interim replies (100 Continue and other
-	// 1xx but 101) are not part of it: Do reads past them. Header, Proto and Status are substrings of
-	// it, so keeping the Response keeps one copy of the header bytes.
+	// 1xx but 101) are not part of it: Do reads past them, and keeps them
+	// in RawInterim. Header, Proto and Status are substrings of it (but
+	// for a folded value, which is a new string), so keeping the Response
+	// keeps one copy of the header bytes.
 	RawHeader string
+
+	// RawInterim holds the header sections of the interim replies that
+	// came before the final one, as received, one after the other; empty
+	// when there were none.
+	RawInterim string
+
+	// RawTrailer is a chunked body's trailer section as received, its
+	// final empty line included, once Body has returned io.EOF; empty
+	// when the body is not chunked or has no trailer fields.
+	RawTrailer string
 }
 
 // hasBody reports whether a final reply with this status carries a body:
@@ -71,6 +83,14 @@ func parseHead(raw string, resp *Response) error {
 		line, rest = nextLine(rest)
 		if line == "" {
 			break
+		}
+		// A line that starts with a space or tab continues the one before
+		// (obs-fold); RFC 9112 section 5.2 has a client replace each fold
+		// with a space.
+		for rest != "" && (rest[0] == ' ' || rest[0] == '\t') {
+			var cont string
+			cont, rest = nextLine(rest)
+			line = strings.TrimRight(line, " \t") + " " + strings.Trim(cont, " \t")
 		}
 		h, ok := parseHeaderLine(line)
 		if !ok {
@@ -150,8 +170,9 @@ func parseStatusLine(line string, resp *Response) bool {
 }
 
 // parseHeaderLine parses "Name: value". The name must be a token with no
-// space before the colon, so a folded continuation line (obs-fold) is
-// rejected; spaces and tabs around the value are dropped.
+// space before the colon, so a continuation line (obs-fold) with no line
+// before it to continue is rejected; spaces and tabs around the value are
+// dropped.
 func parseHeaderLine(line string) (Header, bool) {
 	colon := strings.IndexByte(line, ':')
 	if colon <= 0 || !isToken(line[:colon]) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -25,6 +26,13 @@ type URL struct {
 	Host   string // name or IP address, without brackets; an IPv6 zone after %
 	Port   string // never empty: the scheme's default when the URL has none
 	Path   string // request target: path and query, never empty
+
+	// User and Password come from a "user:password@" before the host,
+	// percent-decoded; both are empty when the URL has none. The client
+	// sends nothing for them: a tool turns them into an Authorization
+	// header (curl's Basic authentication).
+	User     string
+	Password string
 }
 
 // A URLError reports a URL that ParseURL rejects.
@@ -47,7 +55,7 @@ func (e *URLError) Unwrap() error { return e.Err }
 
 // ParseURL parses tiny://host[:port]/path, host[:port]/path (tiny too) and
 // http://host[:port]/path, with an IPv6 address in brackets (a zone as
-// %25zone). The host must be a name or an IP address in ASCII letters,
+// %25zone) and an optional user[:password]@ before the host. The host must be a name or an IP address in ASCII letters,
 // digits, dots, hyphens and underscores. A fragment is dropped, a query is
 // kept, and bytes beyond ASCII in the path are percent-encoded; spaces and
 // control characters, which would break the request line, are refused. Its
@@ -74,6 +82,12 @@ func ParseURL(s string) (URL, error) {
 		path = "/" + path
 	}
 	var err error
+	if i := strings.LastIndexByte(authority, '@'); i >= 0 {
+		if u.User, u.Password, err = splitUserInfo(authority[:i]); err != nil {
+			return URL{}, &URLError{URL: s, Err: err}
+		}
+		authority = authority[i+1:]
+	}
 	if u.Host, u.Port, err = splitAuthority(authority, u.defaultPort()); err != nil {
 		return URL{}, &URLError{URL: s, Err: err}
 	}
@@ -83,11 +97,25 @@ func ParseURL(s string) (URL, error) {
 	return u, nil
 }
 
+// splitUserInfo splits and percent-decodes user[:password].
+func splitUserInfo(info string) (user, password string, err error) {
+	for i := 0; i < len(info); i++ {
+		if c := info[i]; c <= ' ' || c == 0x7f {
+			return "", "", errors.New("space or control character in the user name or password")
+		}
+	}
+	rawUser, rawPassword, _ := strings.Cut(info, ":")
+	if user, err = url.PathUnescape(rawUser); err == nil {
+		password, err = url.PathUnescape(rawPassword)
+	}
+	if err != nil {
+		return "", "", errors.New("bad percent-encoding in the user name or password")
+	}
+	return user, password, nil
+}
+
 // splitAuthority splits host[:port] or [IPv6][:port], and checks both parts.
 func splitAuthority(a, defaultPort string) (host, port string, err error) {
-	if strings.Contains(a, "@") {
-		return "", "", errors.New("user name and password in URLs are not supported")
-	}
 	if strings.HasPrefix(a, "[") {
 		end := strings.IndexByte(a, ']')
 		if end < 0 {
@@ -187,3 +215,42 @@ func (u URL) HostHeader() string {
 // HalfClose reports whether an exchange with this URL half-closes after the
 // request: tiny:// does.
 func (u URL) HalfClose() bool { return u.Scheme == SchemeTiny }
+
+// RemoveDotSegments returns target, a path with an optional query, with the
+// "." and ".." segments of its path resolved as RFC 3986 section 5.2.4
+// says, as curl does unless --path-as-is: "/a/../b/./c" becomes "/b/c". The
+// query is left as it is.
+func RemoveDotSegments(target string) string {
+	path, query, hasQuery := strings.Cut(target, "?")
+	if !strings.Contains(path, ".") {
+		return target
+	}
+	var out []string
+	segs := strings.Split(path, "/")
+	for i, seg := range segs {
+		last := i == len(segs)-1
+		switch seg {
+		case ".":
+			if last {
+				out = append(out, "")
+			}
+		case "..":
+			if len(out) > 1 {
+				out = out[:len(out)-1]
+			}
+			if last {
+				out = append(out, "")
+			}
+		default:
+			out = append(out, seg)
+		}
+	}
+	path = strings.Join(out, "/")
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	if hasQuery {
+		return path + "?" + query
+	}
+	return path
+}

@@ -63,7 +63,9 @@ func TestParseURLRejects(t *testing.T) {
 		{"[::1/", ""},
 		{"[::1]x/", ""},
 		{"[127.0.0.1]/", ""},
-		{"user:pw@host/", ""},
+		{"us er:pw@host/", ""},
+		{"user:%zz@host/", ""},
+		{"user:pw@/", ""},
 		{"ho st/", ""},
 		{"host/a b", ""},
 		{"host/a\r\nX: y", ""},
@@ -79,6 +81,46 @@ func TestParseURLRejects(t *testing.T) {
 				t.Errorf("error %#v: want URL %q, scheme %q, and a reason only without one", ue, tt.url, tt.scheme)
 			}
 		})
+	}
+}
+
+func TestParseURLUserInfo(t *testing.T) {
+	tests := []struct{ url, user, password, addr, path string }{
+		{"http://user:pw@127.0.0.1:8080/x", "user", "pw", "127.0.0.1:8080", "/x"},
+		{"u%40s:p%3Ass@host/", "u@s", "p:ss", "host:7070", "/"},
+		{"alone@host", "alone", "", "host:7070", "/"},
+		{"a:b@c@host/d@e", "a", "b@c", "host:7070", "/d@e"},
+	}
+	for _, tt := range tests {
+		u, err := ParseURL(tt.url)
+		if err != nil {
+			t.Errorf("%s: %v", tt.url, err)
+			continue
+		}
+		if u.User != tt.user || u.Password != tt.password || u.Addr() != tt.addr || u.Path != tt.path {
+			t.Errorf("%s: got user %q password %q addr %q path %q", tt.url, u.User, u.Password, u.Addr(), u.Path)
+		}
+	}
+}
+
+func TestRemoveDotSegments(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"/a/../echo/./x", "/echo/x"},
+		{"/a/b/c/./../../g", "/a/g"},
+		{"/..", "/"},
+		{"/../../x", "/x"},
+		{"/a/..", "/"},
+		{"/a/.", "/a/"},
+		{"/a/./", "/a/"},
+		{"/.hidden/..x/x..", "/.hidden/..x/x.."},
+		{"/a/../b?c=/../d", "/b?c=/../d"},
+		{"/plain?x=.", "/plain?x=."},
+		{"//a/../b", "//b"},
+	}
+	for _, tt := range tests {
+		if got := RemoveDotSegments(tt.in); got != tt.want {
+			t.Errorf("RemoveDotSegments(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
 

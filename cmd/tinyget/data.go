@@ -15,8 +15,16 @@ import (
 func readData(values []dataArg, stdin io.Reader) ([]byte, error) {
 	var body []byte
 	for i, v := range values {
-		if i > 0 {
+		if i > 0 && v.mode != dataJSON {
 			body = append(body, '&')
+		}
+		if v.mode == dataURLEncode {
+			b, err := urlEncodeData(v.value, stdin)
+			if err != nil {
+				return nil, err
+			}
+			body = append(body, b...)
+			continue
 		}
 		name, ok := strings.CutPrefix(v.value, "@")
 		if !ok || v.mode == dataRaw {
@@ -27,13 +35,57 @@ func readData(values []dataArg, stdin io.Reader) ([]byte, error) {
 		if err != nil {
 			return nil, fail(exitReadError, "Failed to open/read local data from file/application: %v", err)
 		}
-		if v.mode == dataBinary {
+		if v.mode == dataBinary || v.mode == dataJSON {
 			body = append(body, b...)
 		} else {
 			body = appendWithoutNewlines(body, b)
 		}
 	}
 	return body, nil
+}
+
+// urlEncodeData returns a --data-urlencode value as curl sends it:
+// "CONTENT" and "=CONTENT" give CONTENT percent-encoded, "NAME=CONTENT"
+// gives NAME=, then CONTENT percent-encoded, "@FILE" and "NAME@FILE" the
+// same with FILE's contents ("-": stdin).
+func urlEncodeData(v string, stdin io.Reader) ([]byte, error) {
+	eq, at := strings.IndexByte(v, '='), strings.IndexByte(v, '@')
+	var prefix, content string
+	switch {
+	case at >= 0 && (eq < 0 || at < eq):
+		b, err := readSource(v[at+1:], stdin)
+		if err != nil {
+			return nil, fail(exitReadError, "Failed to open/read local data from file/application: %v", err)
+		}
+		prefix, content = v[:at], string(b)
+	case eq >= 0:
+		prefix, content = v[:eq], v[eq+1:]
+	default:
+		content = v
+	}
+	var out []byte
+	if prefix != "" {
+		out = append(append(out, prefix...), '=')
+	}
+	return appendFormEscaped(out, content), nil
+}
+
+// appendFormEscaped appends s percent-encoded as curl's --data-urlencode
+// does: letters, digits and -._~ as they are, a space as +, every other
+// byte as %XX.
+func appendFormEscaped(dst []byte, s string) []byte {
+	const hex = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '.', c == '_', c == '~':
+			dst = append(dst, c)
+		case c == ' ':
+			dst = append(dst, '+')
+		default:
+			dst = append(dst, '%', hex[c>>4], hex[c&15])
+		}
+	}
+	return dst
 }
 
 // readSource reads the file name, or stdin if name is "-".
@@ -58,8 +110,9 @@ func appendWithoutNewlines(dst, b []byte) []byte {
 }
 
 // readWriteOut returns the -w format: the value itself, or the contents of
-// the file it names after "@" ("@-": stdin). Its errors are *exitError with
-// exitReadError.
+// the file it names after "@" ("@-": stdin) without their CR and LF bytes,
+// as curl reads it: a format file spells its line ends as \n. Its errors
+// are *exitError with exitReadError.
 func readWriteOut(value string, stdin io.Reader) (string, error) {
 	name, ok := strings.CutPrefix(value, "@")
 	if !ok {
@@ -69,5 +122,5 @@ func readWriteOut(value string, stdin io.Reader) (string, error) {
 	if err != nil {
 		return "", fail(exitReadError, "Failed to read the -w format: %v", err)
 	}
-	return string(b), nil
+	return string(appendWithoutNewlines(nil, b)), nil
 }

@@ -57,13 +57,13 @@ func TestReadDataMissingFile(t *testing.T) {
 
 func TestReadWriteOut(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "format")
-	if err := os.WriteFile(file, []byte(`%{http_code}\n`), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte("%{http_code}\\n\r\ncode %{http_code}\\n\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct{ value, stdin, want string }{
 		{"%{json}", "", "%{json}"},
-		{"@" + file, "", `%{http_code}\n`},
-		{"@-", "%{exitcode}", "%{exitcode}"},
+		{"@" + file, "", `%{http_code}\ncode %{http_code}\n`},
+		{"@-", "%{exitcode}\n", "%{exitcode}"},
 	} {
 		got, err := readWriteOut(tt.value, strings.NewReader(tt.stdin))
 		if err != nil || got != tt.want {

@@ -32,9 +32,13 @@ const (
 	exitWriteError          exitCode = 23
 	exitReadError           exitCode = 26
 	exitTimeout             exitCode = 28
+	exitRangeError          exitCode = 33
+	exitTooManyRedirects    exitCode = 47
 	exitEmptyReply          exitCode = 52
 	exitSendError           exitCode = 55
 	exitRecvError           exitCode = 56
+	exitBadEncoding         exitCode = 61
+	exitFileTooLarge        exitCode = 63
 )
 
 // exitSummaries is the table of exit codes, listed by --help and in
@@ -53,9 +57,13 @@ var exitSummaries = map[exitCode]string{
 	exitWriteError:          "Failure writing the output: -o, -O or stdout",
 	exitReadError:           "Failure reading the -d @FILE or -w @FILE",
 	exitTimeout:             "Operation timed out: -m or --connect-timeout",
+	exitRangeError:          "-C: the server cannot resume (it ignored the Range)",
+	exitTooManyRedirects:    "-L: more redirects than --max-redirs",
 	exitEmptyReply:          "Empty reply from server: it closed without a byte",
 	exitSendError:           "Failure sending the request: the server reset the connection",
 	exitRecvError:           "Failure receiving the reply: reset by peer, bad chunked encoding",
+	exitBadEncoding:         "--compressed: a body that does not decode, or an unknown Content-Encoding",
+	exitFileTooLarge:        "--max-filesize: the body is larger",
 }
 
 // exitError is a failure that ends a transfer, or tinyget, with its code.

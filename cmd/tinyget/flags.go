@@ -4,6 +4,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -36,11 +37,38 @@ type options struct {
 	progressBar    bool
 	noProgress     bool
 	noHalfClose    bool
-	ipVersion      int    // 0 for either, 4 or 6
-	httpVersion    string // "" for the scheme's default, "HTTP/1.0" or "HTTP/1.1"
-	help           bool
-	version        bool
-	urls           []string
+	pathAsIs       bool
+
+	location      bool   // -L
+	maxRedirs     int    // --max-redirs; -1: no limit
+	user          string // -u USER[:PASSWORD]
+	dumpHeader    string // -D FILE
+	get           bool   // -G
+	referer       string // -e URL, without ";auto"
+	autoReferer   bool   // -e ";auto"
+	uploadFile    string // -T FILE
+	rangeSpec     string // -r
+	continueAt    string // -C OFFSET or -
+	compressed    bool
+	parallel      bool
+	parallelMax   int
+	unixSocket    string
+	resolve       []string
+	connectTo     []string
+	limitRate     int64 // bytes per second; 0: no limit
+	noBuffer      bool
+	outputDir     string
+	removeOnError bool
+	failEarly     bool
+	remoteTime    bool
+	remoteHeader  bool  // -J
+	maxFilesize   int64 // 0: no limit
+	stderrFile    string
+	ipVersion     int    // 0 for either, 4 or 6
+	httpVersion   string // "" for the scheme's default, "HTTP/1.0" or "HTTP/1.1"
+	help          bool
+	version       bool
+	urls          []string // the URLs, from --url and the arguments, in order
 }
 
 // dataArg is one -d, --data-binary or --data-raw value.
@@ -53,9 +81,11 @@ type dataArg struct {
 type dataMode int
 
 const (
-	dataASCII  dataMode = iota // -d: @FILE read with CR and LF removed
-	dataBinary                 // --data-binary: @FILE read as is
-	dataRaw                    // --data-raw: no @FILE
+	dataASCII     dataMode = iota // -d: @FILE read with CR and LF removed
+	dataBinary                    // --data-binary: @FILE read as is
+	dataRaw                       // --data-raw: no @FILE
+	dataURLEncode                 // --data-urlencode: [NAME]=CONTENT or [NAME]@FILE, percent-encoded
+	dataJSON                      // --json: as --data-binary, with JSON's headers
 )
 
 // outputArg is one -o FILE or -O.
@@ -125,17 +155,37 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.VarP(&dataValue{&o.data, dataASCII}, "data", "d", "send `DATA` as the body (POST); @FILE reads a file, @- stdin, with CR and LF removed; several are joined with &")
 	fs.Var(&dataValue{&o.data, dataBinary}, "data-binary", "send `DATA` as -d does, but @FILE and @- byte for byte, CR and LF included")
 	fs.Var(&dataValue{&o.data, dataRaw}, "data-raw", "send `DATA` as -d does, but a leading @ is just a character")
+	fs.Var(&dataValue{&o.data, dataURLEncode}, "data-urlencode", "send `DATA` as -d does, percent-encoded: CONTENT, =CONTENT, NAME=CONTENT, @FILE or NAME@FILE")
+	fs.Var(&dataValue{&o.data, dataJSON}, "json", "send `DATA` as --data-binary does, with Content-Type and Accept application/json; several are joined as they are")
+	fs.BoolVarP(&o.get, "get", "G", false, "put the data flags' data in the URL's query and send GET")
+	fs.StringVarP(&o.uploadFile, "upload-file", "T", "", "send `FILE` as the body of a PUT (- for stdin); a URL ending in / gets the file's name")
 	fs.StringArrayVarP(&o.headers, "header", "H", nil, "add `\"NAME: VALUE\"`, or replace a default header; \"NAME:\" removes it, \"NAME;\" sends it empty")
 	fs.StringVarP(&o.userAgent, "user-agent", "A", "", "send User-Agent `NAME` (\"\" sends none)")
+	fs.StringVarP(&o.user, "user", "u", "", "send `USER:PASSWORD` with Basic authentication (no prompt: USER alone has an empty password)")
+	fs.StringVarP(&o.referer, "referer", "e", "", "send Referer `URL`; \"URL;auto\" or \";auto\" also sets it on each redirect (-L)")
+	fs.StringVarP(&o.rangeSpec, "range", "r", "", "ask for the byte `RANGE` (0-499, 500-, -500, 0-1,5-9): Range: bytes=RANGE")
+	fs.StringVarP(&o.continueAt, "continue-at", "C", "", "resume at byte `OFFSET` of the -o file, or - for its size; exit 33 when the server cannot resume")
+	fs.BoolVar(&o.compressed, "compressed", false, "ask for a gzip or deflate body (Accept-Encoding) and decode it")
+	fs.BoolVarP(&o.location, "location", "L", false, "follow redirects (301, 302, 303, 307, 308 with Location), as curl: 301-303 turn a POST into a GET, 303 any method but HEAD, 307 and 308 keep it")
+	fs.IntVar(&o.maxRedirs, "max-redirs", 50, "follow at most `N` redirects with -L (-1: no limit); one more is exit 47")
 	fs.BoolVarP(&o.include, "include", "i", false, "write the reply's status line and headers before the body")
 	fs.BoolVarP(&o.head, "head", "I", false, "send HEAD and write the reply's headers only")
 	fs.VarP(&outputValue{list: &o.outputs}, "output", "o", "write the body to `FILE` instead of stdout (- for stdout); one -o per URL, in order")
 	choice(&outputValue{list: &o.outputs, remote: true}, "remote-name", "O", "write the body to a file named like the URL path's last segment, in the current directory")
 	fs.BoolVar(&o.createDirs, "create-dirs", false, "create the directories that -o names")
+	fs.StringVar(&o.outputDir, "output-dir", "", "put the -o and -O files in `DIR`")
+	fs.BoolVarP(&o.remoteHeader, "remote-header-name", "J", false, "with -O, name the file as the reply's Content-Disposition says")
+	fs.BoolVarP(&o.remoteTime, "remote-time", "R", false, "give the output file the reply's Last-Modified time")
+	fs.BoolVar(&o.removeOnError, "remove-on-error", false, "remove the output file of a transfer that fails, even with --fail-with-body or -C")
+	fs.StringVarP(&o.dumpHeader, "dump-header", "D", "", "write the reply's header sections to `FILE` (- for stdout)")
+	fs.String("max-filesize", "", "refuse a body larger than `BYTES` (suffix k, m, g): exit 63")
+	fs.String("limit-rate", "", "read the body at most `SPEED` bytes per second (suffix k, m, g)")
+	fs.BoolVarP(&o.noBuffer, "no-buffer", "N", false, "write each piece of the body as it arrives (tinyget never buffers its output; accepted for curl's scripts)")
+	fs.StringVar(&o.stderrFile, "stderr", "", "write what goes to stderr to `FILE` instead (- for stdout)")
 	fs.BoolVarP(&o.silent, "silent", "s", false, "no progress meter, warnings or error messages")
 	fs.BoolVarP(&o.showError, "show-error", "S", false, "with -s, still print error messages")
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "print each step of the exchange on stderr")
-	fs.BoolVarP(&o.fail, "fail", "f", false, "exit 22, writing nothing, when the status is 400 or more")
+	fs.BoolVarP(&o.fail, "fail", "f", false, "exit 22, writing no body, when the status is 400 or more (with -i, the header section is written)")
 	fs.BoolVar(&o.failWithBody, "fail-with-body", false, "exit 22 when the status is 400 or more, after writing the body")
 	fs.Float64VarP(new(float64), "max-time", "m", 0, "give up on each attempt after `SECONDS` in all (0: no limit)")
 	fs.Float64Var(new(float64), "connect-timeout", 0, "give up connecting after `SECONDS` (0: only -m applies)")
@@ -147,7 +197,18 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.StringVarP(&o.writeOut, "write-out", "w", "", "after each transfer, write `FORMAT` to stdout: %{http_code}, %{json}, ... (see docs/tinyget.md); @FILE reads it from a file, @- from stdin")
 	fs.BoolVarP(&o.progressBar, "progress-bar", "#", false, "show a bar of #s rather than the progress meter")
 	fs.BoolVar(&o.noProgress, "no-progress-meter", false, "no progress meter, but warnings and errors as usual")
+	fs.BoolVar(&o.failEarly, "fail-early", false, "stop at the first transfer that fails, and exit with its code")
+	fs.BoolVarP(&o.parallel, "parallel", "Z", false, "run the transfers at the same time")
+	fs.IntVar(&o.parallelMax, "parallel-max", 50, "with -Z, run at most `N` transfers at once (1 to 300)")
+	fs.Bool("parallel-immediate", false, "with -Z, connect at once rather than wait to share a connection (tinyget always does: one exchange per connection)")
+	fs.StringVar(&o.unixSocket, "unix-socket", "", "connect to the Unix domain socket `PATH` instead of the URL's host and port")
+	fs.StringArrayVar(&o.resolve, "resolve", nil, "`HOST:PORT:ADDR`: for that host and port, connect to ADDR without a lookup; repeatable")
+	fs.StringArrayVar(&o.connectTo, "connect-to", nil, "`HOST1:PORT1:HOST2:PORT2`: connect to HOST2:PORT2 instead of HOST1:PORT1 (an empty part matches any, or keeps the URL's); repeatable")
+	fs.String("url", "", "fetch `URL`, as if given as an argument there; repeatable")
+	fs.BoolP("disable", "q", false, "as the first flag: do not read ~/.tinygetrc")
+	fs.StringArrayP("config", "K", nil, "read flags from `FILE` in curl's syntax (- for stdin); repeatable")
 	fs.BoolVar(&o.noHalfClose, "no-half-close", false, "do not half-close after a tiny:// request (http:// never does), for servers that take a half-close for a hang-up; the server must then find the request's end by its Content-Length (tinyhttpd waits for EOF, and answers 408 after its read timeout)")
+	fs.BoolVar(&o.pathAsIs, "path-as-is", false, "send the URL's path as given, without resolving its /./ and /../ segments")
 	choice(&choiceValue[int]{&o.ipVersion, 4}, "ipv4", "4", "resolve and connect over IPv4 only")
 	choice(&choiceValue[int]{&o.ipVersion, 6}, "ipv6", "6", "resolve and connect over IPv6 only")
 	choice(&choiceValue[string]{&o.httpVersion, "HTTP/1.0"}, "http1.0", "0", "send HTTP/1.0 requests (the default for tiny://)")
@@ -163,7 +224,7 @@ func parseArgs(args []string) (*options, error) {
 	o := new(options)
 	fs := newFlagSet(o)
 	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(markURLs(fs, args)); err != nil {
 		return nil, &exitError{code: exitUsage, msg: err.Error()}
 	}
 	o.userAgentSet = fs.Changed("user-agent")
@@ -184,7 +245,18 @@ func parseArgs(args []string) (*options, error) {
 	if o.help || o.version {
 		return o, nil
 	}
-	o.urls = fs.Args()
+	if o.limitRate, err = byteSize(fs, "limit-rate"); err != nil {
+		return nil, err
+	}
+	if o.maxFilesize, err = byteSize(fs, "max-filesize"); err != nil {
+		return nil, err
+	}
+	if v, ok := strings.CutSuffix(o.referer, ";auto"); ok {
+		o.referer, o.autoReferer = v, true
+	}
+	for _, a := range fs.Args() {
+		o.urls = append(o.urls, strings.TrimPrefix(a, urlMark))
+	}
 	switch {
 	case len(o.urls) == 0:
 		return nil, fail(exitUsage, "no URL specified")
@@ -194,8 +266,97 @@ func parseArgs(args []string) (*options, error) {
 		return nil, fail(exitUsage, "--fail and --fail-with-body cannot be used together")
 	case o.retry < 0:
 		return nil, fail(exitUsage, "--retry: %d is not a number of retries", o.retry)
+	case o.maxRedirs < -1:
+		return nil, fail(exitUsage, "--max-redirs: %d is not a number of redirects (-1: no limit)", o.maxRedirs)
+	case o.parallelMax < 1:
+		return nil, fail(exitUsage, "--parallel-max: %d is not a number of transfers", o.parallelMax)
+	case o.uploadFile != "" && len(o.data) > 0:
+		return nil, fail(exitUsage, "-T (PUT a file) and -d (POST data) ask for two bodies")
+	case o.continueAt != "" && o.continueAt != "-" && !isDigits(o.continueAt):
+		return nil, fail(exitUsage, "-C: %q is not an offset in bytes or -", o.continueAt)
 	}
+	o.parallelMax = min(o.parallelMax, 300) // curl's limit too
 	return o, nil
+}
+
+// urlMark starts an argument that markURLs made of a --url value. No
+// command-line argument can hold its NUL byte.
+const urlMark = "\x00url:"
+
+// markURLs returns args with each --url value turned into an argument
+// marked with urlMark, so that the URLs of --url and those given as
+// arguments keep their order on the command line, as in curl.
+func markURLs(fs *pflag.FlagSet, args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		takesValue := func(f *pflag.Flag) bool { return f != nil && f.NoOptDefVal == "" && i+1 < len(args) }
+		switch {
+		case a == "--":
+			return append(out, args[i:]...)
+		case a == "--url" && i+1 < len(args):
+			i++
+			out = append(out, urlMark+args[i])
+			continue
+		case strings.HasPrefix(a, "--url="):
+			out = append(out, urlMark+strings.TrimPrefix(a, "--url="))
+			continue
+		}
+		out = append(out, a)
+		switch {
+		case strings.HasPrefix(a, "--"):
+			if name, _, inline := strings.Cut(a[2:], "="); !inline && takesValue(fs.Lookup(name)) {
+				i++
+				out = append(out, args[i])
+			}
+		case strings.HasPrefix(a, "-") && len(a) > 1:
+			// A run of short flags: the first that takes a value takes
+			// the rest of the run, or the next argument.
+			for j := 1; j < len(a); j++ {
+				if f := fs.ShorthandLookup(a[j : j+1]); f != nil && f.NoOptDefVal == "" {
+					if j == len(a)-1 && takesValue(f) {
+						i++
+						out = append(out, args[i])
+					}
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// isDigits reports whether s is a non-empty string of decimal digits.
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// byteSize returns the value of a size flag in bytes: a number with an
+// optional suffix k, m or g (powers of 1024, as curl's), 0 when unset.
+func byteSize(fs *pflag.FlagSet, name string) (int64, error) {
+	v, _ := fs.GetString(name)
+	if v == "" {
+		return 0, nil
+	}
+	num, shift := v, 0
+	switch strings.ToLower(v[len(v)-1:]) {
+	case "k":
+		num, shift = v[:len(v)-1], 10
+	case "m":
+		num, shift = v[:len(v)-1], 20
+	case "g":
+		num, shift = v[:len(v)-1], 30
+	}
+	f, err := strconv.ParseFloat(num, 64)
+	if err != nil || f < 0 || math.IsInf(f, 0) || f*float64(int64(1)<<shift) >= math.MaxInt64 {
+		return 0, fail(exitUsage, "--%s: %q is not a number of bytes (suffix k, m or g)", name, v)
+	}
+	return int64(f * float64(int64(1)<<shift)), nil
 }
 
 // seconds returns the value of a float flag in seconds as a duration.

@@ -36,9 +36,22 @@ func TestParseArgs(t *testing.T) {
 		{"help without URL", []string{"-h"}, options{help: true}},
 		{"version without URL", []string{"--version"}, options{version: true}},
 		{"URL after --", []string{"--", "-weird"}, options{urls: []string{"-weird"}}},
+		{"--url in its place", []string{"a:1/", "--url", "b:1/", "-d", "--url", "-so", "--url", "c:1/", "--url=d:1/", "--", "e:1/"},
+			options{data: []dataArg{{"--url", dataASCII}}, silent: true, outputs: []outputArg{{path: "--url"}}, urls: []string{"a:1/", "b:1/", "c:1/", "d:1/", "e:1/"}}},
+		{"sizes", []string{"--limit-rate", "1.5k", "--max-filesize", "2M", "h:1/"}, options{limitRate: 1536, maxFilesize: 2 << 20, urls: u}},
+		{"-e ;auto", []string{"-e", "http://r/;auto", "h:1/"}, options{referer: "http://r/", autoReferer: true, urls: u}},
+		{"redirects and parallel", []string{"-LZ", "--max-redirs", "-1", "--parallel-max", "500", "h:1/"}, options{location: true, maxRedirs: -1, parallel: true, parallelMax: 300, urls: u}},
+		{"data flags of all kinds", []string{"--data-urlencode", "a b", "--json", "{}", "-G", "h:1/"},
+			options{data: []dataArg{{"a b", dataURLEncode}, {"{}", dataJSON}}, get: true, urls: u}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.want.maxRedirs == 0 {
+				tt.want.maxRedirs = 50
+			}
+			if tt.want.parallelMax == 0 {
+				tt.want.parallelMax = 50
+			}
 			got, err := parseArgs(tt.args)
 			if err != nil {
 				t.Fatal(err)
@@ -65,6 +78,12 @@ func TestParseArgsErrors(t *testing.T) {
 		{"negative retries", []string{"--retry", "-1", "h:1/"}},
 		{"HEAD with data", []string{"-I", "-d", "x", "h:1/"}},
 		{"both fail flags", []string{"-f", "--fail-with-body", "h:1/"}},
+		{"bad -C", []string{"-C", "x", "h:1/"}},
+		{"bad --limit-rate", []string{"--limit-rate", "fast", "h:1/"}},
+		{"negative --max-filesize", []string{"--max-filesize", "-1", "h:1/"}},
+		{"--max-redirs below -1", []string{"--max-redirs", "-2", "h:1/"}},
+		{"--parallel-max 0", []string{"--parallel-max", "0", "h:1/"}},
+		{"-T with -d", []string{"-T", "f", "-d", "x", "h:1/"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -27,32 +27,7 @@ func TestFetchFromPythonHTTPServer(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "big.bin"), content, 0o644); err != nil {
 		t.Fatal(err)
 	}
-
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	// Port 0: the server prints the port it bound.
-	cmd := exec.CommandContext(ctx, python, "-u", "-m", "http.server", "--bind", "127.0.0.1", "--directory", dir, "0")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	}()
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("python3 -m http.server did not start: %v", err)
-	}
-	// "Serving HTTP on 127.0.0.1 port 43211 (http://127.0.0.1:43211/) ..."
-	_, rest, ok := strings.Cut(line, "(http://")
-	addr, _, _ := strings.Cut(rest, "/")
-	if !ok || addr == "" {
-		t.Fatalf("cannot find the address in %q", line)
-	}
+	addr := startPythonHTTP(t, python, dir)
 
 	var stdout, stderr bytes.Buffer
 	if code := run([]string{"-sS", "http://" + addr + "/big.bin"}, nil, &stdout, &stderr); code != 0 {
@@ -68,11 +43,43 @@ func TestFetchFromPythonHTTPServer(t *testing.T) {
 	}
 }
 
+// startPythonHTTP starts `python3 -m http.server` serving dir on a
+// loopback port, and returns its address; the process is killed when the
+// test ends.
+func startPythonHTTP(t *testing.T, python, dir string) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	// Port 0: the server prints the port it bound.
+	cmd := exec.CommandContext(ctx, python, "-u", "-m", "http.server", "--bind", "127.0.0.1", "--directory", dir, "0")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		cancel()
+	})
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("python3 -m http.server did not start: %v", err)
+	}
+	// "Serving HTTP on 127.0.0.1 port 43211 (http://127.0.0.1:43211/) ..."
+	_, rest, ok := strings.Cut(line, "(http://")
+	addr, _, _ := strings.Cut(rest, "/")
+	if !ok || addr == "" {
+		t.Fatalf("cannot find the address in %q", line)
+	}
+	return addr
+}
+
 // startNginx starts nginx in the foreground, as one process, with its own
 // prefix, configuration and logs in a temporary directory, serving root on
-// a loopback port. It returns the address; the process is killed when the
-// test ends.
-func startNginx(t *testing.T, root string) string {
+// a loopback port and on a Unix domain socket. It returns the address and
+// the socket's path; the process is killed when the test ends.
+func startNginx(t *testing.T, root string) (addr, sock string) {
 	nginx := testenv.LookPath(t, "nginx", "nginx")
 	prefix := t.TempDir()
 	for _, d := range []string{"logs", "tmp"} {
@@ -99,6 +106,7 @@ func startNginx(t *testing.T, root string) string {
 			close(exited)
 		}()
 		if waitListening(addr, exited) {
+			sock := filepath.Join(prefix, "nginx.sock")
 			t.Cleanup(func() {
 				cmd.Process.Kill()
 				<-exited
@@ -106,20 +114,22 @@ func startNginx(t *testing.T, root string) string {
 					t.Logf("nginx said: %s", stderr.String())
 				}
 			})
-			return addr
+			return addr, sock
 		}
 		cmd.Process.Kill()
 		<-exited
 		lastErr = stderr.String()
 	}
 	t.Fatalf("nginx did not start: %s", lastErr)
-	return ""
+	return "", ""
 }
 
 // nginxConf returns a configuration for one nginx process with everything
 // under prefix: no daemon, no workers (so no user switch when root), pid,
 // temporary files and logs in the prefix. /ssi/ runs the SSI filter, which
 // drops Content-Length: nginx then sends HTTP/1.1 clients a chunked body.
+// It also listens on prefix/nginx.sock; /old answers 301 to /big.bin and
+// /again 302 to /old; text files are gzipped for clients that ask.
 func nginxConf(prefix, root, addr string) string {
 	return `daemon off;
 master_process off;
@@ -133,11 +143,16 @@ http {
     fastcgi_temp_path ` + prefix + `/tmp/fastcgi;
     uwsgi_temp_path ` + prefix + `/tmp/uwsgi;
     scgi_temp_path ` + prefix + `/tmp/scgi;
-    types { text/html html; application/octet-stream bin; }
+    types { text/html html; text/plain txt; application/octet-stream bin; }
+    gzip on;
+    gzip_types text/plain;
     server {
         listen ` + addr + `;
+        listen unix:` + prefix + `/nginx.sock;
         root ` + root + `;
         location /ssi/ { ssi on; }
+        location = /old { return 301 /big.bin; }
+        location = /again { return 302 /old; }
     }
 }
 `
@@ -187,7 +202,7 @@ func TestFetchFromNginx(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "ssi", "page.html"), page, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	addr := startNginx(t, root)
+	addr, _ := startNginx(t, root)
 
 	var stdout, stderr bytes.Buffer
 	if code := run([]string{"-sS", "http://" + addr + "/big.bin"}, nil, &stdout, &stderr); code != 0 {

@@ -65,6 +65,27 @@ func openFile(name string, createDirs bool) (*sink, error) {
 	return nil, fail(exitWriteError, "Failed to open the file %s: no free temporary name", name)
 }
 
+// openAppend returns a sink appending to the file called name, whose first
+// offset bytes are kept, for -C: the file is written in place, since a
+// resumed download is the file's own continuation. Its errors are
+// *exitError with exitWriteError.
+func openAppend(name string, offset int64) (*sink, error) {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE, 0o666)
+	if err == nil {
+		err = f.Truncate(offset)
+		if err == nil {
+			_, err = f.Seek(offset, io.SeekStart)
+		}
+		if err != nil {
+			f.Close()
+		}
+	}
+	if err != nil {
+		return nil, fail(exitWriteError, "Failed to open the file %s to resume: %v", name, unwrapPath(err))
+	}
+	return &sink{w: f, f: f, name: name}, nil
+}
+
 // destination returns the path to rename the finished file to (name, or the
 // file a symbolic link at name points to), the permissions of the file it
 // replaces (0 if none), and whether to write in place instead: name is not a

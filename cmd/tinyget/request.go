@@ -1,6 +1,11 @@
 package main
 
 import (
+	"encoding/base64"
+	"errors"
+	"net/url"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,39 +23,93 @@ type field struct {
 	builtin bool
 }
 
-// buildRequest builds the request from the options, the target and the data
-// flags' body. Its errors are *exitError with exitUsage.
-func buildRequest(o *options, t target, body []byte) (*client.Request, error) {
+// buildRequest builds the request from the options, the target and the
+// body: the data flags' (in the query with -G), or the -T file's (parseArgs
+// refuses both). warn
+// reports an -H value that is ignored. Its errors are *exitError with
+// exitUsage.
+func buildRequest(o *options, t target, body []byte, warn func(format string, args ...any)) (*client.Request, error) {
 	hasData := len(o.data) > 0
+	upload := o.uploadFile != ""
+	if o.get && hasData {
+		sep := "?"
+		if strings.Contains(t.Path, "?") {
+			sep = "&"
+		}
+		t.Path += sep + string(body)
+		hasData, body = false, nil
+	}
+	if upload && strings.HasSuffix(strings.SplitN(t.Path, "?", 2)[0], "/") && o.uploadFile != "-" && o.uploadFile != "." {
+		path, query, hasQuery := strings.Cut(t.Path, "?")
+		t.Path = path + url.PathEscape(filepath.Base(o.uploadFile))
+		if hasQuery {
+			t.Path += "?" + query
+		}
+	}
 	method := "GET"
 	switch {
 	case o.method != "":
 		method = o.method
 	case o.head:
 		method = "HEAD"
+	case upload:
+		method = "PUT"
 	case hasData:
 		method = "POST"
 	}
 	halfClose := halfCloses(o, t)
 	fields := []field{{client.Header{Name: "Host", Value: t.HostHeader()}, true}}
 	switch {
+	case o.user != "":
+		user, password, _ := strings.Cut(o.user, ":")
+		fields = append(fields, field{client.Header{Name: "Authorization", Value: basicAuth(user, password)}, true})
+	case t.User != "" || t.Password != "":
+		fields = append(fields, field{client.Header{Name: "Authorization", Value: basicAuth(t.User, t.Password)}, true})
+	}
+	if o.rangeSpec != "" {
+		fields = append(fields, field{client.Header{Name: "Range", Value: "bytes=" + o.rangeSpec}, true})
+	}
+	switch {
 	case !o.userAgentSet:
 		fields = append(fields, field{client.Header{Name: "User-Agent", Value: userAgent}, true})
 	case o.userAgent != "":
 		fields = append(fields, field{client.Header{Name: "User-Agent", Value: o.userAgent}, true})
 	}
-	fields = append(fields, field{client.Header{Name: "Accept", Value: "*/*"}, true})
-	if hasData {
+	json := hasData && slices.ContainsFunc(o.data, func(d dataArg) bool { return d.mode == dataJSON })
+	accept := "*/*"
+	if json {
+		accept = "application/json"
+	}
+	fields = append(fields, field{client.Header{Name: "Accept", Value: accept}, true})
+	if o.referer != "" {
+		fields = append(fields, field{client.Header{Name: "Referer", Value: o.referer}, true})
+	}
+	if o.compressed {
+		fields = append(fields, field{client.Header{Name: "Accept-Encoding", Value: acceptEncoding}, true})
+	}
+	switch {
+	case hasData && !upload:
+		contentType := "application/x-www-form-urlencoded"
+		if json {
+			contentType = "application/json"
+		}
 		fields = append(fields,
-			field{client.Header{Name: "Content-Type", Value: "application/x-www-form-urlencoded"}, true},
+			field{client.Header{Name: "Content-Type", Value: contentType}, true},
 			field{client.Header{Name: "Content-Length", Value: strconv.Itoa(len(body))}, true})
+	case upload:
+		fields = append(fields, field{client.Header{Name: "Content-Length", Value: strconv.Itoa(len(body))}, true})
 	}
 	if !halfClose {
 		fields = append(fields, field{client.Header{Name: "Connection", Value: "close"}, true})
 	}
 	for _, h := range o.headers {
 		var err error
-		if fields, err = applyHeader(fields, h); err != nil {
+		fields, err = applyHeader(fields, h)
+		if err == errNoColon {
+			warn("header %q has no colon (nor \"NAME;\"): ignored", h)
+			continue
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -89,16 +148,26 @@ func requestVersion(o *options, t target) string {
 	return "HTTP/1.0"
 }
 
+// basicAuth returns the Authorization value of Basic authentication.
+func basicAuth(user, password string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
+}
+
+// errNoColon reports an -H value with neither a colon nor the "Name;" form,
+// which curl ignores.
+var errNoColon = errors.New("header without a colon")
+
 // applyHeader applies one -H value to fields, as curl does: "Name: value"
 // replaces the default header of that name or is added, "Name:" removes the
-// default, and "Name;" sends the header with an empty value.
+// default, and "Name;" sends the header with an empty value. A value with
+// no colon that is not "Name;" is errNoColon, and fields are unchanged.
 func applyHeader(fields []field, h string) ([]field, error) {
 	name, value, colon := strings.Cut(h, ":")
 	if !colon {
 		var semicolon bool
 		name, value, semicolon = strings.Cut(h, ";")
 		if !semicolon || strings.TrimSpace(value) != "" {
-			return nil, fail(exitUsage, "header %q has no colon", h)
+			return fields, errNoColon
 		}
 	}
 	name, value = strings.TrimSpace(name), strings.TrimSpace(value)

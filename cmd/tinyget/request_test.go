@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/tinyhttpd/tinyhttpd/client"
@@ -45,13 +46,15 @@ func TestBuildRequest(t *testing.T) {
 			[]client.Header{defaults[0], {Name: "User-Agent", Value: "b"}, defaults[2]}},
 		{"--no-half-close asks the server to close", options{noHalfClose: true}, tiny, "", "GET",
 			append(defaults[:3:3], client.Header{Name: "Connection", Value: "close"})},
+		{"user:password@ in the URL", options{}, target{Scheme: client.SchemeTiny, Host: "h", Port: "7070", Path: "/p", User: "u@s", Password: "p:ss"}, "", "GET",
+			[]client.Header{defaults[0], {Name: "Authorization", Value: "Basic dUBzOnA6c3M="}, defaults[1], defaults[2]}},
 		{"-H overrides Content-Type", options{data: []dataArg{{"{}", dataASCII}}, headers: []string{"Content-Type: application/json"}}, tiny, "{}", "POST",
 			append(defaults[:3:3], client.Header{Name: "Content-Type", Value: "application/json"},
 				client.Header{Name: "Content-Length", Value: "2"})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req, err := buildRequest(&tt.o, tt.t, []byte(tt.body))
+			req, err := buildRequest(&tt.o, tt.t, []byte(tt.body), t.Errorf)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -67,10 +70,18 @@ func TestBuildRequest(t *testing.T) {
 
 func TestBuildRequestBadHeader(t *testing.T) {
 	tiny := target{Scheme: client.SchemeTiny, Host: "h", Port: "7070", Path: "/"}
-	for _, h := range []string{"NoColon", ": value", "Bad Name: x", "X: a\r\nY: b", "X;junk"} {
-		_, err := buildRequest(&options{headers: []string{h}}, tiny, nil)
+	for _, h := range []string{": value", "Bad Name: x", "X: a\r\nY: b"} {
+		_, err := buildRequest(&options{headers: []string{h}}, tiny, nil, t.Errorf)
 		if codeOf(err) != exitUsage {
 			t.Errorf("-H %q: error %v, code %d; want %d", h, err, codeOf(err), exitUsage)
+		}
+	}
+	// curl ignores a value with no colon; tinyget says so.
+	for _, h := range []string{"NoColon", "X;junk"} {
+		var warned []string
+		req, err := buildRequest(&options{headers: []string{h}}, tiny, nil, func(f string, a ...any) { warned = append(warned, fmt.Sprintf(f, a...)) })
+		if err != nil || len(req.Header) != 3 || len(warned) != 1 || !strings.Contains(warned[0], "ignored") {
+			t.Errorf("-H %q: header %v, error %v, warnings %q", h, req.Header, err, warned)
 		}
 	}
 }
@@ -89,7 +100,7 @@ func TestRequestVersion(t *testing.T) {
 		{options{httpVersion: "HTTP/1.1"}, tiny, "HTTP/1.1"},
 	}
 	for _, tt := range tests {
-		req, err := buildRequest(&tt.o, tt.t, nil)
+		req, err := buildRequest(&tt.o, tt.t, nil, t.Errorf)
 		if err != nil || req.Version != tt.want {
 			t.Errorf("%s with %q: version %q, %v; want %q", tt.t.Scheme, tt.o.httpVersion, req.Version, err, tt.want)
 		}

@@ -3,23 +3,33 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"os/signal"
+	"path/filepath"
+	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
 	tinyhttpd "github.com/tinyhttpd/tinyhttpd"
+	"github.com/tinyhttpd/tinyhttpd/client"
 )
 
-// run is tinyget: it parses args, runs one transfer per URL and returns the
-// exit code: that of the last transfer that failed, or 0. stdin feeds
-// @- values; bodies go to stdout or the -o files; errors, warnings, the -v
-// trace and the progress meter go to stderr.
+// run is tinyget: it parses args (after ~/.tinygetrc's flags, and with -K
+// files' flags in place), runs one transfer per URL and returns the exit
+// code: that of the last transfer that failed, or 0. stdin feeds @- values;
+// bodies go to stdout or the -o files; errors, warnings, the -v trace and
+// the progress meter go to stderr.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// A closed stdout pipe must end tinyget with exit 23, as in curl, rather
 	// than kill it with SIGPIPE, the Go runtime's default for fd 1 and 2.
 	signal.Ignore(syscall.SIGPIPE)
 
-	o, err := parseArgs(args)
+	args, err := expandConfig(args, stdin, os.Getenv("HOME"))
+	var o *options
+	if err == nil {
+		o, err = parseArgs(args)
+	}
 	switch {
 	case err != nil:
 		report(stderr, err)
@@ -32,21 +42,93 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "tinyget %s\n", tinyhttpd.Version)
 		return int(exitOK)
 	}
+	switch o.stderrFile {
+	case "":
+	case "-":
+		stderr = stdout
+	default:
+		f, err := os.Create(o.stderrFile)
+		if err != nil {
+			report(stderr, fail(exitWriteError, "Failed to open the --stderr file %s: %v", o.stderrFile, unwrapPath(err)))
+			return int(exitWriteError)
+		}
+		defer f.Close()
+		stderr = f
+	}
+	if o.parallel {
+		stdout, stderr = &lockedWriter{w: stdout}, &lockedWriter{w: stderr}
+	}
 	r := &runner{o: o, stdout: stdout, stderr: stderr}
 	if err := r.load(stdin); err != nil {
 		r.reportError(err)
 		return int(codeOf(err))
 	}
+	defer r.closeDump()
 	if len(o.outputs) > len(o.urls) {
 		r.warn("Got more output options than URLs")
+	}
+	if o.parallel {
+		return int(r.runParallel())
 	}
 	last := exitOK
 	for i, u := range o.urls {
 		if code := r.transfer(i, u); code != exitOK {
 			last = code
+			if o.failEarly {
+				break
+			}
 		}
 	}
 	return int(last)
+}
+
+// runParallel runs the transfers at the same time, at most --parallel-max
+// at once, and returns the exit code of the last one, in the command
+// line's order, that failed. With --fail-early, no transfer starts after
+// one has failed.
+func (r *runner) runParallel() exitCode {
+	codes := make([]exitCode, len(r.o.urls))
+	slots := make(chan struct{}, r.o.parallelMax)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	failed := false
+	for i, u := range r.o.urls {
+		slots <- struct{}{}
+		mu.Lock()
+		stop := failed && r.o.failEarly
+		mu.Unlock()
+		if stop {
+			<-slots
+			break
+		}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			code := r.transfer(i, u)
+			mu.Lock()
+			codes[i], failed = code, failed || code != exitOK
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	last := exitOK
+	for _, c := range codes {
+		if c != exitOK {
+			last = c
+		}
+	}
+	return last
+}
+
+// lockedWriter serializes the writes of parallel transfers.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // report prints err as curl does: "tinyget: (7) Failed to connect ...".
@@ -60,24 +142,73 @@ type runner struct {
 	stdout io.Writer
 	stderr io.Writer
 	body   []byte // the request body, from the data flags
+	upload []byte // the -T file
 	format string // the -w format
+
+	dumpMu sync.Mutex
+	dumpW  io.Writer // -D's file or stdout; nil without -D
+	dumpF  *os.File
 }
 
 // load reads what the command line names before any transfer, as curl
-// does: the data flags' files and the -w file.
+// does: the data flags' files, the -T file and the -w file, and opens the
+// -D file.
 func (r *runner) load(stdin io.Reader) error {
 	var err error
 	if r.body, err = readData(r.o.data, stdin); err != nil {
 		return err
 	}
-	r.format, err = readWriteOut(r.o.writeOut, stdin)
-	return err
+	if r.o.uploadFile != "" {
+		name := r.o.uploadFile
+		if name == "." {
+			name = "-"
+		}
+		if r.upload, err = readSource(name, stdin); err != nil {
+			return fail(exitReadError, "Failed to open/read the -T file: %v", unwrapPath(err))
+		}
+	}
+	if r.format, err = readWriteOut(r.o.writeOut, stdin); err != nil {
+		return err
+	}
+	switch r.o.dumpHeader {
+	case "":
+	case "-":
+		r.dumpW = r.stdout
+	default:
+		f, err := os.Create(r.o.dumpHeader)
+		if err != nil {
+			return fail(exitWriteError, "Failed to open the -D file %s: %v", r.o.dumpHeader, unwrapPath(err))
+		}
+		r.dumpW, r.dumpF = f, f
+	}
+	return nil
 }
 
-// transfer fetches the nth URL, retrying as --retry says, reports how it
-// ended, writes the -w format, and returns its exit code.
+// dump writes header sections to the -D file, if any.
+func (r *runner) dump(s string) error {
+	if r.dumpW == nil || s == "" {
+		return nil
+	}
+	r.dumpMu.Lock()
+	defer r.dumpMu.Unlock()
+	if _, err := io.WriteString(r.dumpW, s); err != nil {
+		return fail(exitWriteError, "Failure writing the -D file %s: %v", r.o.dumpHeader, unwrapPath(err))
+	}
+	return nil
+}
+
+// closeDump closes the -D file.
+func (r *runner) closeDump() {
+	if r.dumpF != nil {
+		r.dumpF.Close()
+	}
+}
+
+// transfer fetches the nth URL, retrying as --retry says and following
+// redirects as -L says, reports how it ended, writes the -w format, and
+// returns its exit code.
 func (r *runner) transfer(n int, rawURL string) exitCode {
-	ti := &transferInfo{url: rawURL, urlnum: n, trace: new(tracer)}
+	ti := &transferInfo{url: rawURL, effective: rawURL, urlnum: n, trace: new(tracer)}
 	err := r.transferErr(ti)
 	ti.code = codeOf(err)
 	if err != nil {
@@ -90,15 +221,19 @@ func (r *runner) transfer(n int, rawURL string) exitCode {
 	return ti.code
 }
 
-// transferErr runs the attempts of one transfer and returns the last one's
-// error.
+// transferErr runs the hops and attempts of one transfer and returns the
+// last one's error.
 func (r *runner) transferErr(ti *transferInfo) error {
-	t, err := parseTarget(ti.url)
+	t, err := parseTarget(ti.url, r.o.pathAsIs)
 	if err != nil {
 		return err
 	}
 	ti.scheme = t.Scheme
-	req, err := buildRequest(r.o, t, r.body)
+	body := r.body
+	if r.o.uploadFile != "" {
+		body = r.upload
+	}
+	req, err := buildRequest(r.o, t, body, r.warn)
 	if err != nil {
 		return err
 	}
@@ -109,37 +244,131 @@ func (r *runner) transferErr(ti *transferInfo) error {
 		case out.remote && remoteName(t) == "":
 			return fail(exitWriteError, "Remote file name has no length: %s names no file to save to with -O", ti.url)
 		case out.remote:
-			ti.filename = remoteName(t)
+			ti.filename, ti.remote = r.outputPath(remoteName(t)), true
 		case out.path != "-":
-			ti.filename = out.path
+			ti.filename = r.outputPath(out.path)
 		}
 	}
+	if ti.resume, err = r.resumeOffset(ti.filename); err != nil {
+		return err
+	}
+	if ti.resume > 0 {
+		setHeader(req, "Range", "bytes="+strconv.FormatInt(ti.resume, 10)+"-")
+	}
+	for {
+		loc, err := r.retrying(ti, t, req)
+		if err != nil || loc == "" {
+			return r.finish(ti, err)
+		}
+		next, nextURL, err := redirectTarget(t, loc, r.o.pathAsIs)
+		if err != nil {
+			return r.finish(ti, err)
+		}
+		if r.o.maxRedirs >= 0 && ti.redirects >= r.o.maxRedirs {
+			ti.redirectURL = nextURL
+			return r.finish(ti, fail(exitTooManyRedirects, "Maximum (%d) redirects followed", r.o.maxRedirs))
+		}
+		if r.o.verbose {
+			fmt.Fprintf(r.stderr, "* Issue another request to this URL: '%s'\n", nextURL)
+		}
+		req = redirectRequest(r.o, req, ti.status(), t, next, ti.effective)
+		ti.redirects++
+		ti.effective, ti.scheme, ti.method = nextURL, next.Scheme, req.Method
+		t = next
+	}
+}
+
+// retrying runs the attempts of one request, retrying as --retry says, and
+// returns the last one's redirect location and error.
+func (r *runner) retrying(ti *transferInfo, t target, req *client.Request) (string, error) {
 	first := time.Now()
 	backoff := r.o.retryDelay
 	if backoff <= 0 {
 		backoff = time.Second
 	}
 	for {
-		out, err := r.attempt(ti, t, req)
+		loc, err := r.attempt(ti, t, req)
 		wait, retry := r.retryWait(ti, err, first, backoff)
 		if !retry {
-			if out == nil {
-				return err
-			}
-			if cerr := out.commit(); cerr != nil {
-				return cerr
-			}
-			return err
+			return loc, err
 		}
-		if out != nil {
-			out.abort()
-		}
+		ti.drop()
 		time.Sleep(wait)
 		ti.retries++
 		if r.o.retryDelay <= 0 {
 			backoff = min(2*backoff, maxBackoff)
 		}
 	}
+}
+
+// finish ends a transfer whose last attempt ended with err: its output is
+// committed (with --remove-on-error, removed if err is set), and -R gives
+// the file the reply's time. It returns the transfer's error.
+func (r *runner) finish(ti *transferInfo, err error) error {
+	if ti.out != nil {
+		out := ti.out
+		ti.out = nil
+		if cerr := out.commit(); cerr != nil {
+			return cerr
+		}
+		if err != nil && r.o.removeOnError && out.f != nil && isRegular(out.name) {
+			os.Remove(out.name)
+			return err
+		}
+		if r.o.remoteTime && out.f != nil && isRegular(out.name) {
+			if mtime, ok := lastModified(ti.header("Last-Modified").s); ok {
+				os.Chtimes(out.name, mtime, mtime)
+			}
+		}
+	} else if err != nil && r.o.removeOnError && ti.resume > 0 && isRegular(ti.filename) {
+		os.Remove(ti.filename)
+	}
+	return err
+}
+
+// isRegular reports whether name is a regular file: --remove-on-error and
+// -R leave /dev/null, FIFOs and the like alone.
+func isRegular(name string) bool {
+	info, err := os.Lstat(name)
+	return err == nil && info.Mode().IsRegular()
+}
+
+// lastModified parses a Last-Modified value.
+func lastModified(v string) (time.Time, bool) {
+	t, err := time.Parse(httpDate, v)
+	return t, err == nil
+}
+
+// outputPath returns the path of an output file: under --output-dir when
+// given and the name is relative.
+func (r *runner) outputPath(name string) string {
+	if r.o.outputDir == "" || filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(r.o.outputDir, name)
+}
+
+// resumeOffset returns the offset -C asks to resume at: its number, or the
+// size of the output file for "-" (0 when there is none yet).
+func (r *runner) resumeOffset(name string) (int64, error) {
+	switch r.o.continueAt {
+	case "":
+		return 0, nil
+	case "-":
+		if name == "" {
+			return 0, nil
+		}
+		info, err := os.Stat(name)
+		if err != nil {
+			return 0, nil
+		}
+		return info.Size(), nil
+	}
+	n, err := strconv.ParseInt(r.o.continueAt, 10, 64)
+	if err != nil {
+		return 0, fail(exitUsage, "-C: %q is not an offset in bytes", r.o.continueAt)
+	}
+	return n, nil
 }
 
 // reportError prints a transfer's error unless -s without -S.

@@ -188,7 +188,7 @@ func TestUsageErrors(t *testing.T) {
 		{nil, exitUsage},
 		{[]string{"https://example.com/"}, exitUnsupportedProtocol},
 		{[]string{"tiny://ho st/"}, exitMalformedURL},
-		{[]string{"-H", "NoColon", "h/"}, exitUsage},
+		{[]string{"-H", "Bad Name: x", "h/"}, exitUsage},
 	}
 	for _, tt := range tests {
 		r := tinyget("", tt.args...)
@@ -369,7 +369,7 @@ func TestChunkedReply(t *testing.T) {
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7\r\nchunked\r\n1;ext\r\n\n\r\n0\r\nX-Trailer: 1\r\n\r\n")
 	})
 	r := tinyget("", "-i", "http://"+addr+"/")
-	if r.code != 0 || !strings.HasSuffix(r.stdout, "\r\nTransfer-Encoding: chunked\r\n\r\nchunked\n") {
+	if r.code != 0 || !strings.HasSuffix(r.stdout, "\r\nTransfer-Encoding: chunked\r\n\r\nchunked\nX-Trailer: 1\r\n") {
 		t.Errorf("%+v", r)
 	}
 	if head := <-heads; !strings.HasPrefix(head, "GET / HTTP/1.1\r\n") || !strings.Contains(head, "\r\nConnection: close\r\n") {

@@ -73,6 +73,14 @@ func TestAgainstTinyhttpd(t *testing.T) {
 		{"include headers", []string{"-i", addr + "/hello"}, exitOK, "HTTP/1.0 200 OK\r\n", ""},
 		{"404 without -f", []string{addr + "/missing"}, exitOK, "no route for /missing\n", ""},
 		{"HTTP/1.1 request", []string{"--http1.1", "-w", "%{http_version}", addr + "/hello"}, exitOK, "hello, world\n1", ""},
+		{"PUT with -T -", []string{"-T", "-", addr + "/echo"}, exitOK, "line 1\r\nline 2\n", ""},
+		{"--json", []string{"--json", `{"a":1}`, addr + "/echo"}, exitOK, `{"a":1}`, ""},
+		{"-G --data-urlencode", []string{"-G", "--data-urlencode", "q=a b", "-w", "%{http_code}", addr + "/hello"}, exitOK, "hello, world\n200", ""},
+		{"-Z", []string{"-Z", addr + "/hello", addr + "/hello"}, exitOK, "hello, world\nhello, world\n", ""},
+		{"-D -", []string{"-D", "-", "-o", os.DevNull, addr + "/teapot"}, exitOK, "HTTP/1.0 418 I'm a teapot\r\n", ""},
+		{"dot segments", []string{"tiny://" + addr + "/public/../hello"}, exitOK, "hello, world\n", ""},
+		{"--path-as-is", []string{"--path-as-is", "tiny://" + addr + "/public/../hello"}, exitOK, "path has a \".\" or \"..\" segment\n", ""},
+		{"--max-filesize", []string{"--max-filesize", "5", addr + "/hello"}, exitFileTooLarge, "", "(63) Maximum file size exceeded"},
 		{"unsupported protocol", []string{"https://" + addr + "/"}, exitUnsupportedProtocol, "", `(1) Protocol "https" not supported`},
 		{"usage", []string{"--bogus", addr + "/"}, exitUsage, "", "(2) unknown flag: --bogus"},
 		{"malformed URL", []string{"tiny://" + addr + "/a b"}, exitMalformedURL, "", "(3) URL rejected: "},
@@ -109,12 +117,12 @@ func TestAgainstTinyhttpd(t *testing.T) {
 }
 
 // TestEveryExitCodeTested checks that the exit codes in --help are those
-// that the tests above make happen, so that --help lists no code tinyget
+// that the tests above and flagCases make happen, so that --help lists no code tinyget
 // cannot produce.
 func TestEveryExitCodeTested(t *testing.T) {
 	tested := []exitCode{exitOK, exitUnsupportedProtocol, exitUsage, exitMalformedURL, exitResolve, exitConnect,
-		exitWeirdReply, exitPartial, exitHTTPError, exitWriteError, exitReadError, exitTimeout, exitEmptyReply,
-		exitSendError, exitRecvError}
+		exitWeirdReply, exitPartial, exitHTTPError, exitWriteError, exitReadError, exitTimeout, exitRangeError,
+		exitTooManyRedirects, exitEmptyReply, exitSendError, exitRecvError, exitBadEncoding, exitFileTooLarge}
 	listed := slices.Sorted(maps.Keys(exitSummaries))
 	if !slices.Equal(listed, tested) {
 		t.Errorf("--help lists %v, the tests produce %v", listed, tested)

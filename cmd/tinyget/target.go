@@ -10,14 +10,18 @@ import (
 // target is a parsed URL.
 type target = client.URL
 
-// parseTarget parses a URL as client.ParseURL does. Its errors are
-// *exitError: exitUnsupportedProtocol for a scheme other than tiny and
-// http, exitMalformedURL for the rest.
-func parseTarget(s string) (target, error) {
+// parseTarget parses a URL as client.ParseURL does and, unless pathAsIs
+// (--path-as-is), resolves the "." and ".." segments of its path, as curl
+// does. Its errors are *exitError: exitUnsupportedProtocol for a scheme
+// other than tiny and http, exitMalformedURL for the rest.
+func parseTarget(s string, pathAsIs bool) (target, error) {
 	t, err := client.ParseURL(s)
 	var ue *client.URLError
 	switch {
 	case err == nil:
+		if !pathAsIs {
+			t.Path = client.RemoveDotSegments(t.Path)
+		}
 		return t, nil
 	case errors.As(err, &ue) && ue.Scheme != "":
 		return target{}, fail(exitUnsupportedProtocol, "Protocol %q not supported: tinyget speaks tiny:// and http://", ue.Scheme)

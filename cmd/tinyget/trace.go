@@ -43,7 +43,9 @@ func (p *tracer) event(e client.Event) {
 	case client.EventConnected:
 		p.connect = max(time.Since(p.start), time.Microsecond)
 		p.remote, p.local = e.Remote, e.Local
-		if p.w != nil {
+		if ua, ok := e.Remote.(*net.UnixAddr); ok && p.w != nil {
+			fmt.Fprintf(p.w, "* Connected to %s through the Unix domain socket %s\n", p.host, ua.Name)
+		} else if p.w != nil {
 			ip, port, _ := net.SplitHostPort(e.Remote.String())
 			fmt.Fprintf(p.w, "* Connected to %s (%s) port %s\n", p.host, ip, port)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/client"
@@ -12,16 +13,17 @@ import (
 // copyBufSize is the size of the buffer the body is copied through.
 const copyBufSize = 32 << 10
 
-// attempt runs one exchange of a transfer and writes the reply out. It
-// returns the output, not yet committed, since a retry drops it (nil when
-// nothing was opened), and the attempt's error. It records in ti what -w
-// reports.
-func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (*sink, error) {
+// attempt runs one exchange of a transfer and writes the reply out, to
+// ti.out, which it opens when there is something to write (and drops on a
+// failure, but for --fail-with-body's). It returns the Location of a
+// redirect that -L follows ("" otherwise) and the attempt's error. It
+// records in ti what -w reports.
+func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (string, error) {
 	tr := &tracer{host: t.Host, halfClose: !req.NoHalfClose, start: time.Now()}
 	if r.o.verbose {
 		tr.w = r.stderr
 	}
-	ti.trace, ti.resp, ti.download = tr, nil, 0
+	ti.trace, ti.resp, ti.download, ti.redirectURL = tr, nil, 0, ""
 	defer func() { ti.total = time.Since(tr.start) }()
 
 	ctx := context.Background()
@@ -37,6 +39,13 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (*sink
 	case 6:
 		c.Network = "tcp6"
 	}
+	addr, err := r.dialAddr(t)
+	if err != nil {
+		return "", err
+	}
+	if r.o.unixSocket != "" {
+		c.Network, addr = "unix", r.o.unixSocket
+	}
 	m := r.meter(tr, req, ti.filename != "")
 	if m != nil {
 		m.run()
@@ -44,45 +53,98 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (*sink
 	}
 
 	p := progress{host: t.Host, port: t.Port, length: -1}
-	resp, err := c.Do(ctx, t.Addr(), req)
+	resp, err := c.Do(ctx, addr, req)
 	if err != nil {
 		p.elapsed = time.Since(tr.start)
-		return nil, clientFailure(err, p)
+		return "", clientFailure(err, p)
 	}
 	defer resp.Body.Close()
 	ti.resp = resp
 	p.length, p.chunked = resp.ContentLength, resp.Chunked
+	if err := r.dump(resp.RawInterim + resp.RawHeader); err != nil {
+		return "", err
+	}
+	showHead := r.o.include || r.o.head
+	loc := ti.header("Location").s
+	if loc != "" && isRedirect(resp.StatusCode) && !r.o.location {
+		if _, next, err := redirectTarget(t, loc, r.o.pathAsIs); err == nil {
+			ti.redirectURL = next
+		}
+	}
+	if r.o.location && isRedirect(resp.StatusCode) && loc != "" {
+		// A redirect that -L follows: its header section is shown, and
+		// its body dropped, as curl does.
+		if showHead {
+			if err := ti.write(r, resp.RawInterim+resp.RawHeader); err != nil {
+				return "", err
+			}
+		}
+		return loc, nil
+	}
 	if m != nil && resp.ContentLength >= 0 && !r.o.head {
 		m.total.Store(resp.ContentLength)
 	}
-	if r.o.fail && resp.StatusCode >= 400 {
-		return nil, fail(exitHTTPError, "The requested URL returned error: %d", resp.StatusCode)
+	failed := r.o.fail && resp.StatusCode >= 400
+	switch {
+	case ti.resume > 0 && resp.StatusCode == 416:
+		// Nothing is left to fetch past the offset: the file is whole,
+		// and stays as it is, as curl has it.
+		return "", nil
+	case failed && !showHead:
+		return "", fail(exitHTTPError, "The requested URL returned error: %d", resp.StatusCode)
+	case ti.resume > 0 && resp.StatusCode < 300 && resp.StatusCode != 206:
+		return "", fail(exitRangeError, "HTTP server doesn't seem to support byte ranges. Cannot resume.")
+	case r.o.maxFilesize > 0 && resp.ContentLength > r.o.maxFilesize && !r.o.head:
+		return "", fail(exitFileTooLarge, "Maximum file size exceeded: the reply's Content-Length is %d, --max-filesize %d", resp.ContentLength, r.o.maxFilesize)
 	}
-
-	out := openStdout(r.stdout)
-	if ti.filename != "" {
-		if out, err = openFile(ti.filename, r.o.createDirs); err != nil {
-			return nil, err
+	if r.o.remoteHeader && ti.remote {
+		if name := dispositionName(ti.header("Content-Disposition").s); name != "" {
+			ti.filename = r.outputPath(name)
+			if _, err := os.Lstat(ti.filename); err == nil {
+				return "", fail(exitWriteError, "Refusing to overwrite %s: -J names files after the server, and does not replace one that is there", ti.filename)
+			}
 		}
 	}
-	if r.o.include || r.o.head {
-		if _, err := out.Write([]byte(resp.RawHeader)); err != nil {
-			out.abort()
-			return nil, out.writeError(err)
+	if showHead {
+		// The interim replies (100 Continue, 103 Early Hints) first, as
+		// curl writes them.
+		if err := ti.write(r, resp.RawInterim+resp.RawHeader); err != nil {
+			return "", err
 		}
+	}
+	if failed {
+		// -f -i: the header section is written, then the transfer fails.
+		ti.drop()
+		return "", fail(exitHTTPError, "The requested URL returned error: %d", resp.StatusCode)
+	}
+	out, err := ti.output(r)
+	if err != nil {
+		return "", err
+	}
+	wire := &countingReader{r: resp.Body}
+	body, err := r.decoder(resp, wire)
+	if err != nil {
+		ti.drop()
+		return "", err
 	}
 	buf := make([]byte, copyBufSize)
+	written := int64(0)
 	for {
-		n, rerr := resp.Body.Read(buf)
+		n, rerr := body.Read(buf)
 		if n > 0 && !r.o.head {
+			if written += int64(n); r.o.maxFilesize > 0 && written > r.o.maxFilesize {
+				ti.drop()
+				return "", fail(exitFileTooLarge, "Maximum file size exceeded: more than --max-filesize %d bytes", r.o.maxFilesize)
+			}
 			if _, err := out.Write(buf[:n]); err != nil {
-				out.abort()
-				return nil, out.writeError(err)
+				ti.drop()
+				return "", out.writeError(err)
 			}
-			ti.download += int64(n)
 			if m != nil {
-				m.down.Add(int64(n))
+				m.down.Add(wire.n - ti.download)
 			}
+			ti.download = wire.n
+			r.throttle(tr.start, ti.download)
 		}
 		if rerr == nil {
 			continue
@@ -90,22 +152,101 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (*sink
 		if rerr == io.EOF {
 			break
 		}
-		out.abort()
+		ti.drop()
 		p.elapsed, p.received = time.Since(tr.start), ti.download
-		return nil, clientFailure(rerr, p)
+		if client.KindOf(rerr) == client.Unknown {
+			return "", fail(exitBadEncoding, "Error while processing content unencoding: %v", rerr)
+		}
+		return "", clientFailure(rerr, p)
+	}
+	if resp.RawTrailer != "" {
+		if err := r.dump(resp.RawTrailer); err != nil {
+			return "", err
+		}
+	}
+	if showHead && resp.RawTrailer != "" {
+		// A chunked body's trailer fields, without the empty line that
+		// ends them, as curl writes them.
+		if _, err := io.WriteString(out, strings.TrimSuffix(strings.TrimSuffix(resp.RawTrailer, "\n"), "\r")); err != nil {
+			ti.drop()
+			return "", out.writeError(err)
+		}
 	}
 	if r.o.failWithBody && resp.StatusCode >= 400 {
-		return out, fail(exitHTTPError, "The requested URL returned error: %d", resp.StatusCode)
+		return "", fail(exitHTTPError, "The requested URL returned error: %d", resp.StatusCode)
 	}
-	return out, nil
+	return "", nil
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// throttle sleeps as long as --limit-rate needs after n body bytes since
+// start.
+func (r *runner) throttle(start time.Time, n int64) {
+	if r.o.limitRate <= 0 {
+		return
+	}
+	due := time.Duration(float64(n) / float64(r.o.limitRate) * float64(time.Second))
+	if ahead := due - time.Since(start); ahead > 0 {
+		time.Sleep(ahead)
+	}
+}
+
+// output returns the transfer's output, opening it first: stdout, or the
+// file, appended to when resuming (-C).
+func (ti *transferInfo) output(r *runner) (*sink, error) {
+	if ti.out != nil {
+		return ti.out, nil
+	}
+	var err error
+	switch {
+	case ti.filename == "":
+		ti.out = openStdout(r.stdout)
+	case ti.resume > 0:
+		ti.out, err = openAppend(ti.filename, ti.resume)
+	default:
+		ti.out, err = openFile(ti.filename, r.o.createDirs)
+	}
+	return ti.out, err
+}
+
+// write writes s to the transfer's output, which it opens if need be.
+func (ti *transferInfo) write(r *runner, s string) error {
+	out, err := ti.output(r)
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(out, s); err != nil {
+		ti.drop()
+		return out.writeError(err)
+	}
+	return nil
+}
+
+// drop drops the output of a failed attempt.
+func (ti *transferInfo) drop() {
+	if ti.out != nil {
+		ti.out.abort()
+		ti.out = nil
+	}
 }
 
 // meter returns the progress meter for an attempt, or nil when none is
-// shown: with -s, --no-progress-meter or -v, when stderr is not a terminal,
-// and when the body goes to stdout and stdout is a terminal, so that the
-// meter never mixes with the body.
+// shown: with -s, --no-progress-meter, -v or -Z, when stderr is not a
+// terminal, and when the body goes to stdout and stdout is a terminal, so
+// that the meter never mixes with the body.
 func (r *runner) meter(tr *tracer, req *client.Request, toFile bool) *meter {
-	if r.o.silent || r.o.noProgress || r.o.verbose {
+	if r.o.silent || r.o.noProgress || r.o.verbose || r.o.parallel {
 		return nil
 	}
 	errFile, ok := r.stderr.(*os.File)

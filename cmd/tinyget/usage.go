@@ -39,6 +39,22 @@ does not go to a terminal.
 With several URLs, the nth -o or -O goes with the nth URL, and the exit
 code is that of the last transfer that failed.
 
+Flags are read from ~/.tinygetrc first (curl's config syntax, as -K reads),
+unless -q is the first flag.
+
+curl flags tinyget does not have (docs/tinyget.md says why): TLS and
+https:// (-k, --cacert, --cert, --tlsv1.2, ...), HTTP/2 and HTTP/3
+(--http2, --http3), proxies (-x, --noproxy, --socks5, -p), cookies (-b,
+-c, -j), forms (-F), authentication other than Basic (--digest, --ntlm,
+--negotiate, --anyauth, --oauth2-bearer, --aws-sigv4), --location-trusted,
+--post301, --post302, --post303, URL globbing ({a,b} and [1-9] are sent
+as they are; -g is not needed), -: (--next), -a (--append), -z
+(--time-cond), --etag-save, --etag-compare, -Y and -y (speed limits),
+--trace, --trace-ascii, --libcurl, -M, --interface, --local-port,
+--dns-servers, --doh-url, --expect100-timeout, --ignore-content-length,
+--raw, --tr-encoding, --proto, --proto-redir, --xattr, --hsts, --alt-svc,
+-B, -l, -P, -Q and the other FTP, SMTP, IMAP, LDAP, telnet and SSH flags.
+
 Exit codes (curl's):
 ` + exitCodeHelp()
 }

@@ -15,18 +15,25 @@ import (
 
 // transferInfo is what -w reports about one transfer: its last attempt.
 type transferInfo struct {
-	url      string // as given
-	urlnum   int    // its index among the URLs, from 0
-	scheme   string
-	method   string
-	code     exitCode
-	errmsg   string // the failure's message; "" on success
-	resp     *client.Response
-	filename string // the output file; "" for stdout
-	retries  int
-	trace    *tracer
-	total    time.Duration
-	download int64 // body bytes written out
+	url       string // as given
+	effective string // the last URL fetched, after redirects
+	redirects int    // redirects followed
+	out       *sink  // the output, once opened
+	remote    bool   // the output file's name comes from the URL (-O)
+	resume    int64  // -C's offset
+	// redirectURL is where a redirect that was not followed points.
+	redirectURL string
+	urlnum      int // its index among the URLs, from 0
+	scheme      string
+	method      string
+	code        exitCode
+	errmsg      string // the failure's message; "" on success
+	resp        *client.Response
+	filename    string // the output file; "" for stdout
+	retries     int
+	trace       *tracer
+	total       time.Duration
+	download    int64 // body bytes written out
 }
 
 // woKind is how a -w variable is formatted.
@@ -71,8 +78,10 @@ var writeOutVars = []woVar{
 	{"method", woString, func(ti *transferInfo) woValue { return str(ti.method) }},
 	{"num_connects", woLong, func(ti *transferInfo) woValue { return long(int64(boolInt(ti.trace.remote != nil))) }},
 	{"num_headers", woLong, func(ti *transferInfo) woValue { return long(int64(len(ti.headers()))) }},
+	{"num_redirects", woLong, func(ti *transferInfo) woValue { return long(int64(ti.redirects)) }},
 	{"num_retries", woLong, func(ti *transferInfo) woValue { return long(int64(ti.retries)) }},
 	{"onerror", woSpecial, nil},
+	{"redirect_url", woString, func(ti *transferInfo) woValue { return woValue{s: ti.redirectURL, valid: ti.redirectURL != ""} }},
 	{"remote_ip", woString, func(ti *transferInfo) woValue { return str(ti.ip(ti.trace.remote)) }},
 	{"remote_port", woLong, func(ti *transferInfo) woValue { return long(ti.port(ti.trace.remote)) }},
 	{"response_code", woLong, func(ti *transferInfo) woValue { return long(int64(ti.status())) }},
@@ -91,7 +100,7 @@ var writeOutVars = []woVar{
 	{"time_starttransfer", woTime, func(ti *transferInfo) woValue { return dur(ti.trace.starttransfer) }},
 	{"time_total", woTime, func(ti *transferInfo) woValue { return dur(ti.total) }},
 	{"url", woString, func(ti *transferInfo) woValue { return str(ti.url) }},
-	{"url_effective", woString, func(ti *transferInfo) woValue { return str(ti.url) }},
+	{"url_effective", woString, func(ti *transferInfo) woValue { return str(ti.effective) }},
 	{"urlnum", woLong, func(ti *transferInfo) woValue { return long(int64(ti.urlnum)) }},
 }
 

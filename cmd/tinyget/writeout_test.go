@@ -21,7 +21,7 @@ func sampleInfo() *transferInfo {
 	tr.uploaded.Store(4)
 	raw := "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nX-A: 1\r\nx-a: \"two\"\r\n\r\n"
 	return &transferInfo{
-		url: "tiny://h/p", urlnum: 2, scheme: "tiny", method: "POST", code: exitHTTPError,
+		url: "tiny://h/p", effective: "tiny://h/p", urlnum: 2, scheme: "tiny", method: "POST", code: exitHTTPError,
 		errmsg: "The requested URL returned error: 404", filename: "out",
 		resp: &client.Response{Proto: "HTTP/1.1", StatusCode: 404, Status: "404 Not Found", RawHeader: raw,
 			Header: []client.Header{{Name: "Content-Type", Value: "text/plain"}, {Name: "X-A", Value: "1"}, {Name: "x-a", Value: `"two"`}}},

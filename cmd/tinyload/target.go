@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -22,11 +23,15 @@ type target struct {
 
 // parseURL parses a URL as client.ParseURL does: tiny://host[:port]/path,
 // host[:port]/path (tiny too), which half-close after the request, and
-// http://host[:port]/path, which does not.
+// http://host[:port]/path, which does not; a user name or password is
+// refused.
 func parseURL(s string) (target, error) {
 	u, err := client.ParseURL(s)
 	if err != nil {
 		return target{}, err
+	}
+	if u.User != "" || u.Password != "" {
+		return target{}, &client.URLError{URL: s, Err: errors.New("user name and password in URLs are not supported: tinyload sends no Authorization")}
 	}
 	t := target{url: s, URL: u, addr: u.Addr()}
 	if ip, err := netip.ParseAddr(u.Host); err == nil {

@@ -16,6 +16,13 @@ func Serve(t testing.TB, handle func(c *net.TCPConn)) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ServeListener(t, ln, func(c net.Conn) { handle(c.(*net.TCPConn)) })
+	return ln.Addr().String()
+}
+
+// ServeListener is Serve on a listener of any kind, a Unix domain
+// socket's for instance.
+func ServeListener(t testing.TB, ln net.Listener, handle func(c net.Conn)) {
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		for {
@@ -25,7 +32,7 @@ func Serve(t testing.TB, handle func(c *net.TCPConn)) string {
 			}
 			wg.Go(func() {
 				defer c.Close()
-				handle(c.(*net.TCPConn))
+				handle(c)
 			})
 		}
 	})
@@ -33,5 +40,4 @@ func Serve(t testing.TB, handle func(c *net.TCPConn)) string {
 		ln.Close()
 		wg.Wait()
 	})
-	return ln.Addr().String()
 }

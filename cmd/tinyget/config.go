@@ -1,0 +1,175 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// rcName is the file in the home directory whose flags come before the
+// command line's, as ~/.curlrc does for curl, unless the first flag is -q.
+const rcName = ".tinygetrc"
+
+// maxConfigDepth bounds -K files that name -K files.
+const maxConfigDepth = 8
+
+// expandConfig returns args with ~/.tinygetrc's flags before them (unless
+// the first argument is -q or --disable, or home is empty) and each
+// -K FILE (--config FILE) replaced by the flags FILE holds, as curl reads
+// them. stdin is read for -K -. Its errors are *exitError: exitReadError
+// for a file that cannot be read, exitUsage for a bad line.
+func expandConfig(args []string, stdin io.Reader, home string) ([]string, error) {
+	var out []string
+	if home != "" && (len(args) == 0 || (args[0] != "-q" && args[0] != "--disable")) {
+		rc := filepath.Join(home, rcName)
+		b, err := os.ReadFile(rc)
+		switch {
+		case err == nil:
+			if out, err = configArgs(rc, string(b), stdin, 1); err != nil {
+				return nil, err
+			}
+		case !errors.Is(err, fs.ErrNotExist):
+			return nil, fail(exitReadError, "Failed to read %s: %v", rc, unwrapPath(err))
+		}
+	}
+	rest, err := expandArgs(args, stdin, 0)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, rest...), nil
+}
+
+// expandArgs replaces each -K FILE in args by FILE's flags.
+func expandArgs(args []string, stdin io.Reader, depth int) ([]string, error) {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		var name string
+		switch {
+		case a == "--":
+			return append(out, args[i:]...), nil
+		case a == "-K" || a == "--config":
+			if i+1 == len(args) {
+				return nil, fail(exitUsage, "flag needs an argument: %s", a)
+			}
+			i++
+			name = args[i]
+		case strings.HasPrefix(a, "--config="):
+			name = strings.TrimPrefix(a, "--config=")
+		case strings.HasPrefix(a, "-K") && !strings.HasPrefix(a, "--"):
+			name = a[2:]
+		default:
+			out = append(out, a)
+			continue
+		}
+		if depth >= maxConfigDepth {
+			return nil, fail(exitUsage, "-K %s: config files nested more than %d deep", name, maxConfigDepth)
+		}
+		b, err := readSource(name, stdin)
+		if err != nil {
+			return nil, fail(exitReadError, "Failed to read the config file %s: %v", name, unwrapPath(err))
+		}
+		more, err := configArgs(name, string(b), stdin, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, more...)
+	}
+	return out, nil
+}
+
+// configArgs turns a config file in curl's syntax into arguments: one flag
+// a line, "--name value", "name value", "name = value" or "name: value",
+// the value in double quotes when it has spaces (with \", \\, \t, \n, \r
+// and \v escapes); lines starting with # are comments. A "url" line adds a
+// URL. The -K lines of the file are expanded too.
+func configArgs(file, text string, stdin io.Reader, depth int) ([]string, error) {
+	fs := newFlagSet(new(options))
+	var args []string
+	for n, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(strings.TrimSuffix(line, "\r"))
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		end := strings.IndexAny(line, " \t=:")
+		if end < 0 {
+			end = len(line)
+		}
+		name, rest := line[:end], strings.TrimLeft(line[end:], " \t")
+		if rest != "" && (rest[0] == '=' || rest[0] == ':') {
+			rest = strings.TrimLeft(rest[1:], " \t")
+		}
+		var f *pflag.Flag
+		switch {
+		case strings.HasPrefix(name, "--"):
+			f = fs.Lookup(name[2:])
+		case strings.HasPrefix(name, "-") && len(name) == 2:
+			f = fs.ShorthandLookup(name[1:])
+		case strings.HasPrefix(name, "-"):
+		default:
+			f = fs.Lookup(name)
+		}
+		if f == nil {
+			return nil, fail(exitUsage, "%s:%d: unknown flag %q", file, n+1, name)
+		}
+		if f.NoOptDefVal != "" { // a flag without a value
+			args = append(args, "--"+f.Name)
+			continue
+		}
+		value, err := configValue(rest)
+		if err != nil {
+			return nil, fail(exitUsage, "%s:%d: %v", file, n+1, err)
+		}
+		if f.Name == "config" {
+			more, err := expandArgs([]string{"--config", value}, stdin, depth)
+			if err != nil {
+				return nil, err
+			}
+			args = append(args, more...)
+			continue
+		}
+		args = append(args, "--"+f.Name+"="+value)
+	}
+	return args, nil
+}
+
+// configValue returns a config line's value: up to the first space, or in
+// double quotes with backslash escapes.
+func configValue(s string) (string, error) {
+	if !strings.HasPrefix(s, `"`) {
+		v, _, _ := strings.Cut(s, " ")
+		v, _, _ = strings.Cut(v, "\t")
+		return v, nil
+	}
+	var b strings.Builder
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"':
+			return b.String(), nil
+		case c == '\\' && i+1 < len(s):
+			i++
+			switch s[i] {
+			case 't':
+				b.WriteByte('\t')
+			case 'n':
+				b.WriteByte('\n')
+			case 'r':
+				b.WriteByte('\r')
+			case 'v':
+				b.WriteByte('\v')
+			default:
+				b.WriteByte(s[i])
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return "", fmt.Errorf("unterminated quoted value %s", s)
+}

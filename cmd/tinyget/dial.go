@@ -1,0 +1,63 @@
+package main
+
+import (
+	"net"
+	"strings"
+)
+
+// dialAddr returns the address to connect to for a target: its host and
+// port, changed by the first --connect-to entry that matches them, then
+// by the first --resolve entry that matches the result. Its errors are
+// *exitError with exitUsage, for a malformed entry.
+func (r *runner) dialAddr(t target) (string, error) {
+	host, port := t.Host, t.Port
+	for _, e := range r.o.connectTo {
+		parts := splitHostParts(e)
+		if len(parts) != 4 {
+			return "", fail(exitUsage, "--connect-to %q: want HOST1:PORT1:HOST2:PORT2", e)
+		}
+		if (parts[0] == "" || strings.EqualFold(parts[0], host)) && (parts[1] == "" || parts[1] == port) {
+			if parts[2] != "" {
+				host = parts[2]
+			}
+			if parts[3] != "" {
+				port = parts[3]
+			}
+			break
+		}
+	}
+	for _, e := range r.o.resolve {
+		parts := splitHostParts(strings.TrimPrefix(e, "+"))
+		if len(parts) != 3 || parts[2] == "" {
+			return "", fail(exitUsage, "--resolve %q: want HOST:PORT:ADDRESS", e)
+		}
+		if (parts[0] == "*" || strings.EqualFold(parts[0], host)) && parts[1] == port {
+			addr, _, _ := strings.Cut(parts[2], ",")
+			host = strings.TrimSuffix(strings.TrimPrefix(addr, "["), "]")
+			break
+		}
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+// splitHostParts splits s at its colons, but not at those inside
+// brackets, which hold an IPv6 address; the brackets are dropped.
+func splitHostParts(s string) []string {
+	var parts []string
+	var cur strings.Builder
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '[':
+			depth++
+		case c == ']':
+			depth--
+		case c == ':' && depth == 0:
+			parts = append(parts, cur.String())
+			cur.Reset()
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	return append(parts, cur.String())
+}

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"net"
+	"net/url"
+	"strings"
+
+	"github.com/tinyhttpd/tinyhttpd/client"
+)
+
+// isRedirect reports whether a status is one that -L follows.
+func isRedirect(code int) bool {
+	switch code {
+	case 301, 302, 303, 307, 308:
+		return true
+	}
+	return false
+}
+
+// redirectTarget resolves a Location value against the current target, as
+// a relative reference (RFC 3986 section 5.2), and returns the new target
+// and its URL. Its errors are parseTarget's: a Location with another
+// scheme is exit 1, a bad one exit 3.
+func redirectTarget(cur target, loc string, pathAsIs bool) (target, string, error) {
+	base, err := url.Parse(cur.Scheme + "://" + hostPort(cur) + cur.Path)
+	if err != nil {
+		return target{}, "", fail(exitMalformedURL, "URL rejected: the current URL cannot be a base: %v", err)
+	}
+	ref, err := url.Parse(strings.TrimSpace(loc))
+	if err != nil {
+		return target{}, "", fail(exitMalformedURL, "URL rejected: Location %q: %v", loc, err)
+	}
+	next := base.ResolveReference(ref).String()
+	t, err := parseTarget(next, pathAsIs)
+	return t, next, err
+}
+
+// hostPort returns a target's host and port for a URL: an IPv6 address in
+// brackets, its zone encoded.
+func hostPort(t target) string {
+	return net.JoinHostPort(strings.Replace(t.Host, "%", "%25", 1), t.Port)
+}
+
+// redirectRequest returns the request that follows a redirect with status
+// code from the target from (whose URL is fromURL) to the target to, with
+// curl's rules: 301 and 302 turn a POST into a GET, 303 turns any method
+// but GET and HEAD into a GET, each without the body; 307 and 308 keep the
+// method and the body. A method set with -X stays, as in curl. The
+// Authorization header is dropped when the host or port changes, so that
+// credentials only go where they were given; with -e ";auto" the Referer is
+// the URL redirected from.
+func redirectRequest(o *options, req *client.Request, code int, from, to target, fromURL string) *client.Request {
+	next := *req
+	next.Target = to.Path
+	next.NoHalfClose = !halfCloses(o, to)
+	next.Version = requestVersion(o, to)
+	dropBody := false
+	switch {
+	case (code == 301 || code == 302) && req.Method == "POST":
+		next.Method, dropBody = "GET", true
+	case code == 303 && req.Method != "GET" && req.Method != "HEAD":
+		next.Method, dropBody = "GET", true
+	}
+	if o.method != "" {
+		next.Method = o.method
+	}
+	if dropBody {
+		next.Body = nil
+	}
+	otherHost := !strings.EqualFold(from.Host, to.Host) || from.Port != to.Port
+	next.Header = nil
+	referer := false
+	for _, h := range req.Header {
+		switch {
+		case strings.EqualFold(h.Name, "Host"):
+			h.Value = to.HostHeader()
+		case strings.EqualFold(h.Name, "Authorization") && otherHost:
+			continue
+		case (strings.EqualFold(h.Name, "Content-Type") || strings.EqualFold(h.Name, "Content-Length")) && dropBody:
+			continue
+		case strings.EqualFold(h.Name, "Connection") && !next.NoHalfClose:
+			continue
+		case strings.EqualFold(h.Name, "Referer") && o.autoReferer:
+			h.Value, referer = fromURL, true
+		}
+		next.Header = append(next.Header, h)
+	}
+	if o.autoReferer && !referer {
+		next.Header = append(next.Header, client.Header{Name: "Referer", Value: fromURL})
+	}
+	if next.NoHalfClose && !hasHeader(next.Header, "Connection") {
+		next.Header = append(next.Header, client.Header{Name: "Connection", Value: "close"})
+	}
+	return &next
+}
+
+// hasHeader reports whether a header field called name is in h.
+func hasHeader(h []client.Header, name string) bool {
+	for _, f := range h {
+		if strings.EqualFold(f.Name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// setHeader sets the header field called name in req, in place of any
+// field of that name.
+func setHeader(req *client.Request, name, value string) {
+	for i, f := range req.Header {
+		if strings.EqualFold(f.Name, name) {
+			req.Header[i].Value = value
+			return
+		}
+	}
+	req.Header = append(req.Header, client.Header{Name: name, Value: value})
+}
