@@ -2,6 +2,7 @@ package client
 
 import (
 	"bytes"
+	"github.com/tinyhttpd/tinyhttpd/internal/httpsyntax"
 	"io"
 	"strings"
 	"testing"
@@ -81,7 +82,7 @@ func checkResponse(t *testing.T, resp *Response, data []byte, limit int) {
 		t.Fatalf("content length %d", resp.ContentLength)
 	}
 	for _, h := range resp.Header {
-		if !isToken(h.Name) || strings.ContainsAny(h.Value, "\r\n\x00") {
+		if !httpsyntax.IsToken(h.Name) || strings.ContainsAny(h.Value, "\r\n\x00") {
 			t.Fatalf("header %q", h)
 		}
 	}

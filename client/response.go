@@ -3,6 +3,7 @@ package client
 import (
 	"errors"
 	"fmt"
+	"github.com/tinyhttpd/tinyhttpd/internal/httpsyntax"
 	"io"
 	"strconv"
 	"strings"
@@ -175,7 +176,7 @@ func parseStatusLine(line string, resp *Response) bool {
 // dropped.
 func parseHeaderLine(line string) (Header, bool) {
 	colon := strings.IndexByte(line, ':')
-	if colon <= 0 || !isToken(line[:colon]) {
+	if colon <= 0 || !httpsyntax.IsToken(line[:colon]) {
 		return Header{}, false
 	}
 	value := strings.Trim(line[colon+1:], " \t")
@@ -207,33 +208,6 @@ func parseContentLength(v string, prev int64) (int64, error) {
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-
-// isToken reports whether s is a non-empty RFC 9110 token.
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !tokenChars[s[i]] {
-			return false
-		}
-	}
-	return true
-}
-
-var tokenChars = func() (t [256]bool) {
-	for c := '0'; c <= '9'; c++ {
-		t[c] = true
-	}
-	for c := 'a'; c <= 'z'; c++ {
-		t[c] = true
-		t[c-'a'+'A'] = true
-	}
-	for _, c := range "!#$%&'*+-.^_`|~" {
-		t[c] = true
-	}
-	return t
-}()
 
 // isFieldText reports whether s holds only visible characters, spaces, tabs
 // and obs-text: no other control character, CR and NUL in particular.
