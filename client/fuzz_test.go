@@ -2,10 +2,11 @@ package client
 
 import (
 	"bytes"
-	"github.com/tinyhttpd/tinyhttpd/internal/httpsyntax"
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/httpsyntax"
 )
 
 // FuzzParseReply feeds arbitrary bytes, in chunks of arbitrary size, to the

@@ -3,10 +3,11 @@ package client
 import (
 	"errors"
 	"fmt"
-	"github.com/tinyhttpd/tinyhttpd/internal/httpsyntax"
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/httpsyntax"
 )
 
 // Response is the reply half of one exchange.

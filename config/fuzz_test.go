@@ -2,11 +2,12 @@ package config
 
 import (
 	"errors"
-	"github.com/tinyhttpd/tinyhttpd/route"
 	"io/fs"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/tinyhttpd/tinyhttpd/route"
 )
 
 func FuzzLoadRoutes(f *testing.F) {

@@ -5,8 +5,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"github.com/tinyhttpd/tinyhttpd/internal/httpsyntax"
-	"github.com/tinyhttpd/tinyhttpd/route"
 	"io"
 	"io/fs"
 	"math"
@@ -22,6 +20,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/tinyhttpd/tinyhttpd"
+	"github.com/tinyhttpd/tinyhttpd/internal/httpsyntax"
+	"github.com/tinyhttpd/tinyhttpd/route"
 	"go.yaml.in/yaml/v3"
 )
 

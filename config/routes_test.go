@@ -2,7 +2,6 @@ package config
 
 import (
 	"errors"
-	"github.com/tinyhttpd/tinyhttpd/route"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -11,6 +10,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/route"
 )
 
 // testFiles is the file tree that routes in tests name, relative to "."

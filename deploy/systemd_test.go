@@ -1,8 +1,6 @@
 package deploy
 
 import (
-	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
-
 	"bufio"
 	"net"
 	"os"
@@ -14,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/config"
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 // The systemd units: the service and its socket.

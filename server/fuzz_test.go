@@ -1,11 +1,11 @@
 package server
 
 import (
-	"github.com/tinyhttpd/tinyhttpd/internal/httpsyntax"
 	"strings"
 	"testing"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/hostport"
+	"github.com/tinyhttpd/tinyhttpd/internal/httpsyntax"
 )
 
 // FuzzParseRequest checks that no input panics the parser, that refusals

@@ -3,12 +3,12 @@ package server
 import (
 	"bytes"
 	"fmt"
-	"github.com/tinyhttpd/tinyhttpd/internal/httpsyntax"
 	"net/url"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/hostport"
+	"github.com/tinyhttpd/tinyhttpd/internal/httpsyntax"
 )
 
 // Limits on the parts of a request, beside the whole request's MaxRequestBytes.

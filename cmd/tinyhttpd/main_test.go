@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"github.com/tinyhttpd/tinyhttpd/config"
 	"io"
 	"net"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tinyhttpd/tinyhttpd/config"
 	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
