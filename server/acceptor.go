@@ -16,32 +16,54 @@ import (
 
 // A source is where one acceptor's connections come from.
 type source interface {
-	// next waits for the next connection, until the listener's deadline:
-	// a transport, with the client's address, for a connection its
-	// acceptor starts; or a net.Conn for one served in a goroutine from the
-	// start.
-	next() (transport, net.Conn, netip.AddrPort, error)
+	// next waits for what comes next, until the listener's deadline: a new
+	// connection, or an exchange the source held that can go on.
+	next() (arrival, error)
+	// hold keeps ex, whose request is incomplete and whose bytes so far are
+	// read, until more arrives or its ReadTimeout passes, and releases ex;
+	// it reports false, keeping nothing, if the source cannot.
+	hold(ex *exchange) bool
+	// close ends the source: each exchange it still holds is handed to
+	// each, with its transport, and what the source owns is freed.
+	close(each func(*heldExchange, transport))
+}
+
+// arrival is what a source hands its acceptor: one of
+//   - t and peer: a new connection, which the acceptor starts;
+//   - c: a new connection served in a goroutine from the start;
+//   - held and t: an exchange the source held, whose request has more to
+//     read, or whose ReadTimeout passed (expired).
+type arrival struct {
+	t       transport
+	peer    netip.AddrPort
+	c       net.Conn
+	held    *heldExchange
+	expired bool
 }
 
 // netSource accepts with a net.Listener's Accept; with eager set, each TCP
-// connection starts on its acceptor through a connTransport.
+// connection starts on its acceptor through a connTransport. It holds no
+// exchange: one that waits does so in a goroutine (waitAndRun).
 type netSource struct {
 	l     net.Listener
 	eager bool
 }
 
-func (s netSource) next() (transport, net.Conn, netip.AddrPort, error) {
+func (s netSource) next() (arrival, error) {
 	c, err := s.l.Accept()
 	if err != nil {
-		return nil, nil, netip.AddrPort{}, err
+		return arrival{}, err
 	}
 	if s.eager {
 		if t := newConnTransport(c); t != nil {
-			return t, nil, remoteAddr(c), nil
+			return arrival{t: t, peer: remoteAddr(c)}, nil
 		}
 	}
-	return nil, c, netip.AddrPort{}, nil
+	return arrival{c: c}, nil
 }
+
+func (netSource) hold(*exchange) bool                  { return false }
+func (netSource) close(func(*heldExchange, transport)) {}
 
 // acceptPath says how Serve accepts connections; tests choose one.
 type acceptPath uint8
@@ -124,34 +146,45 @@ func (a *acceptor) loop() error {
 	}
 }
 
-// acceptOne accepts one connection and starts its exchange.
+// acceptOne takes what comes next from the source and goes on with it.
 func (a *acceptor) acceptOne() error {
 	if ex := a.stalled; ex != nil {
 		a.stalled = nil
 		return a.handOff(ex, a.stalledNext)
 	}
-	t, c, peer, err := a.src.next()
+	arr, err := a.src.next()
 	if err != nil {
 		return err
 	}
 	s := a.srv
-	s.stats.accepted.Add(1)
-	a.stats.accepted.Add(1)
-	if c != nil {
-		go s.servePlain(c, time.Now())
+	var ex *exchange
+	switch {
+	case arr.held != nil:
+		ex = arr.held.unpark(s)
+		ex.t = arr.t
+		if arr.expired {
+			return a.handOff(ex, nextGoroutine) // its reads see the deadline passed: 408
+		}
+	case arr.c != nil:
+		s.stats.accepted.Add(1)
+		a.stats.accepted.Add(1)
+		go s.servePlain(arr.c, time.Now())
 		return nil
+	default:
+		s.stats.accepted.Add(1)
+		a.stats.accepted.Add(1)
+		adm := s.admit(arr.peer.Addr())
+		if adm.verdict == dropped {
+			arr.t.close()
+			return nil
+		}
+		ex = s.newExchange(time.Now(), arr.peer, adm, s.table.Load())
+		ex.t = arr.t
+		if adm.verdict != admitted {
+			return a.handOff(ex, nextGoroutine)
+		}
 	}
-	adm := s.admit(peer.Addr())
-	if adm.verdict == dropped {
-		t.close()
-		return nil
-	}
-	ex := s.newExchange(time.Now(), peer, adm, s.table.Load())
-	ex.t = t
-	n := nextGoroutine
-	if adm.verdict == admitted {
-		n = ex.begin()
-	}
+	n := ex.begin()
 	if n == nextInline {
 		a.stats.inline.Add(1)
 		return nil
@@ -159,8 +192,13 @@ func (a *acceptor) acceptOne() error {
 	return a.handOff(ex, n)
 }
 
-// handOff starts a goroutine for an exchange leaving the acceptor.
+// handOff goes on with an exchange that cannot end on the acceptor: the
+// source holds one that waits for more of its request, if it can; else the
+// exchange leaves for a goroutine.
 func (a *acceptor) handOff(ex *exchange, n next) error {
+	if n == nextWait && a.src.hold(ex) {
+		return nil
+	}
 	if err := ex.leave(); err != nil {
 		a.stalled, a.stalledNext = ex, n
 		return err
@@ -173,13 +211,25 @@ func (a *acceptor) handOff(ex *exchange, n next) error {
 	return nil
 }
 
-// stop ends an exchange left stalled when the acceptor stops.
+// stop ends what the acceptor still has when it stops: an exchange left
+// stalled ends aborted; those its source holds go on in goroutines of
+// their own, unless Close has begun, when they end aborted too.
 func (a *acceptor) stop() {
 	if ex := a.stalled; ex != nil {
 		a.stalled = nil
 		ex.rec.End = EndAborted
 		ex.finish()
 	}
+	a.src.close(func(h *heldExchange, t transport) {
+		ex := h.unpark(a.srv)
+		ex.t = t
+		if a.srv.closed() || ex.leave() != nil {
+			ex.rec.End = EndAborted
+			ex.finish()
+			return
+		}
+		go ex.waitAndRun()
+	})
 }
 
 // servePlain serves a connection that has no transport, in a goroutine of

@@ -508,3 +508,37 @@ func (ex *exchange) release() {
 	ex.req.Header = hdr
 	exchangePool.Put(ex)
 }
+
+// heldExchange is an exchange waiting for more of its request, kept as just
+// what is needed to take it up again, so that the exchange and its read
+// buffer go back to their pools meanwhile. The connection stays counted as
+// reading.
+type heldExchange struct {
+	tbl     *Table
+	adm     admission
+	start   time.Time
+	remote  netip.AddrPort
+	bytesIn int64
+	pending []byte
+}
+
+// park keeps in h what ex has read, and releases ex.
+func (ex *exchange) park(h *heldExchange) {
+	h.tbl, h.adm, h.start, h.remote, h.bytesIn = ex.tbl, ex.adm, ex.rec.Start, ex.rec.Remote, ex.rec.BytesIn
+	read := ex.pending
+	if ex.buf != nil {
+		read = *ex.buf
+	}
+	h.pending = append(h.pending[:0], read...)
+	ex.release()
+}
+
+// unpark takes the exchange up again, with the bytes read so far pending,
+// in the reading state it never left.
+func (h *heldExchange) unpark(s *Server) *exchange {
+	ex := exchangePool.Get().(*exchange)
+	ex.srv, ex.tbl, ex.adm, ex.state = s, h.tbl, h.adm, stateReading
+	ex.rec = Exchange{Start: h.start, Remote: h.remote, BytesIn: h.bytesIn}
+	ex.pending = h.pending
+	return ex
+}

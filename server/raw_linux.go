@@ -5,104 +5,303 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"slices"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/socket"
 )
 
-// Raw accepts. On Linux an acceptor of a TCP listener accepts with accept4
-// on the listener's descriptor and starts each exchange on the bare
-// descriptor, with no net.Conn: an exchange answered on the acceptor costs
-// accept4, two reads, sendmsg and close, and none of what Go's netFD adds
-// (registering with the poller and leaving it, getsockname, TCP_NODELAY, a
-// finalizer). An exchange that leaves the acceptor becomes a *net.TCPConn
-// (net.FileConn).
+// Raw accepts. On Linux each acceptor of a TCP listener runs an event loop
+// of its own: an epoll instance holding the listener, the connections whose
+// request is still coming, and an eventfd that wakes it; the instance is
+// waited on through Go's poller, so the acceptor parks like any goroutine.
+// It accepts with accept4 and starts each exchange on the bare descriptor,
+// with no net.Conn: an exchange answered on the acceptor costs accept4, two
+// reads, sendmsg and close, and none of what Go's netFD adds (registering
+// with the poller and leaving it, getsockname, TCP_NODELAY, a finalizer). A
+// connection whose request is incomplete stays in the acceptor's epoll
+// instance until the rest arrives, holding no goroutine and no buffer. An
+// exchange that must wait otherwise becomes a *net.TCPConn (net.FileConn)
+// in a goroutine of its own.
 
-// rawListener is a TCP listener whose acceptors accept raw. A listener's
-// RawConn cannot wait for connections, so they wait on a duplicate of its
-// descriptor; its acceptors share the duplicate, whose read lock lets one
-// of them at a time wait in the poller, so that a new connection wakes one
-// acceptor, not all.
+// Tokens of the epoll events that are not held connections'.
+const (
+	listenerToken = -1
+	wakeToken     = -2
+)
+
+// rawListener is a TCP listener whose acceptors accept raw. SetDeadline
+// and Close reach every acceptor through its eventfd.
 type rawListener struct {
 	*net.TCPListener
-	dup *os.File
-	rc  syscall.RawConn
+	rc       syscall.RawConn
+	mu       sync.Mutex
+	deadline time.Time
+	isClosed bool
+	sources  []*rawSource
 }
 
 // rawSources returns, for a TCP listener, the listener that stands for l
-// (its SetDeadline ends the acceptors' waits; Close closes both
-// descriptors) and the sources of k acceptors that accept from it raw; for
-// other listeners, nils.
+// and the sources of k acceptors that accept from it raw; for other
+// listeners, or if the system refuses an epoll instance, nils.
 func rawSources(l net.Listener, k int) (net.Listener, []source) {
 	tl, ok := l.(*net.TCPListener)
 	if !ok {
 		return nil, nil
 	}
-	f, err := tl.File()
+	rc, err := tl.SyscallConn()
 	if err != nil {
 		return nil, nil
 	}
-	rc, err := f.SyscallConn()
-	if err != nil {
-		f.Close()
-		return nil, nil
-	}
-	rl := &rawListener{tl, f, rc}
-	srcs := make([]source, k)
-	for i := range srcs {
-		s := &rawSource{l: rl}
-		s.acceptFn = s.accept4
-		srcs[i] = s
+	rl := &rawListener{TCPListener: tl, rc: rc}
+	srcs := make([]source, 0, k)
+	for range k {
+		s, err := newRawSource(rl)
+		if err != nil {
+			for _, s := range slices.Clone(rl.sources) {
+				s.close(nil)
+			}
+			return nil, nil
+		}
+		rl.mu.Lock()
+		rl.sources = append(rl.sources, s)
+		rl.mu.Unlock()
+		srcs = append(srcs, s)
 	}
 	return rl, srcs
 }
 
-// SetDeadline ends the acceptors' waits at t.
-func (l *rawListener) SetDeadline(t time.Time) error { return l.dup.SetReadDeadline(t) }
+// SetDeadline ends the acceptors' waits for new connections at t.
+func (l *rawListener) SetDeadline(t time.Time) error {
+	l.mu.Lock()
+	l.deadline = t
+	l.mu.Unlock()
+	l.wakeAll()
+	return nil
+}
 
 // Unwrap returns the TCP listener.
 func (l *rawListener) Unwrap() net.Listener { return l.TCPListener }
 
 // Close stops listening.
 func (l *rawListener) Close() error {
-	return errors.Join(l.TCPListener.Close(), l.dup.Close())
+	l.mu.Lock()
+	l.isClosed = true
+	l.mu.Unlock()
+	err := l.TCPListener.Close()
+	l.wakeAll()
+	return err
 }
 
-// rawSource is one acceptor's side of a rawListener, with the transport it
-// lends each exchange it starts: an acceptor starts one at a time, and
-// conn hands the connection over to a net.Conn before the next.
+// wakeAll wakes every acceptor still running. Under l.mu, so that an
+// eventfd is never written once its source has closed it and the number
+// may name another descriptor.
+func (l *rawListener) wakeAll() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, s := range l.sources {
+		socket.Wake(s.evfd)
+	}
+}
+
+// state returns the deadline and whether the listener is closed.
+func (l *rawListener) state() (time.Time, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.deadline, l.isClosed
+}
+
+// rawSource is one acceptor's event loop on a rawListener, with the
+// transport it lends each exchange it starts or takes up again: an
+// acceptor goes on with one at a time, and hands the connection over before
+// the next.
 type rawSource struct {
 	l        *rawListener
-	acceptFn func(uintptr) bool
-	t        rawTransport
-	peer     netip.AddrPort
-	errno    syscall.Errno
+	ep       *os.File // the epoll instance, waited on through Go's poller
+	erc      syscall.RawConn
+	epfd     int
+	evfd     int
+	waitFn   func(uintptr) bool
+	acceptFn func(uintptr)
+	events   [64]socket.EpollEvent
+	nev, iev int
+	// listenerReady: the listener had a connection queued when last
+	// looked at, so accept4 is tried before waiting again.
+	listenerReady bool
+	acceptsInARow int
+	held          heldSet
+	waitDeadline  time.Time // ep's read deadline, as last set
+
+	t     rawTransport
+	peer  netip.AddrPort
+	errno syscall.Errno
 }
 
-// next waits for a connection.
-func (s *rawSource) next() (transport, net.Conn, netip.AddrPort, error) {
-	if err := s.l.rc.Read(s.acceptFn); err != nil {
-		return nil, nil, netip.AddrPort{}, err
+func newRawSource(l *rawListener) (*rawSource, error) {
+	epfd, err := socket.EpollCreate()
+	if err != nil {
+		return nil, err
 	}
-	if s.errno != 0 {
-		return nil, nil, netip.AddrPort{}, os.NewSyscallError("accept4", s.errno)
+	s := &rawSource{l: l, epfd: epfd, evfd: -1}
+	fail := func(err error) (*rawSource, error) {
+		s.close(nil)
+		return nil, err
 	}
-	return &s.t, nil, s.peer, nil
+	if s.evfd, err = socket.Eventfd(); err != nil {
+		return fail(err)
+	}
+	if err := socket.EpollAdd(epfd, s.evfd, socket.EpollEvent{Events: socket.EventIn, Fd: wakeToken}, false); err != nil {
+		return fail(err)
+	}
+	var serr error
+	err = l.rc.Control(func(fd uintptr) {
+		serr = socket.EpollAdd(epfd, int(fd), socket.EpollEvent{Events: socket.EventIn, Fd: listenerToken}, true)
+	})
+	if err = errors.Join(err, serr); err != nil {
+		return fail(err)
+	}
+	if err := syscall.SetNonblock(epfd, true); err != nil {
+		return fail(err)
+	}
+	s.ep = os.NewFile(uintptr(epfd), "epoll")
+	if s.erc, err = s.ep.SyscallConn(); err != nil {
+		return fail(err)
+	}
+	s.waitFn, s.acceptFn = s.epollWait, s.accept4
+	return s, nil
 }
 
-// accept4 is the callback of the listener's RawConn.Read: it accepts one
-// connection, or asks to wait until one comes.
-func (s *rawSource) accept4(lfd uintptr) bool {
+// maxAcceptsInARow bounds the connections next accepts before it looks
+// for events of the exchanges it holds again, so that a flood of new
+// connections cannot starve them.
+const maxAcceptsInARow = 16
+
+// next waits for a new connection, or for a held exchange that can go on.
+// The exchanges held come first: finishing them frees what new connections
+// need, descriptors among them.
+func (s *rawSource) next() (arrival, error) {
+	for {
+		for s.iev < s.nev {
+			ev := s.events[s.iev]
+			s.iev++
+			switch ev.Fd {
+			case listenerToken:
+				s.listenerReady = true
+			case wakeToken:
+				socket.Drain(s.evfd)
+			default:
+				if h := s.held.take(s.epfd, ev.Fd, ev.Pad); h != nil {
+					s.t = rawTransport{fd: h.fd}
+					return arrival{held: &h.heldExchange, t: &s.t}, nil
+				}
+			}
+		}
+		now := time.Now()
+		if h := s.held.expired(s.epfd, now); h != nil {
+			s.t = rawTransport{fd: h.fd}
+			return arrival{held: &h.heldExchange, t: &s.t, expired: true}, nil
+		}
+		deadline, closed := s.l.state()
+		switch {
+		case closed:
+			return arrival{}, net.ErrClosed
+		case !deadline.IsZero() && !now.Before(deadline):
+			return arrival{}, os.ErrDeadlineExceeded
+		}
+		if s.listenerReady {
+			if s.acceptsInARow++; s.acceptsInARow > maxAcceptsInARow && s.held.len() > 0 {
+				s.acceptsInARow = 0
+				s.epollWait(uintptr(s.epfd))
+				continue
+			}
+			if err := s.l.rc.Control(s.acceptFn); err != nil {
+				return arrival{}, err
+			}
+			switch s.errno {
+			case 0:
+				return arrival{t: &s.t, peer: s.peer}, nil
+			case syscall.EINTR, syscall.ECONNABORTED:
+				continue
+			}
+			s.listenerReady, s.acceptsInARow = false, 0
+			if s.errno == syscall.EAGAIN {
+				continue
+			}
+			return arrival{}, os.NewSyscallError("accept4", s.errno)
+		}
+		if err := s.wait(deadline); err != nil {
+			return arrival{}, err
+		}
+	}
+}
+
+// accept4 accepts one connection from the listener's descriptor, under
+// the listener's RawConn.Control, so that the descriptor cannot be closed
+// meanwhile.
+func (s *rawSource) accept4(lfd uintptr) {
 	fd, peer, errno := socket.Accept4(int(lfd))
-	switch errno {
-	case syscall.EAGAIN:
-		return false
-	case syscall.EINTR, syscall.ECONNABORTED:
-		return false // try again: the next connection may be there
-	}
 	s.t, s.peer, s.errno = rawTransport{fd: fd}, peer, errno
+}
+
+// wait waits until the epoll instance has events, or the earlier of the
+// listener's deadline and the first held exchange's passes.
+func (s *rawSource) wait(listenerDeadline time.Time) error {
+	d := s.held.firstDeadline()
+	if d.IsZero() || !listenerDeadline.IsZero() && listenerDeadline.Before(d) {
+		d = listenerDeadline
+	}
+	if !d.Equal(s.waitDeadline) {
+		s.ep.SetReadDeadline(d)
+		s.waitDeadline = d
+	}
+	err := s.erc.Read(s.waitFn)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return nil // next looks at what the deadline was for
+	}
+	return err
+}
+
+// epollWait is the callback of the epoll instance's RawConn.Read: it takes
+// the events ready, or asks to wait until there are some.
+func (s *rawSource) epollWait(fd uintptr) bool {
+	n, errno := socket.EpollWaitNow(int(fd), s.events[:])
+	if errno != 0 || n <= 0 {
+		return false
+	}
+	s.nev, s.iev = n, 0
 	return true
+}
+
+// hold keeps ex in the epoll instance until more of its request arrives.
+func (s *rawSource) hold(ex *exchange) bool {
+	fd := ex.t.(*rawTransport).fd
+	return s.held.add(s.epfd, fd, ex, ex.rec.Start.Add(ex.srv.readTimeout()))
+}
+
+// close hands every held exchange to each (if not nil) and frees the
+// epoll instance and the eventfd.
+func (s *rawSource) close(each func(*heldExchange, transport)) {
+	for _, h := range s.held.all(s.epfd) {
+		if each != nil {
+			each(&h.heldExchange, &rawTransport{fd: h.fd})
+		} else {
+			socket.Close(h.fd)
+		}
+	}
+	if s.ep != nil {
+		s.ep.Close()
+	} else {
+		socket.Close(s.epfd)
+	}
+	s.l.mu.Lock()
+	defer s.l.mu.Unlock()
+	s.l.sources = slices.DeleteFunc(s.l.sources, func(o *rawSource) bool { return o == s })
+	if s.evfd >= 0 {
+		socket.Close(s.evfd)
+		s.evfd = -1
+	}
 }
 
 // rawTransport is a connection's bare, non-blocking descriptor.

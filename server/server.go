@@ -358,6 +358,13 @@ func (s *Server) Ready() bool { return s.listening.Load() > 0 && !s.Draining() }
 
 func (s *Server) shuttingDown() bool { return s.inShutdown.Load() }
 
+// closed reports whether Close has been called.
+func (s *Server) closed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closedLocked()
+}
+
 // closedLocked reports whether Close has been called; s.mu must be held.
 func (s *Server) closedLocked() bool {
 	if s.done == nil {

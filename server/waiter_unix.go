@@ -4,27 +4,19 @@ package server
 
 import (
 	"net"
-	"net/netip"
 	"os"
 	"syscall"
-	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/socket"
 )
 
-// waiter is an exchange waiting for more of its request: just what is
-// needed to take it up again, so that the exchange and its read buffer go
-// back to their pools meanwhile.
+// waiter is an exchange waiting, in a goroutine of its own, for more of
+// its request.
 type waiter struct {
+	held    heldExchange
 	srv     *Server
-	tbl     *Table
 	conn    net.Conn
 	t       transport
-	adm     admission
-	start   time.Time
-	remote  netip.AddrPort
-	bytesIn int64
-	pending []byte
 	err     error // a socket error the readiness check reported, and so consumed
 	rc      syscall.RawConn
 	readyFn func(uintptr) bool
@@ -49,9 +41,10 @@ func (ex *exchange) waitAndRun() {
 	w.readyFn = w.readable
 	ex.conn.SetReadDeadline(ex.rec.Start.Add(ex.srv.readTimeout()))
 	for {
-		ex.park(w)
+		ex.park(&w.held)
 		err := w.rc.Read(w.readyFn)
-		ex = w.unpark()
+		ex = w.held.unpark(w.srv)
+		ex.t, ex.conn, ex.wconn, ex.tracked, ex.readErr = w.t, w.conn, w.conn, true, w.err
 		if err == nil && w.err == nil {
 			ex.readAvailable()
 			if ex.mayWait() {
@@ -61,24 +54,6 @@ func (ex *exchange) waitAndRun() {
 		ex.run()
 		return
 	}
-}
-
-// park keeps in w what ex has read, and releases ex. The connection stays
-// counted as reading.
-func (ex *exchange) park(w *waiter) {
-	w.tbl, w.adm, w.start, w.remote, w.bytesIn = ex.tbl, ex.adm, ex.rec.Start, ex.rec.Remote, ex.rec.BytesIn
-	w.pending = append(w.pending[:0], *ex.buf...)
-	ex.release()
-}
-
-// unpark takes the exchange up again, with the bytes read so far pending.
-func (w *waiter) unpark() *exchange {
-	ex := exchangePool.Get().(*exchange)
-	ex.srv, ex.tbl, ex.adm, ex.state = w.srv, w.tbl, w.adm, stateReading
-	ex.t, ex.conn, ex.wconn, ex.tracked = w.t, w.conn, w.conn, true
-	ex.rec = Exchange{Start: w.start, Remote: w.remote, BytesIn: w.bytesIn}
-	ex.pending, ex.readErr = w.pending, w.err
-	return ex
 }
 
 // readable reports whether a read would return at once. The poller's
