@@ -8,7 +8,8 @@
 // builds and starts the real tinyhttpd binary on 127.0.0.1, drives it over
 // loopback only, and reports what every kind of client got, with the
 // server's goroutines, open file descriptors and resident memory before and
-// after.
+// after. The drain through HAProxy runs package deploy's rolling restart by
+// health checks and reports its figures.
 //
 //	go test -tags faults -count=1 -v ./faults          # full scale
 //	go test -tags faults -count=1 -short -v ./faults   # short scale, for CI

@@ -92,6 +92,10 @@ type scale struct {
 	// fdWindow while CPU time is measured.
 	fdHolders, fdLimit int
 	fdWindow           time.Duration
+	// perIPMaxConns is MAX_CONNS when one address holds that many slow
+	// connections, with good clients alongside for perIPLoad.
+	perIPMaxConns int
+	perIPLoad     time.Duration
 }
 
 var (
@@ -104,6 +108,7 @@ var (
 		sigtermRounds: 5, sigtermClients: 32,
 		reloads:   50,
 		fdHolders: 100, fdLimit: 64, fdWindow: 5 * time.Second,
+		perIPMaxConns: 48, perIPLoad: time.Second,
 	}
 	fullScale = scale{
 		name:      "full",
@@ -114,6 +119,7 @@ var (
 		sigtermRounds: 20, sigtermClients: 32,
 		reloads:   200,
 		fdHolders: 300, fdLimit: 64, fdWindow: 15 * time.Second,
+		perIPMaxConns: 200, perIPLoad: 5 * time.Second,
 	}
 )
 
