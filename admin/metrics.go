@@ -40,7 +40,7 @@ func newCollector(a *Admin) *collector {
 		dropped:          desc("connections_dropped_total", "Connections closed unanswered because MaxConns connections were already being answered 503."),
 		panics:           desc("panics_total", "Exchanges that panicked and were answered 500."),
 		replies:          desc("replies_total", "Replies by status; status \"none\" counts exchanges that ended without a reply.", "status"),
-		ends:             desc("exchanges_total", "Exchanges by how they ended: delivered, client_gone, reset, write_timeout, file_error, fault, aborted.", "end"),
+		ends:             desc("exchanges_total", "Exchanges by how they ended: delivered, client_gone, reset, write_timeout, file_error, fault, aborted, tls_handshake.", "end"),
 		routes:           desc("route_requests_total", "Exchanges by the route that answered them; \"(none)\" when none did.", "route"),
 		bytesIn:          desc("received_bytes_total", "Bytes read from protocol connections."),
 		bytesOut:         desc("sent_bytes_total", "Bytes written to protocol connections."),
