@@ -31,6 +31,7 @@ type collector struct {
 	conns, ready, reloads, loaded, numRoute *prometheus.Desc
 	build                                   *prometheus.Desc
 	acceptorAccepted, acceptorInline        *prometheus.Desc
+	certExpiry                              *prometheus.Desc
 }
 
 func newCollector(a *Admin) *collector {
@@ -52,6 +53,7 @@ func newCollector(a *Admin) *collector {
 		build:            desc("build_info", "Always 1; the version label says which tinyhttpd runs.", "version"),
 		acceptorAccepted: desc("acceptor_accepted_total", "Connections accepted, by acceptor goroutine.", "acceptor"),
 		acceptorInline:   desc("acceptor_inline_total", "Exchanges an acceptor answered itself, without a goroutine, by acceptor.", "acceptor"),
+		certExpiry:       desc("tls_certificate_expiry_timestamp_seconds", "When the certificate a TLS listener presents expires (its NotAfter), as a Unix time, by listener.", "listener"),
 	}
 }
 
@@ -99,6 +101,9 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	if t := srv.Routes(); t != nil {
 		gauge(c.loaded, float64(t.Loaded().UnixNano())/1e9)
 		gauge(c.numRoute, float64(len(t.Routes())))
+	}
+	for _, cert := range c.a.opts.Certs {
+		gauge(c.certExpiry, float64(cert.Leaf().NotAfter.Unix()), cert.Name)
 	}
 	gauge(c.build, 1, tinyhttpd.Version)
 }
