@@ -177,16 +177,24 @@ func TestTLSDaemon(t *testing.T) {
 	next := x.Issue(t, tlscert.Options{Hosts: tlscert.LocalHosts, CommonName: "next"})
 	os.WriteFile(x.CertFile, next.CertPEM, 0o644)
 	os.WriteFile(x.KeyFile, next.KeyPEM, 0o600)
-	req, _ := http.NewRequest("POST", "https://"+d.adminAddr+"/api/reload", nil)
-	req.Header.Set("Authorization", "Bearer "+testToken)
-	res, err := admin.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	reload := func(origin string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", "https://"+d.adminAddr+"/api/reload", nil)
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		req.Header.Set("Origin", origin) // as the dashboard's button sends it
+		res, err := admin.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(body)
 	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode != 200 || !strings.Contains(string(body), `"certificates": 2`) {
-		t.Errorf("reload: %d %s", res.StatusCode, body)
+	if code, body := reload("http://" + d.adminAddr); code != 403 {
+		t.Errorf("reload from an http origin over https: %d %s", code, body)
+	}
+	if code, body := reload("https://" + d.adminAddr); code != 200 || !strings.Contains(body, `"certificates": 2`) {
+		t.Errorf("reload: %d %s", code, body)
 	}
 	c, _ = tlsDial(t, d.addr, cfg)
 	if cn := c.ConnectionState().PeerCertificates[0].Subject.CommonName; cn != "next" {

@@ -122,6 +122,11 @@ func (p *Pair) Write(dir string) (certFile, keyFile string, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", "", err
 	}
+	for _, f := range []string{certFile, keyFile} {
+		if _, err := os.Lstat(f); err == nil {
+			return "", "", fmt.Errorf("tlscert: %s exists; not overwriting it", f)
+		}
+	}
 	for _, f := range []struct {
 		name string
 		data []byte
