@@ -92,6 +92,9 @@ type scale struct {
 	// fdWindow while CPU time is measured.
 	fdHolders, fdLimit int
 	fdWindow           time.Duration
+	// tlsClients of each misbehaving kind, and tlsReloads of a bad
+	// certificate, each followed by a good one, in the TLS scenario.
+	tlsClients, tlsReloads int
 }
 
 var (
@@ -104,6 +107,7 @@ var (
 		sigtermRounds: 5, sigtermClients: 32,
 		reloads:   50,
 		fdHolders: 100, fdLimit: 64, fdWindow: 5 * time.Second,
+		tlsClients: 50, tlsReloads: 20,
 	}
 	fullScale = scale{
 		name:      "full",
@@ -114,6 +118,7 @@ var (
 		sigtermRounds: 20, sigtermClients: 32,
 		reloads:   200,
 		fdHolders: 300, fdLimit: 64, fdWindow: 15 * time.Second,
+		tlsClients: 300, tlsReloads: 100,
 	}
 )
 
