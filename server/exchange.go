@@ -288,6 +288,8 @@ func (ex *exchange) readAndReply() {
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		ex.earlyReply(408, fmt.Sprintf("request not completed by %s within %s", ex.endOfRequest(), s.readTimeout()))
 		return
+	case ex.truncated():
+		// A FIN inside a TLS record: the same cut, at another place.
 	default:
 		ex.rec.End = EndReset
 		return

@@ -136,6 +136,39 @@ func TestTLSBareFINGets400(t *testing.T) {
 	checkFramed(t, r)
 }
 
+// TestTLSFINInsideRecordGets400 checks a FIN that cuts a TLS record
+// short: crypto/tls reports io.ErrUnexpectedEOF, and the request is as
+// incomplete as one ended by a FIN between records.
+func TestTLSFINInsideRecordGets400(t *testing.T) {
+	srv := &Server{}
+	addr, x := startTLS(t, srv)
+	raw := dial(t, addr)
+	c := tls.Client(raw, x.ClientConfig())
+	if err := c.Handshake(); err != nil {
+		t.Fatal(err)
+	}
+	raw.Write([]byte("\x17\x03\x03\x00\x50abc")) // an application data record of 80 bytes, 3 of them sent
+	raw.CloseWrite()
+	got, err := io.ReadAll(c)
+	if err != nil {
+		t.Fatalf("read: %v (got %q)", err, got)
+	}
+	if r := parseReply(t, string(got)); r.status != 400 || !strings.Contains(r.body, "close_notify") {
+		t.Errorf("got %d %q", r.status, r.body)
+	}
+}
+
+// TestTLSDrainGets503 checks that a drain answers TLS clients 503 after
+// the handshake.
+func TestTLSDrainGets503(t *testing.T) {
+	srv := &Server{}
+	addr, x := startTLS(t, srv)
+	srv.Drain()
+	if r := tlsRoundTrip(t, addr, x.ClientConfig(), "GET /hello\n"); r.status != 503 || !strings.Contains(r.body, "draining") {
+		t.Errorf("got %d %q", r.status, r.body)
+	}
+}
+
 func TestTLSNoCloseNotifyGets408(t *testing.T) {
 	srv := &Server{ReadTimeout: 300 * time.Millisecond}
 	addr, x := startTLS(t, srv)
