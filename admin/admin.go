@@ -14,6 +14,7 @@ import (
 
 	"github.com/tinyhttpd/tinyhttpd/config"
 	"github.com/tinyhttpd/tinyhttpd/internal/reload"
+	"github.com/tinyhttpd/tinyhttpd/internal/tlscert"
 	"github.com/tinyhttpd/tinyhttpd/server"
 )
 
@@ -38,6 +39,9 @@ type Options struct {
 	ProtocolAddr string
 	// Recent is how many recent exchanges to keep; 0 means 200.
 	Recent int
+	// Certs are the TLS listeners' certificates, whose subjects and
+	// expiry the status, the metrics and the dashboard show.
+	Certs []*tlscert.Store
 }
 
 // Admin serves the admin endpoint. Observe must be the protocol server's

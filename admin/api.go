@@ -7,6 +7,7 @@ import (
 
 	"github.com/tinyhttpd/tinyhttpd"
 	"github.com/tinyhttpd/tinyhttpd/internal/reload"
+	"github.com/tinyhttpd/tinyhttpd/internal/tlscert"
 	"github.com/tinyhttpd/tinyhttpd/route"
 	"github.com/tinyhttpd/tinyhttpd/server"
 )
@@ -27,6 +28,8 @@ type Status struct {
 	Latency       Latency           `json:"latency"`
 	Routes        map[string]uint64 `json:"routes"`
 	Reloads       Reloads           `json:"reloads"`
+	// TLS describes each TLS listener's certificate; empty without TLS.
+	TLS []tlscert.Info `json:"tls"`
 }
 
 // Addresses are the listeners' addresses.
@@ -71,7 +74,7 @@ type Acceptor struct {
 	Inline uint64 `json:"inline"`
 }
 
-// Reloads count route reloads.
+// Reloads count reloads of the routes and certificates.
 type Reloads struct {
 	OK     uint64         `json:"ok"`
 	Failed uint64         `json:"failed"`
@@ -131,6 +134,10 @@ func (a *Admin) snapshot(now time.Time) Status {
 	if rl := a.opts.Reloader; rl != nil {
 		s.Reloads.OK, s.Reloads.Failed = rl.Counts()
 		s.Reloads.Last = rl.Last()
+	}
+	s.TLS = make([]tlscert.Info, 0, len(a.opts.Certs))
+	for _, c := range a.opts.Certs {
+		s.TLS = append(s.TLS, c.Info())
 	}
 	return s
 }
@@ -221,7 +228,7 @@ func (a *Admin) reload(w http.ResponseWriter, r *http.Request) error {
 		return errorf(http.StatusBadRequest, err.Error())
 	}
 	t := a.opts.Server.Routes()
-	writeJSON(w, http.StatusOK, map[string]any{"reloaded": true, "source": t.Source(), "routes": len(t.Routes())})
+	writeJSON(w, http.StatusOK, map[string]any{"reloaded": true, "source": t.Source(), "routes": len(t.Routes()), "certificates": len(rl.Certs)})
 	return nil
 }
 

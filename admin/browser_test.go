@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
+	"github.com/tinyhttpd/tinyhttpd/internal/tlscert"
 )
 
 // artifactsVar names the directory where the browser test saves its
@@ -24,7 +25,12 @@ const artifactsVar = "TINYHTTPD_ARTIFACTS"
 // reloads the routes through the page's button.
 func TestDashboardInBrowser(t *testing.T) {
 	chromium := testenv.LookPath(t, "chromium", "chromium")
-	f := newFixture(t, true, Options{Token: testToken})
+	x := testenv.NewTLS(t)
+	cert, err := tlscert.NewStore("protocol", x.CertFile, x.KeyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t, true, Options{Token: testToken, Certs: []*tlscert.Store{cert}})
 
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromium),
@@ -98,6 +104,10 @@ func TestDashboardInBrowser(t *testing.T) {
 	}
 	if routes := text("routes"); !strings.Contains(routes, "/hello") || !strings.Contains(routes, "/slow") {
 		t.Errorf("routes table %q", routes)
+	}
+	if certs := text("tls"); !strings.Contains(certs, "protocol") || !strings.Contains(certs, "CN=localhost,O=tinyhttpd") ||
+		!strings.Contains(certs, "days left") {
+		t.Errorf("TLS certificates table %q", certs)
 	}
 
 	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))

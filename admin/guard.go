@@ -155,7 +155,7 @@ func (g *guard) requireToken(next http.Handler) http.Handler {
 			writeError(w, errorf(http.StatusUnauthorized, "missing or wrong bearer token"))
 			return
 		}
-		if origin := r.Header.Get("Origin"); origin != "" && !sameOrigin(origin, r.Host) {
+		if origin := r.Header.Get("Origin"); origin != "" && !sameOrigin(origin, r.Host, r.TLS != nil) {
 			writeError(w, errorf(http.StatusForbidden, "origin "+quote(origin)+" may not write to this admin endpoint"))
 			return
 		}
@@ -163,10 +163,15 @@ func (g *guard) requireToken(next http.Handler) http.Handler {
 	})
 }
 
-// sameOrigin reports whether an Origin header names host over http.
-func sameOrigin(origin, host string) bool {
+// sameOrigin reports whether an Origin header names host over http, or
+// over https for a request that came over TLS.
+func sameOrigin(origin, host string, overTLS bool) bool {
+	scheme := "http"
+	if overTLS {
+		scheme = "https"
+	}
 	u, err := url.Parse(origin)
-	return err == nil && u.Scheme == "http" && strings.EqualFold(u.Host, host)
+	return err == nil && u.Scheme == scheme && strings.EqualFold(u.Host, host)
 }
 
 // quote quotes s for an error message, cut short if long.

@@ -31,6 +31,7 @@ type collector struct {
 	conns, ready, reloads, loaded, numRoute *prometheus.Desc
 	build                                   *prometheus.Desc
 	acceptorAccepted, acceptorInline        *prometheus.Desc
+	certExpiry                              *prometheus.Desc
 }
 
 func newCollector(a *Admin) *collector {
@@ -40,7 +41,7 @@ func newCollector(a *Admin) *collector {
 		dropped:          desc("connections_dropped_total", "Connections closed unanswered because MaxConns connections were already being answered 503."),
 		panics:           desc("panics_total", "Exchanges that panicked and were answered 500."),
 		replies:          desc("replies_total", "Replies by status; status \"none\" counts exchanges that ended without a reply.", "status"),
-		ends:             desc("exchanges_total", "Exchanges by how they ended: delivered, client_gone, reset, write_timeout, file_error, fault, aborted.", "end"),
+		ends:             desc("exchanges_total", "Exchanges by how they ended: delivered, client_gone, reset, write_timeout, file_error, fault, aborted, tls_handshake.", "end"),
 		routes:           desc("route_requests_total", "Exchanges by the route that answered them; \"(none)\" when none did.", "route"),
 		bytesIn:          desc("received_bytes_total", "Bytes read from protocol connections."),
 		bytesOut:         desc("sent_bytes_total", "Bytes written to protocol connections."),
@@ -52,6 +53,7 @@ func newCollector(a *Admin) *collector {
 		build:            desc("build_info", "Always 1; the version label says which tinyhttpd runs.", "version"),
 		acceptorAccepted: desc("acceptor_accepted_total", "Connections accepted, by acceptor goroutine.", "acceptor"),
 		acceptorInline:   desc("acceptor_inline_total", "Exchanges an acceptor answered itself, without a goroutine, by acceptor.", "acceptor"),
+		certExpiry:       desc("tls_certificate_expiry_timestamp_seconds", "When the certificate a TLS listener presents expires (its NotAfter), as a Unix time, by listener.", "listener"),
 	}
 }
 
@@ -99,6 +101,9 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	if t := srv.Routes(); t != nil {
 		gauge(c.loaded, float64(t.Loaded().UnixNano())/1e9)
 		gauge(c.numRoute, float64(len(t.Routes())))
+	}
+	for _, cert := range c.a.opts.Certs {
+		gauge(c.certExpiry, float64(cert.Leaf().NotAfter.Unix()), cert.Name)
 	}
 	gauge(c.build, 1, tinyhttpd.Version)
 }

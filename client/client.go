@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"crypto/tls"
 	"net"
 	"net/netip"
 	"sync"
@@ -36,6 +37,12 @@ type Client struct {
 	// over that IP version only, like curl's -4 and -6. If empty, "tcp".
 	Network string
 
+	// TLSConfig, if non-nil, runs every exchange over TLS: a handshake
+	// after the connect, and close_notify as the half-close (see
+	// handshake). Its ClientSessionCache, if set, lets exchanges resume
+	// sessions.
+	TLSConfig *tls.Config
+
 	// Trace, if non-nil, is called at each step of every exchange. Calls for
 	// one exchange never overlap, and none happen after Do has returned an
 	// error or the Response's Body.Close has returned. If nil, tracing costs
@@ -62,6 +69,11 @@ func (c *Client) Do(ctx context.Context, addr string, req *Request) (*Response, 
 	conn, err := c.dial(ctx, addr)
 	if err != nil {
 		return nil, dialError(ctx, err)
+	}
+	if c.TLSConfig != nil {
+		if conn, err = c.handshake(ctx, conn, addr); err != nil {
+			return nil, err
+		}
 	}
 	x := newExchange(ctx, conn, req, c.maxHeaderBytes(), c.Trace)
 	if err := x.readHead(&x.resp, req.method() == "HEAD"); err != nil {

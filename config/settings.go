@@ -18,6 +18,7 @@ import (
 
 	"github.com/tinyhttpd/tinyhttpd/internal/hostport"
 	"github.com/tinyhttpd/tinyhttpd/internal/socket"
+	"github.com/tinyhttpd/tinyhttpd/internal/tlscert"
 )
 
 // EnvPrefix starts the name of every environment variable that Settings reads.
@@ -63,6 +64,11 @@ type Settings struct {
 	AdminTokenFile    string        `env:"ADMIN_TOKEN_FILE" usage:"file holding the admin token, instead of ADMIN_TOKEN"`
 	AdminRecent       int           `env:"ADMIN_RECENT" envDefault:"200" usage:"recent exchanges kept for the admin API and dashboard (1 to 100000)"`
 	AdminHosts        string        `env:"ADMIN_HOSTS" usage:"comma-separated names (host or host:port) the admin endpoint also answers to in the Host header; with a non-loopback ADMIN_ADDR, once it is set, a Host with any other name is refused (DNS rebinding; IP addresses and localhost stay accepted), and while it is empty any Host is accepted"`
+	TLSCert           string        `env:"TLS_CERT" usage:"PEM certificate chain (leaf first) that makes the protocol listener a TLS one (TLS 1.2 and 1.3); with TLS_KEY; re-read on SIGHUP and POST /api/reload"`
+	TLSKey            string        `env:"TLS_KEY" usage:"PEM private key of TLS_CERT"`
+	TLSClientCA       string        `env:"TLS_CLIENT_CA" usage:"PEM certificates of the authorities client certificates must chain to: with it, every protocol client must present one (mutual TLS), and its subject is logged; needs TLS_CERT"`
+	AdminTLSCert      string        `env:"ADMIN_TLS_CERT" usage:"PEM certificate chain that makes the admin endpoint HTTPS; with ADMIN_TLS_KEY; may be the protocol listener's files"`
+	AdminTLSKey       string        `env:"ADMIN_TLS_KEY" usage:"PEM private key of ADMIN_TLS_CERT"`
 }
 
 // ErrInvalidSettings is wrapped by every *SettingsError, so that callers can
@@ -318,6 +324,7 @@ func (s *Settings) validate(environ map[string]string, parseErrs []error) []erro
 	if s.AdminRecent < 1 || s.AdminRecent > maxAdminRecent {
 		bad("AdminRecent", "must be from 1 to "+strconv.Itoa(maxAdminRecent))
 	}
+	errs = append(errs, s.checkTLS(environ)...)
 	if err := s.loadToken(); err != nil {
 		errs = append(errs, err)
 	} else if s.AdminAddr != "" && adminAddrOK && s.AdminToken == "" && !IsLoopback(s.AdminAddr) {
@@ -473,3 +480,40 @@ func tokenProblem(token string) string {
 	}
 	return ""
 }
+
+// checkTLS checks that each certificate comes with its key, and that the
+// files are readable and hold a certificate chain and the key that matches
+// it, so that a bad pair stops tinyhttpd at start with the variable's name.
+func (s *Settings) checkTLS(environ map[string]string) []error {
+	var errs []error
+	bad := func(field, reason string) {
+		name := fieldVar(field)
+		errs = append(errs, &SettingsError{Var: name, Value: environ[name], Reason: reason})
+	}
+	for _, p := range []struct{ cert, key string }{{"TLSCert", "TLSKey"}, {"AdminTLSCert", "AdminTLSKey"}} {
+		v := reflect.ValueOf(*s)
+		cert, key := v.FieldByName(p.cert).String(), v.FieldByName(p.key).String()
+		switch {
+		case cert == "" && key == "":
+		case cert == "":
+			bad(p.cert, "required with "+fieldVar(p.key))
+		case key == "":
+			bad(p.key, "required with "+fieldVar(p.cert))
+		default:
+			if _, err := tlscert.Load(cert, key); err != nil {
+				bad(p.cert, err.Error())
+			}
+		}
+	}
+	if s.TLSClientCA != "" {
+		if s.TLSCert == "" {
+			bad("TLSClientCA", "needs "+fieldVar("TLSCert")+" and "+fieldVar("TLSKey"))
+		} else if _, err := tlscert.LoadPool(s.TLSClientCA); err != nil {
+			bad("TLSClientCA", err.Error())
+		}
+	}
+	return errs
+}
+
+// TLS reports whether the protocol listener speaks TLS.
+func (s Settings) TLS() bool { return s.TLSCert != "" }

@@ -4,6 +4,7 @@ package faults
 
 import (
 	"bytes"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -131,6 +132,8 @@ type loadOptions struct {
 	accept func(r *reply) bool
 	// timeout bounds each exchange.
 	timeout time.Duration
+	// tls, if set, makes each exchange a TLS one (see tlsExchange).
+	tls *tls.Config
 }
 
 // startLoad starts well-behaved clients against addr.
@@ -166,7 +169,13 @@ func startLoad(addr string, opts loadOptions) *load {
 
 // record makes one exchange and counts how it went.
 func (l *load) record(req string, opts loadOptions) {
-	r, err := exchange(l.addr, req, opts.timeout)
+	var r *reply
+	var err error
+	if opts.tls != nil {
+		r, err = tlsExchange(l.addr, req, opts.timeout, opts.tls)
+	} else {
+		r, err = exchange(l.addr, req, opts.timeout)
+	}
 	if err == nil {
 		err = opts.check(req, r)
 		if err != nil && opts.accept != nil && opts.accept(r) {

@@ -96,6 +96,9 @@ type scale struct {
 	// connections, with good clients alongside for perIPLoad.
 	perIPMaxConns int
 	perIPLoad     time.Duration
+	// tlsClients of each misbehaving kind, and tlsReloads of a bad
+	// certificate, each followed by a good one, in the TLS scenario.
+	tlsClients, tlsReloads int
 }
 
 var (
@@ -109,6 +112,7 @@ var (
 		reloads:   50,
 		fdHolders: 100, fdLimit: 64, fdWindow: 5 * time.Second,
 		perIPMaxConns: 48, perIPLoad: time.Second,
+		tlsClients: 50, tlsReloads: 20,
 	}
 	fullScale = scale{
 		name:      "full",
@@ -120,6 +124,7 @@ var (
 		reloads:   200,
 		fdHolders: 300, fdLimit: 64, fdWindow: 15 * time.Second,
 		perIPMaxConns: 200, perIPLoad: 5 * time.Second,
+		tlsClients: 300, tlsReloads: 100,
 	}
 )
 

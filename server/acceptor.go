@@ -77,18 +77,28 @@ const (
 // sources returns the listener that stands for l, and the sources of k
 // acceptors.
 func (s *Server) sources(l net.Listener, k int) (net.Listener, []source) {
-	if s.path == pathAuto {
+	path := s.acceptPath()
+	if path == pathAuto {
 		if rl, srcs := rawSources(l, k); rl != nil {
 			return rl, srcs
 		}
 	}
 	_, tcp := l.(*net.TCPListener)
-	src := netSource{l: l, eager: tcp && s.path != pathPlain}
+	src := netSource{l: l, eager: tcp && path != pathPlain}
 	srcs := make([]source, k)
 	for i := range srcs {
 		srcs[i] = src
 	}
 	return l, srcs
+}
+
+// acceptPath returns the path Serve takes: the plain one for TLS, whose
+// exchanges need a net.Conn from the start.
+func (s *Server) acceptPath() acceptPath {
+	if s.TLSConfig != nil {
+		return pathPlain
+	}
+	return s.path
 }
 
 // acceptor accepts connections from one source and starts their exchanges.
@@ -252,7 +262,18 @@ func (s *Server) servePlain(c net.Conn, start time.Time) {
 		return
 	}
 	ex := s.newExchange(start, remote, adm, s.table.Load())
-	ex.conn, ex.wconn, ex.tracked = c, c, true
+	ex.tracked = true
+	if s.TLSConfig != nil {
+		ex.base = c
+		c.SetWriteDeadline(start.Add(s.readTimeout()))
+		if !ex.startTLS(c, s.TLSConfig) {
+			ex.finish()
+			return
+		}
+		ex.run()
+		return
+	}
+	ex.conn, ex.wconn = c, c
 	if wc, ok := c.(writeConner); ok {
 		ex.wconn = wc.WriteConn()
 	}

@@ -22,7 +22,8 @@
 //	raw       TCP, Linux             bare descriptor: rawTransport (raw_linux.go)  acceptor, then maybe a goroutine
 //	portable  TCP, other Unix        *net.TCPConn: connTransport                   acceptor, then maybe a goroutine
 //	                                 (conntransport_unix.go)
-//	plain     PROXY protocol, other  net.Conn (acceptor.go: servePlain)            a goroutine from the start
+//	plain     TLS, PROXY protocol,   net.Conn (acceptor.go: servePlain)            a goroutine from the start
+//	          other
 //
 // On the raw and portable paths the acceptor reads what has arrived without
 // waiting (exchange.begin in exchange.go) and decides how the exchange goes
@@ -41,6 +42,17 @@
 //	                                                             flush, earlyReply
 //	plain             Server.servePlain                          servePlain, then as     exchange.run
 //	                                                             above
+//
+// # TLS
+//
+// With Server.TLSConfig set, every connection takes the plain path (tls.go):
+// the handshake runs under the request's ReadTimeout, and a handshake that
+// fails or does not complete ends the exchange as EndHandshakeFailed. The
+// client's close_notify alert is its half-close; a request ended by a bare
+// FIN instead, which an attacker may have cut short, gets 400. tls.Conn's
+// CloseWrite sends close_notify, so the early replies below work unchanged,
+// and its Close sends the server's own. No cork is set: the handshake's
+// writes would wait behind it.
 //
 // # Replies before the request's end
 //

@@ -62,18 +62,23 @@ type exchange struct {
 	// acceptor; wconn is written to and half-closed: conn itself, or the
 	// connection conn wraps (see writeConner).
 	conn, wconn net.Conn
-	tracked     bool // conn is in the server's connections
-	state       connState
-	buf         *[]byte
-	pending     []byte // request bytes read by a waiter, while no buffer is held
-	eof         bool   // the whole request is in buf
-	readErr     error  // a read without waiting failed
-	parsed      bool   // req, or perr, holds the parsed request
-	perr        *RequestError
-	req         Request
-	rec         Exchange
-	parts       [4][]byte // the reply parts not yet written
-	out         net.Buffers
+	tracked     bool // conn, or base, is in the server's connections
+	// base is the connection accepted under a TLS connection (conn), the
+	// one the server tracks; under is base as the TLS connection reads it,
+	// and tcp the TCP connection, for SetLinger. All nil without TLS.
+	base, tcp net.Conn
+	under     *eofConn
+	state     connState
+	buf       *[]byte
+	pending   []byte // request bytes read by a waiter, while no buffer is held
+	eof       bool   // the whole request is in buf
+	readErr   error  // a read without waiting failed
+	parsed    bool   // req, or perr, holds the parsed request
+	perr      *RequestError
+	req       Request
+	rec       Exchange
+	parts     [4][]byte // the reply parts not yet written
+	out       net.Buffers
 }
 
 var exchangePool = sync.Pool{New: func() any { return new(exchange) }}
@@ -281,10 +286,16 @@ func (ex *exchange) readAndReply() {
 		ex.earlyReply(413, fmt.Sprintf("request larger than %d bytes", s.maxRequestBytes()))
 		return
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		ex.earlyReply(408, fmt.Sprintf("request not completed by a half-close within %s", s.readTimeout()))
+		ex.earlyReply(408, fmt.Sprintf("request not completed by %s within %s", ex.endOfRequest(), s.readTimeout()))
 		return
+	case ex.truncated():
+		// A FIN inside a TLS record: the same cut, at another place.
 	default:
 		ex.rec.End = EndReset
+		return
+	}
+	if ex.truncated() {
+		ex.writePlain(400, "request ended by a FIN without a TLS close_notify: it may have been truncated")
 		return
 	}
 	ex.parse(body)
@@ -475,7 +486,7 @@ func (ex *exchange) finish() {
 	s.stats.bytesOut.Add(uint64(rec.BytesOut))
 	logger := s.logger()
 	if logger.Enabled(context.Background(), slog.LevelInfo) {
-		logger.LogAttrs(context.Background(), slog.LevelInfo, "exchange",
+		attrs := []slog.Attr{
 			slog.String("remote", rec.Remote.String()),
 			slog.String("method", rec.Method),
 			slog.String("path", rec.Target),
@@ -485,13 +496,21 @@ func (ex *exchange) finish() {
 			slog.Int64("bytes_out", rec.BytesOut),
 			slog.Duration("duration", rec.Duration),
 			slog.String("end", rec.End.String()),
-		)
+		}
+		if rec.ClientSubject != "" {
+			attrs = append(attrs, slog.String("client_subject", rec.ClientSubject))
+		}
+		logger.LogAttrs(context.Background(), slog.LevelInfo, "exchange", attrs...)
 	}
 	if s.OnExchange != nil {
 		s.OnExchange(rec)
 	}
-	if ex.tracked {
-		s.untrackConn(ex.conn) // last: Shutdown and Close return once every exchange is recorded
+	if ex.tracked { // last: Shutdown and Close return once every exchange is recorded
+		tracked := ex.conn
+		if ex.base != nil {
+			tracked = ex.base
+		}
+		s.untrackConn(tracked)
 	}
 	ex.release()
 }

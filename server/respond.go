@@ -245,8 +245,11 @@ func (ex *exchange) fault(r *entry, headOnly bool) {
 	switch r.Fault {
 	case route.FaultReset:
 		ex.rec.Status = 0
-		if tc, ok := ex.wconn.(*net.TCPConn); ok {
+		if tc, ok := ex.tcpConn().(*net.TCPConn); ok {
 			tc.SetLinger(0)
+		}
+		if ex.tcp != nil {
+			ex.tcp.Close() // before TLS's Close sends a close_notify
 		}
 	case route.FaultClose:
 		ex.rec.Status = 0
@@ -260,4 +263,13 @@ func (ex *exchange) fault(r *entry, headOnly bool) {
 			ex.rec.End = EndFault
 		}
 	}
+}
+
+// tcpConn returns the connection the reply is written to, or the one under
+// TLS.
+func (ex *exchange) tcpConn() net.Conn {
+	if ex.tcp != nil {
+		return ex.tcp
+	}
+	return ex.wconn
 }

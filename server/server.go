@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"log/slog"
 	"net"
@@ -72,6 +73,13 @@ type Server struct {
 	// Exchange is valid only during the call; OnExchange must be fast and
 	// safe for concurrent use.
 	OnExchange func(*Exchange)
+	// TLSConfig, if not nil, makes every exchange a TLS one: the handshake
+	// runs under ReadTimeout, the client's close_notify alert ends the
+	// request as its half-close does over TCP, and the server sends its own
+	// before closing. A request ended by a bare FIN instead, which may have
+	// been truncated, gets 400. It needs a certificate or GetCertificate;
+	// MinVersion, if zero, is crypto/tls's default.
+	TLSConfig *tls.Config
 
 	table atomic.Pointer[Table]
 	dates dateCache
@@ -138,6 +146,9 @@ func (s *Server) ListenAndServe() error {
 // the connections l has queued are accepted and served before it closes.
 // Serve closes l when it returns. Temporary accept errors, such as running
 // out of file descriptors, are retried with a growing delay.
+//
+// With TLSConfig set, Serve sets no cork, whose wait would hold the
+// handshake's writes, and serves each connection in a goroutine.
 func (s *Server) Serve(l net.Listener) error {
 	k := s.acceptorCount()
 	ls, perListener := []net.Listener{l}, k
@@ -162,7 +173,9 @@ func (s *Server) Serve(l net.Listener) error {
 // serveListener runs k acceptors on l until they stop, then closes l. If
 // one stops for an error, the others stop too.
 func (s *Server) serveListener(l net.Listener, k int) error {
-	corkListener(l)
+	if s.TLSConfig == nil {
+		corkListener(l)
+	}
 	l, srcs := s.sources(l, k)
 	defer l.Close()
 	if !s.trackListener(l, true) {

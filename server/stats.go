@@ -27,10 +27,13 @@ const (
 	EndFault
 	// EndAborted: Close ended the exchange.
 	EndAborted
+	// EndHandshakeFailed: the TLS handshake failed or did not complete
+	// within ReadTimeout; nothing was answered.
+	EndHandshakeFailed
 	numEnds
 )
 
-var endNames = [numEnds]string{"delivered", "client_gone", "reset", "write_timeout", "file_error", "fault", "aborted"}
+var endNames = [numEnds]string{"delivered", "client_gone", "reset", "write_timeout", "file_error", "fault", "aborted", "tls_handshake"}
 
 func (e End) String() string {
 	if e < numEnds {
@@ -59,6 +62,9 @@ type Exchange struct {
 	BytesIn, BytesOut int64
 	// End says how the exchange ended.
 	End End
+	// ClientSubject is the subject of the client's verified TLS
+	// certificate; empty without one.
+	ClientSubject string
 }
 
 // Stats is a snapshot of a server's counters since it was made.

@@ -106,6 +106,18 @@
       [cell(k, k === "none" || Number(k) >= 500 ? "bad" : ""), v.toLocaleString()]));
     fillRows($("ends"), sortedEntries(s.totals.ends).map(([k, v]) => [k, v.toLocaleString()]));
     fillRows($("settings"), sortedEntries(s.settings));
+    renderTLS(s.tls || []);
+  }
+
+  // renderTLS lists each TLS listener's certificate with the days it has
+  // left, marked when fewer than 14.
+  function renderTLS(certs) {
+    $("tls-section").hidden = certs.length === 0;
+    fillRows($("tls"), certs.map((c) => {
+      const days = Math.floor((new Date(c.not_after) - Date.now()) / 86400000);
+      const left = days < 0 ? "expired" : days + " days left";
+      return [c.listener, c.subject, cell(new Date(c.not_after).toLocaleDateString() + " (" + left + ")", days < 14 ? "bad" : "")];
+    }));
   }
 
   function renderSeries(points) {
@@ -169,7 +181,7 @@
       if (res.status === 401) sessionStorage.removeItem("tinyhttpd-token");
       else sessionStorage.setItem("tinyhttpd-token", token);
       if (!res.ok) { showMessage("Reload failed (" + body.status + "): " + body.error, true); return; }
-      showMessage("Reloaded " + body.routes + " routes from " + body.source, false);
+      showMessage("Reloaded " + body.routes + " routes from " + body.source + (body.certificates ? " and " + body.certificates + " TLS certificates" : ""), false);
     } catch (err) {
       showMessage("Reload failed: " + err.message, true);
     }

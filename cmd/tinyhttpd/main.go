@@ -10,6 +10,8 @@ package main
 import (
 	"cmp"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -19,6 +21,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -27,6 +30,7 @@ import (
 	"github.com/tinyhttpd/tinyhttpd/config"
 	"github.com/tinyhttpd/tinyhttpd/internal/logbuf"
 	"github.com/tinyhttpd/tinyhttpd/internal/reload"
+	"github.com/tinyhttpd/tinyhttpd/internal/tlscert"
 	"github.com/tinyhttpd/tinyhttpd/server"
 )
 
@@ -46,6 +50,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	check := fs.Bool("check", false, "check settings and routes, then exit: 0 if valid, 2 if not")
 	version := fs.Bool("version", false, "print the version and exit")
+	genCert := fs.String("gen-cert", "", "write a self-signed certificate for localhost, 127.0.0.1 and ::1 to `DIR`/cert.pem and DIR/key.pem, valid a year, then exit")
 	fs.Usage = func() {} // -h prints the full usage to stdout below; errors get a hint
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -62,6 +67,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *version {
 		fmt.Fprintf(stdout, "tinyhttpd %s\n", tinyhttpd.Version)
 		return exitOK
+	}
+	if *genCert != "" {
+		return writeSelfSigned(*genCert, stdout, stderr)
 	}
 
 	settings, err := config.LoadFromEnv()
@@ -84,7 +92,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func usage(fs *flag.FlagSet, w io.Writer) {
-	fmt.Fprintf(w, `Usage: tinyhttpd [-check] [-version]
+	fmt.Fprintf(w, `Usage: tinyhttpd [-check] [-version] [-gen-cert DIR]
 
 tinyhttpd answers the half-close exchange: the client sends a request and
 shuts down its write side; tinyhttpd reads to EOF, replies from its route
@@ -138,6 +146,16 @@ func serve(s config.Settings, table *server.Table, logger *slog.Logger) int {
 	}
 	srv.SetRoutes(table)
 	reloader := &reload.Reloader{Server: srv, File: s.RoutesFile, Logger: logger}
+	protoCert, adminCert, err := loadCerts(s, srv)
+	if err != nil {
+		logger.Error("cannot start TLS", "err", err)
+		return exitConfig
+	}
+	for _, c := range []*tlscert.Store{protoCert, adminCert} {
+		if c != nil {
+			reloader.Certs = append(reloader.Certs, c)
+		}
+	}
 
 	inherited, socketName, err := activated(logger)
 	if err != nil {
@@ -164,9 +182,15 @@ func serve(s config.Settings, table *server.Table, logger *slog.Logger) int {
 			return exitFailed
 		}
 		adminAddr = al.Addr().String()
+		if adminCert != nil {
+			al = tls.NewListener(al, adminCert.ServerConfig(nil))
+		} else if warning := adminTLSWarning(s); warning != "" {
+			logger.Warn(warning, "admin", adminAddr)
+		}
 		adm := admin.New(admin.Options{
 			Server: srv, Reloader: reloader, Settings: s, Token: s.AdminToken,
 			Addr: al.Addr(), Hosts: s.AdminHostList(), ProtocolAddr: protocolAddr, Recent: s.AdminRecent,
+			Certs: reloader.Certs,
 		})
 		srv.OnExchange = adm.Observe
 		adminSrv = adm.HTTPServer()
@@ -177,7 +201,8 @@ func serve(s config.Settings, table *server.Table, logger *slog.Logger) int {
 
 	logger.Info("tinyhttpd listening", "version", tinyhttpd.Version, "addr", protocolAddr, "admin", adminAddr,
 		"routes", table.Source(), "route_count", len(table.Routes()),
-		"reuseport", s.ReusePort, "proxy_protocol_from", proxyFrom(s), "systemd_socket", cmp.Or(socketName, "none"))
+		"reuseport", s.ReusePort, "proxy_protocol_from", proxyFrom(s), "systemd_socket", cmp.Or(socketName, "none"),
+		"tls", tlsMode(s.TLS(), s.TLSClientCA != ""), "admin_tls", tlsMode(adminCert != nil, false))
 
 	signals := make(chan os.Signal, 2)
 	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
@@ -207,6 +232,67 @@ func serve(s config.Settings, table *server.Table, logger *slog.Logger) int {
 			return code
 		}
 	}
+}
+
+// loadCerts reads the certificates the settings name and gives the
+// protocol server its TLS configuration; each store is nil without its
+// listener's TLS.
+func loadCerts(s config.Settings, srv *server.Server) (protocol, admin *tlscert.Store, err error) {
+	if s.TLS() {
+		if protocol, err = tlscert.NewStore("protocol", s.TLSCert, s.TLSKey); err != nil {
+			return nil, nil, err
+		}
+		var pool *x509.CertPool
+		if s.TLSClientCA != "" {
+			if pool, err = tlscert.LoadPool(s.TLSClientCA); err != nil {
+				return nil, nil, err
+			}
+		}
+		srv.TLSConfig = protocol.ServerConfig(pool)
+	}
+	if s.AdminTLSCert != "" {
+		if admin, err = tlscert.NewStore("admin", s.AdminTLSCert, s.AdminTLSKey); err != nil {
+			return nil, nil, err
+		}
+	}
+	return protocol, admin, nil
+}
+
+// adminTLSWarning returns the warning for an admin endpoint that listens
+// beyond loopback with a token and without TLS, or "".
+func adminTLSWarning(s config.Settings) string {
+	if s.AdminTLSCert != "" || s.AdminToken == "" || s.AdminAddr == "" || config.IsLoopback(s.AdminAddr) {
+		return ""
+	}
+	return "the admin endpoint listens beyond loopback without TLS: its token crosses the network in clear text; set TINYHTTPD_ADMIN_TLS_CERT and TINYHTTPD_ADMIN_TLS_KEY"
+}
+
+// tlsMode describes a listener's TLS for the start line.
+func tlsMode(on, mutual bool) string {
+	switch {
+	case mutual:
+		return "mutual"
+	case on:
+		return "on"
+	}
+	return "off"
+}
+
+// writeSelfSigned writes a self-signed pair for this machine to dir, for
+// -gen-cert, and says how to use it.
+func writeSelfSigned(dir string, stdout, stderr io.Writer) int {
+	pair, err := tlscert.SelfSigned(tlscert.Options{Hosts: tlscert.LocalHosts})
+	if err == nil {
+		var certFile, keyFile string
+		if certFile, keyFile, err = pair.Write(dir); err == nil {
+			fmt.Fprintf(stdout, "tinyhttpd: wrote %s and %s (self-signed for %s, valid until %s); serve with:\n\n",
+				certFile, keyFile, strings.Join(tlscert.LocalHosts, ", "), pair.Cert.NotAfter.Format(time.DateOnly))
+			fmt.Fprintf(stdout, "    TINYHTTPD_TLS_CERT=%s TINYHTTPD_TLS_KEY=%s tinyhttpd\n", certFile, keyFile)
+			return exitOK
+		}
+	}
+	fmt.Fprintf(stderr, "tinyhttpd: -gen-cert: %v\n", err)
+	return exitFailed
 }
 
 // proxyFrom describes the PROXY protocol setting for the start line.

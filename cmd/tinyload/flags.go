@@ -48,6 +48,10 @@ type options struct {
 	allowRemote bool
 	sources     int
 	cork        bool // half-closed requests leave with their FIN (TCP_CORK)
+	tls         bool // exchanges over TLS, close_notify as the half-close
+	insecure    bool // with tls: the server's certificate is not checked
+	caCert      string
+	resume      bool // with tls: resume sessions
 	urls        []string
 }
 
@@ -123,6 +127,10 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.BoolVar(&o.progress, "progress", false, "print a progress line on stderr every second even when stderr is not a terminal")
 	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow targets outside loopback")
 	fs.BoolVar(&o.cork, "cork", true, "on Linux, cork each half-closed request (TCP_CORK), so that its last segment leaves with the FIN and the server's first read finds request and EOF together; -cork=false sends the request, then the FIN in a segment of its own, as nc -N, Python's shutdown(SHUT_WR) and curl-like clients do")
+	fs.BoolVar(&o.tls, "tls", false, "run each exchange over TLS (1.2 or 1.3): a handshake after the connect, and TLS's close_notify as the half-close")
+	fs.BoolVar(&o.insecure, "insecure", false, "with -tls, do not check the server's certificate (curl's -k)")
+	fs.StringVar(&o.caCert, "cacert", "", "with -tls, check the server's certificate against the PEM certificates in this file instead of the system's")
+	fs.BoolVar(&o.resume, "resume", true, "with -tls, resume TLS sessions from a cache the workers share; -resume=false makes every exchange a full handshake")
 	fs.IntVar(&o.sources, "sources", defaultSources, "on Linux, when every target is IPv4 loopback, connect from this many source addresses, 127.0.0.1 and up, one per worker at most: each has ports of its own, so connect skips fewer ports held in TIME_WAIT by recent exchanges; 1: the system's choice")
 	return fs
 }
@@ -191,6 +199,16 @@ func (o *options) check(set map[string]bool) error {
 	}
 	if o.sources < 1 || o.sources > maxSources {
 		return usageError("-sources %d: want 1 to %d", o.sources, maxSources)
+	}
+	if !o.tls {
+		for _, name := range []string{"insecure", "cacert", "resume"} {
+			if set[name] {
+				return usageError("-%s needs -tls", name)
+			}
+		}
+	}
+	if o.insecure && o.caCert != "" {
+		return usageError("-insecure and -cacert: choose one")
 	}
 	if o.method == "" {
 		o.method = "GET"

@@ -23,6 +23,7 @@ type loader struct {
 	reqs    []*client.Request // one per target
 	clients []*client.Client  // one per source address; workers take them in turn
 	note    string            // why fewer sources than asked for are used, if so
+	hs      handshakes        // with -tls
 }
 
 // phase is what one phase measured.

@@ -59,8 +59,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, stderrTer
 	if o.warmup > 0 {
 		l.phase(ctx, "warm-up", o.warmup, 0, prog)
 	}
+	full0, resumed0 := l.hs.counts()
 	p := l.phase(ctx, "load", o.duration, o.n, prog)
 	r := newReport(o, l.targets, len(l.clients), p, ctx.Err() != nil)
+	if o.tls {
+		r.TLS = newTLSReport(o, &l.hs, full0, resumed0)
+	}
 	if o.json {
 		err = r.writeJSON(stdout)
 	} else {
@@ -98,6 +102,15 @@ func newLoader(ctx context.Context, o *options) (*loader, error) {
 		l.reqs = append(l.reqs, req)
 	}
 	l.clients, l.note = newClients(o, l.targets)
+	if o.tls {
+		cfg, err := o.tlsConfig(&l.hs)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range l.clients {
+			c.TLSConfig = cfg
+		}
+	}
 	return l, nil
 }
 

@@ -48,6 +48,8 @@ type report struct {
 	// scheduled time because every worker was busy, and the latest start.
 	Lagged   int64   `json:"lagged,omitempty"`
 	MaxLagMS float64 `json:"max_lag_ms,omitempty"`
+	// TLS describes the handshakes, with -tls.
+	TLS *tlsReport `json:"tls,omitempty"`
 }
 
 // latency holds percentiles in milliseconds.
@@ -199,6 +201,13 @@ func (r *report) writeText(w io.Writer) error {
 			}
 			b.WriteByte('\n')
 		}
+	}
+	if t := r.TLS; t != nil {
+		fmt.Fprintf(&b, "tls          %s %s; handshakes: %d full, %d resumed", t.Version, t.CipherSuite, t.Full, t.Resumed)
+		if !t.Resume {
+			b.WriteString(" (-resume=false)")
+		}
+		b.WriteByte('\n')
 	}
 	fmt.Fprintf(&b, "bytes        read %s (%s/s), written %s\n", fmtBytes(float64(r.BytesIn)), fmtBytes(r.BytesInPerS), fmtBytes(float64(r.BytesOut)))
 	if r.Exchanges > 0 {

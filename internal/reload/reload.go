@@ -1,22 +1,28 @@
-// Package reload re-reads the routes file and swaps the new table into a
-// running server: the one reload path behind SIGHUP and the admin API.
+// Package reload re-reads the routes file and the TLS certificates and
+// swaps them into a running server: the one reload path behind SIGHUP and
+// the admin API.
 package reload
 
 import (
+	"errors"
 	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/config"
+	"github.com/tinyhttpd/tinyhttpd/internal/tlscert"
 	"github.com/tinyhttpd/tinyhttpd/server"
 )
 
 // Reloader reloads the routes of Server from File ("" for the embedded
-// default). A bad file never replaces the table being served.
+// default), and the certificates of Certs. A bad file never replaces the
+// table or certificate being served.
 type Reloader struct {
 	Server *server.Server
 	File   string
+	// Certs are the TLS listeners' certificates, re-read on each reload.
+	Certs []*tlscert.Store
 	// Logger receives one line per reload. If nil, slog.Default().
 	Logger *slog.Logger
 
@@ -39,25 +45,41 @@ type Result struct {
 
 // Reload loads the routes and, if they are valid, makes them the server's
 // table; exchanges in flight finish on the table they started with. It
-// returns the load error, and keeps the current table, if the file is bad.
+// then re-reads each certificate, which handshakes use from then on. It
+// returns why, and keeps what is being served, if a file is bad; the
+// routes and each certificate are kept or replaced on their own.
 func (r *Reloader) Reload(trigger string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	table, err := Load(r.File)
-	res := &Result{At: time.Now(), Trigger: trigger}
 	log := r.logger()
+	var errs []error
+	table, err := Load(r.File)
+	if err != nil {
+		errs = append(errs, err)
+		log.Error("reload failed; keeping the current routes", "trigger", trigger, "current", r.Server.Routes().Source(), "err", err)
+	} else {
+		r.Server.SetRoutes(table)
+		log.Info("routes reloaded", "trigger", trigger, "routes", table.Source(), "route_count", len(table.Routes()))
+	}
+	for _, c := range r.Certs {
+		if err := c.Reload(); err != nil {
+			errs = append(errs, err)
+			log.Error("reload failed; keeping the current certificate", "trigger", trigger, "listener", c.Name, "err", err)
+			continue
+		}
+		leaf := c.Leaf()
+		log.Info("TLS certificate reloaded", "trigger", trigger, "listener", c.Name, "subject", leaf.Subject.String(), "not_after", leaf.NotAfter)
+	}
+	res := &Result{At: time.Now(), Trigger: trigger}
+	err = errors.Join(errs...)
 	if err != nil {
 		r.failed.Add(1)
 		res.Error = err.Error()
-		r.last.Store(res)
-		log.Error("reload failed; keeping the current routes", "trigger", trigger, "current", r.Server.Routes().Source(), "err", err)
-		return err
+	} else {
+		r.ok.Add(1)
 	}
-	r.Server.SetRoutes(table)
-	r.ok.Add(1)
 	r.last.Store(res)
-	log.Info("routes reloaded", "trigger", trigger, "routes", table.Source(), "route_count", len(table.Routes()))
-	return nil
+	return err
 }
 
 // Counts returns how many reloads succeeded and failed.

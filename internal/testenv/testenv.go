@@ -1,6 +1,7 @@
 // Package testenv holds helpers shared by the module's tests: finding the
-// programs from outside the module that some need (nc, socat, python3), and
-// a buffer that a process or a server's logger can write while a test reads.
+// programs from outside the module that some need (nc, socat, python3),
+// certificates made for one test (NewTLS), and a buffer that a process or
+// a server's logger can write while a test reads.
 package testenv
 
 import (

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"errors"
+	"log/slog"
+	"net"
+	"testing"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
+	"github.com/tinyhttpd/tinyhttpd/route"
+	"github.com/tinyhttpd/tinyhttpd/server"
+)
+
+// tlsServer serves /hello over TLS with tinyhttpd's server and returns its
+// address and certificates.
+func tlsServer(t *testing.T) (string, *testenv.TLS) {
+	t.Helper()
+	x := testenv.NewTLS(t)
+	srv := &server.Server{TLSConfig: x.ServerConfig(t), Logger: slog.New(slog.DiscardHandler)}
+	tbl, err := server.NewTable(&route.Routes{Routes: []route.Route{{Path: "/hello", Kind: route.KindBody, Body: "hello, world\n"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.SetRoutes(tbl)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	t.Cleanup(func() {
+		srv.Close()
+		if err := <-errc; !errors.Is(err, server.ErrServerClosed) {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	return l.Addr().String(), x
+}
+
+func TestTLSLoad(t *testing.T) {
+	addr, x := tlsServer(t)
+	r, code := runJSON(t, "-tls", "-cacert", x.CAFile, "-n", "40", "-c", "2", addr+"/hello")
+	if code != exitOK || r.OK != 40 || r.TLS == nil {
+		t.Fatalf("exit %d: %+v", code, r)
+	}
+	if r.TLS.Full+r.TLS.Resumed != 40 || r.TLS.Resumed == 0 || r.TLS.Version != "TLS 1.3" || r.TLS.CipherSuite == "" {
+		t.Errorf("with resumption: %+v", *r.TLS)
+	}
+
+	r, code = runJSON(t, "-tls", "-insecure", "-resume=false", "-n", "20", "-c", "2", addr+"/hello")
+	if code != exitOK || r.OK != 20 || r.TLS == nil || r.TLS.Full != 20 || r.TLS.Resumed != 0 {
+		t.Fatalf("without resumption: exit %d: %+v %+v", code, r, r.TLS)
+	}
+
+	// Against the system's roots the test authority is unknown.
+	r, code = runJSON(t, "-tls", "-n", "2", "-c", "1", addr+"/hello")
+	if code != exitFailed || r.OK != 0 || r.ErrorsByClass["connect"] != 2 {
+		t.Errorf("untrusted certificate: exit %d: %+v", code, r)
+	}
+}
+
+func TestTLSFlagsNeedTLS(t *testing.T) {
+	for _, args := range [][]string{
+		{"-insecure", "127.0.0.1/"},
+		{"-cacert", "ca.pem", "127.0.0.1/"},
+		{"-resume=false", "127.0.0.1/"},
+		{"-tls", "-insecure", "-cacert", "ca.pem", "127.0.0.1/"},
+	} {
+		if _, err := parseArgs(args); !errors.Is(err, errUsage) {
+			t.Errorf("%v: %v, want a usage error", args, err)
+		}
+	}
+}

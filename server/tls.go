@@ -1,0 +1,67 @@
+package server
+
+import (
+	"context"
+	"crypto/tls"
+	"io"
+	"net"
+)
+
+// eofConn is the connection under a TLS connection; it notes whether the
+// client's FIN has been read. crypto/tls returns io.EOF both after the
+// client's close_notify alert and for a bare FIN at a record boundary, so
+// only this tells them apart: once a close_notify has been read, crypto/tls
+// reads no further, and the FIN, if any, stays unread.
+type eofConn struct {
+	net.Conn
+	eof bool
+}
+
+func (c *eofConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if err == io.EOF {
+		c.eof = true
+	}
+	return n, err
+}
+
+// startTLS wraps c, the connection accepted for ex, in a TLS server
+// connection and runs the handshake under the deadlines c has, which are
+// those of the request. It reports whether the handshake completed; when it
+// did not, the exchange ends as EndHandshakeFailed and the reason is logged
+// at debug level. The exchange then reads from and writes to the TLS
+// connection; the TCP connection stays reachable for SetLinger.
+func (ex *exchange) startTLS(c net.Conn, cfg *tls.Config) bool {
+	ex.tcp = c
+	if wc, ok := c.(writeConner); ok {
+		ex.tcp = wc.WriteConn()
+	}
+	ex.under = &eofConn{Conn: c}
+	tc := tls.Server(ex.under, cfg)
+	ex.conn, ex.wconn = tc, tc
+	if err := tc.HandshakeContext(context.Background()); err != nil {
+		ex.rec.End = EndHandshakeFailed
+		ex.srv.logger().Debug("TLS handshake failed", "remote", ex.rec.Remote.String(), "err", err)
+		return false
+	}
+	st := tc.ConnectionState()
+	if len(st.VerifiedChains) > 0 && len(st.VerifiedChains[0]) > 0 {
+		ex.rec.ClientSubject = st.VerifiedChains[0][0].Subject.String()
+	}
+	return true
+}
+
+// truncated reports whether a TLS request read to its EOF ended with a bare
+// FIN instead of a close_notify: a request an attacker may have cut short.
+func (ex *exchange) truncated() bool {
+	return ex.under != nil && ex.under.eof
+}
+
+// endOfRequest names what ends a request on the exchange's connection, for
+// the 408's reason.
+func (ex *exchange) endOfRequest() string {
+	if ex.under != nil {
+		return "a TLS close_notify"
+	}
+	return "a half-close"
+}
