@@ -28,20 +28,26 @@
 // On the raw and portable paths the acceptor reads what has arrived without
 // waiting (exchange.begin in exchange.go) and decides how the exchange goes
 // on (type next, transport.go): inline, when the request is complete and
-// its reply small and ready, answered there with calls that never wait; wait,
-// when more is to come, parked without a buffer (waiter_unix.go); goroutine,
-// for everything else. An exchange that leaves its acceptor becomes a
+// its reply small and ready, answered there with calls that never wait;
+// wait, when more is to come; goroutine, for everything else. On the raw
+// path each acceptor is an event loop (raw_linux.go): it holds a waiting
+// exchange in its own epoll instance, with no goroutine and no buffer
+// (held_linux.go), takes it up again when more arrives, and hands it to a
+// goroutine for its 408 once ReadTimeout passes. On the portable path a
+// waiting exchange parks in a goroutine of its own, without a buffer
+// (waiter_unix.go). An exchange that leaves its acceptor becomes a
 // net.Conn (exchange.leave) and runs exchange.run, with calls that wait
 // under its deadlines; so does an inline reply the kernel did not take
 // whole. Both transports read and write through fd_unix.go; the system
 // calls themselves live in internal/socket.
 //
-//	path / part       tracks the connection (Close reaches it)   sets deadlines          recovers panics
-//	inline            nobody: it never waits                     nobody: nothing waits   exchange.begin
-//	wait, goroutine   exchange.leave (Server.trackConn)          exchange.readRequest,   exchange.run
-//	                                                             flush, earlyReply
-//	plain             Server.servePlain                          servePlain, then as     exchange.run
-//	                                                             above
+//	path / part       tracks the connection (Close reaches it)     sets deadlines              recovers panics
+//	inline            nobody: it never waits                       nobody: nothing waits       exchange.begin
+//	held (raw wait)   its acceptor, which ends it at Close         the acceptor's deadline     exchange.begin
+//	                  (acceptor.stop)                              heap (held_linux.go)
+//	wait, goroutine   exchange.leave (Server.trackConn)            exchange.readRequest,       exchange.run
+//	                                                               flush, earlyReply
+//	plain             Server.servePlain                            servePlain, then as above   exchange.run
 //
 // # TLS
 //
