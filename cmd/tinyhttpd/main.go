@@ -109,8 +109,8 @@ Flags:
 }
 
 // The log is written in batches (see logbuf): the access log line of each
-// exchange, written on its own, cost a write system call per exchange, a
-// quarter of a static exchange's CPU. A line waits at most
+// exchange, written on its own, would cost a write system call per
+// exchange (docs/PERFORMANCE.md gives the figure). A line waits at most
 // logFlushInterval; warnings and errors are written at once, and
 // everything is written before tinyhttpd exits.
 const (

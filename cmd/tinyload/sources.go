@@ -14,8 +14,8 @@ import (
 // ports are held so, and connect spends much of an exchange's time looking
 // past them for a free one. Every address in 127.0.0.0/8 is loopback on
 // Linux and has ports of its own, so workers that connect from several
-// such addresses find free ports at once: at c=64 on two cores, 16 sources
-// took the client's CPU per exchange from about 100 µs to 77 µs.
+// such addresses find free ports at once (docs/PERFORMANCE.md gives the
+// figures).
 
 // newClients returns the clients the workers take in turn: one per source
 // address when o.sources > 1, the system supports choosing them, and every
