@@ -19,6 +19,7 @@ import (
 	"github.com/tinyhttpd/tinyhttpd/internal/hostport"
 	"github.com/tinyhttpd/tinyhttpd/internal/socket"
 	"github.com/tinyhttpd/tinyhttpd/internal/tlscert"
+	"github.com/tinyhttpd/tinyhttpd/server"
 )
 
 // EnvPrefix starts the name of every environment variable that Settings reads.
@@ -42,14 +43,14 @@ const MaxRequestBytesLimit = GiB
 // value instead of taking its default, and usageDefault replaces the
 // default shown by WriteUsage.
 type Settings struct {
-	Addr              string        `env:"ADDR" envDefault:"127.0.0.1:7070" usage:"protocol listener, host:port (\":7070\" for all interfaces)"`
+	Addr              string        `env:"ADDR" usage:"protocol listener, host:port (\":7070\" for all interfaces)"`
 	AdminAddr         string        `env:"ADMIN_ADDR" envDefault:"127.0.0.1:7071" emptyAllowed:"true" usage:"admin HTTP listener, host:port; set to empty to disable it"`
 	RoutesFile        string        `env:"ROUTES" usageDefault:"(embedded default)" usage:"routes file (YAML); file and dir paths in it are relative to its directory"`
-	ReadTimeout       time.Duration `env:"READ_TIMEOUT" envDefault:"10s" usage:"time to read a whole request, from connect to the client's EOF"`
-	WriteTimeout      time.Duration `env:"WRITE_TIMEOUT" envDefault:"10s" usage:"time to write a whole reply"`
-	LingerTimeout     time.Duration `env:"LINGER_TIMEOUT" envDefault:"2s" usage:"time to drain unread input after an early reply (408, 413, 503)"`
-	MaxRequestBytes   ByteSize      `env:"MAX_REQUEST_BYTES" envDefault:"1MiB" usage:"request size limit, larger requests get 413 (e.g. 65536, 64KiB, 1MiB; at most 1GiB)"`
-	MaxConns          int           `env:"MAX_CONNS" envDefault:"10000" usage:"open connections limit, new connections above it get 503"`
+	ReadTimeout       time.Duration `env:"READ_TIMEOUT" usage:"time to read a whole request, from connect to the client's EOF"`
+	WriteTimeout      time.Duration `env:"WRITE_TIMEOUT" usage:"time to write a whole reply"`
+	LingerTimeout     time.Duration `env:"LINGER_TIMEOUT" usage:"time to drain unread input after an early reply (408, 413, 503)"`
+	MaxRequestBytes   ByteSize      `env:"MAX_REQUEST_BYTES" usage:"request size limit, larger requests get 413 (e.g. 65536, 64KiB, 1MiB; at most 1GiB)"`
+	MaxConns          int           `env:"MAX_CONNS" usage:"open connections limit, new connections above it get 503"`
 	MaxConnsPerIP     int           `env:"MAX_CONNS_PER_IP" envDefault:"0" usage:"open connections limit for one client address (the one the PROXY header names, behind a proxy), new connections above it get 503; 0 for no limit"`
 	Acceptors         int           `env:"ACCEPTORS" envDefault:"0" usage:"goroutines accepting connections from the protocol listener; 0 for one per core (GOMAXPROCS)"`
 	ShutdownTimeout   time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"30s" usage:"graceful drain time on SIGTERM or SIGINT"`
@@ -121,7 +122,7 @@ func Load(environ map[string]string) (Settings, error) {
 	if environ == nil {
 		environ = map[string]string{} // env would read the process environment
 	}
-	var s Settings
+	s := serverDefaults()
 	parseErrs := translateEnvError(env.ParseWithOptions(&s, env.Options{Prefix: EnvPrefix, Environment: environ}), environ)
 	keepExplicitEmpty(&s, environ)
 	if err := errors.Join(append(parseErrs, s.validate(environ, parseErrs)...)...); err != nil {
@@ -151,13 +152,31 @@ func (s Settings) Redacted() Settings {
 	return s
 }
 
+// serverDefaults returns the Settings whose defaults are the server
+// package's, stated there once (server.DefaultAddr and the others), and
+// zero elsewhere; the other defaults are the envDefault tags'.
+func serverDefaults() Settings {
+	return Settings{
+		Addr:            server.DefaultAddr,
+		ReadTimeout:     server.DefaultReadTimeout,
+		WriteTimeout:    server.DefaultWriteTimeout,
+		LingerTimeout:   server.DefaultLingerTimeout,
+		MaxRequestBytes: ByteSize(server.DefaultMaxRequestBytes),
+		MaxConns:        server.DefaultMaxConns,
+	}
+}
+
 // WriteUsage writes a table of every variable Settings reads, with its
 // default and meaning, for the -h output.
 func WriteUsage(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "VARIABLE\tDEFAULT\tMEANING")
+	defaults := reflect.ValueOf(serverDefaults())
 	for _, f := range settingsFields() {
 		def := f.Tag.Get("envDefault")
+		if v := defaults.FieldByIndex(f.Index); !v.IsZero() {
+			def = fmt.Sprint(v.Interface())
+		}
 		if d, ok := f.Tag.Lookup("usageDefault"); ok {
 			def = d
 		}

@@ -31,7 +31,7 @@ var defaultSettings = Settings{
 }
 
 func TestLoadDefaults(t *testing.T) {
-	for _, environ := range []map[string]string{nil, {}, {"OTHER": "x", "TINYHTTPD_LOG_FORMAT": ""}} {
+	for _, environ := range []map[string]string{nil, {}, {"OTHER": "x", "TINYHTTPD_LOG_FORMAT": ""}, {"TINYHTTPD_READ_TIMEOUT": "", "TINYHTTPD_MAX_CONNS": ""}} {
 		s, err := Load(environ)
 		if err != nil {
 			t.Fatal(err)
