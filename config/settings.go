@@ -52,10 +52,10 @@ type Settings struct {
 	MaxRequestBytes   ByteSize      `env:"MAX_REQUEST_BYTES" usage:"request size limit, larger requests get 413 (e.g. 65536, 64KiB, 1MiB; at most 1GiB)"`
 	MaxConns          int           `env:"MAX_CONNS" usage:"open connections limit, new connections above it get 503"`
 	MaxConnsPerIP     int           `env:"MAX_CONNS_PER_IP" envDefault:"0" usage:"open connections limit for one client address (the one the PROXY header names, behind a proxy), new connections above it get 503; 0 for no limit"`
-	Acceptors         int           `env:"ACCEPTORS" envDefault:"0" usage:"goroutines accepting connections from the protocol listener; 0 for one per core (GOMAXPROCS)"`
+	Acceptors         int           `env:"ACCEPTORS" envDefault:"0" usage:"acceptors of the protocol listener, each an event loop with (on Linux) a SO_REUSEPORT socket of its own; 0 for one per core (GOMAXPROCS)"`
 	ShutdownTimeout   time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"30s" usage:"graceful drain time on SIGTERM or SIGINT"`
 	ShutdownDelay     time.Duration `env:"SHUTDOWN_DELAY" envDefault:"0s" usage:"on SIGTERM or SIGINT, time during which readiness fails while connections are still accepted and served, before accepting stops (like a Kubernetes preStop sleep); 0 stops accepting at once"`
-	ReusePort         bool          `env:"REUSEPORT" envDefault:"false" usage:"set SO_REUSEPORT on the protocol listener, so a new tinyhttpd can listen on the same address while the old one drains"`
+	ReusePort         bool          `env:"REUSEPORT" envDefault:"false" usage:"let another tinyhttpd share the protocol address (SO_REUSEPORT), so a new one can listen on it while the old one drains"`
 	DeferAccept       bool          `env:"DEFER_ACCEPT" envDefault:"true" usageDefault:"true on Linux, false elsewhere" usage:"set TCP_DEFER_ACCEPT on the protocol listener (Linux only): a connection is accepted only once its first bytes arrive, so most requests are complete when first read and are answered on the accepting goroutine; a client that connects and sends nothing is accepted about a second late"`
 	ProxyProtocol     bool          `env:"PROXY_PROTOCOL" envDefault:"false" usage:"require a PROXY protocol header (v1 or v2) on connections from PROXY_PROTOCOL_FROM and use the client address it carries; other peers are served as direct clients and may not send one"`
 	ProxyProtocolFrom IPRanges      `env:"PROXY_PROTOCOL_FROM" usage:"comma-separated IPs and CIDR ranges of the proxies trusted to send the PROXY header; required with PROXY_PROTOCOL"`

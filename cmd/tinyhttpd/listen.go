@@ -1,13 +1,16 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
 	"net"
 	"os"
+	"runtime"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/coreos/go-systemd/v22/activation"
 
@@ -27,10 +30,24 @@ import (
 // from the listener (Linux), it is set there once rather than by Go on each
 // connection, which costs four system calls an exchange; the probes are the
 // same.
+//
+// With several acceptors (TINYHTTPD_ACCEPTORS), the socket gets SO_REUSEPORT
+// even when ReusePort is not set, so that the server can give each acceptor
+// a socket of its own and the kernel spreads connections evenly over them
+// (docs/PERFORMANCE.md has the figures); the address is then first probed,
+// and a server already listening there stops the start as "address already
+// in use", as it would without SO_REUSEPORT.
 func listen(s config.Settings, inherited net.Listener, logger *slog.Logger) (net.Listener, error) {
 	opts := socket.ListenOptions{DeferAccept: s.DeferAccept, ReusePort: s.ReusePort}
 	l := inherited
 	if l == nil {
+		acceptors := cmp.Or(s.Acceptors, runtime.GOMAXPROCS(0))
+		if !s.ReusePort && socket.HasReusePort && acceptors > 1 && !s.ProxyProtocol {
+			if err := refuseShared(s.Addr); err != nil {
+				return nil, err
+			}
+			opts.ReusePort = true
+		}
 		lc := opts.ListenConfig()
 		var err error
 		if l, err = lc.Listen(context.Background(), "tcp", s.Addr); err != nil {
@@ -47,6 +64,27 @@ func listen(s config.Settings, inherited net.Listener, logger *slog.Logger) (net
 		})
 	}
 	return l, nil
+}
+
+// refuseShared returns an "address already in use" error if a server
+// already listens on addr, as binding would without SO_REUSEPORT.
+func refuseShared(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "0" {
+		return nil
+	}
+	switch ip := net.ParseIP(host); {
+	case host == "", ip != nil && ip.IsUnspecified() && ip.To4() != nil:
+		host = "127.0.0.1"
+	case ip != nil && ip.IsUnspecified():
+		host = "::1"
+	}
+	c, err := net.DialTimeout("tcp", net.JoinHostPort(host, port), 300*time.Millisecond)
+	if err != nil {
+		return nil
+	}
+	c.Close()
+	return fmt.Errorf("listen tcp %s: bind: address already in use (a server listens there; TINYHTTPD_REUSEPORT=true lets a new tinyhttpd share it, for an upgrade)", addr)
 }
 
 // tuneInherited sets the listener options on a socket systemd passed.

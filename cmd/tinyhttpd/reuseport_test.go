@@ -20,6 +20,18 @@ func TestReusePortNeedsTheSetting(t *testing.T) {
 	}
 }
 
+// TestDefaultRefusesABusyAddress checks that two tinyhttpd with the default
+// settings cannot share an address by mistake: the acceptors' SO_REUSEPORT
+// sockets are not for other processes to join.
+func TestDefaultRefusesABusyAddress(t *testing.T) {
+	a := startDaemon(t, "TINYHTTPD_ACCEPTORS=2", "TINYHTTPD_ADMIN_ADDR=")
+	cmd := command(t, nil, "TINYHTTPD_ADDR="+a.addr, "TINYHTTPD_ADMIN_ADDR=", "TINYHTTPD_ACCEPTORS=2")
+	out, _ := cmd.CombinedOutput()
+	if code := cmd.ProcessState.ExitCode(); code != exitFailed || !strings.Contains(string(out), "address already in use") {
+		t.Errorf("second tinyhttpd with the default settings: exit %d: %s", code, out)
+	}
+}
+
 // TestReusePortUpgrade replaces a running tinyhttpd with a new one on the
 // same address under load, as an upgrade does: A serves, B starts beside it
 // with SO_REUSEPORT, A gets SIGTERM and drains, B serves on. No exchange may
