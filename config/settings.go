@@ -16,10 +16,10 @@ import (
 
 	"github.com/caarlos0/env/v11"
 
+	"github.com/tinyhttpd/tinyhttpd/internal/defaults"
 	"github.com/tinyhttpd/tinyhttpd/internal/hostport"
 	"github.com/tinyhttpd/tinyhttpd/internal/socket"
 	"github.com/tinyhttpd/tinyhttpd/internal/tlscert"
-	"github.com/tinyhttpd/tinyhttpd/server"
 )
 
 // EnvPrefix starts the name of every environment variable that Settings reads.
@@ -152,17 +152,17 @@ func (s Settings) Redacted() Settings {
 	return s
 }
 
-// serverDefaults returns the Settings whose defaults are the server
-// package's, stated there once (server.DefaultAddr and the others), and
-// zero elsewhere; the other defaults are the envDefault tags'.
+// serverDefaults returns the Settings whose defaults are the protocol
+// server's, stated once in internal/defaults, and zero elsewhere; the
+// other defaults are the envDefault tags'.
 func serverDefaults() Settings {
 	return Settings{
-		Addr:            server.DefaultAddr,
-		ReadTimeout:     server.DefaultReadTimeout,
-		WriteTimeout:    server.DefaultWriteTimeout,
-		LingerTimeout:   server.DefaultLingerTimeout,
-		MaxRequestBytes: ByteSize(server.DefaultMaxRequestBytes),
-		MaxConns:        server.DefaultMaxConns,
+		Addr:            defaults.Addr,
+		ReadTimeout:     defaults.ReadTimeout,
+		WriteTimeout:    defaults.WriteTimeout,
+		LingerTimeout:   defaults.LingerTimeout,
+		MaxRequestBytes: defaults.MaxRequestBytes,
+		MaxConns:        defaults.MaxConns,
 	}
 }
 

@@ -30,7 +30,8 @@ type admission struct {
 // admit decides whether a new connection from the client at ip is served,
 // refused with 503, or dropped, and counts it: every admission must be
 // released once its connection closes. Every way of accepting calls it,
-// once the client's address is known.
+// once the client's address is known; a connection without one, such as a
+// Unix socket's, is not counted against MaxConnsPerIP.
 func (s *Server) admit(ip netip.Addr) admission {
 	limit := int64(s.maxConns())
 	var reason string
@@ -38,7 +39,7 @@ func (s *Server) admit(ip netip.Addr) admission {
 	case s.served.Add(1) > limit:
 		s.served.Add(-1)
 		reason = "server busy: too many connections"
-	case s.MaxConnsPerIP > 0 && !s.perIP.add(ip, s.MaxConnsPerIP):
+	case s.MaxConnsPerIP > 0 && ip.IsValid() && !s.perIP.add(ip, s.MaxConnsPerIP):
 		s.served.Add(-1)
 		reason = "too many connections from " + ip.String()
 	default:
@@ -57,7 +58,7 @@ func (s *Server) release(a admission) {
 	switch a.verdict {
 	case admitted:
 		s.served.Add(-1)
-		if s.MaxConnsPerIP > 0 {
+		if s.MaxConnsPerIP > 0 && a.ip.IsValid() {
 			s.perIP.remove(a.ip)
 		}
 	case refused:

@@ -11,17 +11,18 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/tinyhttpd/tinyhttpd/internal/defaults"
 	"github.com/tinyhttpd/tinyhttpd/internal/socket"
 )
 
 // Defaults for the Server fields left zero.
 const (
-	DefaultAddr            = "127.0.0.1:7070"
-	DefaultReadTimeout     = 10 * time.Second
-	DefaultWriteTimeout    = 10 * time.Second
-	DefaultLingerTimeout   = 2 * time.Second
-	DefaultMaxRequestBytes = 1 << 20
-	DefaultMaxConns        = 10000
+	DefaultAddr            = defaults.Addr
+	DefaultReadTimeout     = defaults.ReadTimeout
+	DefaultWriteTimeout    = defaults.WriteTimeout
+	DefaultLingerTimeout   = defaults.LingerTimeout
+	DefaultMaxRequestBytes = defaults.MaxRequestBytes
+	DefaultMaxConns        = defaults.MaxConns
 )
 
 // lingerMaxBytes bounds the input discarded after an early reply. A client
