@@ -45,7 +45,7 @@ func (ex *exchange) respond(t *Table) {
 	ex.rec.Status = r.Status
 	headOnly := ex.req.headOnly()
 	switch r.Kind {
-	case route.KindBody, route.KindIndex:
+	case route.KindBody, route.KindIndex, route.KindRedirect:
 		ex.writeStatic(r.static, headOnly)
 	case route.KindEcho:
 		ex.writeEcho(r, headOnly)

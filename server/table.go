@@ -60,6 +60,9 @@ func NewTable(rs *route.Routes) (*Table, error) {
 			r.static = newStaticReply(r.Status, []byte(r.Body), r.Headers)
 		case route.KindIndex:
 			r.static = newStaticReply(r.Status, []byte(indexText(t.source, t.routes)), r.Headers)
+		case route.KindRedirect:
+			headers := append([]route.Header{{Name: "Location", Value: r.Redirect}}, r.Headers...)
+			r.static = newStaticReply(r.Status, []byte("redirect to "+r.Redirect+"\n"), headers)
 		}
 		if _, dup := t.exact[r.Path]; dup || t.hasPrefix(r.Path) {
 			return nil, fmt.Errorf("server: route %s listed twice", r.Path)
