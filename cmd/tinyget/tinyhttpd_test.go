@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/tinyhttpd/tinyhttpd/config"
 	"github.com/tinyhttpd/tinyhttpd/route"
 )
 
@@ -75,5 +76,35 @@ func TestResumeFromTinyhttpd(t *testing.T) {
 			i++
 		}
 		t.Fatalf("resumed file differs from the original at byte %d (%d bytes, want %d)", i, len(got), len(want))
+	}
+}
+
+// TestUnixSocketToTinyhttpd fetches from a tinyhttpd listening on a Unix
+// domain socket with --unix-socket: a body, an echo that needs the
+// half-close, and a redirect followed over the same socket.
+func TestUnixSocketToTinyhttpd(t *testing.T) {
+	routes, err := config.DefaultRoutes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sock := filepath.Join(t.TempDir(), "t.sock")
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serveTinyhttpd(t, routes, l)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"tiny://localhost/hello"}, "hello, world\n"},
+		{[]string{"-d", "over a socket", "tiny://localhost/echo"}, "over a socket"},
+		{[]string{"-L", "-w", "%{num_redirects}", "tiny://localhost/moved/twice"}, "hello, world\n2"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(append([]string{"-s", "-S", "--unix-socket", sock}, tt.args...), nil, &stdout, &stderr)
+		if code != int(exitOK) || stdout.String() != tt.want {
+			t.Errorf("%v: exit %d, %q (%s); want %q", tt.args, code, stdout.String(), stderr.String(), tt.want)
+		}
 	}
 }
