@@ -77,12 +77,12 @@ func listenUnix(path string, mode fs.FileMode, uid, gid int) (net.Listener, erro
 	}
 	if err := os.Chmod(path, mode); err != nil {
 		l.Close()
-		return nil, fmt.Errorf("cannot set the mode of %s: %w", path, unwrapPathError(err))
+		return nil, fmt.Errorf("cannot set the socket's mode: %w", err)
 	}
 	if uid != -1 || gid != -1 {
 		if err := os.Lchown(path, uid, gid); err != nil {
 			l.Close()
-			return nil, fmt.Errorf("cannot set the owner of %s: %w", path, unwrapPathError(err))
+			return nil, fmt.Errorf("cannot set the socket's owner: %w", err)
 		}
 	}
 	return l, nil
@@ -113,19 +113,9 @@ func removeStaleSocket(path string) error {
 		return fmt.Errorf("cannot tell whether %s is in use: %w", path, err)
 	}
 	if err := os.Remove(path); err != nil {
-		return fmt.Errorf("cannot remove the stale socket %s: %w", path, unwrapPathError(err))
+		return fmt.Errorf("cannot remove the stale socket: %w", err)
 	}
 	return nil
-}
-
-// unwrapPathError returns the cause inside a *fs.PathError, whose path the
-// caller already prints.
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // tuneInherited sets the listener options on a socket systemd passed.

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"io"
 	"io/fs"
 	"net"
 	"os"
@@ -17,27 +16,6 @@ import (
 
 	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
-
-// unixExchange makes one half-close exchange over the Unix domain socket
-// at path and returns the reply.
-func unixExchange(t *testing.T, path, req string) string {
-	t.Helper()
-	c, err := net.DialTimeout("unix", path, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
-	io.WriteString(c, req)
-	if err := c.(*net.UnixConn).CloseWrite(); err != nil {
-		t.Fatal(err)
-	}
-	b, err := io.ReadAll(c)
-	if err != nil {
-		t.Fatalf("reading reply: %v", err)
-	}
-	return string(b)
-}
 
 // TestUnixSocket serves on a Unix domain socket: the file gets the mode
 // and group asked for, the exchange and its half-close work as over TCP (nc -U -N
@@ -58,9 +36,9 @@ func TestUnixSocket(t *testing.T) {
 	if err != nil || st.Mode()&fs.ModeSocket == 0 || st.Mode().Perm() != 0o600 || int(st.Sys().(*syscall.Stat_t).Gid) != gid {
 		t.Fatalf("socket file: %v, %v; want a socket with mode 0600 and group %d", st, err, gid)
 	}
-	checkComplete(t, unixExchange(t, sock, "GET /hello HTTP/1.0\r\n\r\n"), "hello, world\n")
-	checkComplete(t, unixExchange(t, sock, "POST /echo\n\nping"), "ping")
-	if reply := unixExchange(t, sock, "POST /echo\n\n"+strings.Repeat("x", 200)); !strings.HasPrefix(reply, "HTTP/1.0 413 ") {
+	checkComplete(t, exchangeOn(t, "unix", sock, "GET /hello HTTP/1.0\r\n\r\n"), "hello, world\n")
+	checkComplete(t, exchangeOn(t, "unix", sock, "POST /echo\n\nping"), "ping")
+	if reply := exchangeOn(t, "unix", sock, "POST /echo\n\n"+strings.Repeat("x", 200)); !strings.HasPrefix(reply, "HTTP/1.0 413 ") {
 		t.Errorf("oversized request: %q", reply)
 	}
 	clients := []struct {
@@ -104,7 +82,7 @@ func TestUnixSocketStartChecks(t *testing.T) {
 	l.(*net.UnixListener).SetUnlinkOnClose(false)
 	l.Close()
 	d := runDaemon(t, command(t, nil, "TINYHTTPD_ADDR=unix:"+stale, "TINYHTTPD_ADMIN_ADDR="))
-	checkComplete(t, unixExchange(t, stale, "GET /hello\n"), "hello, world\n")
+	checkComplete(t, exchangeOn(t, "unix", stale, "GET /hello\n"), "hello, world\n")
 	d.cmd.Process.Signal(syscall.SIGTERM)
 	d.wait(t, 10*time.Second)
 
