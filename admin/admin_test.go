@@ -21,6 +21,7 @@ import (
 
 	"github.com/tinyhttpd/tinyhttpd/config"
 	"github.com/tinyhttpd/tinyhttpd/internal/reload"
+	"github.com/tinyhttpd/tinyhttpd/route"
 	"github.com/tinyhttpd/tinyhttpd/server"
 )
 
@@ -598,5 +599,11 @@ func TestGuardHosts(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestRouteDetailRedirect(t *testing.T) {
+	if got := routeDetail(route.Route{Kind: route.KindRedirect, Redirect: "/new"}); got != "to /new" {
+		t.Errorf("routeDetail = %q", got)
 	}
 }

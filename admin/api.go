@@ -210,6 +210,8 @@ func routeDetail(rt route.Route) string {
 		return rt.Dir
 	case route.KindFault:
 		return rt.Fault
+	case route.KindRedirect:
+		return "to " + rt.Redirect
 	}
 	return ""
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"math"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -280,12 +281,22 @@ func (p *routesParser) table(n *yaml.Node) {
 }
 
 // kinds are the reply kinds; each is also the key that selects it.
-var kinds = []route.Kind{route.KindBody, route.KindFile, route.KindDir, route.KindEcho, route.KindIndex, route.KindFault}
+var kinds = []route.Kind{route.KindBody, route.KindFile, route.KindDir, route.KindEcho, route.KindIndex, route.KindFault, route.KindRedirect}
+
+// kindList names the kinds for messages: "body, file, ... or redirect".
+func kindList() string {
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
 
 // routeKeys are the keys a route may have.
 var routeKeys = []string{
 	"path", "methods", "status", "headers", "delay", "listing",
 	string(route.KindBody), string(route.KindFile), string(route.KindDir), string(route.KindEcho), string(route.KindIndex), string(route.KindFault),
+	string(route.KindRedirect),
 }
 
 // route reads one entry of the routes list; ok is false if it has problems.
@@ -303,7 +314,7 @@ func (p *routesParser) route(n *yaml.Node) (r route.Route, ok bool) {
 				continue
 			}
 			if kindKey != nil {
-				p.errorf(e.key, "%s and %s both set; a route has exactly one of body, file, dir, echo, index or fault", kindKey.Value, k)
+				p.errorf(e.key, "%s and %s both set; a route has exactly one of %s", kindKey.Value, k, kindList())
 				continue
 			}
 			kindKey, r.Kind = e.key, k
@@ -311,7 +322,10 @@ func (p *routesParser) route(n *yaml.Node) (r route.Route, ok bool) {
 		p.field(&r, e.key.Value, e.value)
 	}
 	if kindKey == nil {
-		p.errorf(n, "route has no reply; set one of body, file, dir, echo, index or fault")
+		p.errorf(n, "route has no reply; set one of %s", kindList())
+	}
+	if r.Kind == route.KindRedirect {
+		p.redirectRoute(&r, entries)
 	}
 	if listing := lookup(entries, "listing"); listing != nil && r.Kind != "" && r.Kind != route.KindDir {
 		p.errorf(listing, "listing is only valid on dir routes")
@@ -360,6 +374,8 @@ func (p *routesParser) field(r *route.Route, key string, v *yaml.Node) {
 		r.Dir = p.resolve(v, key, true)
 	case "fault":
 		r.Fault = p.fault(v)
+	case "redirect":
+		r.Redirect = p.redirect(v)
 	}
 }
 
@@ -474,6 +490,73 @@ func (p *routesParser) delay(v *yaml.Node) time.Duration {
 		p.errorf(v, "delay: %q is out of range; want 0s to %s", s, MaxRouteDelay)
 	}
 	return d
+}
+
+// redirect returns the target of a redirect route: a path starting with
+// "/" or an absolute http or https URL, as sent in the Location header.
+func (p *routesParser) redirect(v *yaml.Node) string {
+	s, ok := p.str(v, "redirect")
+	if !ok {
+		return ""
+	}
+	if msg := redirectProblem(s); msg != "" {
+		p.errorf(v, "redirect %q %s", s, msg)
+	}
+	return s
+}
+
+// redirectProblem says what is wrong with a redirect target, or returns "".
+func redirectProblem(s string) string {
+	if !utf8.ValidString(s) {
+		return "is not valid UTF-8"
+	}
+	if i := strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || r > unicode.MaxASCII }); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		return fmt.Sprintf("must not contain white space, control or non-ASCII characters (found %q); percent-encode them", r)
+	}
+	if strings.HasPrefix(s, "/") {
+		if strings.HasPrefix(s, "//") {
+			return `must not start with "//"; write an absolute URL with its scheme`
+		}
+		return ""
+	}
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return "is not a valid URL: " + unwrapURLError(err).Error()
+	case u.Scheme != "http" && u.Scheme != "https":
+		return `must be a path starting with "/" or an absolute http:// or https:// URL`
+	case u.Host == "":
+		return "has no host"
+	case u.User != nil:
+		return "must not contain user information"
+	}
+	return ""
+}
+
+// unwrapURLError returns the cause inside a *url.Error, whose URL the
+// caller already prints.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// redirectRoute checks what a redirect route needs as a whole: a redirect
+// status, and no Location header of its own.
+func (p *routesParser) redirectRoute(r *route.Route, entries []entry) {
+	if v := lookup(entries, "status"); v != nil && r.Status != 0 && !slices.Contains(route.RedirectStatuses(), r.Status) {
+		p.errorf(v, "status: a redirect route's status is one of 301, 302, 303, 307 or 308, got %d", r.Status)
+	}
+	if v := lookup(entries, "headers"); v != nil {
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			if k := v.Content[i]; strings.EqualFold(k.Value, "Location") {
+				p.errorf(k, "header %q is set by the redirect and cannot be configured", k.Value)
+			}
+		}
+	}
 }
 
 var faults = []string{route.FaultReset, route.FaultClose, route.FaultTruncate}

@@ -52,6 +52,12 @@ func TestParseRoutesValid(t *testing.T) {
     fault: truncate
   - path: /bin
     body: !!binary aGk=
+  - path: /old
+    redirect: /new
+  - path: /away
+    status: 302
+    methods: [GET, POST]
+    redirect: https://example.com/x?y=1
 `
 	rt, err := parseTest(t, src)
 	if err != nil {
@@ -67,6 +73,8 @@ func TestParseRoutesValid(t *testing.T) {
 		{Path: "/slow", Methods: []string{"GET", "HEAD"}, Status: 200, Kind: route.KindBody, Delay: time.Minute, Line: 17, Column: 5},
 		{Path: "/broken", Methods: []string{"GET", "HEAD"}, Status: 200, Kind: route.KindFault, Fault: route.FaultTruncate, Line: 20, Column: 5},
 		{Path: "/bin", Methods: []string{"GET", "HEAD"}, Status: 200, Kind: route.KindBody, Body: "hi", Line: 22, Column: 5},
+		{Path: "/old", Methods: []string{"GET", "HEAD"}, Status: 308, Kind: route.KindRedirect, Redirect: "/new", Line: 24, Column: 5},
+		{Path: "/away", Methods: []string{"GET", "POST"}, Status: 302, Kind: route.KindRedirect, Redirect: "https://example.com/x?y=1", Line: 26, Column: 5},
 	}
 	if !reflect.DeepEqual(rt.Routes, want) {
 		t.Errorf("routes:\n got %+v\nwant %+v", rt.Routes, want)
@@ -116,7 +124,21 @@ func TestParseRoutesErrors(t *testing.T) {
 		{"non-string key", head + "    body: x\n    [a]: y\n", []string{`4:5: route: keys must be strings, got a list`}},
 		{"null key", head + "    body: x\n    ~: y\n", []string{`4:5: route: keys must be strings, got null`}},
 		{"no path", "routes:\n  - body: x\n", []string{`2:5: route has no path`}},
-		{"no kind", head, []string{`2:5: route has no reply; set one of body, file, dir, echo, index or fault`}},
+		{"no kind", head, []string{`2:5: route has no reply; set one of body, file, dir, echo, index, fault or redirect`}},
+		{"redirect relative", head + "    redirect: new\n", []string{`3:15: redirect "new" must be a path starting with "/" or an absolute http:// or https:// URL`}},
+		{"redirect empty", head + "    redirect: ''\n", []string{`3:15: redirect "" must be a path`}},
+		{"redirect null", head + "    redirect:\n", []string{`3:14: redirect: want a string, got null`}},
+		{"redirect scheme-relative", head + "    redirect: //evil.example/\n", []string{`3:15: redirect "//evil.example/" must not start with "//"`}},
+		{"redirect ftp", head + "    redirect: ftp://example.com/\n", []string{`3:15: redirect "ftp://example.com/" must be a path starting with "/" or an absolute http://`}},
+		{"redirect no host", head + "    redirect: \"http:///x\"\n", []string{`3:15: redirect "http:///x" has no host`}},
+		{"redirect userinfo", head + "    redirect: http://u:p@example.com/\n", []string{`3:15: redirect "http://u:p@example.com/" must not contain user information`}},
+		{"redirect space", head + "    redirect: \"/a b\"\n", []string{`3:15: redirect "/a b" must not contain white space, control or non-ASCII characters (found ' ')`}},
+		{"redirect CR LF", head + "    redirect: \"/a\\r\\nX: y\"\n", []string{`3:15: redirect "/a\r\nX: y" must not contain white space`}},
+		{"redirect bad URL", head + "    redirect: \"http://[::1\"\n", []string{`3:15: redirect "http://[::1" is not a valid URL: missing ']' in host`}},
+		{"redirect status 200", head + "    redirect: /new\n    status: 200\n", []string{`4:13: status: a redirect route's status is one of 301, 302, 303, 307 or 308, got 200`}},
+		{"redirect status 304", head + "    status: 304\n    redirect: /new\n", []string{`3:13: status: a redirect route's status is one of`}},
+		{"redirect Location header", head + "    redirect: /new\n    headers: {location: /other}\n", []string{`4:15: header "location" is set by the redirect`}},
+		{"redirect and body", head + "    body: x\n    redirect: /new\n", []string{`4:5: body and redirect both set`}},
 		{"echo false is no kind", head + "    echo: false\n", []string{`2:5: route has no reply`}},
 		{"index false is no kind", head + "    index: false\n", []string{`2:5: route has no reply`}},
 		{"two kinds", head + "    body: x\n    echo: true\n", []string{`4:5: body and echo both set; a route has exactly one of`}},

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"os/user"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -43,7 +45,9 @@ const MaxRequestBytesLimit = GiB
 // value instead of taking its default, and usageDefault replaces the
 // default shown by WriteUsage.
 type Settings struct {
-	Addr              string        `env:"ADDR" usage:"protocol listener, host:port (\":7070\" for all interfaces)"`
+	Addr              string        `env:"ADDR" usage:"protocol listener, host:port (\":7070\" for all interfaces), or unix:/absolute/path for a Unix domain socket"`
+	UnixMode          FileMode      `env:"UNIX_MODE" envDefault:"0660" usage:"permissions of the Unix domain socket of a unix: ADDR, in octal; connecting needs write permission"`
+	UnixOwner         string        `env:"UNIX_OWNER" usage:"owner of the Unix domain socket of a unix: ADDR: user, user:group or :group, by name or numeric id (changing the user needs privileges); default the process's"`
 	AdminAddr         string        `env:"ADMIN_ADDR" envDefault:"127.0.0.1:7071" emptyAllowed:"true" usage:"admin HTTP listener, host:port; set to empty to disable it"`
 	RoutesFile        string        `env:"ROUTES" usageDefault:"(embedded default)" usage:"routes file (YAML); file and dir paths in it are relative to its directory"`
 	ReadTimeout       time.Duration `env:"READ_TIMEOUT" usage:"time to read a whole request, from connect to the client's EOF"`
@@ -252,9 +256,12 @@ func translateEnvError(err error, environ map[string]string) []error {
 func parseReason(t reflect.Type, err error) string {
 	var bse *byteSizeError
 	var ire *ipRangesError
+	var fme *fileModeError
 	switch {
 	case errors.As(err, &bse):
 		return bse.reason
+	case errors.As(err, &fme):
+		return fme.reason
 	case errors.As(err, &ire):
 		return ire.reason
 	case t == reflect.TypeFor[time.Duration]():
@@ -322,8 +329,31 @@ func (s *Settings) validate(environ map[string]string, parseErrs []error) []erro
 	if s.LogFormat != "text" && s.LogFormat != "json" {
 		bad("LogFormat", `want "text" or "json"`)
 	}
-	if reason := checkHostPort(s.Addr); reason != "" {
-		bad("Addr", reason)
+	if path, ok := s.UnixSocket(); ok {
+		if reason := checkSocketPath(path); reason != "" {
+			bad("Addr", reason)
+		}
+		if s.ReusePort {
+			bad("ReusePort", "SO_REUSEPORT applies to TCP listeners, not to a unix: "+fieldVar("Addr"))
+		}
+		if s.ProxyProtocol {
+			bad("ProxyProtocol", "the PROXY protocol's trusted peers are IP addresses, which a unix: "+fieldVar("Addr")+" has none of")
+		}
+		s.DeferAccept = false // a TCP option; its default is simply off here
+		if s.UnixOwner != "" {
+			if _, _, err := s.UnixOwnerIDs(); err != nil {
+				bad("UnixOwner", err.Error())
+			}
+		}
+	} else {
+		if reason := checkHostPort(s.Addr); reason != "" {
+			bad("Addr", reason)
+		}
+		for _, f := range []string{"UnixMode", "UnixOwner"} {
+			if environ[fieldVar(f)] != "" {
+				bad(f, "applies only to a unix: "+fieldVar("Addr"))
+			}
+		}
 	}
 	adminAddrOK := true
 	if s.AdminAddr != "" {
@@ -367,6 +397,79 @@ func IsLoopback(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// unixPrefix starts an Addr that names a Unix domain socket.
+const unixPrefix = "unix:"
+
+// UnixSocket returns the path of the Unix domain socket Addr names
+// ("unix:/run/tinyhttpd.sock"); ok is false for a TCP address.
+func (s Settings) UnixSocket() (path string, ok bool) {
+	return strings.CutPrefix(s.Addr, unixPrefix)
+}
+
+// maxSocketPath is the longest socket path the system takes: sun_path
+// holds 108 bytes on Linux, with a terminating NUL.
+const maxSocketPath = 107
+
+// checkSocketPath returns why path cannot name tinyhttpd's Unix domain
+// socket, or "" if it can.
+func checkSocketPath(path string) string {
+	switch {
+	case path == "":
+		return "want unix:/absolute/path/to.sock"
+	case !filepath.IsAbs(path):
+		return "the socket path must be absolute, such as unix:/run/tinyhttpd.sock"
+	case len(path) > maxSocketPath:
+		return "the socket path is longer than " + strconv.Itoa(maxSocketPath) + " bytes, which the system does not take"
+	case strings.ContainsRune(path, 0):
+		return "the socket path must not contain NUL"
+	case strings.HasSuffix(path, "/"):
+		return "the socket path names a directory"
+	}
+	return ""
+}
+
+// UnixOwnerIDs returns the user and group ids UnixOwner names, -1 for
+// those it leaves unchanged (os.Lchown's convention).
+func (s Settings) UnixOwnerIDs() (uid, gid int, err error) {
+	uid, gid = -1, -1
+	if s.UnixOwner == "" {
+		return uid, gid, nil
+	}
+	name, group, hasGroup := strings.Cut(s.UnixOwner, ":")
+	if name == "" && !hasGroup || hasGroup && group == "" {
+		return 0, 0, errors.New("want user, user:group or :group")
+	}
+	if name != "" {
+		if uid, err = lookupID(name, user.LookupId, user.Lookup, func(u *user.User) string { return u.Uid }); err != nil {
+			return 0, 0, fmt.Errorf("user %q: %w", name, err)
+		}
+	}
+	if group != "" {
+		if gid, err = lookupID(group, user.LookupGroupId, user.LookupGroup, func(g *user.Group) string { return g.Gid }); err != nil {
+			return 0, 0, fmt.Errorf("group %q: %w", group, err)
+		}
+	}
+	return uid, gid, nil
+}
+
+// lookupID resolves a user or group given by numeric id or by name to its
+// numeric id.
+func lookupID[T any](s string, byID, byName func(string) (T, error), id func(T) string) (int, error) {
+	lookup := byName
+	if _, err := strconv.Atoi(s); err == nil {
+		lookup = byID
+	}
+	v, err := lookup(s)
+	if err != nil {
+		return 0, errors.New("unknown on this system")
+	}
+	n, err := strconv.Atoi(id(v))
+	if err != nil {
+		return 0, errors.New("has no numeric id")
+	}
+	return n, nil
 }
 
 // checkHostPort returns why addr is not a host:port with a numeric port, or

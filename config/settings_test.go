@@ -17,6 +17,7 @@ import (
 
 var defaultSettings = Settings{
 	Addr:            "127.0.0.1:7070",
+	UnixMode:        0o660,
 	AdminAddr:       "127.0.0.1:7071",
 	ReadTimeout:     10 * time.Second,
 	WriteTimeout:    10 * time.Second,
@@ -49,6 +50,7 @@ func TestLoadEachVariable(t *testing.T) {
 	}{
 		{"ADDR", ":8080", func(s *Settings) { s.Addr = ":8080" }},
 		{"ADDR", "[::1]:0", func(s *Settings) { s.Addr = "[::1]:0" }},
+		{"ADDR", "unix:/run/tinyhttpd.sock", func(s *Settings) { s.Addr = "unix:/run/tinyhttpd.sock"; s.DeferAccept = false }},
 		{"ADMIN_ADDR", "localhost:9000", func(s *Settings) { s.AdminAddr = "localhost:9000" }},
 		{"ADMIN_ADDR", "", func(s *Settings) { s.AdminAddr = "" }},
 		{"ROUTES", "/etc/tinyhttpd/routes.yaml", func(s *Settings) { s.RoutesFile = "/etc/tinyhttpd/routes.yaml" }},
@@ -91,6 +93,48 @@ func TestLoadEachVariable(t *testing.T) {
 	}
 }
 
+func TestLoadUnixSocket(t *testing.T) {
+	unix := func(kv ...string) map[string]string {
+		environ := map[string]string{EnvPrefix + "ADDR": "unix:/tmp/t.sock"}
+		for i := 0; i+1 < len(kv); i += 2 {
+			environ[EnvPrefix+kv[i]] = kv[i+1]
+		}
+		return environ
+	}
+	s, err := Load(unix("UNIX_MODE", "600", "UNIX_OWNER", "0:0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if path, ok := s.UnixSocket(); !ok || path != "/tmp/t.sock" || s.UnixMode != 0o600 || s.UnixMode.String() != "0600" {
+		t.Errorf("UnixSocket() = %q, %v; UnixMode %v", path, ok, s.UnixMode)
+	}
+	if uid, gid, err := s.UnixOwnerIDs(); uid != 0 || gid != 0 || err != nil {
+		t.Errorf("UnixOwnerIDs() = %d, %d, %v", uid, gid, err)
+	}
+	for owner, want := range map[string][2]int{"root": {0, -1}, ":0": {-1, 0}, "": {-1, -1}} {
+		s.UnixOwner = owner
+		if uid, gid, err := s.UnixOwnerIDs(); uid != want[0] || gid != want[1] || err != nil {
+			t.Errorf("UnixOwner %q: ids %d, %d, %v; want %v", owner, uid, gid, err, want)
+		}
+	}
+	if _, ok := defaultSettings.UnixSocket(); ok {
+		t.Error("the default address is a Unix socket")
+	}
+	for _, tt := range []struct {
+		environ map[string]string
+		want    []string
+	}{
+		{unix("UNIX_OWNER", "no-such-user-here"), []string{`config: TINYHTTPD_UNIX_OWNER="no-such-user-here": user "no-such-user-here": unknown on this system`}},
+		{unix("UNIX_OWNER", "root:no-such-group-here"), []string{`config: TINYHTTPD_UNIX_OWNER="root:no-such-group-here": group "no-such-group-here": unknown`}},
+		{unix("UNIX_OWNER", "root:"), []string{`config: TINYHTTPD_UNIX_OWNER="root:": want user, user:group or :group`}},
+		{unix("PROXY_PROTOCOL", "true", "PROXY_PROTOCOL_FROM", "10.0.0.1"), []string{`config: TINYHTTPD_PROXY_PROTOCOL="true": the PROXY protocol's trusted peers are IP addresses`}},
+		{unix("REUSEPORT", "true"), []string{`config: TINYHTTPD_REUSEPORT="true": SO_REUSEPORT applies to TCP listeners`}},
+	} {
+		_, err := Load(tt.environ)
+		checkSettingsError(t, err, tt.want...)
+	}
+}
+
 func TestLoadErrors(t *testing.T) {
 	tests := []struct {
 		name, value string
@@ -101,6 +145,14 @@ func TestLoadErrors(t *testing.T) {
 		{"ADDR", "localhost:70000", `config: TINYHTTPD_ADDR="localhost:70000": port "70000" is not a number`},
 		{"ADDR", "localhost:", `config: TINYHTTPD_ADDR="localhost:": port "" is not a number`},
 		{"ADMIN_ADDR", "::1:7071", `config: TINYHTTPD_ADMIN_ADDR="::1:7071": want host:port`},
+		{"ADDR", "unix:", `config: TINYHTTPD_ADDR="unix:": want unix:/absolute/path/to.sock`},
+		{"ADDR", "unix:run/t.sock", `config: TINYHTTPD_ADDR="unix:run/t.sock": the socket path must be absolute`},
+		{"ADDR", "unix:/" + strings.Repeat("a", 107), `config: TINYHTTPD_ADDR="unix:/aaa`},
+		{"ADDR", "unix:/run/", `config: TINYHTTPD_ADDR="unix:/run/": the socket path names a directory`},
+		{"UNIX_MODE", "0660", `config: TINYHTTPD_UNIX_MODE="0660": applies only to a unix: TINYHTTPD_ADDR`},
+		{"UNIX_MODE", "rw", `config: TINYHTTPD_UNIX_MODE="rw": want permissions in octal from 0 to 0777`},
+		{"UNIX_MODE", "01777", `config: TINYHTTPD_UNIX_MODE="01777": want permissions in octal`},
+		{"UNIX_OWNER", "root", `config: TINYHTTPD_UNIX_OWNER="root": applies only to a unix: TINYHTTPD_ADDR`},
 		{"READ_TIMEOUT", "ten", `config: TINYHTTPD_READ_TIMEOUT="ten": invalid duration`},
 		{"READ_TIMEOUT", "10", `config: TINYHTTPD_READ_TIMEOUT="10": invalid duration`},
 		{"READ_TIMEOUT", "0s", `config: TINYHTTPD_READ_TIMEOUT="0s": must be greater than zero`},

@@ -35,6 +35,9 @@ const (
 	KindEcho  Kind = "echo"  // the request body back
 	KindIndex Kind = "index" // a plain-text list of the route table
 	KindFault Kind = "fault" // a misbehaving reply, for testing clients
+	// KindRedirect sends the client elsewhere: a Location header and a
+	// one-line plain-text body.
+	KindRedirect Kind = "redirect"
 )
 
 // Fault kinds for KindFault routes.
@@ -59,7 +62,8 @@ type Route struct {
 	Prefix bool
 	// Methods allowed on the route; DefaultMethods when not given.
 	Methods []string
-	// Status of the reply; DefaultStatus when not given.
+	// Status of the reply; DefaultStatus when not given, or
+	// DefaultRedirectStatus on a KindRedirect route.
 	Status int
 	// Headers added to the reply, in file order. Content-Type, when given
 	// here, replaces the one derived from the file extension.
@@ -72,6 +76,9 @@ type Route struct {
 	// Listing allows a plain-text directory listing for KindDir routes.
 	Listing bool
 	Fault   string // KindFault: one of the Fault constants
+	// Redirect is the Location of a KindRedirect route: a path starting
+	// with "/" or an absolute http or https URL.
+	Redirect string
 	// Delay is a simulated latency before the reply; zero for none.
 	Delay time.Duration
 	// Line and Column locate the route's entry in the routes file.
@@ -81,17 +88,27 @@ type Route struct {
 // DefaultStatus is the status of a route that gives none.
 const DefaultStatus = 200
 
+// DefaultRedirectStatus is the status of a redirect route that gives none:
+// 308 Permanent Redirect, which keeps the method and the body.
+const DefaultRedirectStatus = 308
+
+// RedirectStatuses are the statuses a redirect route may have.
+func RedirectStatuses() []int { return []int{301, 302, 303, 307, 308} }
+
 // DefaultMethods returns the methods allowed on a route that lists none:
 // GET and HEAD.
 func DefaultMethods() []string { return []string{"GET", "HEAD"} }
 
 // Normalize fills the fields of r that its file may leave out with their
-// defaults: Methods and Status.
+// defaults: Methods and Status, which depends on Kind.
 func (r *Route) Normalize() {
 	if len(r.Methods) == 0 {
 		r.Methods = DefaultMethods()
 	}
 	if r.Status == 0 {
 		r.Status = DefaultStatus
+		if r.Kind == KindRedirect {
+			r.Status = DefaultRedirectStatus
+		}
 	}
 }

@@ -73,5 +73,7 @@
 // told they had connected. So Shutdown does not close listeners at once: it
 // wakes their acceptors, which stop new connections from being queued where
 // the system can (socket.PauseAccepting), accept and serve what is queued,
-// and close the listener once it has been quiet for a moment.
+// and close the listener once it has been quiet for a moment. A Unix domain
+// socket listener takes the plain path, and its drain skips the pause,
+// which is for TCP listeners.
 package server

@@ -215,7 +215,7 @@ func (ex *exchange) quick() bool {
 	if r == nil || !r.allows(ex.req.Method) {
 		return len(ex.req.Path) <= maxInlinePath
 	}
-	return r.Delay == 0 && (r.Kind == route.KindBody || r.Kind == route.KindIndex) &&
+	return r.Delay == 0 && r.static != nil &&
 		len(r.static.pre)+dateLen+len(r.static.full) <= maxInlineReply
 }
 

@@ -22,7 +22,8 @@ type head struct {
 
 // renderHead renders the head of a reply. Route headers named Content-Type
 // or Server replace the defaults; the others follow the fixed headers in the
-// order given.
+// order given. An empty contentType leaves Content-Type out, and a negative
+// length Content-Length, as a 304 reply does, which has no body.
 func renderHead(status int, contentType string, length int64, extra []route.Header) head {
 	server := serverHeader
 	var rest []route.Header
@@ -41,10 +42,14 @@ func renderHead(status int, contentType string, length int64, extra []route.Head
 	pre = strconv.AppendInt(pre, int64(status), 10)
 	pre = append(pre, ' ')
 	pre = append(pre, statusText(status)...)
-	pre = append(pre, "\r\nContent-Type: "...)
-	pre = append(pre, contentType...)
-	pre = append(pre, "\r\nContent-Length: "...)
-	pre = strconv.AppendInt(pre, length, 10)
+	if contentType != "" {
+		pre = append(pre, "\r\nContent-Type: "...)
+		pre = append(pre, contentType...)
+	}
+	if length >= 0 {
+		pre = append(pre, "\r\nContent-Length: "...)
+		pre = strconv.AppendInt(pre, length, 10)
+	}
 	pre = append(pre, "\r\nDate: "...)
 
 	post := make([]byte, 0, 64)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -45,7 +46,7 @@ func (ex *exchange) respond(t *Table) {
 	ex.rec.Status = r.Status
 	headOnly := ex.req.headOnly()
 	switch r.Kind {
-	case route.KindBody, route.KindIndex:
+	case route.KindBody, route.KindIndex, route.KindRedirect:
 		ex.writeStatic(r.static, headOnly)
 	case route.KindEcho:
 		ex.writeEcho(r, headOnly)
@@ -96,9 +97,8 @@ func openFile(files fs.FS, name string) (fs.File, error) {
 // refuses it as not a regular file. Regular files ignore the flag.
 const openFlags = os.O_RDONLY | syscall.O_NONBLOCK
 
-// serveFile opens and sends one file. Sending an *os.File goes through
-// io.Copy to the TCP connection (ex.wconn, under any wrapper), which uses
-// sendfile.
+// serveFile opens and sends one file, or its precompressed variant (see
+// sendVariant).
 func (ex *exchange) serveFile(files fs.FS, name string, r *entry, headOnly bool) {
 	f, err := openFile(files, name)
 	if err != nil {
@@ -107,32 +107,94 @@ func (ex *exchange) serveFile(files fs.FS, name string, r *entry, headOnly bool)
 		return
 	}
 	defer f.Close()
-	ex.sendFile(f, name, r, headOnly)
+	ex.sendVariant(f, name, func(n string) (fs.File, error) { return openFile(files, n) }, r, headOnly)
 }
 
-// sendFile sends an open file with the route's status and headers.
-func (ex *exchange) sendFile(f fs.File, name string, r *entry, headOnly bool) {
+// sendFile sends an open file with the route's status and headers, the
+// file's validators (ETag, Last-Modified) and, on GET, the one range the
+// request asks for; enc says which variant of the file it is. A route whose
+// status is not 200 sends the whole file without validators, as nginx
+// applies neither conditions nor ranges to other statuses. Sending an
+// *os.File goes through io.CopyN to the TCP connection (ex.wconn, under any
+// wrapper), which uses sendfile from the file's offset.
+func (ex *exchange) sendFile(f fs.File, name string, enc encoding, r *entry, headOnly bool) {
 	st, err := f.Stat()
 	if err != nil || !st.Mode().IsRegular() {
 		ex.writePlain(404, "not a regular file: "+ex.req.Path)
 		return
 	}
 	size := st.Size()
-	h := renderHead(r.Status, contentType(name), size, r.Headers)
-	ex.rec.Status = r.Status
+	status, start, length := r.Status, int64(0), size
+	var extra []route.Header
+	if enc.vary {
+		extra = append(extra, route.Header{Name: "Vary", Value: "Accept-Encoding"})
+	}
+	if enc.gzip {
+		extra = append(extra, route.Header{Name: "Content-Encoding", Value: "gzip"})
+	}
+	if status == 200 {
+		v := fileValidators(st.ModTime(), size)
+		extra = append(extra, route.Header{Name: "Accept-Ranges", Value: "bytes"})
+		if v.etag != "" {
+			extra = append(extra, route.Header{Name: "ETag", Value: v.etag}, route.Header{Name: "Last-Modified", Value: v.lastModified})
+		}
+		if ex.req.Method == "GET" || headOnly {
+			inm, hasINM := ex.req.headerList("If-None-Match")
+			ims, _ := ex.req.Get("If-Modified-Since")
+			if v.notModified(inm, hasINM, ims) {
+				ex.rec.Status = 304
+				h := renderHead(304, "", -1, append(extra, r.Headers...))
+				ex.write(h.pre, ex.srv.dates.get(time.Now()), h.post, nil)
+				return
+			}
+		}
+		rg, outcome := ex.requestedRange(v, size)
+		switch outcome {
+		case rangeUnsatisfiable:
+			ex.writePlain(416, "range not satisfiable: the file has "+strconv.FormatInt(size, 10)+" bytes",
+				route.Header{Name: "Content-Range", Value: "bytes */" + strconv.FormatInt(size, 10)})
+			return
+		case rangeOne:
+			if s, ok := f.(io.Seeker); ok {
+				if _, err := s.Seek(rg.Start, io.SeekStart); err == nil {
+					status, start, length = 206, rg.Start, rg.Length
+					extra = append(extra, route.Header{Name: "Content-Range", Value: "bytes " +
+						strconv.FormatInt(start, 10) + "-" + strconv.FormatInt(start+length-1, 10) + "/" + strconv.FormatInt(size, 10)})
+				}
+			}
+		}
+	}
+	h := renderHead(status, contentType(name), length, append(extra, r.Headers...))
+	ex.rec.Status = status
 	if !ex.write(h.pre, ex.srv.dates.get(time.Now()), h.post, nil) || headOnly {
 		return
 	}
-	n, err := io.CopyN(ex.wconn, f, size)
+	n, err := io.CopyN(ex.wconn, f, length)
 	ex.rec.BytesOut += n
 	switch {
 	case err == nil:
-	case n < size && !isNetError(err):
-		ex.srv.logger().Error("file failed while being sent", "route", r.Path, "file", name, "sent", n, "size", size, "err", err)
+	case n < length && !isNetError(err):
+		ex.srv.logger().Error("file failed while being sent", "route", r.Path, "file", name, "from", start, "sent", n, "size", length, "err", err)
 		ex.rec.End = EndFileError
 	default:
 		ex.rec.End = writeEnd(err)
 	}
+}
+
+// requestedRange returns the range a GET asks for in its Range header, when
+// its If-Range, if any, matches the file; rangeWhole otherwise.
+func (ex *exchange) requestedRange(v validators, size int64) (byteRange, rangeOutcome) {
+	if ex.req.Method != "GET" {
+		return byteRange{}, rangeWhole
+	}
+	h, ok := ex.req.headerList("Range")
+	if !ok {
+		return byteRange{}, rangeWhole
+	}
+	if ir, ok := ex.req.Get("If-Range"); ok && !v.rangeApplies(ir) {
+		return byteRange{}, rangeWhole
+	}
+	return parseRange(h, size)
 }
 
 // isNetError reports whether err came from the connection rather than the
@@ -174,14 +236,15 @@ func (ex *exchange) serveDir(files fs.FS, r *entry, headOnly bool) {
 		ex.writePlain(404, "not found: "+ex.req.Path)
 		return
 	}
+	open := func(n string) (fs.File, error) { return openInDir(files, r.Dir, n) }
 	if !st.IsDir() {
-		ex.sendFile(f, rel, r, headOnly)
+		ex.sendVariant(f, rel, open, r, headOnly)
 		return
 	}
 	index := path.Join(rel, "index.html")
-	if idx, err := openInDir(files, r.Dir, index); err == nil {
+	if idx, err := open(index); err == nil {
 		defer idx.Close()
-		ex.sendFile(idx, index, r, headOnly)
+		ex.sendVariant(idx, index, open, r, headOnly)
 		return
 	}
 	if !r.Listing {

@@ -60,6 +60,9 @@ func NewTable(rs *route.Routes) (*Table, error) {
 			r.static = newStaticReply(r.Status, []byte(r.Body), r.Headers)
 		case route.KindIndex:
 			r.static = newStaticReply(r.Status, []byte(indexText(t.source, t.routes)), r.Headers)
+		case route.KindRedirect:
+			headers := append([]route.Header{{Name: "Location", Value: r.Redirect}}, r.Headers...)
+			r.static = newStaticReply(r.Status, []byte("redirect to "+r.Redirect+"\n"), headers)
 		}
 		if _, dup := t.exact[r.Path]; dup || t.hasPrefix(r.Path) {
 			return nil, fmt.Errorf("server: route %s listed twice", r.Path)
@@ -120,12 +123,13 @@ func newStaticReply(status int, body []byte, headers []route.Header) *staticRepl
 func indexText(source string, routes []route.Route) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "tinyhttpd %d routes from %s\n\n", len(routes), source)
-	width := 0
+	width, kindWidth := 0, 0
 	for _, r := range routes {
 		width = max(width, len(r.Path))
+		kindWidth = max(kindWidth, len(r.Kind))
 	}
 	for _, r := range routes {
-		fmt.Fprintf(&b, "%-*s  %-*s  %s\n", width, r.Path, 6, r.Kind, strings.Join(r.Methods, ", "))
+		fmt.Fprintf(&b, "%-*s  %-*s  %s\n", width, r.Path, kindWidth, r.Kind, strings.Join(r.Methods, ", "))
 	}
 	return b.String()
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/tinyhttpd/tinyhttpd/config"
+	"github.com/tinyhttpd/tinyhttpd/route"
 	"github.com/tinyhttpd/tinyhttpd/server"
 )
 
@@ -24,16 +25,24 @@ func startTinyhttpd(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	serveTinyhttpd(t, routes, l)
+	return l.Addr().String()
+}
+
+// serveTinyhttpd serves routes with a real tinyhttpd server on l until the
+// test ends.
+func serveTinyhttpd(t *testing.T, routes *route.Routes, l net.Listener) {
+	t.Helper()
 	table, err := server.NewTable(routes)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := &server.Server{Logger: slog.New(slog.DiscardHandler)}
 	srv.SetRoutes(table)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(l) }()
 	t.Cleanup(func() {
@@ -42,7 +51,6 @@ func startTinyhttpd(t *testing.T) string {
 			t.Errorf("Serve: %v", err)
 		}
 	})
-	return l.Addr().String()
 }
 
 // TestAgainstTinyhttpd runs tinyget against the real server and its default
@@ -95,6 +103,13 @@ func TestAgainstTinyhttpd(t *testing.T) {
 		{"max time on the slow route", []string{"-m", "0.2", addr + "/slow"}, exitTimeout, "", "(28) Operation timed out after 2"},
 		{"empty reply", []string{addr + "/broken/close"}, exitEmptyReply, "", "(52) Empty reply from server"},
 		{"reset", []string{addr + "/broken/reset"}, exitRecvError, "", "(56) Recv failure: connection reset by peer"},
+		{"-L across two redirect routes", []string{"-L", "-w", "%{num_redirects} %{url_effective}", addr + "/moved/twice"}, exitOK, "hello, world\n2 tiny://" + addr + "/hello", ""},
+		{"-I -L shows each hop", []string{"-s", "-I", "-L", addr + "/moved/twice"}, exitOK, "HTTP/1.0 302 Found\r\n", ""},
+		{"redirect without -L", []string{"-w", "%{http_code} %{redirect_url}", addr + "/moved/once"}, exitOK, "redirect to /hello\n308 tiny://" + addr + "/hello", ""},
+		{"-r on a dir route", []string{"-r", "6-9", "-w", " %{http_code}", addr + "/public/hello.txt"}, exitOK, "from 206", ""},
+		{"--compressed gets the .gz variant", []string{"--compressed", "-w", "%{size_download}", addr + "/public/data.json"}, exitOK, "{\n  \"name\": \"tinyhttpd\",", ""},
+		{"--compressed decodes all of it", []string{"--compressed", "-o", os.DevNull, "-w", "%{size_download}", addr + "/public/data.json"}, exitOK, "121", ""},
+		{"--max-redirs 1", []string{"-L", "--max-redirs", "1", addr + "/moved/twice"}, exitTooManyRedirects, "", "(47) Maximum (1) redirects followed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,7 +3,9 @@ package main
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -40,7 +42,15 @@ import (
 func listen(s config.Settings, inherited net.Listener, logger *slog.Logger) (net.Listener, error) {
 	opts := socket.ListenOptions{DeferAccept: s.DeferAccept, ReusePort: s.ReusePort}
 	l := inherited
-	if l == nil {
+	if path, ok := s.UnixSocket(); ok && l == nil {
+		uid, gid, err := s.UnixOwnerIDs()
+		if err != nil {
+			return nil, err
+		}
+		if l, err = listenUnix(path, fs.FileMode(s.UnixMode), uid, gid); err != nil {
+			return nil, err
+		}
+	} else if l == nil {
 		acceptors := cmp.Or(s.Acceptors, runtime.GOMAXPROCS(0))
 		if !s.ReusePort && socket.HasReusePort && acceptors > 1 && !s.ProxyProtocol {
 			if err := refuseShared(s.Addr); err != nil {
@@ -85,6 +95,64 @@ func refuseShared(addr string) error {
 	}
 	c.Close()
 	return fmt.Errorf("listen tcp %s: bind: address already in use (a server listens there; TINYHTTPD_REUSEPORT=true lets a new tinyhttpd share it, for an upgrade)", addr)
+}
+
+// listenUnix listens on a Unix domain socket at path, with mode and, when
+// uid or gid is not -1, that owner. A socket file already there that no
+// process listens on, left by a tinyhttpd that did not exit cleanly, is
+// removed first; one that a process listens on, or a file that is not a
+// socket, is an error. The listener removes the file when it closes. The
+// mode is set just after bind: until then the file has the process umask's
+// permissions, which with the usual 022 let no other user connect.
+func listenUnix(path string, mode fs.FileMode, uid, gid int) (net.Listener, error) {
+	if err := removeStaleSocket(path); err != nil {
+		return nil, err
+	}
+	l, err := net.Listen("unix", path)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(path, mode); err != nil {
+		l.Close()
+		return nil, fmt.Errorf("cannot set the socket's mode: %w", err)
+	}
+	if uid != -1 || gid != -1 {
+		if err := os.Lchown(path, uid, gid); err != nil {
+			l.Close()
+			return nil, fmt.Errorf("cannot set the socket's owner: %w", err)
+		}
+	}
+	return l, nil
+}
+
+// staleCheckTimeout bounds the connection attempt that tells a live socket
+// from a stale one.
+const staleCheckTimeout = time.Second
+
+// removeStaleSocket removes the socket file at path when no process
+// listens on it: a connection attempt is refused.
+func removeStaleSocket(path string) error {
+	st, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case st.Mode()&fs.ModeSocket == 0:
+		return fmt.Errorf("%s exists and is not a socket; remove it or choose another path", path)
+	}
+	c, err := net.DialTimeout("unix", path, staleCheckTimeout)
+	if err == nil {
+		c.Close()
+		return fmt.Errorf("another process listens on %s", path)
+	}
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		return fmt.Errorf("cannot tell whether %s is in use: %w", path, err)
+	}
+	if err := os.Remove(path); err != nil {
+		return fmt.Errorf("cannot remove the stale socket: %w", err)
+	}
+	return nil
 }
 
 // tuneInherited sets the listener options on a socket systemd passed.

@@ -101,17 +101,24 @@ func (d *daemon) wait(t *testing.T, within time.Duration) int {
 	}
 }
 
-// exchange makes one half-close exchange and returns the reply.
+// exchange makes one half-close exchange over TCP and returns the reply.
 func exchange(t *testing.T, addr, req string) string {
 	t.Helper()
-	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	return exchangeOn(t, "tcp", addr, req)
+}
+
+// exchangeOn makes one half-close exchange on network ("tcp" or "unix")
+// and returns the reply.
+func exchangeOn(t *testing.T, network, addr, req string) string {
+	t.Helper()
+	c, err := net.DialTimeout(network, addr, 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(10 * time.Second))
 	io.WriteString(c, req)
-	c.(*net.TCPConn).CloseWrite()
+	c.(interface{ CloseWrite() error }).CloseWrite()
 	b, err := io.ReadAll(c)
 	if err != nil {
 		t.Fatalf("reading reply: %v", err)

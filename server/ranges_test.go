@@ -1,0 +1,224 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/route"
+)
+
+func TestParseRange(t *testing.T) {
+	tests := []struct {
+		h       string
+		size    int64
+		want    byteRange
+		outcome rangeOutcome
+	}{
+		{"bytes=0-0", 10, byteRange{0, 1}, rangeOne},
+		{"bytes=2-5", 10, byteRange{2, 4}, rangeOne},
+		{"bytes=2-", 10, byteRange{2, 8}, rangeOne},
+		{"bytes=2-100", 10, byteRange{2, 8}, rangeOne},
+		{"bytes=9-9", 10, byteRange{9, 1}, rangeOne},
+		{"bytes=-3", 10, byteRange{7, 3}, rangeOne},
+		{"bytes=-30", 10, byteRange{0, 10}, rangeOne},
+		{"BYTES = 1-2", 10, byteRange{1, 2}, rangeOne},
+		{"bytes= 1-2 ,", 10, byteRange{1, 2}, rangeOne},
+		{"bytes=0-9223372036854775807", 10, byteRange{0, 10}, rangeOne},
+		{"bytes=10-", 10, byteRange{}, rangeUnsatisfiable},
+		{"bytes=10-20", 10, byteRange{}, rangeUnsatisfiable},
+		{"bytes=-0", 10, byteRange{}, rangeUnsatisfiable},
+		{"bytes=0-", 0, byteRange{}, rangeUnsatisfiable},
+		{"bytes=-1", 0, byteRange{}, rangeUnsatisfiable},
+		{"bytes=0-1,3-4", 10, byteRange{}, rangeWhole},
+		{"bytes=0-1,20-30", 10, byteRange{}, rangeWhole},
+		{"bytes=5-2", 10, byteRange{}, rangeWhole},
+		{"bytes=-", 10, byteRange{}, rangeWhole},
+		{"bytes=", 10, byteRange{}, rangeWhole},
+		{"bytes=,", 10, byteRange{}, rangeWhole},
+		{"bytes=a-b", 10, byteRange{}, rangeWhole},
+		{"bytes=+1-2", 10, byteRange{}, rangeWhole},
+		{"bytes=1-+2", 10, byteRange{}, rangeWhole},
+		{"bytes=1 - 2", 10, byteRange{}, rangeWhole},
+		{"bytes=99999999999999999999-", 10, byteRange{}, rangeWhole},
+		{"items=0-1", 10, byteRange{}, rangeWhole},
+		{"0-1", 10, byteRange{}, rangeWhole},
+		{"", 10, byteRange{}, rangeWhole},
+		{"bytes=0-1" + strings.Repeat(" ", maxRangeHeader), 10, byteRange{}, rangeWhole},
+	}
+	for _, tt := range tests {
+		got, outcome := parseRange(tt.h, tt.size)
+		if got != tt.want || outcome != tt.outcome {
+			t.Errorf("parseRange(%q, %d) = %v, %d; want %v, %d", tt.h, tt.size, got, outcome, tt.want, tt.outcome)
+		}
+	}
+}
+
+// FuzzParseRange checks that every range parseRange accepts lies inside
+// the file and is not empty.
+func FuzzParseRange(f *testing.F) {
+	for _, s := range []string{"bytes=0-0", "bytes=2-", "bytes=-3", "bytes=5-2", "bytes=0-1,2-3", "bytes=-0", "bytes= 1-2 ,"} {
+		f.Add(s, int64(10))
+	}
+	f.Add("bytes=0-", int64(0))
+	f.Fuzz(func(t *testing.T, h string, size int64) {
+		if size < 0 {
+			size = -size
+		}
+		if size < 0 {
+			return
+		}
+		r, outcome := parseRange(h, size)
+		switch outcome {
+		case rangeOne:
+			if r.Start < 0 || r.Length <= 0 || r.Start+r.Length > size || r.Start+r.Length < r.Start {
+				t.Fatalf("parseRange(%q, %d) = %+v, outside the file", h, size, r)
+			}
+		case rangeWhole, rangeUnsatisfiable:
+			if r != (byteRange{}) {
+				t.Fatalf("parseRange(%q, %d) = %+v with outcome %d", h, size, r, outcome)
+			}
+		default:
+			t.Fatalf("outcome %d", outcome)
+		}
+	})
+}
+
+func TestAcceptsGzip(t *testing.T) {
+	for ae, want := range map[string]bool{
+		"gzip": true, "GZIP": true, "x-gzip": true, "deflate, gzip;q=0.5": true, "br, *": true,
+		"gzip;q=0": false, "gzip; q=0.000": false, "*;q=0": false, "gzip;q=0, *": false, "identity": false,
+		"": false, "br": false, "gzip;q=2": false, "gzip;q=x": false, "*, gzip;q=0": false,
+	} {
+		if got := acceptsGzip(ae); got != want {
+			t.Errorf("acceptsGzip(%q) = %v, want %v", ae, got, want)
+		}
+	}
+}
+
+// fileRoutes serves one file of 100 bytes with a known modification time,
+// beside a precompressed variant of another, from the OS.
+func fileRoutes(t *testing.T) (rs *route.Routes, body string, mtime time.Time) {
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := range 100 {
+		b.WriteByte(byte('a' + i%26))
+	}
+	body = b.String()
+	mtime = time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
+	for _, name := range []string{"f.txt", "site/f.txt", "site/z.txt"} {
+		mustWrite(t, filepath.Join(dir, name), body)
+		if err := os.Chtimes(filepath.Join(dir, name), mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	io.WriteString(zw, body)
+	zw.Close()
+	mustWrite(t, filepath.Join(dir, "site/z.txt.gz"), gz.String())
+	mustWrite(t, filepath.Join(dir, "f.txt.gz"), gz.String())
+	return &route.Routes{Source: "test", Routes: []route.Route{
+		{Path: "/plain", Kind: route.KindFile, File: filepath.Join(dir, "site/f.txt")},
+		{Path: "/gz", Kind: route.KindFile, File: filepath.Join(dir, "f.txt")},
+		{Path: "/teapot", Kind: route.KindFile, File: filepath.Join(dir, "site/f.txt"), Status: 418},
+		{Path: "/site/", Prefix: true, Kind: route.KindDir, Dir: filepath.Join(dir, "site")},
+	}}, body, mtime
+}
+
+func TestConditionalAndRangeReplies(t *testing.T) {
+	rs, body, mtime := fileRoutes(t)
+	addr := startServer(t, &Server{}, rs)
+	etag := fmt.Sprintf(`"%x-%x"`, mtime.Unix(), len(body))
+	lastMod := mtime.Format(dateFormat)
+	before := mtime.Add(-time.Second).Format(dateFormat)
+	tests := []struct {
+		name, method, path, headers string
+		status                      int
+		body                        string
+		want                        map[string]string
+	}{
+		{"validators", "GET", "/plain", "", 200, body, map[string]string{"ETag": etag, "Last-Modified": lastMod, "Accept-Ranges": "bytes", "Content-Length": "100"}},
+		{"dir validators", "GET", "/site/f.txt", "", 200, body, map[string]string{"ETag": etag, "Last-Modified": lastMod}},
+		{"If-None-Match", "GET", "/plain", "If-None-Match: " + etag, 304, "", map[string]string{"ETag": etag, "Content-Length": "", "Content-Type": ""}},
+		{"If-None-Match weak", "GET", "/plain", "If-None-Match: \"x\", W/" + etag, 304, "", nil},
+		{"If-None-Match two fields", "GET", "/plain", "If-None-Match: \"x\"\r\nIf-None-Match: " + etag, 304, "", nil},
+		{"If-None-Match star", "HEAD", "/site/f.txt", "If-None-Match: *", 304, "", nil},
+		{"If-None-Match other", "GET", "/plain", "If-None-Match: \"1-2\"", 200, body, nil},
+		{"If-None-Match wins over If-Modified-Since", "GET", "/plain", "If-None-Match: \"1-2\"\r\nIf-Modified-Since: " + lastMod, 200, body, nil},
+		{"If-Modified-Since same", "GET", "/plain", "If-Modified-Since: " + lastMod, 304, "", map[string]string{"Last-Modified": lastMod}},
+		{"If-Modified-Since earlier", "GET", "/plain", "If-Modified-Since: " + before, 200, body, nil},
+		{"If-Modified-Since RFC 850", "GET", "/plain", "If-Modified-Since: Monday, 06-May-24 07:08:09 GMT", 304, "", nil},
+		{"If-Modified-Since asctime", "GET", "/plain", "If-Modified-Since: Mon May  6 07:08:09 2024", 304, "", nil},
+		{"If-Modified-Since malformed", "GET", "/plain", "If-Modified-Since: yesterday", 200, body, nil},
+		{"no validators on other statuses", "GET", "/teapot", "If-None-Match: *\r\nRange: bytes=0-1", 418, body, map[string]string{"ETag": "", "Accept-Ranges": ""}},
+		{"range", "GET", "/plain", "Range: bytes=10-19", 206, body[10:20], map[string]string{"Content-Range": "bytes 10-19/100", "Content-Length": "10", "ETag": etag}},
+		{"range open", "GET", "/site/f.txt", "Range: bytes=95-", 206, body[95:], map[string]string{"Content-Range": "bytes 95-99/100"}},
+		{"range suffix", "GET", "/plain", "Range: bytes=-7", 206, body[93:], map[string]string{"Content-Range": "bytes 93-99/100"}},
+		{"range whole", "GET", "/plain", "Range: bytes=0-", 206, body, map[string]string{"Content-Range": "bytes 0-99/100"}},
+		{"range on HEAD ignored", "HEAD", "/plain", "Range: bytes=10-19", 200, "", map[string]string{"Content-Length": "100"}},
+		{"ranges several", "GET", "/plain", "Range: bytes=0-1,5-6", 200, body, map[string]string{"Content-Range": ""}},
+		{"range unsatisfiable", "GET", "/plain", "Range: bytes=100-", 416, "range not satisfiable: the file has 100 bytes\n", map[string]string{"Content-Range": "bytes */100"}},
+		{"If-Range etag", "GET", "/plain", "Range: bytes=10-19\r\nIf-Range: " + etag, 206, body[10:20], nil},
+		{"If-Range weak etag", "GET", "/plain", "Range: bytes=10-19\r\nIf-Range: W/" + etag, 200, body, nil},
+		{"If-Range other etag", "GET", "/plain", "Range: bytes=10-19\r\nIf-Range: \"1-2\"", 200, body, nil},
+		{"If-Range date", "GET", "/plain", "Range: bytes=10-19\r\nIf-Range: " + lastMod, 206, body[10:20], nil},
+		{"If-Range earlier date", "GET", "/plain", "Range: bytes=10-19\r\nIf-Range: " + before, 200, body, nil},
+		{"If-Range unsatisfiable mismatch", "GET", "/plain", "Range: bytes=500-\r\nIf-Range: \"1-2\"", 200, body, nil},
+		{"no .gz: no Vary", "GET", "/plain", "Accept-Encoding: gzip", 200, body, map[string]string{"Vary": "", "Content-Encoding": ""}},
+		{"identity variant has Vary", "GET", "/gz", "", 200, body, map[string]string{"Vary": "Accept-Encoding", "Content-Encoding": ""}},
+		{"gzip refused", "GET", "/site/z.txt", "Accept-Encoding: gzip;q=0", 200, body, map[string]string{"Vary": "Accept-Encoding", "Content-Encoding": ""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := tt.method + " " + tt.path + " HTTP/1.1\r\nHost: x\r\n"
+			if tt.headers != "" {
+				req += tt.headers + "\r\n"
+			}
+			r := parseReply(t, roundTrip(t, addr, req+"\r\n"))
+			if r.status != tt.status || r.body != tt.body {
+				t.Errorf("got %d %q, want %d %q", r.status, r.body, tt.status, tt.body)
+			}
+			for name, want := range tt.want {
+				if got := r.header[name]; got != want {
+					t.Errorf("%s: %q, want %q", name, got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestPrecompressedVariant(t *testing.T) {
+	rs, body, _ := fileRoutes(t)
+	addr := startServer(t, &Server{}, rs)
+	for _, path := range []string{"/gz", "/site/z.txt"} {
+		r := parseReply(t, roundTrip(t, addr, "GET "+path+" HTTP/1.1\r\nHost: x\r\nAccept-Encoding: br, gzip\r\n\r\n"))
+		checkFramed(t, r)
+		if r.status != 200 || r.header["Content-Encoding"] != "gzip" || r.header["Vary"] != "Accept-Encoding" || r.header["Content-Type"] != "text/plain; charset=utf-8" {
+			t.Fatalf("%s: %d %v", path, r.status, r.header)
+		}
+		zr, err := gzip.NewReader(strings.NewReader(r.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := io.ReadAll(zr); err != nil || string(got) != body {
+			t.Errorf("%s: gunzipped %q, %v", path, got, err)
+		}
+		// The variant's own validators and ranges.
+		gzSize := len(r.body)
+		part := parseReply(t, roundTrip(t, addr, "GET "+path+" HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\nRange: bytes=0-9\r\n\r\n"))
+		if part.status != 206 || part.body != r.body[:10] || part.header["Content-Range"] != fmt.Sprintf("bytes 0-9/%d", gzSize) {
+			t.Errorf("%s: range of the variant: %d %q %v", path, part.status, part.body, part.header)
+		}
+		nm := parseReply(t, roundTrip(t, addr, "GET "+path+" HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\nIf-None-Match: "+r.header["ETag"]+"\r\n\r\n"))
+		if nm.status != 304 || !strings.HasSuffix(r.header["ETag"], fmt.Sprintf(`-%x"`, gzSize)) {
+			t.Errorf("%s: ETag %s, If-None-Match with it: %d", path, r.header["ETag"], nm.status)
+		}
+	}
+}
