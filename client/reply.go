@@ -205,7 +205,9 @@ func (r *reply) drain() {
 // fail ends a body whose read returned err.
 func (r *reply) fail(err error) {
 	switch {
-	case err == io.EOF && r.want < 0:
+	case err == io.EOF && r.want <= 0:
+		// Up to the close, or the last bytes came with the EOF, as
+		// crypto/tls returns them when a close_notify follows at once.
 		r.finish(io.EOF, true)
 	case err == io.EOF:
 		r.finish(&Error{Kind: Truncated, Op: "read body", Err: fmt.Errorf("%w: got %d of %d body bytes", io.ErrUnexpectedEOF, r.n, r.n+r.want)}, true)
