@@ -47,7 +47,10 @@ func serveTLS(t *testing.T, cfg *tls.Config, reply string, closeNotify bool) (st
 		io.WriteString(tc, reply)
 		tc.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
 		_, err := tc.Read(buf)
-		requests <- tlsRequest{text: string(head), halfClosed: err == io.EOF}
+		select { // a test that reads none must not stall the server
+		case requests <- tlsRequest{text: string(head), halfClosed: err == io.EOF}:
+		default:
+		}
 		if closeNotify {
 			tc.Close()
 		}

@@ -3,6 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"encoding/base64"
+	"encoding/pem"
+	"io"
 	"net"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +17,7 @@ import (
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
+	"github.com/tinyhttpd/tinyhttpd/internal/tlscert"
 )
 
 // TestTLSFromNginx fetches from nginx with ssl_certificate through https://
@@ -125,4 +131,104 @@ func startSocat(t *testing.T, socat string, args func(port string) []string) str
 	}
 	t.Fatal("socat did not start")
 	return ""
+}
+
+// TestCurlDiffTLS runs curl and tinyget with the same TLS flags against
+// the same https:// servers, trusting the same test authority, and
+// compares their exit codes and stdout: 35, 58, 60, 77 and 90 must be
+// curl's.
+func TestCurlDiffTLS(t *testing.T) {
+	curl := testenv.LookPath(t, "curl", "curl")
+	x := testenv.NewTLS(t)
+	dir := t.TempDir()
+	const reply = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n"
+	good, _ := serveTLS(t, x.ServerConfig(t), reply, true)
+	_, port, _ := net.SplitHostPort(good)
+
+	c12 := x.ServerConfig(t)
+	c12.MaxVersion = tls.VersionTLS12
+	tls12, _ := serveTLS(t, c12, reply, true)
+
+	mutualCfg := func(max uint16) *tls.Config {
+		c := x.ServerConfig(t)
+		c.MaxVersion = max
+		c.ClientAuth, c.ClientCAs = tls.RequireAndVerifyClientCert, x.ClientConfig().RootCAs
+		return c
+	}
+	mutual, _ := serveTLS(t, mutualCfg(tls.VersionTLS13), reply, true)
+	mutual12, _ := serveTLS(t, mutualCfg(tls.VersionTLS12), reply, true)
+
+	old := x.Issue(t, tlscert.Options{Hosts: tlscert.LocalHosts, NotBefore: time.Now().Add(-48 * time.Hour), NotAfter: time.Now().Add(-24 * time.Hour)})
+	oldPair, err := tls.X509KeyPair(old.CertPEM, old.KeyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	expired, _ := serveTLS(t, &tls.Config{Certificates: []tls.Certificate{oldPair}}, reply, true)
+
+	notTLS := testenv.Serve(t, func(c *net.TCPConn) {
+		io.WriteString(c, "HTTP/1.0 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+	})
+
+	clientPair := x.Issue(t, tlscert.Options{CommonName: "alice", Client: true})
+	clientCert, clientKey, err := clientPair.Write(filepath.Join(dir, "client"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "notpem"), "not a certificate\n")
+	sum := sha256.Sum256(x.Server.Cert.RawSubjectPublicKeyInfo)
+	pin := "sha256//" + base64.StdEncoding.EncodeToString(sum[:])
+	other := sha256.Sum256(x.CA.Cert.RawSubjectPublicKeyInfo)
+	otherPin := "sha256//" + base64.StdEncoding.EncodeToString(other[:])
+	pubPEM := filepath.Join(dir, "pub.pem")
+	writeFile(t, pubPEM, string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: x.Server.Cert.RawSubjectPublicKeyInfo})))
+
+	ca := x.CAFile
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"--cacert", []string{"--cacert", ca, "https://" + good + "/"}},
+		{"--cacert, by name", []string{"--cacert", ca, "https://localhost:" + port + "/"}},
+		{"not trusted", []string{"https://" + good + "/"}},
+		{"-k", []string{"-k", "https://" + good + "/"}},
+		{"--insecure -w", []string{"--insecure", "-w", "%{http_code}", "https://" + good + "/"}},
+		{"--resolve to a name not in the certificate", []string{"--cacert", ca, "--resolve", "example.com:" + port + ":127.0.0.1", "https://example.com:" + port + "/"}},
+		{"--resolve to a name in the certificate", []string{"--cacert", ca, "--resolve", "localhost:" + port + ":127.0.0.1", "https://localhost:" + port + "/"}},
+		{"expired", []string{"--cacert", ca, "https://" + expired + "/"}},
+		{"expired -k", []string{"-k", "https://" + expired + "/"}},
+		{"--cacert missing", []string{"--cacert", filepath.Join(dir, "nope.pem"), "https://" + good + "/"}},
+		{"--cacert not PEM", []string{"--cacert", filepath.Join(dir, "notpem"), "https://" + good + "/"}},
+		{"--capath missing", []string{"--capath", filepath.Join(dir, "nope"), "https://" + good + "/"}},
+		{"--cert missing", []string{"--cacert", ca, "--cert", filepath.Join(dir, "nope.pem"), "https://" + mutual + "/"}},
+		{"--cert without its key", []string{"--cacert", ca, "--cert", clientCert, "https://" + mutual + "/"}},
+		{"--key not PEM", []string{"--cacert", ca, "--cert", clientCert, "--key", filepath.Join(dir, "notpem"), "https://" + mutual + "/"}},
+		{"--cert and --key", []string{"--cacert", ca, "--cert", clientCert, "--key", clientKey, "https://" + mutual + "/"}},
+		{"-E and --key, TLS 1.2", []string{"--cacert", ca, "-E", clientCert, "--key", clientKey, "https://" + mutual12 + "/"}},
+		{"no client certificate, TLS 1.2", []string{"--cacert", ca, "https://" + mutual12 + "/"}},
+		{"--tlsv1.2 and a server of 1.2", []string{"--tlsv1.2", "--cacert", ca, "https://" + tls12 + "/"}},
+		{"--tlsv1.3 and a server of 1.2", []string{"--tlsv1.3", "--cacert", ca, "https://" + tls12 + "/"}},
+		{"--tlsv1.3", []string{"--tlsv1.3", "--cacert", ca, "https://" + good + "/"}},
+		{"a server without TLS", []string{"--cacert", ca, "https://" + notTLS + "/"}},
+		{"--pinnedpubkey", []string{"--cacert", ca, "--pinnedpubkey", pin, "https://" + good + "/"}},
+		{"--pinnedpubkey, several", []string{"--cacert", ca, "--pinnedpubkey", otherPin + ";" + pin, "https://" + good + "/"}},
+		{"--pinnedpubkey PEM file", []string{"--cacert", ca, "--pinnedpubkey", pubPEM, "https://" + good + "/"}},
+		{"--pinnedpubkey another key", []string{"--cacert", ca, "--pinnedpubkey", otherPin, "https://" + good + "/"}},
+		{"--pinnedpubkey another key -k", []string{"-k", "--pinnedpubkey", otherPin, "https://" + good + "/"}},
+		{"--pinnedpubkey bad hash", []string{"--cacert", ca, "--pinnedpubkey", "sha256//abc", "https://" + good + "/"}},
+		{"--pinnedpubkey missing file", []string{"--cacert", ca, "--pinnedpubkey", filepath.Join(dir, "nope.pem"), "https://" + good + "/"}},
+		{"--cacert and http://", []string{"--cacert", filepath.Join(dir, "nope.pem"), "-o", "/dev/null", "-w", "%{http_code}", "http://" + notTLS + "/"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"-s"}, tt.args...)
+			got := tinyget("", args...)
+			code, stdout, stderr := runCurl(t, curl, args, t.TempDir(), "")
+			if got.code != code || got.stdout != stdout {
+				t.Errorf("%q: tinyget exit %d, stdout %q; curl exit %d, stdout %q (curl said %q)", args, got.code, got.stdout, code, stdout, stderr)
+			}
+			if got.code == 0 && !strings.Contains(tt.name, "http://") && got.stdout == "" {
+				t.Errorf("%q: no body", args)
+			}
+		})
+	}
 }
