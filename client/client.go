@@ -2,12 +2,15 @@ package client
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"net"
 	"net/netip"
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/tlseof"
 )
 
 // DefaultMaxHeaderBytes is the limit on a reply's header section when
@@ -43,6 +46,12 @@ type Client struct {
 	// sessions.
 	TLSConfig *tls.Config
 
+	// PinnedKeys, if not empty, are the SHA-256 hashes of the public keys
+	// (their DER SubjectPublicKeyInfo) the server may present over TLS,
+	// like curl's --pinnedpubkey: another key fails the handshake with
+	// Kind PinnedKey, even when the certificate is not verified.
+	PinnedKeys [][sha256.Size]byte
+
 	// Trace, if non-nil, is called at each step of every exchange. Calls for
 	// one exchange never overlap, and none happen after Do has returned an
 	// error or the Response's Body.Close has returned. If nil, tracing costs
@@ -70,12 +79,17 @@ func (c *Client) Do(ctx context.Context, addr string, req *Request) (*Response, 
 	if err != nil {
 		return nil, dialError(ctx, err)
 	}
+	if c.Trace != nil {
+		c.Trace(Event{Kind: EventConnected, Local: conn.LocalAddr(), Remote: conn.RemoteAddr()})
+	}
+	var under *tlseof.Conn
 	if c.TLSConfig != nil {
-		if conn, err = c.handshake(ctx, conn, addr); err != nil {
+		if conn, under, err = c.handshake(ctx, conn, addr); err != nil {
 			return nil, err
 		}
 	}
 	x := newExchange(ctx, conn, req, c.maxHeaderBytes(), c.Trace)
+	x.reply.tls = under
 	if err := x.readHead(&x.resp, req.method() == "HEAD"); err != nil {
 		err = x.sendFailure(err)
 		x.Close()

@@ -58,6 +58,20 @@ const (
 	// framing: a bad chunk-size line, a chunk not followed by CRLF, or a
 	// line or trailer section over the limits (56).
 	BadChunk
+
+	// TLSHandshake means the TLS handshake failed for another reason than
+	// the server's certificate: no version or cipher suite in common, a
+	// peer that does not speak TLS, an alert from the server, a reset (35).
+	TLSHandshake
+
+	// TLSVerify means the server's certificate did not verify: an
+	// authority not trusted, a name or address it is not valid for, an
+	// expired certificate (60).
+	TLSVerify
+
+	// PinnedKey means the server's public key is none of
+	// Client.PinnedKeys (90).
+	PinnedKey
 )
 
 var kindNames = [...]string{
@@ -72,6 +86,10 @@ var kindNames = [...]string{
 	Malformed: "malformed reply",
 	Send:      "send failure",
 	BadChunk:  "bad chunked encoding",
+
+	TLSHandshake: "tls handshake",
+	TLSVerify:    "tls certificate",
+	PinnedKey:    "pinned public key",
 }
 
 // String returns the kind's name in lower case, as used in messages.
@@ -87,8 +105,8 @@ type Error struct {
 	// Kind classifies the failure.
 	Kind Kind
 
-	// Op names the step that failed: "connect", "send request", "read
-	// header" or "read body".
+	// Op names the step that failed: "connect", "tls handshake", "send
+	// request", "read header" or "read body".
 	Op string
 
 	// Err is the underlying error: a *net.OpError, a *net.DNSError, or a

@@ -66,7 +66,6 @@ func newExchange(ctx context.Context, conn net.Conn, req *Request, maxHeader int
 	if trace != nil {
 		x.traceFn = trace
 		x.reply.trace = x.emit
-		x.emit(Event{Kind: EventConnected, Local: conn.LocalAddr(), Remote: conn.RemoteAddr()})
 		for line := range bytes.Lines(x.head) {
 			x.emit(Event{Kind: EventRequestLine, Line: string(bytes.TrimSuffix(line, []byte("\r\n")))})
 		}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/tlseof"
 )
 
 // maxDrain bounds the bytes read and dropped after a complete body while
@@ -24,6 +26,7 @@ type reply struct {
 	src      io.Reader
 	ctx      context.Context // nil when nothing can cancel the read
 	trace    func(Event)     // nil when not tracing
+	tls      *tlseof.Conn    // under src over TLS, else nil
 	max      int             // limit on the header sections, in bytes
 	buf      []byte
 	off      int   // start of the bytes in buf not yet consumed
@@ -202,7 +205,9 @@ func (r *reply) drain() {
 // fail ends a body whose read returned err.
 func (r *reply) fail(err error) {
 	switch {
-	case err == io.EOF && r.want < 0:
+	case err == io.EOF && r.want <= 0:
+		// Up to the close, or the last bytes came with the EOF, as
+		// crypto/tls returns them when a close_notify follows at once.
 		r.finish(io.EOF, true)
 	case err == io.EOF:
 		r.finish(&Error{Kind: Truncated, Op: "read body", Err: fmt.Errorf("%w: got %d of %d body bytes", io.ErrUnexpectedEOF, r.n, r.n+r.want)}, true)
@@ -226,6 +231,6 @@ func (r *reply) finish(err error, peerClosed bool) {
 // peerClosed reports the server's close with the bytes it sent.
 func (r *reply) peerClosed() {
 	if r.trace != nil {
-		r.trace(Event{Kind: EventPeerClosed, N: r.received})
+		r.trace(Event{Kind: EventPeerClosed, N: r.received, CloseNotify: r.tls != nil && !r.tls.FIN()})
 	}
 }

@@ -142,3 +142,22 @@ func TestDrainBounded(t *testing.T) {
 type endless struct{}
 
 func (endless) Read(p []byte) (int, error) { return len(p), nil }
+
+// TestBodyEndsWithEOF checks a body whose last bytes come with io.EOF, as
+// crypto/tls returns them when the server's close_notify follows at once:
+// the body is complete, whatever frames it.
+func TestBodyEndsWithEOF(t *testing.T) {
+	body := strings.Repeat("0123456789", 1000) // beyond the first read
+	for name, reply := range map[string]string{
+		"Content-Length": "HTTP/1.1 200 OK\r\nContent-Length: 10000\r\n\r\n" + body,
+		"to the close":   "HTTP/1.1 200 OK\r\n\r\n" + body,
+		"chunked":        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2710\r\n" + body + "\r\n0\r\n\r\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, got, err := readReply(iotest.DataErrReader(strings.NewReader(reply)), DefaultMaxHeaderBytes, false)
+			if err != nil || string(got) != body {
+				t.Errorf("%d bytes, %v; want %d bytes", len(got), err, len(body))
+			}
+		})
+	}
+}

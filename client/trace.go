@@ -1,6 +1,9 @@
 package client
 
-import "net"
+import (
+	"crypto/tls"
+	"net"
+)
 
 // EventKind names a step of an exchange reported to Client.Trace.
 type EventKind int
@@ -18,6 +21,10 @@ const (
 	// set.
 	EventConnected
 
+	// EventTLSHandshake means the TLS handshake is done, over a TLS
+	// exchange; TLS is set.
+	EventTLSHandshake
+
 	// EventRequestLine carries one line of the request head, about to be
 	// sent, in Line without its CRLF; the last one is empty.
 	EventRequestLine
@@ -26,8 +33,8 @@ const (
 	// writing the rest failed.
 	EventRequestSent
 
-	// EventWriteClosed means the write side was half-closed (CloseWrite);
-	// Err is set if that failed.
+	// EventWriteClosed means the write side was half-closed (CloseWrite:
+	// over TLS, a close_notify alert was sent); Err is set if that failed.
 	EventWriteClosed
 
 	// EventStatusLine carries the reply's status line in Line, without its
@@ -44,7 +51,8 @@ const (
 
 	// EventPeerClosed means the server closed the connection (EOF); N is
 	// the number of bytes it sent, header section, body and anything after
-	// the body included.
+	// the body included. Over TLS, CloseNotify says whether the server
+	// ended with a close_notify alert rather than a bare FIN.
 	EventPeerClosed
 )
 
@@ -69,4 +77,11 @@ type Event struct {
 	// Err is a failure of the request writer, which does not decide the
 	// exchange's outcome: the reply does.
 	Err error
+
+	// TLS is the connection's TLS state, for EventTLSHandshake.
+	TLS *tls.ConnectionState
+
+	// CloseNotify, for EventPeerClosed over TLS, reports that the
+	// server's close_notify alert came before its close.
+	CloseNotify bool
 }

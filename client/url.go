@@ -12,17 +12,24 @@ import (
 
 // The URL schemes of the half-close exchange and their default ports.
 // tiny:// half-closes after the request; http:// does not, because plain
-// HTTP servers such as nginx take a half-close for a hang-up.
+// HTTP servers such as nginx take a half-close for a hang-up. tinys:// and
+// https:// are the same over TLS, where tinys:// half-closes with TLS's
+// close_notify alert. tinys:// shares tiny://'s port because tinyhttpd
+// serves TLS on its one protocol listener, whose default port is 7070.
 const (
-	SchemeTiny      = "tiny"
-	SchemeHTTP      = "http"
-	DefaultTinyPort = "7070"
-	DefaultHTTPPort = "80"
+	SchemeTiny       = "tiny"
+	SchemeTinyS      = "tinys"
+	SchemeHTTP       = "http"
+	SchemeHTTPS      = "https"
+	DefaultTinyPort  = "7070"
+	DefaultHTTPPort  = "80"
+	DefaultHTTPSPort = "443"
 )
 
-// URL is a parsed tiny:// or http:// URL, as the command-line tools take it.
+// URL is a parsed tiny://, tinys://, http:// or https:// URL, as the
+// command-line tools take it.
 type URL struct {
-	Scheme string // SchemeTiny or SchemeHTTP
+	Scheme string // SchemeTiny, SchemeTinyS, SchemeHTTP or SchemeHTTPS
 	Host   string // name or IP address, without brackets; an IPv6 zone after %
 	Port   string // never empty: the scheme's default when the URL has none
 	Path   string // request target: path and query, never empty
@@ -38,7 +45,7 @@ type URL struct {
 // A URLError reports a URL that ParseURL rejects.
 type URLError struct {
 	URL string
-	// Scheme is set when the URL's scheme is neither tiny nor http.
+	// Scheme is set when the URL's scheme is not one of the four.
 	Scheme string
 	// Err says what else is wrong, when Scheme is empty.
 	Err error
@@ -46,15 +53,15 @@ type URLError struct {
 
 func (e *URLError) Error() string {
 	if e.Scheme != "" {
-		return fmt.Sprintf("%q: scheme %q not supported; use tiny:// or http://", e.URL, e.Scheme)
+		return fmt.Sprintf("%q: scheme %q not supported; use tiny://, tinys://, http:// or https://", e.URL, e.Scheme)
 	}
 	return fmt.Sprintf("%q: %v", e.URL, e.Err)
 }
 
 func (e *URLError) Unwrap() error { return e.Err }
 
-// ParseURL parses tiny://host[:port]/path, host[:port]/path (tiny too) and
-// http://host[:port]/path, with an IPv6 address in brackets (a zone as
+// ParseURL parses tiny://host[:port]/path, host[:port]/path (tiny too),
+// tinys://, http:// and https:// URLs of the same form, with an IPv6 address in brackets (a zone as
 // %25zone) and an optional user[:password]@ before the host. The host must be a name or an IP address in ASCII letters,
 // digits, dots, hyphens and underscores. A fragment is dropped, a query is
 // kept, and bytes beyond ASCII in the path are percent-encoded; spaces and
@@ -66,7 +73,7 @@ func ParseURL(s string) (URL, error) {
 	if i := strings.Index(s, "://"); i >= 0 {
 		u.Scheme, rest = strings.ToLower(s[:i]), s[i+len("://"):]
 		switch u.Scheme {
-		case SchemeTiny, SchemeHTTP:
+		case SchemeTiny, SchemeTinyS, SchemeHTTP, SchemeHTTPS:
 		case "":
 			return URL{}, &URLError{URL: s, Err: errors.New("no scheme before ://")}
 		default:
@@ -189,8 +196,11 @@ func encodePath(p string) (string, error) {
 
 // defaultPort returns the scheme's default port.
 func (u URL) defaultPort() string {
-	if u.Scheme == SchemeHTTP {
+	switch u.Scheme {
+	case SchemeHTTP:
 		return DefaultHTTPPort
+	case SchemeHTTPS:
+		return DefaultHTTPSPort
 	}
 	return DefaultTinyPort
 }
@@ -199,22 +209,27 @@ func (u URL) defaultPort() string {
 func (u URL) Addr() string { return net.JoinHostPort(u.Host, u.Port) }
 
 // HostHeader returns the Host header's value. The port is left out only for
-// http:// on port 80: in HTTP a Host without a port means 80, so a tiny
-// server's port is always written. An IPv6 zone is left out.
+// http:// on port 80 and https:// on 443: in HTTP a Host without a port
+// means the scheme's default, so a tiny server's port is always written.
+// An IPv6 zone is left out.
 func (u URL) HostHeader() string {
 	host, _, _ := strings.Cut(u.Host, "%")
 	if strings.Contains(host, ":") {
 		host = "[" + host + "]"
 	}
-	if u.Scheme == SchemeHTTP && u.Port == DefaultHTTPPort {
+	if u.Scheme == SchemeHTTP && u.Port == DefaultHTTPPort || u.Scheme == SchemeHTTPS && u.Port == DefaultHTTPSPort {
 		return host
 	}
 	return host + ":" + u.Port
 }
 
 // HalfClose reports whether an exchange with this URL half-closes after the
-// request: tiny:// does.
-func (u URL) HalfClose() bool { return u.Scheme == SchemeTiny }
+// request: tiny:// and tinys:// do.
+func (u URL) HalfClose() bool { return u.Scheme == SchemeTiny || u.Scheme == SchemeTinyS }
+
+// TLS reports whether an exchange with this URL runs over TLS: tinys://
+// and https:// do.
+func (u URL) TLS() bool { return u.Scheme == SchemeTinyS || u.Scheme == SchemeHTTPS }
 
 // RemoveDotSegments returns target, a path with an optional query, with the
 // "." and ".." segments of its path resolved as RFC 3986 section 5.2.4

@@ -14,23 +14,30 @@ func TestParseURL(t *testing.T) {
 		path      string
 		host      string // Host header
 		halfClose bool
+		tls       bool
 	}{
-		{"tiny://127.0.0.1:7070/hello", "127.0.0.1:7070", "/hello", "127.0.0.1:7070", true},
-		{"TINY://example.com/a?b=c", "example.com:7070", "/a?b=c", "example.com:7070", true},
-		{"localhost:8080/x/y", "localhost:8080", "/x/y", "localhost:8080", true},
-		{"localhost", "localhost:7070", "/", "localhost:7070", true},
-		{"localhost:", "localhost:7070", "/", "localhost:7070", true},
-		{"host?q=1", "host:7070", "/?q=1", "host:7070", true},
-		{"host/page#section", "host:7070", "/page", "host:7070", true},
-		{"tiny://127.0.0.1/x?y=1#frag", "127.0.0.1:7070", "/x?y=1", "127.0.0.1:7070", true},
-		{"[::1]:7070/hello", "[::1]:7070", "/hello", "[::1]:7070", true},
-		{"tiny://[::1]/", "[::1]:7070", "/", "[::1]:7070", true},
-		{"tiny://[fe80::1%25eth0]:1/", "[fe80::1%eth0]:1", "/", "[fe80::1]:1", true},
-		{"http://example.com/index.html", "example.com:80", "/index.html", "example.com", false},
-		{"HTTP://127.0.0.1:81", "127.0.0.1:81", "/", "127.0.0.1:81", false},
-		{"http://[::1]/", "[::1]:80", "/", "[::1]", false},
-		{"host/caf\xc3\xa9", "host:7070", "/caf%C3%A9", "host:7070", true},
-		{"host/100%25", "host:7070", "/100%25", "host:7070", true},
+		{"tiny://127.0.0.1:7070/hello", "127.0.0.1:7070", "/hello", "127.0.0.1:7070", true, false},
+		{"TINY://example.com/a?b=c", "example.com:7070", "/a?b=c", "example.com:7070", true, false},
+		{"localhost:8080/x/y", "localhost:8080", "/x/y", "localhost:8080", true, false},
+		{"localhost", "localhost:7070", "/", "localhost:7070", true, false},
+		{"localhost:", "localhost:7070", "/", "localhost:7070", true, false},
+		{"host?q=1", "host:7070", "/?q=1", "host:7070", true, false},
+		{"host/page#section", "host:7070", "/page", "host:7070", true, false},
+		{"tiny://127.0.0.1/x?y=1#frag", "127.0.0.1:7070", "/x?y=1", "127.0.0.1:7070", true, false},
+		{"[::1]:7070/hello", "[::1]:7070", "/hello", "[::1]:7070", true, false},
+		{"tiny://[::1]/", "[::1]:7070", "/", "[::1]:7070", true, false},
+		{"tiny://[fe80::1%25eth0]:1/", "[fe80::1%eth0]:1", "/", "[fe80::1]:1", true, false},
+		{"http://example.com/index.html", "example.com:80", "/index.html", "example.com", false, false},
+		{"HTTP://127.0.0.1:81", "127.0.0.1:81", "/", "127.0.0.1:81", false, false},
+		{"http://[::1]/", "[::1]:80", "/", "[::1]", false, false},
+		{"host/caf\xc3\xa9", "host:7070", "/caf%C3%A9", "host:7070", true, false},
+		{"host/100%25", "host:7070", "/100%25", "host:7070", true, false},
+		{"tinys://127.0.0.1/hello", "127.0.0.1:7070", "/hello", "127.0.0.1:7070", true, true},
+		{"TinyS://[::1]:7443/", "[::1]:7443", "/", "[::1]:7443", true, true},
+		{"https://example.com/a", "example.com:443", "/a", "example.com", false, true},
+		{"https://example.com:8443/a", "example.com:8443", "/a", "example.com:8443", false, true},
+		{"https://example.com:80/", "example.com:80", "/", "example.com:80", false, true},
+		{"http://example.com:443/", "example.com:443", "/", "example.com:443", false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.url, func(t *testing.T) {
@@ -38,8 +45,8 @@ func TestParseURL(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Addr() != tt.addr || got.Path != tt.path || got.HostHeader() != tt.host || got.HalfClose() != tt.halfClose {
-				t.Errorf("got addr %q path %q host %q half-close %v", got.Addr(), got.Path, got.HostHeader(), got.HalfClose())
+			if got.Addr() != tt.addr || got.Path != tt.path || got.HostHeader() != tt.host || got.HalfClose() != tt.halfClose || got.TLS() != tt.tls {
+				t.Errorf("got addr %q path %q host %q half-close %v TLS %v", got.Addr(), got.Path, got.HostHeader(), got.HalfClose(), got.TLS())
 			}
 		})
 	}
@@ -50,7 +57,7 @@ func TestParseURLRejects(t *testing.T) {
 		url    string
 		scheme string // set for a scheme refused as unsupported
 	}{
-		{"https://example.com/", "https"},
+		{"ftps://example.com/", "ftps"},
 		{"FTP://example.com/", "ftp"},
 		{"://example.com/", ""},
 		{"", ""},
@@ -128,7 +135,7 @@ func TestRemoveDotSegments(t *testing.T) {
 // on a request line and in a Host header as it is: a host:port address, and
 // a path and Host with no space, control character or byte beyond ASCII.
 func FuzzParseURL(f *testing.F) {
-	for _, s := range []string{"tiny://127.0.0.1:7070/hello", "localhost", "http://[::1]/", "tiny://[fe80::1%25eth0]:1/", "host/caf\xc3\xa9?q=1#f", "user@host/", "[::1]x/"} {
+	for _, s := range []string{"tiny://127.0.0.1:7070/hello", "localhost", "http://[::1]/", "tiny://[fe80::1%25eth0]:1/", "tinys://h/", "https://h:1/", "host/caf\xc3\xa9?q=1#f", "user@host/", "[::1]x/"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -140,7 +147,7 @@ func FuzzParseURL(f *testing.F) {
 			}
 			return
 		}
-		if u.Scheme != SchemeTiny && u.Scheme != SchemeHTTP {
+		if u.Scheme != SchemeTiny && u.Scheme != SchemeTinyS && u.Scheme != SchemeHTTP && u.Scheme != SchemeHTTPS {
 			t.Fatalf("scheme %q", u.Scheme)
 		}
 		if host, port, err := net.SplitHostPort(u.Addr()); err != nil || host != u.Host || port != u.Port || port == "" {

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tinyhttpd/tinyhttpd/internal/tlseof"
 	"github.com/tinyhttpd/tinyhttpd/route"
 )
 
@@ -67,7 +68,7 @@ type exchange struct {
 	// one the server tracks; under is base as the TLS connection reads it,
 	// and tcp the TCP connection, for SetLinger. All nil without TLS.
 	base, tcp net.Conn
-	under     *eofConn
+	under     *tlseof.Conn
 	state     connState
 	buf       *[]byte
 	pending   []byte // request bytes read by a waiter, while no buffer is held

@@ -3,27 +3,10 @@ package server
 import (
 	"context"
 	"crypto/tls"
-	"io"
 	"net"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/tlseof"
 )
-
-// eofConn is the connection under a TLS connection; it notes whether the
-// client's FIN has been read. crypto/tls returns io.EOF both after the
-// client's close_notify alert and for a bare FIN at a record boundary, so
-// only this tells them apart: once a close_notify has been read, crypto/tls
-// reads no further, and the FIN, if any, stays unread.
-type eofConn struct {
-	net.Conn
-	eof bool
-}
-
-func (c *eofConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
-	if err == io.EOF {
-		c.eof = true
-	}
-	return n, err
-}
 
 // startTLS wraps c, the connection accepted for ex, in a TLS server
 // connection and runs the handshake under the deadlines c has, which are
@@ -36,7 +19,7 @@ func (ex *exchange) startTLS(c net.Conn, cfg *tls.Config) bool {
 	if wc, ok := c.(writeConner); ok {
 		ex.tcp = wc.WriteConn()
 	}
-	ex.under = &eofConn{Conn: c}
+	ex.under = &tlseof.Conn{Conn: c}
 	tc := tls.Server(ex.under, cfg)
 	ex.conn, ex.wconn = tc, tc
 	if err := tc.HandshakeContext(context.Background()); err != nil {
@@ -54,7 +37,7 @@ func (ex *exchange) startTLS(c net.Conn, cfg *tls.Config) bool {
 // truncated reports whether a TLS request read to its EOF ended with a bare
 // FIN instead of a close_notify: a request an attacker may have cut short.
 func (ex *exchange) truncated() bool {
-	return ex.under != nil && ex.under.eof
+	return ex.under != nil && ex.under.FIN()
 }
 
 // endOfRequest names what ends a request on the exchange's connection, for

@@ -100,13 +100,18 @@ func TestUnixSocketHalfClose(t *testing.T) {
 	}
 }
 
-// TestRedirectToHTTPS checks that -L stops at a Location tinyget cannot
-// follow, with exit 1 (curl, which has TLS, goes on and fails otherwise).
+// TestRedirectToHTTPS checks that -L follows a Location to https://, over
+// TLS with the same --cacert, and without a half-close.
 func TestRedirectToHTTPS(t *testing.T) {
+	x := testenv.NewTLS(t)
+	tlsAddr, requests := serveTLS(t, x.ServerConfig(t), "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nsafe", true)
 	addr := serveFake(t, nil)
-	r := tinyget("", "-sSL", "http://"+addr+"/redir/301?to=https://"+addr+"/echo")
-	if r.code != int(exitUnsupportedProtocol) || !strings.Contains(r.stderr, `Protocol "https" not supported`) {
+	r := tinyget("", "-sSL", "--cacert", x.CAFile, "http://"+addr+"/redir/301?to=https://"+tlsAddr+"/echo")
+	if r.code != 0 || r.stdout != "safe" {
 		t.Errorf("%+v", r)
+	}
+	if req := <-requests; !strings.HasPrefix(req.text, "GET /echo HTTP/1.1\r\nHost: "+tlsAddr+"\r\n") || req.halfClosed {
+		t.Errorf("the https:// server read %+v", req)
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -33,12 +34,17 @@ const (
 	exitReadError           exitCode = 26
 	exitTimeout             exitCode = 28
 	exitRangeError          exitCode = 33
+	exitTLSConnect          exitCode = 35
 	exitTooManyRedirects    exitCode = 47
 	exitEmptyReply          exitCode = 52
 	exitSendError           exitCode = 55
 	exitRecvError           exitCode = 56
+	exitCertProblem         exitCode = 58
+	exitPeerVerification    exitCode = 60
 	exitBadEncoding         exitCode = 61
 	exitFileTooLarge        exitCode = 63
+	exitCACertFile          exitCode = 77
+	exitPinnedKey           exitCode = 90
 )
 
 // exitSummaries is the table of exit codes, listed by --help and in
@@ -46,7 +52,7 @@ const (
 // each of them happen.
 var exitSummaries = map[exitCode]string{
 	exitOK:                  "Success",
-	exitUnsupportedProtocol: "Unsupported protocol (https://, ftp://, ...)",
+	exitUnsupportedProtocol: "Unsupported protocol (ftp://, ...)",
 	exitUsage:               "Bad usage: unknown flag, missing value, no URL",
 	exitMalformedURL:        "URL malformed",
 	exitResolve:             "Could not resolve host",
@@ -58,12 +64,17 @@ var exitSummaries = map[exitCode]string{
 	exitReadError:           "Failure reading the -d @FILE or -w @FILE",
 	exitTimeout:             "Operation timed out: -m or --connect-timeout",
 	exitRangeError:          "-C: the server cannot resume (it ignored the Range)",
+	exitTLSConnect:          "TLS handshake failed: no TLS, no version in common, refused by the server",
 	exitTooManyRedirects:    "-L: more redirects than --max-redirs",
 	exitEmptyReply:          "Empty reply from server: it closed without a byte",
 	exitSendError:           "Failure sending the request: the server reset the connection",
 	exitRecvError:           "Failure receiving the reply: reset by peer, bad chunked encoding",
+	exitCertProblem:         "--cert, --key: the client certificate or key cannot be read or used",
+	exitPeerVerification:    "The server's certificate did not verify (--cacert, --capath; -k skips the check)",
 	exitBadEncoding:         "--compressed: a body that does not decode, or an unknown Content-Encoding",
 	exitFileTooLarge:        "--max-filesize: the body is larger",
+	exitCACertFile:          "--cacert: the file cannot be read or holds no PEM certificate",
+	exitPinnedKey:           "--pinnedpubkey: the server's public key is not the one pinned",
 }
 
 // exitError is a failure that ends a transfer, or tinyget, with its code.
@@ -129,6 +140,17 @@ func describe(err error, p progress) *exitError {
 		return &exitError{code: exitResolve, msg: fmt.Sprintf("Could not resolve host: %s (%s)", p.host, reason(ce.Err))}
 	case client.Connect:
 		return &exitError{code: exitConnect, msg: fmt.Sprintf("Failed to connect to %s port %s after %d ms: %s", p.host, p.port, ms, reason(ce.Err))}
+	case client.TLSHandshake:
+		return &exitError{code: exitTLSConnect, msg: fmt.Sprintf("TLS handshake with %s port %s failed: %s", p.host, p.port, reason(ce.Err))}
+	case client.TLSVerify:
+		var verr *tls.CertificateVerificationError
+		why := ce.Err
+		if errors.As(why, &verr) {
+			why = verr.Err
+		}
+		return &exitError{code: exitPeerVerification, msg: fmt.Sprintf("SSL certificate problem: %v (--cacert names the authority to trust; -k skips the check)", why)}
+	case client.PinnedKey:
+		return &exitError{code: exitPinnedKey, msg: "SSL: public key does not match pinned public key: " + ce.Err.Error()}
 	case client.Timeout:
 		var dns *net.DNSError
 		switch {

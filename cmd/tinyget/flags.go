@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"io"
 	"math"
 	"strconv"
@@ -64,6 +65,13 @@ type options struct {
 	remoteHeader  bool  // -J
 	maxFilesize   int64 // 0: no limit
 	stderrFile    string
+	caCert        string // --cacert FILE
+	caPath        string // --capath DIR
+	insecure      bool   // -k
+	cert          string // --cert FILE
+	key           string // --key FILE
+	tlsMin        uint16 // --tlsv1.2, --tlsv1.3: the lowest TLS version; 0 for TLS 1.2
+	pinnedPubKey  string // --pinnedpubkey
 	ipVersion     int    // 0 for either, 4 or 6
 	httpVersion   string // "" for the scheme's default, "HTTP/1.0" or "HTTP/1.1"
 	help          bool
@@ -209,6 +217,14 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.StringArrayP("config", "K", nil, "read flags from `FILE` in curl's syntax (- for stdin); repeatable")
 	fs.BoolVar(&o.noHalfClose, "no-half-close", false, "do not half-close after a tiny:// request (http:// never does), for servers that take a half-close for a hang-up; the server must then find the request's end by its Content-Length (tinyhttpd waits for EOF, and answers 408 after its read timeout)")
 	fs.BoolVar(&o.pathAsIs, "path-as-is", false, "send the URL's path as given, without resolving its /./ and /../ segments")
+	fs.StringVar(&o.caCert, "cacert", "", "tinys://, https://: trust the certificate authorities in the PEM `FILE`, instead of the system's")
+	fs.StringVar(&o.caPath, "capath", "", "tinys://, https://: trust the certificate authorities in the PEM files of `DIR`, instead of the system's")
+	fs.BoolVarP(&o.insecure, "insecure", "k", false, "tinys://, https://: do not verify the server's certificate (--pinnedpubkey still applies)")
+	fs.StringVarP(&o.cert, "cert", "E", "", "tinys://, https://: present the client certificate in the PEM `FILE` (its key too, unless --key)")
+	fs.StringVar(&o.key, "key", "", "tinys://, https://: the client certificate's private key, in the PEM `FILE`")
+	choice(&choiceValue[uint16]{&o.tlsMin, tls.VersionTLS12}, "tlsv1.2", "", "tinys://, https://: TLS 1.2 or later (the default)")
+	choice(&choiceValue[uint16]{&o.tlsMin, tls.VersionTLS13}, "tlsv1.3", "", "tinys://, https://: TLS 1.3 or later")
+	fs.StringVar(&o.pinnedPubKey, "pinnedpubkey", "", "tinys://, https://: the server's public key must be one of `HASHES`, sha256//BASE64 separated by ;, or that in a PEM or DER file; exit 90 if not")
 	choice(&choiceValue[int]{&o.ipVersion, 4}, "ipv4", "4", "resolve and connect over IPv4 only")
 	choice(&choiceValue[int]{&o.ipVersion, 6}, "ipv6", "6", "resolve and connect over IPv6 only")
 	choice(&choiceValue[string]{&o.httpVersion, "HTTP/1.0"}, "http1.0", "0", "send HTTP/1.0 requests (the default for tiny://)")

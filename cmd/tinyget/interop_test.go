@@ -80,8 +80,15 @@ func startPythonHTTP(t *testing.T, python, dir string) string {
 // a loopback port and on a Unix domain socket. It returns the address and
 // the socket's path; the process is killed when the test ends.
 func startNginx(t *testing.T, root string) (addr, sock string) {
-	nginx := testenv.LookPath(t, "nginx", "nginx")
 	prefix := t.TempDir()
+	addr = runNginx(t, prefix, func(addr string) string { return nginxConf(prefix, root, addr, "") })
+	return addr, filepath.Join(prefix, "nginx.sock")
+}
+
+// runNginx runs nginx with prefix and the configuration conf returns for a
+// free loopback address, and returns that address once nginx listens.
+func runNginx(t *testing.T, prefix string, conf func(addr string) string) string {
+	nginx := testenv.LookPath(t, "nginx", "nginx")
 	for _, d := range []string{"logs", "tmp"} {
 		if err := os.Mkdir(filepath.Join(prefix, d), 0o755); err != nil {
 			t.Fatal(err)
@@ -90,12 +97,12 @@ func startNginx(t *testing.T, root string) (addr, sock string) {
 	var lastErr string
 	for range 3 { // the free port found may be taken before nginx binds it
 		addr := freePort(t)
-		conf := filepath.Join(prefix, "nginx.conf")
-		if err := os.WriteFile(conf, []byte(nginxConf(prefix, root, addr)), 0o644); err != nil {
+		file := filepath.Join(prefix, "nginx.conf")
+		if err := os.WriteFile(file, []byte(conf(addr)), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		var stderr bytes.Buffer
-		cmd := exec.Command(nginx, "-p", prefix, "-c", conf, "-e", "stderr")
+		cmd := exec.Command(nginx, "-p", prefix, "-c", file, "-e", "stderr")
 		cmd.Stderr = &stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -106,7 +113,6 @@ func startNginx(t *testing.T, root string) (addr, sock string) {
 			close(exited)
 		}()
 		if waitListening(addr, exited) {
-			sock := filepath.Join(prefix, "nginx.sock")
 			t.Cleanup(func() {
 				cmd.Process.Kill()
 				<-exited
@@ -114,14 +120,14 @@ func startNginx(t *testing.T, root string) (addr, sock string) {
 					t.Logf("nginx said: %s", stderr.String())
 				}
 			})
-			return addr, sock
+			return addr
 		}
 		cmd.Process.Kill()
 		<-exited
 		lastErr = stderr.String()
 	}
 	t.Fatalf("nginx did not start: %s", lastErr)
-	return "", ""
+	return ""
 }
 
 // nginxConf returns a configuration for one nginx process with everything
@@ -129,8 +135,14 @@ func startNginx(t *testing.T, root string) (addr, sock string) {
 // temporary files and logs in the prefix. /ssi/ runs the SSI filter, which
 // drops Content-Length: nginx then sends HTTP/1.1 clients a chunked body.
 // It also listens on prefix/nginx.sock; /old answers 301 to /big.bin and
-// /again 302 to /old; text files are gzipped for clients that ask.
-func nginxConf(prefix, root, addr string) string {
+// /again 302 to /old; text files are gzipped for clients that ask. With
+// tls, nginx speaks TLS on addr: tls holds the ssl_certificate and
+// ssl_certificate_key lines, and there is no socket.
+func nginxConf(prefix, root, addr, tls string) string {
+	listen := "listen " + addr + ";\n        listen unix:" + prefix + "/nginx.sock;"
+	if tls != "" {
+		listen = "listen " + addr + " ssl;\n        " + tls
+	}
 	return `daemon off;
 master_process off;
 pid ` + prefix + `/nginx.pid;
@@ -147,8 +159,7 @@ http {
     gzip on;
     gzip_types text/plain;
     server {
-        listen ` + addr + `;
-        listen unix:` + prefix + `/nginx.sock;
+        ` + listen + `
         root ` + root + `;
         location /ssi/ { ssi on; }
         location = /old { return 301 /big.bin; }

@@ -128,7 +128,8 @@ func buildRequest(o *options, t target, body []byte, warn func(format string, ar
 }
 
 // halfCloses reports whether the exchange half-closes after the request:
-// tiny:// does unless --no-half-close; http:// never does, because plain
+// tiny:// and tinys:// do unless --no-half-close; http:// and https://
+// never do, because plain
 // HTTP servers find the request's end by Content-Length and some take a
 // half-close for the client hanging up (nginx cuts a large reply short).
 func halfCloses(o *options, t target) bool {
@@ -136,13 +137,13 @@ func halfCloses(o *options, t target) bool {
 }
 
 // requestVersion returns the version for the request line: -0 or --http1.1
-// if given, else HTTP/1.0 for tiny:// (the tiny protocol's) and HTTP/1.1 for
-// http://, as curl sends.
+// if given, else HTTP/1.0 for tiny:// and tinys:// (the tiny protocol's)
+// and HTTP/1.1 for http:// and https://, as curl sends.
 func requestVersion(o *options, t target) string {
 	switch {
 	case o.httpVersion != "":
 		return o.httpVersion
-	case t.Scheme == client.SchemeHTTP:
+	case t.Scheme == client.SchemeHTTP, t.Scheme == client.SchemeHTTPS:
 		return "HTTP/1.1"
 	}
 	return "HTTP/1.0"

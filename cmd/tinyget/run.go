@@ -145,6 +145,8 @@ type runner struct {
 	upload []byte // the -T file
 	format string // the -w format
 
+	tls tlsSetup // the TLS flags' configuration, built at the first TLS exchange
+
 	dumpMu sync.Mutex
 	dumpW  io.Writer // -D's file or stdout; nil without -D
 	dumpF  *os.File

@@ -186,7 +186,7 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{[]string{"--nope", "h/"}, exitUsage},
 		{nil, exitUsage},
-		{[]string{"https://example.com/"}, exitUnsupportedProtocol},
+		{[]string{"ftp://example.com/"}, exitUnsupportedProtocol},
 		{[]string{"tiny://ho st/"}, exitMalformedURL},
 		{[]string{"-H", "Bad Name: x", "h/"}, exitUsage},
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/tls"
 	"errors"
 	"log/slog"
 	"maps"
@@ -21,6 +22,13 @@ import (
 // a loopback port and returns its address.
 func startTinyhttpd(t *testing.T) string {
 	t.Helper()
+	return startTinyhttpdTLS(t, nil)
+}
+
+// startTinyhttpdTLS is startTinyhttpd with the server's TLSConfig: over
+// TLS when cfg is not nil.
+func startTinyhttpdTLS(t *testing.T, cfg *tls.Config) string {
+	t.Helper()
 	routes, err := config.DefaultRoutes()
 	if err != nil {
 		t.Fatal(err)
@@ -29,19 +37,19 @@ func startTinyhttpd(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	serveTinyhttpd(t, routes, l)
+	serveTinyhttpd(t, routes, l, cfg)
 	return l.Addr().String()
 }
 
 // serveTinyhttpd serves routes with a real tinyhttpd server on l until the
-// test ends.
-func serveTinyhttpd(t *testing.T, routes *route.Routes, l net.Listener) {
+// test ends, over TLS when cfg is not nil.
+func serveTinyhttpd(t *testing.T, routes *route.Routes, l net.Listener, cfg *tls.Config) {
 	t.Helper()
 	table, err := server.NewTable(routes)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &server.Server{Logger: slog.New(slog.DiscardHandler)}
+	srv := &server.Server{Logger: slog.New(slog.DiscardHandler), TLSConfig: cfg}
 	srv.SetRoutes(table)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(l) }()
@@ -89,7 +97,7 @@ func TestAgainstTinyhttpd(t *testing.T) {
 		{"dot segments", []string{"tiny://" + addr + "/public/../hello"}, exitOK, "hello, world\n", ""},
 		{"--path-as-is", []string{"--path-as-is", "tiny://" + addr + "/public/../hello"}, exitOK, "path has a \".\" or \"..\" segment\n", ""},
 		{"--max-filesize", []string{"--max-filesize", "5", addr + "/hello"}, exitFileTooLarge, "", "(63) Maximum file size exceeded"},
-		{"unsupported protocol", []string{"https://" + addr + "/"}, exitUnsupportedProtocol, "", `(1) Protocol "https" not supported`},
+		{"unsupported protocol", []string{"ftp://" + addr + "/"}, exitUnsupportedProtocol, "", `(1) Protocol "ftp" not supported`},
 		{"usage", []string{"--bogus", addr + "/"}, exitUsage, "", "(2) unknown flag: --bogus"},
 		{"malformed URL", []string{"tiny://" + addr + "/a b"}, exitMalformedURL, "", "(3) URL rejected: "},
 		{"unresolvable name", []string{"nonexistent.invalid:" + port + "/hello"}, exitResolve, "", "(6) Could not resolve host: nonexistent.invalid"},
@@ -137,7 +145,8 @@ func TestAgainstTinyhttpd(t *testing.T) {
 func TestEveryExitCodeTested(t *testing.T) {
 	tested := []exitCode{exitOK, exitUnsupportedProtocol, exitUsage, exitMalformedURL, exitResolve, exitConnect,
 		exitWeirdReply, exitPartial, exitHTTPError, exitWriteError, exitReadError, exitTimeout, exitRangeError,
-		exitTooManyRedirects, exitEmptyReply, exitSendError, exitRecvError, exitBadEncoding, exitFileTooLarge}
+		exitTLSConnect, exitTooManyRedirects, exitEmptyReply, exitSendError, exitRecvError, exitCertProblem,
+		exitPeerVerification, exitBadEncoding, exitFileTooLarge, exitCACertFile, exitPinnedKey}
 	listed := slices.Sorted(maps.Keys(exitSummaries))
 	if !slices.Equal(listed, tested) {
 		t.Errorf("--help lists %v, the tests produce %v", listed, tested)

@@ -13,7 +13,7 @@ type target = client.URL
 // parseTarget parses a URL as client.ParseURL does and, unless pathAsIs
 // (--path-as-is), resolves the "." and ".." segments of its path, as curl
 // does. Its errors are *exitError: exitUnsupportedProtocol for a scheme
-// other than tiny and http, exitMalformedURL for the rest.
+// other than tiny, tinys, http and https, exitMalformedURL for the rest.
 func parseTarget(s string, pathAsIs bool) (target, error) {
 	t, err := client.ParseURL(s)
 	var ue *client.URLError
@@ -24,7 +24,7 @@ func parseTarget(s string, pathAsIs bool) (target, error) {
 		}
 		return t, nil
 	case errors.As(err, &ue) && ue.Scheme != "":
-		return target{}, fail(exitUnsupportedProtocol, "Protocol %q not supported: tinyget speaks tiny:// and http://", ue.Scheme)
+		return target{}, fail(exitUnsupportedProtocol, "Protocol %q not supported: tinyget speaks tiny://, tinys://, http:// and https://", ue.Scheme)
 	case ue != nil:
 		return target{}, fail(exitMalformedURL, "URL rejected: %q: %v", s, ue.Err)
 	}

@@ -21,7 +21,8 @@ func TestParseTarget(t *testing.T) {
 	}{
 		{"tiny://127.0.0.1:7070/hello", exitOK},
 		{"http://[::1]/", exitOK},
-		{"https://example.com/", exitUnsupportedProtocol},
+		{"https://example.com/", exitOK},
+		{"tinys://[::1]/", exitOK},
 		{"ftp://example.com/", exitUnsupportedProtocol},
 		{"://example.com/", exitMalformedURL},
 		{"", exitMalformedURL},

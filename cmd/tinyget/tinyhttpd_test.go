@@ -39,7 +39,7 @@ func TestResumeFromTinyhttpd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	serveTinyhttpd(t, &route.Routes{Source: "test", Routes: []route.Route{{Path: "/big.bin", Kind: route.KindFile, File: big}}}, l)
+	serveTinyhttpd(t, &route.Routes{Source: "test", Routes: []route.Route{{Path: "/big.bin", Kind: route.KindFile, File: big}}}, l, nil)
 	url := "tiny://" + l.Addr().String() + "/big.bin"
 	out := filepath.Join(dir, "out")
 
@@ -92,7 +92,7 @@ func TestUnixSocketToTinyhttpd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	serveTinyhttpd(t, routes, l)
+	serveTinyhttpd(t, routes, l, nil)
 	for _, tt := range []struct {
 		args []string
 		want string

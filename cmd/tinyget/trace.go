@@ -19,6 +19,7 @@ type tracer struct {
 	host      string    // as written in the URL
 	halfClose bool
 	start     time.Time
+	tls       string // the TLS version as curl names it, once the handshake is done
 
 	namelookup    time.Duration // to the first connect attempt: the name is resolved
 	connect       time.Duration // to the connection being up
@@ -49,6 +50,11 @@ func (p *tracer) event(e client.Event) {
 			ip, port, _ := net.SplitHostPort(e.Remote.String())
 			fmt.Fprintf(p.w, "* Connected to %s (%s) port %s\n", p.host, ip, port)
 		}
+	case client.EventTLSHandshake:
+		p.tls = tlsVersionNames[e.TLS.Version]
+		if p.w != nil {
+			printTLS(p.w, e.TLS)
+		}
 	case client.EventRequestLine:
 		p.headBytes += int64(len(e.Line)) + 2
 		p.line(">", e.Line)
@@ -69,9 +75,13 @@ func (p *tracer) event(e client.Event) {
 		if p.w == nil {
 			break
 		}
-		if e.Err != nil {
+		switch {
+		case e.Err != nil:
 			fmt.Fprintf(p.w, "* closing the write side failed: %v\n", e.Err)
-		} else {
+		case p.tls != "":
+			fmt.Fprintf(p.w, "* %s (OUT), TLS alert, close notify (256)\n", p.tls)
+			fmt.Fprintln(p.w, "* write side closed with TLS close_notify (half-close): the server reads the request up to it")
+		default:
 			fmt.Fprintln(p.w, "* write side closed (half-close): the server reads the request up to EOF")
 		}
 	case client.EventStatusLine:
@@ -86,8 +96,15 @@ func (p *tracer) event(e client.Event) {
 			fmt.Fprintf(p.w, "* %d body bytes read\n", e.N)
 		}
 	case client.EventPeerClosed:
-		if p.w != nil {
+		switch {
+		case p.w == nil:
+		case p.tls == "":
 			fmt.Fprintf(p.w, "* closed by the server after %d bytes\n", e.N)
+		case e.CloseNotify:
+			fmt.Fprintf(p.w, "* %s (IN), TLS alert, close notify (256)\n", p.tls)
+			fmt.Fprintf(p.w, "* closed by the server with TLS close_notify after %d bytes\n", e.N)
+		default:
+			fmt.Fprintf(p.w, "* closed by the server after %d bytes without a TLS close_notify: a bare FIN, which anyone on the path can forge\n", e.N)
 		}
 	}
 }

@@ -46,6 +46,11 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (strin
 	if r.o.unixSocket != "" {
 		c.Network, addr = "unix", r.o.unixSocket
 	}
+	if t.TLS() {
+		if err := r.tlsClient(c, t); err != nil {
+			return "", err
+		}
+	}
 	m := r.meter(tr, req, ti.filename != "")
 	if m != nil {
 		m.run()

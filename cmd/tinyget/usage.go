@@ -24,6 +24,10 @@ URL forms:
                             some (nginx) take a half-close for the client
                             hanging up and cut a large reply short. Chunked
                             replies are decoded.
+  tinys://HOST[:PORT]/PATH  tiny:// over TLS, default port 7070 (tinyhttpd
+                            serves TLS on its one listener): the half-close
+                            is TLS's close_notify alert.
+  https://HOST[:PORT]/PATH  http:// over TLS, default port 443: no half-close.
   IPv6 addresses go in brackets: tiny://[::1]:7070/hello
 
 Flags:
@@ -42,8 +46,8 @@ code is that of the last transfer that failed.
 Flags are read from ~/.tinygetrc first (curl's config syntax, as -K reads),
 unless -q is the first flag.
 
-curl flags tinyget does not have (docs/tinyget.md says why): TLS and
-https:// (-k, --cacert, --cert, --tlsv1.2, ...), HTTP/2 and HTTP/3
+curl flags tinyget does not have (docs/tinyget.md says why): TLS flags
+beyond those above (--tlsv1.0, --tls-max, --ciphers, --pass, ...), HTTP/2 and HTTP/3
 (--http2, --http3), proxies (-x, --noproxy, --socks5, -p), cookies (-b,
 -c, -j), forms (-F), authentication other than Basic (--digest, --ntlm,
 --negotiate, --anyauth, --oauth2-bearer, --aws-sigv4), --location-trusted,

@@ -105,6 +105,7 @@ func TestParseURL(t *testing.T) {
 		{in: "127.0.0.1?q", host: "127.0.0.1:7070", addr: "127.0.0.1:7070", path: "/?q", halfClose: true},
 		{in: "localhost:1/", host: "localhost:1", addr: "localhost:1", path: "/", halfClose: true},
 		{in: "https://127.0.0.1/", wantsError: true},
+		{in: "tinys://127.0.0.1/", wantsError: true},
 		{in: "127.0.0.1:0/", wantsError: true},
 		{in: "127.0.0.1:99999/", wantsError: true},
 		{in: "::1/", wantsError: true},

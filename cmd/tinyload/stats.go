@@ -16,7 +16,7 @@ type class int
 // The classes of exchange. Every exchange counts in exactly one.
 const (
 	classOK        class = iota
-	classConnect         // the connect failed: refused, no ports left
+	classConnect         // the connect or TLS handshake failed: refused, no ports left, a certificate
 	classTimeout         // the -timeout passed, at any step
 	classReset           // reading the reply failed: reset by the server
 	classTruncated       // the reply ended inside its header or short of its Content-Length
@@ -34,7 +34,7 @@ func (c class) String() string { return classNames[c] }
 // classify maps an exchange's error from the client package to a class.
 func classify(err error) class {
 	switch client.KindOf(err) {
-	case client.Resolve, client.Connect:
+	case client.Resolve, client.Connect, client.TLSHandshake, client.TLSVerify, client.PinnedKey:
 		return classConnect
 	case client.Timeout:
 		return classTimeout

@@ -24,11 +24,15 @@ type target struct {
 // parseURL parses a URL as client.ParseURL does: tiny://host[:port]/path,
 // host[:port]/path (tiny too), which half-close after the request, and
 // http://host[:port]/path, which does not; a user name or password is
-// refused.
+// refused, and so are tinys:// and https://, since -tls is what runs the
+// exchanges over TLS.
 func parseURL(s string) (target, error) {
 	u, err := client.ParseURL(s)
 	if err != nil {
 		return target{}, err
+	}
+	if u.TLS() {
+		return target{}, &client.URLError{URL: s, Err: errors.New("write the URL with tiny:// or http://, and add -tls for TLS")}
 	}
 	if u.User != "" || u.Password != "" {
 		return target{}, &client.URLError{URL: s, Err: errors.New("user name and password in URLs are not supported: tinyload sends no Authorization")}
