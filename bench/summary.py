@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Print bench/run's table from the files in its results directory.
 
-usage: summary.py RESULTS_DIR "SERVERS" CLK_TCK "LOADS"
+usage: summary.py RESULTS_DIR "SERVERS" CLK_TCK "LOADS" ["TLS_SERVERS" "TLS_LOADS"]
 
 LOADS are the small-reply loads' names in bench/run's order, such as
 "uncorked-c64 corked-c64 uncorked-c1"; the first is the headline.
+TLS_SERVERS and TLS_LOADS are those of the TLS exchanges, such as
+"tinyhttpd-tls nginx-tls" and "tls-full-c64 tls-resumed-c64"; empty or
+absent when bench/run ran none.
 
 Every figure is the median over the rounds; a ratio is tinyhttpd's figure
 divided by the anchor's, taken round by round (the servers ran one after the
@@ -42,6 +45,9 @@ def describe(name):
         "uncorked": "uncorked: the request, then the FIN in a segment of its own, "
                     "as nc, Python and curl-like clients send (tinyload -cork=false)",
         "corked": "corked: the FIN with the request's last segment (TCP_CORK, tinyload's default)",
+        "tls-full": "TLS, every exchange a full handshake, close_notify as the half-close "
+                    "(tinyload -tls -resume=false)",
+        "tls-resumed": "TLS, sessions resumed, close_notify as the half-close (tinyload -tls -resume=true)",
     }[mode]
     return "c=%s, %s" % (c, how)
 
@@ -51,27 +57,31 @@ COLS = [("srv_us", "server CPU us/exch", ".1f"), ("rps", "exchanges/s", ".0f"),
         ("cli_us", "client CPU us/exch", ".1f")]
 
 
-def main():
-    out, servers, clk, loads = sys.argv[1], sys.argv[2].split(), int(sys.argv[3]), sys.argv[4].split()
-    headline = loads[0]
+def runs(out, kind, loads, servers, clk):
+    """The figures of bench/run's KIND runs (small, tls), as load -> server
+    -> round -> figures, from KIND-cpu.txt and the KIND-LOAD-SERVER-ROUND.json
+    reports, and the rounds."""
     ticks = {}
-    with open(os.path.join(out, "small-cpu.txt")) as f:
-        next(f)
-        for line in f:
-            s, ld, r, t = line.split()
-            ticks[(s, ld, int(r))] = int(t)
+    try:
+        with open(os.path.join(out, kind + "-cpu.txt")) as f:
+            next(f, None)
+            for line in f:
+                s, ld, r, t = line.split()
+                ticks[(s, ld, int(r))] = int(t)
+    except OSError:
+        pass
     rounds = sorted({r for _, _, r in ticks})
-
-    small = {}  # load -> server -> round -> figures
+    figs = {}
     for ld in loads:
-        small[ld] = {}
+        figs[ld] = {}
         for s in servers:
-            small[ld][s] = {}
+            figs[ld][s] = {}
             for r in rounds:
-                d = load(os.path.join(out, f"small-{ld}-{s}-{r}.json"))
+                d = load(os.path.join(out, f"{kind}-{ld}-{s}-{r}.json"))
                 if not d or not d["exchanges"] or (s, ld, r) not in ticks:
                     continue
-                small[ld][s][r] = {
+                tls = d.get("tls") or {}
+                figs[ld][s][r] = {
                     "rps": d["exchanges_per_s"],
                     "p50": d["latency_ms"]["p50"],
                     "p99": d["latency_ms"]["p99"],
@@ -79,10 +89,17 @@ def main():
                     "cli_us": d["client_cpu_us_per_exchange"],
                     "errors": d["errors"],
                     "n": d["exchanges"],
+                    "full": tls.get("full_handshakes", 0),
+                    "resumed": tls.get("resumed_handshakes", 0),
                 }
+    return figs, rounds
 
+
+def ratios(figs, rounds):
+    """ratio(load, key, a, b): the median over the rounds of a's figure over
+    b's, with the least and the greatest; Nones if there is none."""
     def ratio(ld, key, a, b):
-        sm = small.get(ld)
+        sm = figs.get(ld)
         if sm is None or a not in sm or b not in sm:
             return None, None, None
         rs = [sm[a][r][key] / sm[b][r][key] for r in rounds
@@ -90,33 +107,59 @@ def main():
         if not rs:
             return None, None, None
         return statistics.median(rs), min(rs), max(rs)
+    return ratio
+
+
+def table(title, figs, rounds, ratio, ld, servers, handshakes=False):
+    """Prints one load's medians, and each tinyhttpd's ratios to each anchor."""
+    print()
+    print("%s; median of %d rounds" % (title, len(rounds)))
+    print("%-20s" % "server" + "".join("%20s" % c[1] for c in COLS) + "%10s" % "errors")
+    for s in servers:
+        row = "%-20s" % s
+        for key, _, spec in COLS:
+            row += "%20s" % fmt(med(v[key] for v in figs[ld][s].values()), spec)
+        row += "%10d" % sum(v["errors"] for v in figs[ld][s].values())
+        print(row)
+    if handshakes:
+        for s in servers:
+            vs = figs[ld][s].values()
+            print("  %s: handshakes in the measured runs: %d full, %d resumed" % (
+                s, sum(v["full"] for v in vs), sum(v["resumed"] for v in vs)))
+    tinies = [s for s in servers if s.startswith("tinyhttpd")]
+    anchors = [s for s in servers if not s.startswith("tinyhttpd")]
+    for tiny in tinies:
+        print()
+        print("  %s / anchor, %s: median of the per-round ratios [min-max]" % (tiny, ld))
+        print("  %-18s" % "anchor" + "".join("%24s" % c[1] for c in COLS[:4]))
+        for a in anchors:
+            row = "  %-18s" % a
+            for key, _, _ in COLS[:4]:
+                m, lo, hi = ratio(ld, key, tiny, a)
+                row += "%24s" % ("-" if m is None else "%.2f [%.2f-%.2f]" % (m, lo, hi))
+            print(row)
+
+
+def main():
+    out, servers, clk, loads = sys.argv[1], sys.argv[2].split(), int(sys.argv[3]), sys.argv[4].split()
+    tls_servers = sys.argv[5].split() if len(sys.argv) > 5 else []
+    tls_loads = sys.argv[6].split() if len(sys.argv) > 6 else []
+    headline = loads[0]
+    small, rounds = runs(out, "small", loads, servers, clk)
+    ratio = ratios(small, rounds)
+    tls, tls_rounds = runs(out, "tls", tls_loads, tls_servers, clk)
+    tls_ratio = ratios(tls, tls_rounds)
 
     with open(os.path.join(out, "machine.txt")) as f:
         print(f.read().rstrip())
 
     tinies = [s for s in servers if s.startswith("tinyhttpd")]
-    anchors = [s for s in servers if not s.startswith("tinyhttpd")]
     for ld in loads:
-        print()
-        print("small reply (13 bytes), %s%s; median of %d rounds" % (
-            describe(ld), " [headline]" if ld == headline else "", len(rounds)))
-        print("%-20s" % "server" + "".join("%20s" % c[1] for c in COLS) + "%10s" % "errors")
-        for s in servers:
-            row = "%-20s" % s
-            for key, _, spec in COLS:
-                row += "%20s" % fmt(med(v[key] for v in small[ld][s].values()), spec)
-            row += "%10d" % sum(v["errors"] for v in small[ld][s].values())
-            print(row)
-        for tiny in tinies:
-            print()
-            print("  %s / anchor, %s: median of the per-round ratios [min-max]" % (tiny, ld))
-            print("  %-18s" % "anchor" + "".join("%24s" % c[1] for c in COLS[:4]))
-            for a in anchors:
-                row = "  %-18s" % a
-                for key, _, _ in COLS[:4]:
-                    m, lo, hi = ratio(ld, key, tiny, a)
-                    row += "%24s" % ("-" if m is None else "%.2f [%.2f-%.2f]" % (m, lo, hi))
-                print(row)
+        table("small reply (13 bytes), %s%s" % (describe(ld), " [headline]" if ld == headline else ""),
+              small, rounds, ratio, ld, servers)
+    for ld in tls_loads:
+        table("TLS exchange, small reply (13 bytes), %s" % describe(ld), tls, tls_rounds, tls_ratio, ld,
+              tls_servers, handshakes=True)
 
     print()
     print("large reply to a half-closed client (c=1), every run")
@@ -231,6 +274,17 @@ def main():
             s16 = next((p for p in serial.get("speedups") or [] if p["cores"] == 16), None)
             check("projected speedup on 16 cores >= 10x", s16 is not None and s16["excess"] >= 10,
                   "not projected" if s16 is None else "%.2fx (plain Amdahl on m: %.2fx)" % (s16["excess"], s16["plain"]))
+
+
+    for tiny in (s for s in tls_servers if s.startswith("tinyhttpd") and tls_loads):
+        print()
+        print("targets, %s (TLS exchanges)" % tiny)
+        for ld in tls_loads:
+            for a in (s for s in tls_servers if s.startswith("nginx")):
+                m = tls_ratio(ld, "srv_us", tiny, a)[0]
+                ok = m is not None and m <= 1.0
+                print("  %-7s TLS CPU per exchange <= 1.0x nginx (%s), %s: %s" % (
+                    "met" if ok else "MISSED", a, ld, "not measured" if m is None else "%.2fx" % m))
 
 
 if __name__ == "__main__":
