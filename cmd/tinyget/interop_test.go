@@ -94,15 +94,26 @@ func runNginx(t *testing.T, prefix string, conf func(addr string) string) string
 			t.Fatal(err)
 		}
 	}
-	var lastErr string
-	for range 3 { // the free port found may be taken before nginx binds it
-		addr := freePort(t)
+	return startListening(t, "nginx", func(addr string) *exec.Cmd {
 		file := filepath.Join(prefix, "nginx.conf")
 		if err := os.WriteFile(file, []byte(conf(addr)), 0o644); err != nil {
 			t.Fatal(err)
 		}
+		return exec.Command(nginx, "-p", prefix, "-c", file, "-e", "stderr")
+	})
+}
+
+// startListening runs the program that newCmd makes for a free loopback
+// address, and returns the address once the program listens there; the
+// program is killed when the test ends. It tries three addresses, since a
+// free port found may be taken before the program binds it.
+func startListening(t *testing.T, name string, newCmd func(addr string) *exec.Cmd) string {
+	t.Helper()
+	var lastErr string
+	for range 3 {
+		addr := freePort(t)
+		cmd := newCmd(addr)
 		var stderr bytes.Buffer
-		cmd := exec.Command(nginx, "-p", prefix, "-c", file, "-e", "stderr")
 		cmd.Stderr = &stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -117,7 +128,7 @@ func runNginx(t *testing.T, prefix string, conf func(addr string) string) string
 				cmd.Process.Kill()
 				<-exited
 				if t.Failed() {
-					t.Logf("nginx said: %s", stderr.String())
+					t.Logf("%s said: %s", name, stderr.String())
 				}
 			})
 			return addr
@@ -126,7 +137,7 @@ func runNginx(t *testing.T, prefix string, conf func(addr string) string) string
 		<-exited
 		lastErr = stderr.String()
 	}
-	t.Fatalf("nginx did not start: %s", lastErr)
+	t.Fatalf("%s did not start: %s", name, lastErr)
 	return ""
 }
 

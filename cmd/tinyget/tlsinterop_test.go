@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"crypto/tls"
 	"encoding/base64"
@@ -97,40 +96,10 @@ func TestTLSFromSocat(t *testing.T) {
 // loopback port, and returns the address once socat listens; socat is
 // killed when the test ends.
 func startSocat(t *testing.T, socat string, args func(port string) []string) string {
-	for range 3 { // the free port found may be taken before socat binds it
-		addr := freePort(t)
+	return startListening(t, "socat", func(addr string) *exec.Cmd {
 		_, port, _ := net.SplitHostPort(addr)
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		cmd := exec.CommandContext(ctx, socat, args(port)...)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			cancel()
-			t.Fatal(err)
-		}
-		exited := make(chan struct{})
-		go func() {
-			cmd.Wait()
-			close(exited)
-		}()
-		if waitListening(addr, exited) {
-			t.Cleanup(func() {
-				cmd.Process.Kill()
-				<-exited
-				cancel()
-				if t.Failed() {
-					t.Logf("socat said: %s", stderr.String())
-				}
-			})
-			return addr
-		}
-		cmd.Process.Kill()
-		<-exited
-		cancel()
-		t.Logf("socat did not start: %s", stderr.String())
-	}
-	t.Fatal("socat did not start")
-	return ""
+		return exec.Command(socat, args(port)...)
+	})
 }
 
 // TestCurlDiffTLS runs curl and tinyget with the same TLS flags against
