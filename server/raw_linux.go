@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -36,10 +37,13 @@ const (
 // and Close reach every acceptor through its eventfd.
 type rawListener struct {
 	*net.TCPListener
-	rc       syscall.RawConn
+	rc syscall.RawConn
+	// deadline (Unix nanoseconds, 0 for none) and isClosed are read by
+	// every acceptor on every turn of its loop, so they are atomic rather
+	// than under mu, which guards sources.
+	deadline atomic.Int64
+	isClosed atomic.Bool
 	mu       sync.Mutex
-	deadline time.Time
-	isClosed bool
 	sources  []*rawSource
 }
 
@@ -75,9 +79,11 @@ func rawSources(l net.Listener, k int) (net.Listener, []source) {
 
 // SetDeadline ends the acceptors' waits for new connections at t.
 func (l *rawListener) SetDeadline(t time.Time) error {
-	l.mu.Lock()
-	l.deadline = t
-	l.mu.Unlock()
+	var ns int64
+	if !t.IsZero() {
+		ns = t.UnixNano()
+	}
+	l.deadline.Store(ns)
 	l.wakeAll()
 	return nil
 }
@@ -87,9 +93,7 @@ func (l *rawListener) Unwrap() net.Listener { return l.TCPListener }
 
 // Close stops listening.
 func (l *rawListener) Close() error {
-	l.mu.Lock()
-	l.isClosed = true
-	l.mu.Unlock()
+	l.isClosed.Store(true)
 	err := l.TCPListener.Close()
 	l.wakeAll()
 	return err
@@ -108,9 +112,11 @@ func (l *rawListener) wakeAll() {
 
 // state returns the deadline and whether the listener is closed.
 func (l *rawListener) state() (time.Time, bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.deadline, l.isClosed
+	var deadline time.Time
+	if ns := l.deadline.Load(); ns != 0 {
+		deadline = time.Unix(0, ns)
+	}
+	return deadline, l.isClosed.Load()
 }
 
 // rawSource is one acceptor's event loop on a rawListener, with the

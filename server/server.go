@@ -179,14 +179,13 @@ func (s *Server) serveListener(l net.Listener, k int) error {
 	}
 	l, srcs := s.sources(l, k)
 	defer l.Close()
-	if !s.trackListener(l, true) {
+	if !s.startAcceptors(l, len(srcs)) {
 		return ErrServerClosed
 	}
-	defer s.trackListener(l, false)
+	defer s.untrackListener(l)
 	errs := make(chan error, k)
 	for _, src := range srcs {
 		a := &acceptor{srv: s, l: l, src: src, stats: s.newAcceptorCounters()}
-		s.accepting.Add(1)
 		go func() {
 			defer s.accepting.Done()
 			err := a.run()
@@ -268,21 +267,27 @@ func (s *Server) untrackConn(c net.Conn) {
 	s.serving.Done()
 }
 
-func (s *Server) trackListener(l net.Listener, add bool) bool {
+// startAcceptors tracks l and counts its k acceptors as running, unless
+// Shutdown or Close has begun. Under s.mu, so that Close, which waits for
+// the acceptors, never waits while one is being counted.
+func (s *Server) startAcceptors(l net.Listener, k int) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if add {
-		if s.shuttingDown() {
-			return false
-		}
-		if s.listeners == nil {
-			s.listeners = make(map[net.Listener]struct{})
-		}
-		s.listeners[l] = struct{}{}
-		return true
+	if s.shuttingDown() {
+		return false
 	}
-	delete(s.listeners, l)
+	if s.listeners == nil {
+		s.listeners = make(map[net.Listener]struct{})
+	}
+	s.listeners[l] = struct{}{}
+	s.accepting.Add(k)
 	return true
+}
+
+func (s *Server) untrackListener(l net.Listener) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.listeners, l)
 }
 
 // Shutdown stops the server gracefully: it stops accepting, accepts and
