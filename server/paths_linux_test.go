@@ -147,7 +147,10 @@ func testNextDecisions(t *testing.T, path acceptPath) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			paced.Store(2) // the pacer's decision and c's
+			// Corked, the pacer's request and half-close arrive in one
+			// segment, so that its exchange is answered inline.
 			pacer := dial(t, addr)
+			socket.SetCork(pacer)
 			io.WriteString(pacer, "GET /hello HTTP/1.0\r\n\r\n")
 			pacer.CloseWrite()
 			<-hows // the accept goroutine now waits in the hook
