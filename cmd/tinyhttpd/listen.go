@@ -97,6 +97,14 @@ func refuseShared(addr string) error {
 	return fmt.Errorf("listen tcp %s: bind: address already in use (a server listens there; TINYHTTPD_REUSEPORT=true lets a new tinyhttpd share it, for an upgrade)", addr)
 }
 
+// listenAdmin listens for the admin endpoint on addr, with plain TCP as the
+// protocol listener: Go would otherwise listen with Multipath TCP where the
+// system has it.
+func listenAdmin(addr string) (net.Listener, error) {
+	lc := socket.ListenOptions{}.ListenConfig()
+	return lc.Listen(context.Background(), "tcp", addr)
+}
+
 // listenUnix listens on a Unix domain socket at path, with mode and, when
 // uid or gid is not -1, that owner. A socket file already there that no
 // process listens on, left by a tinyhttpd that did not exit cleanly, is

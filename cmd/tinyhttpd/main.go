@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -176,7 +175,7 @@ func serve(s config.Settings, table *server.Table, logger *slog.Logger) int {
 	adminAddr := "disabled"
 	adminErr := make(chan error, 1)
 	if s.AdminAddr != "" {
-		al, err := net.Listen("tcp", s.AdminAddr)
+		al, err := listenAdmin(s.AdminAddr)
 		if err != nil {
 			logger.Error("cannot listen for the admin endpoint", "addr", s.AdminAddr, "err", err)
 			return exitFailed

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"log/slog"
+	"net"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/tinyhttpd/tinyhttpd/config"
+)
+
+// TestListenersArePlainTCP checks that the protocol and admin listeners are
+// plain TCP sockets, not the Multipath TCP ones Go listens with by default
+// where the kernel has it: their sockets refuse the socket filter that
+// pauses accepting at shutdown.
+func TestListenersArePlainTCP(t *testing.T) {
+	s, err := config.Load(map[string]string{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Addr = "127.0.0.1:0"
+	pl, err := listen(s, nil, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pl.Close()
+	al, err := listenAdmin("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer al.Close()
+	for name, l := range map[string]net.Listener{"protocol": pl, "admin": al} {
+		rc, err := l.(*net.TCPListener).SyscallConn()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var proto int
+		var serr error
+		rc.Control(func(fd uintptr) { proto, serr = unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_PROTOCOL) })
+		if serr != nil {
+			t.Fatal(serr)
+		}
+		if proto != unix.IPPROTO_TCP {
+			t.Errorf("%s listener: protocol %d, want %d (TCP)", name, proto, unix.IPPROTO_TCP)
+		}
+	}
+}
