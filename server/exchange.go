@@ -17,6 +17,7 @@ import (
 
 	"github.com/tinyhttpd/tinyhttpd/internal/tlseof"
 	"github.com/tinyhttpd/tinyhttpd/route"
+	"github.com/tinyhttpd/tinyhttpd/wire"
 )
 
 // closeWriter is a connection that can half-close: send FIN and keep reading.
@@ -75,8 +76,8 @@ type exchange struct {
 	eof       bool   // the whole request is in buf
 	readErr   error  // a read without waiting failed
 	parsed    bool   // req, or perr, holds the parsed request
-	perr      *RequestError
-	req       Request
+	perr      *wire.RequestError
+	req       wire.Request
 	rec       Exchange
 	parts     [4][]byte // the reply parts not yet written
 	out       net.Buffers
@@ -217,14 +218,14 @@ func (ex *exchange) quick() bool {
 		return len(ex.req.Path) <= maxInlinePath
 	}
 	return r.Delay == 0 && r.static != nil &&
-		len(r.static.pre)+dateLen+len(r.static.full) <= maxInlineReply
+		len(r.static.pre)+wire.DateLen+len(r.static.full) <= maxInlineReply
 }
 
 // parse parses the request in b.
 func (ex *exchange) parse(b []byte) {
 	ex.setState(stateWriting)
 	ex.parsed = true
-	ex.perr = parseRequest(b, &ex.req)
+	ex.perr = ex.req.Parse(b)
 }
 
 // reply answers the parsed request.
@@ -319,7 +320,7 @@ func (ex *exchange) readRequest() ([]byte, error) {
 	}
 	b := *ex.buf
 	fail := func(err error) ([]byte, error) {
-		ex.req.Method = leadingMethod(b)
+		ex.req.Method = wire.LeadingMethod(b)
 		return nil, err
 	}
 	switch {
@@ -372,7 +373,7 @@ func (ex *exchange) earlyReply(status int, reason string) {
 // whether it was written whole.
 func (ex *exchange) writePlain(status int, reason string, extra ...route.Header) bool {
 	ex.rec.Status = status
-	return ex.write(plainReply(status, reason, ex.req.headOnly(), ex.srv.dates.get(time.Now()), extra...), nil, nil, nil)
+	return ex.write(wire.PlainReply(status, reason, ex.req.HeadOnly(), ex.srv.dates.Get(time.Now()), extra...), nil, nil, nil)
 }
 
 // write writes the reply parts a, b, c and d, any of them empty, and

@@ -23,7 +23,7 @@ func (ex *exchange) sendVariant(f fs.File, name string, open func(string) (fs.Fi
 		defer gz.Close()
 		if st, err := gz.Stat(); err == nil && st.Mode().IsRegular() {
 			enc.vary = true
-			if ae, ok := ex.req.headerList("Accept-Encoding"); ok && acceptsGzip(ae) {
+			if ae, ok := ex.req.List("Accept-Encoding"); ok && acceptsGzip(ae) {
 				enc.gzip = true
 				f = gz
 			}

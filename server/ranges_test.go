@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/route"
+	"github.com/tinyhttpd/tinyhttpd/wire"
 )
 
 func TestParseRange(t *testing.T) {
@@ -136,8 +137,8 @@ func TestConditionalAndRangeReplies(t *testing.T) {
 	rs, body, mtime := fileRoutes(t)
 	addr := startServer(t, &Server{}, rs)
 	etag := fmt.Sprintf(`"%x-%x"`, mtime.Unix(), len(body))
-	lastMod := mtime.Format(dateFormat)
-	before := mtime.Add(-time.Second).Format(dateFormat)
+	lastMod := mtime.Format(wire.DateFormat)
+	before := mtime.Add(-time.Second).Format(wire.DateFormat)
 	tests := []struct {
 		name, method, path, headers string
 		status                      int

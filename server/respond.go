@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/route"
+	"github.com/tinyhttpd/tinyhttpd/wire"
 )
 
 // maxListing bounds the entries of a directory listing.
@@ -44,7 +45,7 @@ func (ex *exchange) respond(t *Table) {
 		return
 	}
 	ex.rec.Status = r.Status
-	headOnly := ex.req.headOnly()
+	headOnly := ex.req.HeadOnly()
 	switch r.Kind {
 	case route.KindBody, route.KindIndex, route.KindRedirect:
 		ex.writeStatic(r.static, headOnly)
@@ -66,21 +67,21 @@ func (ex *exchange) writeStatic(sr *staticReply, headOnly bool) {
 	if headOnly {
 		rest = rest[:sr.headLen]
 	}
-	ex.write(sr.pre, ex.srv.dates.get(time.Now()), rest, nil)
+	ex.write(sr.pre, ex.srv.dates.Get(time.Now()), rest, nil)
 }
 
 // writeEcho replies with the request body, typed as the request was.
 func (ex *exchange) writeEcho(r *entry, headOnly bool) {
-	ctype := "application/octet-stream"
-	if v, ok := ex.req.header("Content-Type"); ok {
-		ctype = string(v)
+	ctype, ok := ex.req.Get("Content-Type")
+	if !ok {
+		ctype = "application/octet-stream"
 	}
-	h := renderHead(r.Status, ctype, int64(len(ex.req.Body)), r.Headers)
+	h := wire.RenderHead(r.Status, ctype, int64(len(ex.req.Body)), r.Headers)
 	body := ex.req.Body
 	if headOnly {
 		body = nil
 	}
-	ex.write(h.pre, ex.srv.dates.get(time.Now()), h.post, body)
+	ex.write(h.Pre, ex.srv.dates.Get(time.Now()), h.Post, body)
 }
 
 // openFile opens name in files, or on the operating system when files is nil.
@@ -139,12 +140,12 @@ func (ex *exchange) sendFile(f fs.File, name string, enc encoding, r *entry, hea
 			extra = append(extra, route.Header{Name: "ETag", Value: v.etag}, route.Header{Name: "Last-Modified", Value: v.lastModified})
 		}
 		if ex.req.Method == "GET" || headOnly {
-			inm, hasINM := ex.req.headerList("If-None-Match")
+			inm, hasINM := ex.req.List("If-None-Match")
 			ims, _ := ex.req.Get("If-Modified-Since")
 			if v.notModified(inm, hasINM, ims) {
 				ex.rec.Status = 304
-				h := renderHead(304, "", -1, append(extra, r.Headers...))
-				ex.write(h.pre, ex.srv.dates.get(time.Now()), h.post, nil)
+				h := wire.RenderHead(304, "", -1, append(extra, r.Headers...))
+				ex.write(h.Pre, ex.srv.dates.Get(time.Now()), h.Post, nil)
 				return
 			}
 		}
@@ -164,9 +165,9 @@ func (ex *exchange) sendFile(f fs.File, name string, enc encoding, r *entry, hea
 			}
 		}
 	}
-	h := renderHead(status, contentType(name), length, append(extra, r.Headers...))
+	h := wire.RenderHead(status, contentType(name), length, append(extra, r.Headers...))
 	ex.rec.Status = status
-	if !ex.write(h.pre, ex.srv.dates.get(time.Now()), h.post, nil) || headOnly {
+	if !ex.write(h.Pre, ex.srv.dates.Get(time.Now()), h.Post, nil) || headOnly {
 		return
 	}
 	n, err := io.CopyN(ex.wconn, f, length)
@@ -187,7 +188,7 @@ func (ex *exchange) requestedRange(v validators, size int64) (byteRange, rangeOu
 	if ex.req.Method != "GET" {
 		return byteRange{}, rangeWhole
 	}
-	h, ok := ex.req.headerList("Range")
+	h, ok := ex.req.List("Range")
 	if !ok {
 		return byteRange{}, rangeWhole
 	}
@@ -292,11 +293,11 @@ func (ex *exchange) writeListing(f fs.File, r *entry, headOnly bool) {
 	for _, name := range names {
 		body = append(append(body, name...), '\n')
 	}
-	h := renderHead(r.Status, "text/plain; charset=utf-8", int64(len(body)), r.Headers)
+	h := wire.RenderHead(r.Status, "text/plain; charset=utf-8", int64(len(body)), r.Headers)
 	if headOnly {
 		body = nil
 	}
-	ex.write(h.pre, ex.srv.dates.get(time.Now()), h.post, body)
+	ex.write(h.Pre, ex.srv.dates.Get(time.Now()), h.Post, body)
 }
 
 // fault misbehaves as the route asks, for testing clients. A reply to HEAD
@@ -317,12 +318,12 @@ func (ex *exchange) fault(r *entry, headOnly bool) {
 	case route.FaultClose:
 		ex.rec.Status = 0
 	case route.FaultTruncate:
-		h := renderHead(r.Status, "text/plain; charset=utf-8", int64(2*len(truncatedBody)), r.Headers)
+		h := wire.RenderHead(r.Status, "text/plain; charset=utf-8", int64(2*len(truncatedBody)), r.Headers)
 		if headOnly {
-			ex.write(h.pre, ex.srv.dates.get(time.Now()), h.post, nil)
+			ex.write(h.Pre, ex.srv.dates.Get(time.Now()), h.Post, nil)
 			return
 		}
-		if ex.write(h.pre, ex.srv.dates.get(time.Now()), h.post, truncatedBody) {
+		if ex.write(h.Pre, ex.srv.dates.Get(time.Now()), h.Post, truncatedBody) {
 			ex.rec.End = EndFault
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tinyhttpd/tinyhttpd/internal/defaults"
 	"github.com/tinyhttpd/tinyhttpd/internal/socket"
+	"github.com/tinyhttpd/tinyhttpd/wire"
 )
 
 // Defaults for the Server fields left zero.
@@ -83,14 +84,14 @@ type Server struct {
 	TLSConfig *tls.Config
 
 	table atomic.Pointer[Table]
-	dates dateCache
+	dates wire.DateCache
 	stats counters
 	path  acceptPath // how Serve accepts; tests choose
 
 	// Test hooks: testOnNext learns how each exchange an acceptor starts
 	// goes on; testOnRespond runs before each route reply.
 	testOnNext    func(next)
-	testOnRespond func(*Request)
+	testOnRespond func(*wire.Request)
 
 	served, refused atomic.Int64 // connections admitted, and refused with 503
 	perIP           ipCounts

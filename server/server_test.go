@@ -20,7 +20,9 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/tinyhttpd/tinyhttpd/internal/wiretest"
 	"github.com/tinyhttpd/tinyhttpd/route"
+	"github.com/tinyhttpd/tinyhttpd/wire"
 )
 
 func TestMain(m *testing.M) {
@@ -305,11 +307,11 @@ func TestEmbeddedFiles(t *testing.T) {
 
 func TestMalformedRequestsOverTheWire(t *testing.T) {
 	addr := startServer(t, &Server{}, testRoutes(t))
-	for _, tt := range malformedRequests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := parseReply(t, roundTrip(t, addr, tt.in))
-			if r.status != tt.status || !strings.Contains(r.body, tt.reason) {
-				t.Errorf("got %d %q, want %d with %q", r.status, r.body, tt.status, tt.reason)
+	for _, tt := range wiretest.Malformed {
+		t.Run(tt.Name, func(t *testing.T) {
+			r := parseReply(t, roundTrip(t, addr, tt.In))
+			if r.status != tt.Status || !strings.Contains(r.body, tt.Reason) {
+				t.Errorf("got %d %q, want %d with %q", r.status, r.body, tt.Status, tt.Reason)
 			}
 			if strings.Count(r.body, "\n") != 1 || !strings.HasSuffix(r.body, "\n") {
 				t.Errorf("body %q is not one line", r.body)
@@ -571,7 +573,7 @@ func TestPanicGets500(t *testing.T) {
 	var logs bytes.Buffer
 	var mu sync.Mutex
 	srv := &Server{Logger: slog.New(slog.NewTextHandler(&lockedWriter{w: &logs, mu: &mu}, nil))}
-	srv.testOnRespond = func(r *Request) {
+	srv.testOnRespond = func(r *wire.Request) {
 		if r.Path == "/hello" {
 			panic("test panic")
 		}

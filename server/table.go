@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/route"
+	"github.com/tinyhttpd/tinyhttpd/wire"
 )
 
 // Table is an immutable route table built from validated routes. Static
@@ -30,8 +31,8 @@ type entry struct {
 	static *staticReply
 }
 
-// staticReply is a pre-rendered reply: head.pre, the date, then full for GET
-// or full[:headLen] for HEAD.
+// staticReply is a pre-rendered reply: pre, the date, then full for GET or
+// full[:headLen] for HEAD.
 type staticReply struct {
 	pre     []byte
 	full    []byte // head.post followed by the body
@@ -113,10 +114,10 @@ func (r *entry) allows(method string) bool {
 }
 
 func newStaticReply(status int, body []byte, headers []route.Header) *staticReply {
-	h := renderHead(status, "text/plain; charset=utf-8", int64(len(body)), headers)
-	full := make([]byte, 0, len(h.post)+len(body))
-	full = append(append(full, h.post...), body...)
-	return &staticReply{pre: h.pre, full: full, headLen: len(h.post)}
+	h := wire.RenderHead(status, "text/plain; charset=utf-8", int64(len(body)), headers)
+	full := make([]byte, 0, len(h.Post)+len(body))
+	full = append(append(full, h.Post...), body...)
+	return &staticReply{pre: h.Pre, full: full, headLen: len(h.Post)}
 }
 
 // indexText is the body of index routes: one line per route.
