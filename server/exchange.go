@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/tlseof"
+	"github.com/tinyhttpd/tinyhttpd/respond"
 	"github.com/tinyhttpd/tinyhttpd/route"
 	"github.com/tinyhttpd/tinyhttpd/wire"
 )
@@ -57,7 +58,7 @@ var readBufPool = sync.Pool{New: func() any { b := make([]byte, 0, readBufSize);
 // that a static exchange allocates only the copy of its target.
 type exchange struct {
 	srv *Server
-	tbl *Table
+	tbl *respond.Table
 	adm admission
 	t   transport // calls that return at once; nil on the plain path
 	// conn is read from and closed once the exchange has left its
@@ -86,7 +87,7 @@ type exchange struct {
 var exchangePool = sync.Pool{New: func() any { return new(exchange) }}
 
 // newExchange starts an exchange in the reading state.
-func (s *Server) newExchange(start time.Time, remote netip.AddrPort, adm admission, tbl *Table) *exchange {
+func (s *Server) newExchange(start time.Time, remote netip.AddrPort, adm admission, tbl *respond.Table) *exchange {
 	ex := exchangePool.Get().(*exchange)
 	ex.srv, ex.tbl, ex.adm, ex.state = s, tbl, adm, stateReading
 	ex.rec = Exchange{Start: start, Remote: remote}
@@ -213,12 +214,12 @@ func (ex *exchange) quick() bool {
 	if ex.perr != nil {
 		return true
 	}
-	r := ex.tbl.lookup(ex.req.Path)
-	if r == nil || !r.allows(ex.req.Method) {
+	m := ex.tbl.Lookup(&ex.req)
+	if !m.Found() {
 		return len(ex.req.Path) <= maxInlinePath
 	}
-	return r.Delay == 0 && r.static != nil &&
-		len(r.static.pre)+wire.DateLen+len(r.static.full) <= maxInlineReply
+	n := m.RenderedLen()
+	return m.Delay() == 0 && n >= 0 && n+wire.DateLen <= maxInlineReply
 }
 
 // parse parses the request in b.
@@ -235,7 +236,7 @@ func (ex *exchange) reply() {
 		ex.writePlain(ex.perr.Status, ex.perr.Reason)
 		return
 	}
-	ex.respond(ex.tbl)
+	ex.respond()
 }
 
 // leave moves the exchange off its acceptor, onto a net.Conn whose calls
@@ -535,7 +536,7 @@ func (ex *exchange) release() {
 // buffer go back to their pools meanwhile. The connection stays counted as
 // reading.
 type heldExchange struct {
-	tbl     *Table
+	tbl     *respond.Table
 	adm     admission
 	start   time.Time
 	remote  netip.AddrPort

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tinyhttpd/tinyhttpd/internal/defaults"
 	"github.com/tinyhttpd/tinyhttpd/internal/socket"
+	"github.com/tinyhttpd/tinyhttpd/respond"
 	"github.com/tinyhttpd/tinyhttpd/wire"
 )
 
@@ -83,7 +84,7 @@ type Server struct {
 	// MinVersion, if zero, is crypto/tls's default.
 	TLSConfig *tls.Config
 
-	table atomic.Pointer[Table]
+	table atomic.Pointer[respond.Table]
 	dates wire.DateCache
 	stats counters
 	path  acceptPath // how Serve accepts; tests choose
@@ -111,10 +112,10 @@ type Server struct {
 
 // SetRoutes makes t the table for exchanges that start from now on.
 // Exchanges in flight finish on the table they started with.
-func (s *Server) SetRoutes(t *Table) { s.table.Store(t) }
+func (s *Server) SetRoutes(t *respond.Table) { s.table.Store(t) }
 
 // Routes returns the current table, or nil before SetRoutes.
-func (s *Server) Routes() *Table { return s.table.Load() }
+func (s *Server) Routes() *respond.Table { return s.table.Load() }
 
 // ListenAndServe listens on s.Addr and serves until Shutdown or Close, when it
 // returns ErrServerClosed.

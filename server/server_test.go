@@ -21,6 +21,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/wiretest"
+	"github.com/tinyhttpd/tinyhttpd/respond"
 	"github.com/tinyhttpd/tinyhttpd/route"
 	"github.com/tinyhttpd/tinyhttpd/wire"
 )
@@ -79,7 +80,7 @@ func startServer(t *testing.T, srv *Server, rs *route.Routes) string {
 	if srv.Logger == nil {
 		srv.Logger = slog.New(slog.DiscardHandler)
 	}
-	tbl, err := NewTable(rs)
+	tbl, err := respond.NewTable(rs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -621,7 +622,7 @@ func TestExchangeLogLine(t *testing.T) {
 
 func TestShutdownAnswersInFlight(t *testing.T) {
 	srv := &Server{Logger: slog.New(slog.DiscardHandler)}
-	tbl, _ := NewTable(testRoutes(t))
+	tbl, _ := respond.NewTable(testRoutes(t))
 	srv.SetRoutes(tbl)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -757,7 +758,7 @@ func TestAcceptBacksOffOnEMFILE(t *testing.T) {
 func TestSetRoutesSwapsTable(t *testing.T) {
 	srv := &Server{}
 	addr := startServer(t, srv, testRoutes(t))
-	next, err := NewTable(&route.Routes{Source: "next", Routes: []route.Route{{Path: "/hello", Kind: route.KindBody, Body: "swapped\n"}}})
+	next, err := respond.NewTable(&route.Routes{Source: "next", Routes: []route.Route{{Path: "/hello", Kind: route.KindBody, Body: "swapped\n"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -888,7 +889,7 @@ func TestInFlightExchangeKeepsItsTable(t *testing.T) {
 	io.WriteString(c, "GET /slow\n")
 	c.CloseWrite()
 	waitFor(t, "the exchange to start", func() bool { return srv.Stats().Writing == 1 })
-	next, err := NewTable(&route.Routes{Routes: []route.Route{{Path: "/slow", Kind: route.KindBody, Body: "new\n"}}})
+	next, err := respond.NewTable(&route.Routes{Routes: []route.Route{{Path: "/slow", Kind: route.KindBody, Body: "new\n"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package server
+package respond
 
 import (
 	"cmp"
@@ -13,7 +13,7 @@ import (
 )
 
 // Table is an immutable route table built from validated routes. Static
-// replies are rendered once, when the table is built. A Server swaps whole
+// replies are rendered once, when the table is built. A server swaps whole
 // tables (SetRoutes), so an exchange finishes on the table it started with.
 type Table struct {
 	source   string
@@ -24,7 +24,7 @@ type Table struct {
 	prefixes []*entry // longest path first
 }
 
-// route is one entry of a Table with what is derived from it once.
+// entry is one route of a Table with what is derived from it once.
 type entry struct {
 	route.Route
 	allow  string // the Allow header value for 405 replies
@@ -66,7 +66,7 @@ func NewTable(rs *route.Routes) (*Table, error) {
 			r.static = newStaticReply(r.Status, []byte("redirect to "+r.Redirect+"\n"), headers)
 		}
 		if _, dup := t.exact[r.Path]; dup || t.hasPrefix(r.Path) {
-			return nil, fmt.Errorf("server: route %s listed twice", r.Path)
+			return nil, fmt.Errorf("respond: route %s listed twice", r.Path)
 		}
 		if r.Prefix {
 			t.prefixes = append(t.prefixes, r)
