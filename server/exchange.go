@@ -146,11 +146,7 @@ func (ex *exchange) endInline() next {
 // pending, up to MaxRequestBytes+1 and the pooled buffer's size, without
 // waiting, and notes whether the request is complete.
 func (ex *exchange) readAvailable() {
-	if ex.buf == nil {
-		ex.buf = readBufPool.Get().(*[]byte)
-		*ex.buf = append((*ex.buf)[:0], ex.pending...)
-		ex.pending = nil
-	}
+	ex.takeBuf()
 	b := *ex.buf
 	limit := int(min(ex.srv.maxRequestBytes()+1, int64(cap(b))))
 	for len(b) < limit {
@@ -169,6 +165,16 @@ func (ex *exchange) readAvailable() {
 		}
 	}
 	*ex.buf = b
+}
+
+// takeBuf gives the exchange a read buffer from the pool, unless it has
+// one, holding the bytes pending.
+func (ex *exchange) takeBuf() {
+	if ex.buf == nil {
+		ex.buf = readBufPool.Get().(*[]byte)
+		*ex.buf = append((*ex.buf)[:0], ex.pending...)
+		ex.pending = nil
+	}
 }
 
 // decide says how the exchange goes on once what had arrived is read:
@@ -314,11 +320,7 @@ func (ex *exchange) readRequest() ([]byte, error) {
 	if ex.readErr != nil {
 		return nil, ex.readErr
 	}
-	if ex.buf == nil {
-		ex.buf = readBufPool.Get().(*[]byte)
-		*ex.buf = append((*ex.buf)[:0], ex.pending...)
-		ex.pending = nil
-	}
+	ex.takeBuf()
 	b := *ex.buf
 	fail := func(err error) ([]byte, error) {
 		ex.req.Method = wire.LeadingMethod(b)

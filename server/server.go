@@ -164,8 +164,14 @@ func (s *Server) Serve(l net.Listener) error {
 	}
 	s.listening.Add(1)
 	defer s.listening.Add(-1)
+	return firstError(errs, len(ls))
+}
+
+// firstError receives n errors from errs and returns the first that is not
+// ErrServerClosed, or ErrServerClosed.
+func firstError(errs <-chan error, n int) error {
 	var first error
-	for range ls {
+	for range n {
 		if err := <-errs; first == nil || errors.Is(first, ErrServerClosed) {
 			first = err
 		}
@@ -197,13 +203,7 @@ func (s *Server) serveListener(l net.Listener, k int) error {
 			errs <- err
 		}()
 	}
-	var first error
-	for range k {
-		if err := <-errs; first == nil || errors.Is(first, ErrServerClosed) {
-			first = err
-		}
-	}
-	return first
+	return firstError(errs, k)
 }
 
 // reusePortSiblings returns n more listeners bound to l's address, with
@@ -326,14 +326,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // finish.
 func (s *Server) Close() error {
 	s.inShutdown.Store(true)
-	s.closeOnce.Do(func() {
-		s.mu.Lock()
-		if s.done == nil {
-			s.done = make(chan struct{})
-		}
-		close(s.done)
-		s.mu.Unlock()
-	})
+	s.closeOnce.Do(func() { close(s.doneChan()) })
 	s.closeListeners()
 	s.mu.Lock()
 	for c := range s.conns {
@@ -426,7 +419,7 @@ func (s *Server) openConns() int {
 }
 
 // doneChan returns the channel Close closes.
-func (s *Server) doneChan() <-chan struct{} {
+func (s *Server) doneChan() chan struct{} {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.done == nil {
