@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tinyhttpd/tinyhttpd/respond"
 	"github.com/tinyhttpd/tinyhttpd/route"
 )
 
@@ -49,7 +50,7 @@ func (t *memTransport) close() error            { return nil }
 // -benchmem: allocations per exchange are the figure to watch.
 func BenchmarkStaticExchange(b *testing.B) {
 	srv := &Server{Logger: slog.New(slog.DiscardHandler)}
-	tbl, err := NewTable(&route.Routes{Routes: []route.Route{{Path: "/hello", Kind: route.KindBody, Body: "hello, world\n"}}})
+	tbl, err := respond.NewTable(&route.Routes{Routes: []route.Route{{Path: "/hello", Kind: route.KindBody, Body: "hello, world\n"}}})
 	if err != nil {
 		b.Fatal(err)
 	}

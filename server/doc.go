@@ -2,14 +2,25 @@
 //
 // One TCP connection carries one request and one reply. The client writes its
 // request and half-closes (shutdown(SHUT_WR)); the server reads until EOF, so
-// EOF is the request's framing, parses the request, picks a route from an
-// immutable Table, writes an HTTP/1.0 reply with a Content-Length and closes.
+// EOF is the request's framing, parses the request (package wire), asks its
+// immutable respond.Table for the reply, writes an HTTP/1.0 reply with a
+// Content-Length and closes.
 //
 // The API follows net/http's shape (Server, ListenAndServe, Serve, Shutdown,
 // Close, ErrServerClosed) but the package is built on raw TCP: net/http treats
 // a client's half-close as a hang-up (golang/go#18527). The package is a
 // leaf: it knows routes through package route and nothing of how settings
 // or routes files are read.
+//
+// # What reply, and how it is sent
+//
+// What reply a request gets is decided outside this package, without a
+// connection: package respond picks the route and describes the reply as a
+// respond.Reply (404 and 405, static bodies, echo, files with validators,
+// ranges and .gz variants, redirects, faults), as a net/http Handler decides
+// while the server moves the bytes. This package moves them: exchange.respond
+// (send.go) waits the route's delay, then writes the reply, copies the file
+// it carries, or resets or closes the connection as a fault route asks.
 //
 // # One exchange, three paths
 //

@@ -16,7 +16,9 @@ import (
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/tlseof"
+	"github.com/tinyhttpd/tinyhttpd/respond"
 	"github.com/tinyhttpd/tinyhttpd/route"
+	"github.com/tinyhttpd/tinyhttpd/wire"
 )
 
 // closeWriter is a connection that can half-close: send FIN and keep reading.
@@ -56,7 +58,7 @@ var readBufPool = sync.Pool{New: func() any { b := make([]byte, 0, readBufSize);
 // that a static exchange allocates only the copy of its target.
 type exchange struct {
 	srv *Server
-	tbl *Table
+	tbl *respond.Table
 	adm admission
 	t   transport // calls that return at once; nil on the plain path
 	// conn is read from and closed once the exchange has left its
@@ -75,8 +77,8 @@ type exchange struct {
 	eof       bool   // the whole request is in buf
 	readErr   error  // a read without waiting failed
 	parsed    bool   // req, or perr, holds the parsed request
-	perr      *RequestError
-	req       Request
+	perr      *wire.RequestError
+	req       wire.Request
 	rec       Exchange
 	parts     [4][]byte // the reply parts not yet written
 	out       net.Buffers
@@ -85,7 +87,7 @@ type exchange struct {
 var exchangePool = sync.Pool{New: func() any { return new(exchange) }}
 
 // newExchange starts an exchange in the reading state.
-func (s *Server) newExchange(start time.Time, remote netip.AddrPort, adm admission, tbl *Table) *exchange {
+func (s *Server) newExchange(start time.Time, remote netip.AddrPort, adm admission, tbl *respond.Table) *exchange {
 	ex := exchangePool.Get().(*exchange)
 	ex.srv, ex.tbl, ex.adm, ex.state = s, tbl, adm, stateReading
 	ex.rec = Exchange{Start: start, Remote: remote}
@@ -144,11 +146,7 @@ func (ex *exchange) endInline() next {
 // pending, up to MaxRequestBytes+1 and the pooled buffer's size, without
 // waiting, and notes whether the request is complete.
 func (ex *exchange) readAvailable() {
-	if ex.buf == nil {
-		ex.buf = readBufPool.Get().(*[]byte)
-		*ex.buf = append((*ex.buf)[:0], ex.pending...)
-		ex.pending = nil
-	}
+	ex.takeBuf()
 	b := *ex.buf
 	limit := int(min(ex.srv.maxRequestBytes()+1, int64(cap(b))))
 	for len(b) < limit {
@@ -167,6 +165,16 @@ func (ex *exchange) readAvailable() {
 		}
 	}
 	*ex.buf = b
+}
+
+// takeBuf gives the exchange a read buffer from the pool, unless it has
+// one, holding the bytes pending.
+func (ex *exchange) takeBuf() {
+	if ex.buf == nil {
+		ex.buf = readBufPool.Get().(*[]byte)
+		*ex.buf = append((*ex.buf)[:0], ex.pending...)
+		ex.pending = nil
+	}
 }
 
 // decide says how the exchange goes on once what had arrived is read:
@@ -212,19 +220,19 @@ func (ex *exchange) quick() bool {
 	if ex.perr != nil {
 		return true
 	}
-	r := ex.tbl.lookup(ex.req.Path)
-	if r == nil || !r.allows(ex.req.Method) {
+	m := ex.tbl.Lookup(&ex.req)
+	if !m.Found() {
 		return len(ex.req.Path) <= maxInlinePath
 	}
-	return r.Delay == 0 && r.static != nil &&
-		len(r.static.pre)+dateLen+len(r.static.full) <= maxInlineReply
+	n := m.RenderedLen()
+	return m.Delay() == 0 && n >= 0 && n+wire.DateLen <= maxInlineReply
 }
 
 // parse parses the request in b.
 func (ex *exchange) parse(b []byte) {
 	ex.setState(stateWriting)
 	ex.parsed = true
-	ex.perr = parseRequest(b, &ex.req)
+	ex.perr = ex.req.Parse(b)
 }
 
 // reply answers the parsed request.
@@ -234,7 +242,7 @@ func (ex *exchange) reply() {
 		ex.writePlain(ex.perr.Status, ex.perr.Reason)
 		return
 	}
-	ex.respond(ex.tbl)
+	ex.respond()
 }
 
 // leave moves the exchange off its acceptor, onto a net.Conn whose calls
@@ -312,14 +320,10 @@ func (ex *exchange) readRequest() ([]byte, error) {
 	if ex.readErr != nil {
 		return nil, ex.readErr
 	}
-	if ex.buf == nil {
-		ex.buf = readBufPool.Get().(*[]byte)
-		*ex.buf = append((*ex.buf)[:0], ex.pending...)
-		ex.pending = nil
-	}
+	ex.takeBuf()
 	b := *ex.buf
 	fail := func(err error) ([]byte, error) {
-		ex.req.Method = leadingMethod(b)
+		ex.req.Method = wire.LeadingMethod(b)
 		return nil, err
 	}
 	switch {
@@ -372,7 +376,7 @@ func (ex *exchange) earlyReply(status int, reason string) {
 // whether it was written whole.
 func (ex *exchange) writePlain(status int, reason string, extra ...route.Header) bool {
 	ex.rec.Status = status
-	return ex.write(plainReply(status, reason, ex.req.headOnly(), ex.srv.dates.get(time.Now()), extra...), nil, nil, nil)
+	return ex.write(wire.PlainReply(status, reason, ex.req.HeadOnly(), ex.srv.dates.Get(time.Now()), extra...), nil, nil, nil)
 }
 
 // write writes the reply parts a, b, c and d, any of them empty, and
@@ -534,7 +538,7 @@ func (ex *exchange) release() {
 // buffer go back to their pools meanwhile. The connection stays counted as
 // reading.
 type heldExchange struct {
-	tbl     *Table
+	tbl     *respond.Table
 	adm     admission
 	start   time.Time
 	remote  netip.AddrPort

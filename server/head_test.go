@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/wire"
 )
 
 // checkHeadReply checks a reply to HEAD: the status wanted, a
@@ -51,8 +53,8 @@ func TestHeadGetsNoBody(t *testing.T) {
 		{"400 bare CR", "/hello HTTP/1.0\r", 400},
 		{"400 NUL", "/a\x00b HTTP/1.0\r\n\r\n", 400},
 		{"404 encoded slash", "/static%2fa.txt HTTP/1.0\r\n\r\n", 404},
-		{"414", "/" + strings.Repeat("a", maxTargetLen) + " HTTP/1.0\r\n\r\n", 414},
-		{"431", "/hello HTTP/1.0\r\n" + strings.Repeat("A: b\r\n", maxHeaderCount+1) + "\r\n", 431},
+		{"414", "/" + strings.Repeat("a", wire.MaxTargetLen) + " HTTP/1.0\r\n\r\n", 414},
+		{"431", "/hello HTTP/1.0\r\n" + strings.Repeat("A: b\r\n", wire.MaxHeaderCount+1) + "\r\n", 431},
 		{"505", "/hello HTTP/2.0\r\n\r\n", 505},
 		{"fault truncate", "/fault/truncate HTTP/1.0\r\n\r\n", 200},
 	}
@@ -70,7 +72,7 @@ func TestHeadGetsNoBody(t *testing.T) {
 // TestHeadGetsNoBodyOn500 checks the reply to a panic.
 func TestHeadGetsNoBodyOn500(t *testing.T) {
 	srv := &Server{}
-	srv.testOnRespond = func(r *Request) {
+	srv.testOnRespond = func(r *wire.Request) {
 		if r.Path == "/hello" {
 			panic("test panic")
 		}
@@ -123,44 +125,6 @@ func TestHeadGetsNoBodyOnEarlyReplies(t *testing.T) {
 			}
 			checkHeadReply(t, string(raw), 413)
 		})
-	}
-}
-
-func TestLeadingMethod(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"", ""},
-		{"HEAD", ""},
-		{"HEAD ", "HEAD"},
-		{"HEAD /x", "HEAD"},
-		{"GET /", "GET"},
-		{"PURGE /", "PURGE"},
-		{"HE\rAD /", ""},
-		{"HEAD\r\n /", ""},
-		{" HEAD /", ""},
-		{strings.Repeat("A", maxMethodLen) + " /", strings.Repeat("A", maxMethodLen)},
-		{strings.Repeat("A", maxMethodLen+1) + " /", ""},
-	}
-	for _, tt := range tests {
-		if got := leadingMethod([]byte(tt.in)); got != tt.want {
-			t.Errorf("leadingMethod(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
-// TestParseErrorKnowsMethod checks that a refused request still has its
-// method, which decides whether the refusal has a body.
-func TestParseErrorKnowsMethod(t *testing.T) {
-	for _, in := range []string{
-		"HEAD /a%zz HTTP/1.0\r\n\r\n",
-		"HEAD /hello HTTP/2.0\r\n\r\n",
-		"HEAD /hello HTTP/1.0\r",
-		"HEAD /hello HTTP/1.1\r\n\r\n",
-		"HEAD /hello HTTP/1.0\r\nA\r\n\r\n",
-	} {
-		var r Request
-		if err := parseRequest([]byte(in), &r); err == nil || !r.headOnly() {
-			t.Errorf("parseRequest(%q): %v, method %q; want an error and HEAD", in, err, r.Method)
-		}
 	}
 }
 

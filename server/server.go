@@ -13,6 +13,8 @@ import (
 
 	"github.com/tinyhttpd/tinyhttpd/internal/defaults"
 	"github.com/tinyhttpd/tinyhttpd/internal/socket"
+	"github.com/tinyhttpd/tinyhttpd/respond"
+	"github.com/tinyhttpd/tinyhttpd/wire"
 )
 
 // Defaults for the Server fields left zero.
@@ -82,15 +84,15 @@ type Server struct {
 	// MinVersion, if zero, is crypto/tls's default.
 	TLSConfig *tls.Config
 
-	table atomic.Pointer[Table]
-	dates dateCache
+	table atomic.Pointer[respond.Table]
+	dates wire.DateCache
 	stats counters
 	path  acceptPath // how Serve accepts; tests choose
 
 	// Test hooks: testOnNext learns how each exchange an acceptor starts
 	// goes on; testOnRespond runs before each route reply.
 	testOnNext    func(next)
-	testOnRespond func(*Request)
+	testOnRespond func(*wire.Request)
 
 	served, refused atomic.Int64 // connections admitted, and refused with 503
 	perIP           ipCounts
@@ -110,10 +112,10 @@ type Server struct {
 
 // SetRoutes makes t the table for exchanges that start from now on.
 // Exchanges in flight finish on the table they started with.
-func (s *Server) SetRoutes(t *Table) { s.table.Store(t) }
+func (s *Server) SetRoutes(t *respond.Table) { s.table.Store(t) }
 
 // Routes returns the current table, or nil before SetRoutes.
-func (s *Server) Routes() *Table { return s.table.Load() }
+func (s *Server) Routes() *respond.Table { return s.table.Load() }
 
 // ListenAndServe listens on s.Addr and serves until Shutdown or Close, when it
 // returns ErrServerClosed.
@@ -162,8 +164,14 @@ func (s *Server) Serve(l net.Listener) error {
 	}
 	s.listening.Add(1)
 	defer s.listening.Add(-1)
+	return firstError(errs, len(ls))
+}
+
+// firstError receives n errors from errs and returns the first that is not
+// ErrServerClosed, or ErrServerClosed.
+func firstError(errs <-chan error, n int) error {
 	var first error
-	for range ls {
+	for range n {
 		if err := <-errs; first == nil || errors.Is(first, ErrServerClosed) {
 			first = err
 		}
@@ -195,13 +203,7 @@ func (s *Server) serveListener(l net.Listener, k int) error {
 			errs <- err
 		}()
 	}
-	var first error
-	for range k {
-		if err := <-errs; first == nil || errors.Is(first, ErrServerClosed) {
-			first = err
-		}
-	}
-	return first
+	return firstError(errs, k)
 }
 
 // reusePortSiblings returns n more listeners bound to l's address, with
@@ -324,14 +326,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // finish.
 func (s *Server) Close() error {
 	s.inShutdown.Store(true)
-	s.closeOnce.Do(func() {
-		s.mu.Lock()
-		if s.done == nil {
-			s.done = make(chan struct{})
-		}
-		close(s.done)
-		s.mu.Unlock()
-	})
+	s.closeOnce.Do(func() { close(s.doneChan()) })
 	s.closeListeners()
 	s.mu.Lock()
 	for c := range s.conns {
@@ -424,7 +419,7 @@ func (s *Server) openConns() int {
 }
 
 // doneChan returns the channel Close closes.
-func (s *Server) doneChan() <-chan struct{} {
+func (s *Server) doneChan() chan struct{} {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.done == nil {

@@ -20,7 +20,10 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/tinyhttpd/tinyhttpd/internal/wiretest"
+	"github.com/tinyhttpd/tinyhttpd/respond"
 	"github.com/tinyhttpd/tinyhttpd/route"
+	"github.com/tinyhttpd/tinyhttpd/wire"
 )
 
 func TestMain(m *testing.M) {
@@ -77,7 +80,7 @@ func startServer(t *testing.T, srv *Server, rs *route.Routes) string {
 	if srv.Logger == nil {
 		srv.Logger = slog.New(slog.DiscardHandler)
 	}
-	tbl, err := NewTable(rs)
+	tbl, err := respond.NewTable(rs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,11 +308,11 @@ func TestEmbeddedFiles(t *testing.T) {
 
 func TestMalformedRequestsOverTheWire(t *testing.T) {
 	addr := startServer(t, &Server{}, testRoutes(t))
-	for _, tt := range malformedRequests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := parseReply(t, roundTrip(t, addr, tt.in))
-			if r.status != tt.status || !strings.Contains(r.body, tt.reason) {
-				t.Errorf("got %d %q, want %d with %q", r.status, r.body, tt.status, tt.reason)
+	for _, tt := range wiretest.Malformed {
+		t.Run(tt.Name, func(t *testing.T) {
+			r := parseReply(t, roundTrip(t, addr, tt.In))
+			if r.status != tt.Status || !strings.Contains(r.body, tt.Reason) {
+				t.Errorf("got %d %q, want %d with %q", r.status, r.body, tt.Status, tt.Reason)
 			}
 			if strings.Count(r.body, "\n") != 1 || !strings.HasSuffix(r.body, "\n") {
 				t.Errorf("body %q is not one line", r.body)
@@ -571,7 +574,7 @@ func TestPanicGets500(t *testing.T) {
 	var logs bytes.Buffer
 	var mu sync.Mutex
 	srv := &Server{Logger: slog.New(slog.NewTextHandler(&lockedWriter{w: &logs, mu: &mu}, nil))}
-	srv.testOnRespond = func(r *Request) {
+	srv.testOnRespond = func(r *wire.Request) {
 		if r.Path == "/hello" {
 			panic("test panic")
 		}
@@ -619,7 +622,7 @@ func TestExchangeLogLine(t *testing.T) {
 
 func TestShutdownAnswersInFlight(t *testing.T) {
 	srv := &Server{Logger: slog.New(slog.DiscardHandler)}
-	tbl, _ := NewTable(testRoutes(t))
+	tbl, _ := respond.NewTable(testRoutes(t))
 	srv.SetRoutes(tbl)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -755,7 +758,7 @@ func TestAcceptBacksOffOnEMFILE(t *testing.T) {
 func TestSetRoutesSwapsTable(t *testing.T) {
 	srv := &Server{}
 	addr := startServer(t, srv, testRoutes(t))
-	next, err := NewTable(&route.Routes{Source: "next", Routes: []route.Route{{Path: "/hello", Kind: route.KindBody, Body: "swapped\n"}}})
+	next, err := respond.NewTable(&route.Routes{Source: "next", Routes: []route.Route{{Path: "/hello", Kind: route.KindBody, Body: "swapped\n"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -886,7 +889,7 @@ func TestInFlightExchangeKeepsItsTable(t *testing.T) {
 	io.WriteString(c, "GET /slow\n")
 	c.CloseWrite()
 	waitFor(t, "the exchange to start", func() bool { return srv.Stats().Writing == 1 })
-	next, err := NewTable(&route.Routes{Routes: []route.Route{{Path: "/slow", Kind: route.KindBody, Body: "new\n"}}})
+	next, err := respond.NewTable(&route.Routes{Routes: []route.Route{{Path: "/slow", Kind: route.KindBody, Body: "new\n"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

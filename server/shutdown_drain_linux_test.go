@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/respond"
 )
 
 // TestShutdownResetsNoConnectedClient runs Shutdown under a closed loop of
@@ -33,7 +35,7 @@ func TestShutdownResetsNoConnectedClient(t *testing.T) {
 		{"SO_REUSEPORT sockets", listenReusePort, pathAuto},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			tbl, err := NewTable(testRoutes(t))
+			tbl, err := respond.NewTable(testRoutes(t))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/respond"
 )
 
 // lateListener hands out each accepted connection only once release is
@@ -32,7 +34,7 @@ func (l *lateListener) Accept() (net.Conn, error) {
 // for it, rather than closing it unanswered: its client connected before
 // the listener closed.
 func TestShutdownServesConnectionAcceptedAsItBegins(t *testing.T) {
-	tbl, err := NewTable(testRoutes(t))
+	tbl, err := respond.NewTable(testRoutes(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/tinyhttpd/tinyhttpd/config"
+	"github.com/tinyhttpd/tinyhttpd/respond"
 	"github.com/tinyhttpd/tinyhttpd/route"
 	"github.com/tinyhttpd/tinyhttpd/server"
 )
@@ -45,7 +46,7 @@ func startTinyhttpdTLS(t *testing.T, cfg *tls.Config) string {
 // test ends, over TLS when cfg is not nil.
 func serveTinyhttpd(t *testing.T, routes *route.Routes, l net.Listener, cfg *tls.Config) {
 	t.Helper()
-	table, err := server.NewTable(routes)
+	table, err := respond.NewTable(routes)
 	if err != nil {
 		t.Fatal(err)
 	}

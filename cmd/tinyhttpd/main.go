@@ -30,6 +30,7 @@ import (
 	"github.com/tinyhttpd/tinyhttpd/internal/logbuf"
 	"github.com/tinyhttpd/tinyhttpd/internal/reload"
 	"github.com/tinyhttpd/tinyhttpd/internal/tlscert"
+	"github.com/tinyhttpd/tinyhttpd/respond"
 	"github.com/tinyhttpd/tinyhttpd/server"
 )
 
@@ -131,7 +132,7 @@ func newLogger(s config.Settings, logs *logbuf.Writer) *slog.Logger {
 // until SIGINT or SIGTERM; then it shuts down gracefully (see shutdown).
 // SIGHUP reloads the routes file, keeping the current table if the file is
 // bad.
-func serve(s config.Settings, table *server.Table, logger *slog.Logger) int {
+func serve(s config.Settings, table *respond.Table, logger *slog.Logger) int {
 	srv := &server.Server{
 		Addr:            s.Addr,
 		ReadTimeout:     s.ReadTimeout,

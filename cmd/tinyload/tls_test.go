@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
+	"github.com/tinyhttpd/tinyhttpd/respond"
 	"github.com/tinyhttpd/tinyhttpd/route"
 	"github.com/tinyhttpd/tinyhttpd/server"
 )
@@ -17,7 +18,7 @@ func tlsServer(t *testing.T) (string, *testenv.TLS) {
 	t.Helper()
 	x := testenv.NewTLS(t)
 	srv := &server.Server{TLSConfig: x.ServerConfig(t), Logger: slog.New(slog.DiscardHandler)}
-	tbl, err := server.NewTable(&route.Routes{Routes: []route.Route{{Path: "/hello", Kind: route.KindBody, Body: "hello, world\n"}}})
+	tbl, err := respond.NewTable(&route.Routes{Routes: []route.Route{{Path: "/hello", Kind: route.KindBody, Body: "hello, world\n"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

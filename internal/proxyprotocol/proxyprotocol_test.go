@@ -19,6 +19,7 @@ import (
 
 	"github.com/tinyhttpd/tinyhttpd/config"
 	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
+	"github.com/tinyhttpd/tinyhttpd/respond"
 	"github.com/tinyhttpd/tinyhttpd/route"
 	"github.com/tinyhttpd/tinyhttpd/server"
 )
@@ -43,7 +44,7 @@ func start(t *testing.T, trusted string, srv *server.Server) *fixture {
 	if err := os.WriteFile(file, bytes.Repeat([]byte("0123456789abcdef"), 1<<16), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	tbl, err := server.NewTable(&route.Routes{Source: "test", Routes: []route.Route{
+	tbl, err := respond.NewTable(&route.Routes{Source: "test", Routes: []route.Route{
 		{Path: "/hello", Kind: route.KindBody, Body: "hello, world\n"},
 		{Path: "/big.bin", Kind: route.KindFile, File: file},
 		{Path: "/echo", Kind: route.KindEcho, Methods: []string{"POST"}},

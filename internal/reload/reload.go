@@ -12,6 +12,7 @@ import (
 
 	"github.com/tinyhttpd/tinyhttpd/config"
 	"github.com/tinyhttpd/tinyhttpd/internal/tlscert"
+	"github.com/tinyhttpd/tinyhttpd/respond"
 	"github.com/tinyhttpd/tinyhttpd/server"
 )
 
@@ -97,10 +98,10 @@ func (r *Reloader) logger() *slog.Logger {
 
 // Load reads the routes of file ("" for the embedded default) into a
 // table, as at start and on every reload.
-func Load(file string) (*server.Table, error) {
+func Load(file string) (*respond.Table, error) {
 	routes, err := config.LoadRoutes(file)
 	if err != nil {
 		return nil, err
 	}
-	return server.NewTable(routes)
+	return respond.NewTable(routes)
 }

@@ -1,4 +1,4 @@
-package server
+package wire
 
 import (
 	"net/http"
@@ -6,7 +6,7 @@ import (
 )
 
 // TestStatusText checks the server's reason phrases against net/http's,
-// which the server does not import.
+// which the package does not import.
 func TestStatusText(t *testing.T) {
 	for code := 0; code < 700; code++ {
 		if got, want := statusText(code), http.StatusText(code); got != want {

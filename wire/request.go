@@ -1,4 +1,7 @@
-package server
+// Package wire is tinyhttpd's wire format: it parses the request a client
+// sends before its half-close and renders the heads of the replies.
+// It knows nothing of sockets, routes files or settings.
+package wire
 
 import (
 	"bytes"
@@ -11,11 +14,13 @@ import (
 	"github.com/tinyhttpd/tinyhttpd/internal/httpsyntax"
 )
 
-// Limits on the parts of a request, beside the whole request's MaxRequestBytes.
+// Limits on the parts of a request, beside the bound a server sets on the
+// whole request. Past them a request is refused: a longer method with 400,
+// a longer target with 414, more header fields with 431.
 const (
-	maxMethodLen   = 32
-	maxTargetLen   = 8 << 10
-	maxHeaderCount = 100
+	MaxMethodLen   = 32      // bytes of the method
+	MaxTargetLen   = 8 << 10 // bytes of the request target
+	MaxHeaderCount = 100     // header fields
 )
 
 // Request is a parsed request: the bytes a client sent before its half-close.
@@ -56,6 +61,24 @@ func (r *Request) Get(name string) (string, bool) {
 	return string(v), ok
 }
 
+// List returns the values of every header field named name, joined with
+// ", " as RFC 9110 section 5.3 allows for list-valued fields, and whether
+// there was one.
+func (r *Request) List(name string) (string, bool) {
+	var b []byte
+	found := false
+	for _, h := range r.Header {
+		if equalFoldASCII(h.Name, name) {
+			if found {
+				b = append(b, ", "...)
+			}
+			b = append(b, h.Value...)
+			found = true
+		}
+	}
+	return string(b), found
+}
+
 // header is Get without a copy.
 func (r *Request) header(name string) ([]byte, bool) {
 	for _, h := range r.Header {
@@ -88,14 +111,14 @@ func lower(c byte) byte {
 }
 
 // RequestError is a request the server refuses, with the status and the
-// one-line reason it replies with.
+// one-line reason it replies with. Reason has no line break.
 type RequestError struct {
 	Status int
 	Reason string
 }
 
 func (e *RequestError) Error() string {
-	return fmt.Sprintf("server: %d %s", e.Status, e.Reason)
+	return fmt.Sprintf("wire: %d %s", e.Status, e.Reason)
 }
 
 func badRequest(format string, args ...any) *RequestError {
@@ -110,21 +133,24 @@ func badRequest(format string, args ...any) *RequestError {
 // or 5xx status and the reason.
 func ParseRequest(b []byte) (*Request, error) {
 	r := new(Request)
-	if err := parseRequest(b, r); err != nil {
+	if err := r.Parse(b); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-// parseRequest parses b into r, which it overwrites.
-func parseRequest(b []byte, r *Request) *RequestError {
+// Parse is ParseRequest into r, which it overwrites, reusing r.Header's
+// array, so that a pooled Request parses without allocating. On error, r's
+// Method is still set when the request line got as far as the method, so
+// that the refusal knows whether it answers HEAD.
+func (r *Request) Parse(b []byte) *RequestError {
 	*r = Request{Header: r.Header[:0]}
 	if len(b) == 0 {
 		return badRequest("empty request")
 	}
 	line, rest, err := nextLine(b)
 	if err != nil {
-		r.Method = leadingMethod(b) // a bare CR or NUL after "HEAD "
+		r.Method = LeadingMethod(b) // a bare CR or NUL after "HEAD "
 		return err
 	}
 	if err := parseRequestLine(line, r); err != nil {
@@ -152,11 +178,11 @@ func parseRequest(b []byte, r *Request) *RequestError {
 	return checkHost(r)
 }
 
-// headOnly reports whether the reply to r has a head and no body, because r
+// HeadOnly reports whether the reply to r has a head and no body, because r
 // is HEAD (RFC 9110 section 9.3.2). Every reply asks it: route replies, and
 // those the server makes itself once the method is known, even for a
 // request it refuses.
-func (r *Request) headOnly() bool { return r.Method == "HEAD" }
+func (r *Request) HeadOnly() bool { return r.Method == "HEAD" }
 
 // nextLine splits b at its first line ending (CRLF or bare LF). A last line
 // with no ending runs to the end of b. A CR that is not right before an LF
@@ -193,8 +219,8 @@ func parseRequestLine(line []byte, r *Request) *RequestError {
 	// the request is not sent with a body to HEAD.
 	r.Method = internMethod(method)
 	target, version, hasVersion := bytes.Cut(rest, []byte{' '})
-	if len(target) > maxTargetLen {
-		return &RequestError{Status: 414, Reason: fmt.Sprintf("target longer than %d bytes", maxTargetLen)}
+	if len(target) > MaxTargetLen {
+		return &RequestError{Status: 414, Reason: fmt.Sprintf("target longer than %d bytes", MaxTargetLen)}
 	}
 	if err := parseTarget(target, r); err != nil {
 		return err
@@ -215,8 +241,8 @@ func splitMethod(line []byte) (method, rest []byte, err *RequestError) {
 	if !ok {
 		return nil, nil, badRequest("request line has no target")
 	}
-	if len(method) > maxMethodLen {
-		return nil, nil, badRequest("method longer than %d bytes", maxMethodLen)
+	if len(method) > MaxMethodLen {
+		return nil, nil, badRequest("method longer than %d bytes", MaxMethodLen)
 	}
 	if !httpsyntax.IsToken(method) {
 		return nil, nil, badRequest("method is not a token")
@@ -224,12 +250,12 @@ func splitMethod(line []byte) (method, rest []byte, err *RequestError) {
 	return method, rest, nil
 }
 
-// leadingMethod returns the method of a request whose first bytes are b,
+// LeadingMethod returns the method of a request whose first bytes are b,
 // once the method and the space after it have arrived, or "". A reply sent
 // before the request is complete (408, 413) learns from it whether it
 // answers HEAD.
-func leadingMethod(b []byte) string {
-	method, _, err := splitMethod(b[:min(len(b), maxMethodLen+1)])
+func LeadingMethod(b []byte) string {
+	method, _, err := splitMethod(b[:min(len(b), MaxMethodLen+1)])
 	if err != nil {
 		return ""
 	}
@@ -360,8 +386,8 @@ func parseHeaderLine(line []byte, r *Request) *RequestError {
 	if line[0] == ' ' || line[0] == '\t' {
 		return badRequest("obsolete line folding in header section")
 	}
-	if len(r.Header) == maxHeaderCount {
-		return &RequestError{Status: 431, Reason: fmt.Sprintf("more than %d header fields", maxHeaderCount)}
+	if len(r.Header) == MaxHeaderCount {
+		return &RequestError{Status: 431, Reason: fmt.Sprintf("more than %d header fields", MaxHeaderCount)}
 	}
 	name, value, ok := bytes.Cut(line, []byte{':'})
 	if !ok {

@@ -1,4 +1,4 @@
-package server
+package wire
 
 // statusText returns the reason phrase of an HTTP status code, as
 // registered with IANA (RFC 9110 and the RFCs that add codes), or "" for

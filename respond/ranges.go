@@ -1,9 +1,11 @@
-package server
+package respond
 
 import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/wire"
 )
 
 // byteRange is one satisfiable range of a file: Length bytes from Start.
@@ -112,7 +114,7 @@ func fileValidators(mtime time.Time, size int64) validators {
 	mtime = mtime.Truncate(time.Second)
 	return validators{
 		etag:         `"` + strconv.FormatInt(mtime.Unix(), 16) + "-" + strconv.FormatInt(size, 16) + `"`,
-		lastModified: mtime.UTC().Format(dateFormat),
+		lastModified: mtime.UTC().Format(wire.DateFormat),
 		mtime:        mtime,
 	}
 }
@@ -163,28 +165,10 @@ func (v validators) rangeApplies(ifRange string) bool {
 func parseHTTPDate(s string) (time.Time, error) {
 	var t time.Time
 	var err error
-	for _, layout := range []string{dateFormat, time.RFC850, time.ANSIC} {
+	for _, layout := range []string{wire.DateFormat, time.RFC850, time.ANSIC} {
 		if t, err = time.Parse(layout, s); err == nil {
 			return t, nil
 		}
 	}
 	return t, err
-}
-
-// headerList returns the values of every header field named name, joined
-// with ", " as RFC 9110 section 5.3 allows for list-valued fields, and
-// whether there was one.
-func (r *Request) headerList(name string) (string, bool) {
-	var b []byte
-	found := false
-	for _, h := range r.Header {
-		if equalFoldASCII(h.Name, name) {
-			if found {
-				b = append(b, ", "...)
-			}
-			b = append(b, h.Value...)
-			found = true
-		}
-	}
-	return string(b), found
 }

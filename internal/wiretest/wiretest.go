@@ -1,92 +1,21 @@
-package server
+// Package wiretest holds requests that tests of more than one package send:
+// the parser's own tests and the server's tests over real connections.
+package wiretest
 
 import (
 	"strings"
-	"testing"
+
+	"github.com/tinyhttpd/tinyhttpd/wire"
 )
 
-func TestParseRequestValid(t *testing.T) {
-	tests := []struct {
-		name    string
-		in      string
-		method  string
-		path    string
-		query   string
-		version string
-		headers int
-		body    string
-	}{
-		{"request line alone", "GET /hello\n", "GET", "/hello", "", "", 0, ""},
-		{"no line ending at all", "GET /hello", "GET", "/hello", "", "", 0, ""},
-		{"HTTP/1.0 with CRLF", "GET /hello HTTP/1.0\r\n\r\n", "GET", "/hello", "", "HTTP/1.0", 0, ""},
-		{"HTTP/1.1 accepted", "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "GET", "/", "", "HTTP/1.1", 1, ""},
-		{"bare LF throughout", "POST /echo HTTP/1.0\nA: 1\nB:2\n\nbody\n", "POST", "/echo", "", "HTTP/1.0", 2, "body\n"},
-		{"headers end at EOF without blank line", "GET /x HTTP/1.0\r\nHost: x\r\n", "GET", "/x", "", "HTTP/1.0", 1, ""},
-		{"last header without line ending", "GET /x\nHost: x", "GET", "/x", "", "", 1, ""},
-		{"query kept raw", "GET /a?b=c%20d HTTP/1.0\r\n\r\n", "GET", "/a", "b=c%20d", "HTTP/1.0", 0, ""},
-		{"percent-decoded path", "GET /a%20b HTTP/1.0\r\n\r\n", "GET", "/a b", "", "HTTP/1.0", 0, ""},
-		{"matching Content-Length", "POST /echo HTTP/1.0\r\nContent-Length: 5\r\n\r\nhello", "POST", "/echo", "", "HTTP/1.0", 1, "hello"},
-		{"zero Content-Length", "POST /echo HTTP/1.0\r\nContent-Length: 0\r\n\r\n", "POST", "/echo", "", "HTTP/1.0", 1, ""},
-		{"body keeps CR and NUL", "PUT /e\n\na\r\x00b", "PUT", "/e", "", "", 0, "a\r\x00b"},
-		{"OWS trimmed", "GET /\r\nX-A: \t v \t\r\n\r\n", "GET", "/", "", "", 1, ""},
-		{"extension method", "PURGE /cache HTTP/1.0\r\n\r\n", "PURGE", "/cache", "", "HTTP/1.0", 0, ""},
-		{"dots inside names are fine", "GET /a.b/..c/d.. HTTP/1.0\r\n\r\n", "GET", "/a.b/..c/d..", "", "HTTP/1.0", 0, ""},
-		{"HTTP/1.0 needs no Host", "GET /hello HTTP/1.0\r\n\r\n", "GET", "/hello", "", "HTTP/1.0", 0, ""},
-		{"HTTP/1.1 with host:port", "GET / HTTP/1.1\r\nHost: example.com:7070\r\n\r\n", "GET", "/", "", "HTTP/1.1", 1, ""},
-		{"HTTP/1.1 with an IPv4 Host", "GET / HTTP/1.1\r\nHost: 127.0.0.1:7070\r\n\r\n", "GET", "/", "", "HTTP/1.1", 1, ""},
-		{"HTTP/1.1 with an IPv6 Host", "GET / HTTP/1.1\r\nHost: [::1]:7070\r\n\r\n", "GET", "/", "", "HTTP/1.1", 1, ""},
-		{"HTTP/1.1 with an empty Host", "GET / HTTP/1.1\r\nHost:\r\n\r\n", "GET", "/", "", "HTTP/1.1", 1, ""},
-		{"Host name is case-insensitive", "GET / HTTP/1.1\r\nhOsT: x\r\n\r\n", "GET", "/", "", "HTTP/1.1", 1, ""},
-		{"HTTP/1.2 processed as HTTP/1.1", "GET / HTTP/1.2\r\nHost: x\r\n\r\n", "GET", "/", "", "HTTP/1.1", 1, ""},
-		{"HTTP/1.9 processed as HTTP/1.1", "GET / HTTP/1.9\r\nHost: x\r\n\r\n", "GET", "/", "", "HTTP/1.1", 1, ""},
-		{"encoded slash in the query", "GET /hello?next=%2Fpublic%2f HTTP/1.0\r\n\r\n", "GET", "/hello", "next=%2Fpublic%2f", "HTTP/1.0", 0, ""},
-		{"double-encoded slash is a name", "GET /a%252Fb HTTP/1.0\r\n\r\n", "GET", "/a%2Fb", "", "HTTP/1.0", 0, ""},
-		{"CRLF before EOF", "GET /hello HTTP/1.0\r\n", "GET", "/hello", "", "HTTP/1.0", 0, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r, err := ParseRequest([]byte(tt.in))
-			if err != nil {
-				t.Fatalf("ParseRequest(%q): %v", tt.in, err)
-			}
-			if r.Method != tt.method || r.Path != tt.path || r.Query != tt.query || r.Version != tt.version {
-				t.Errorf("got method=%q path=%q query=%q version=%q; want %q %q %q %q",
-					r.Method, r.Path, r.Query, r.Version, tt.method, tt.path, tt.query, tt.version)
-			}
-			if len(r.Header) != tt.headers {
-				t.Errorf("got %d headers %v, want %d", len(r.Header), r.Header, tt.headers)
-			}
-			if string(r.Body) != tt.body {
-				t.Errorf("body = %q, want %q", r.Body, tt.body)
-			}
-		})
-	}
-}
-
-func TestParseRequestHeaderValues(t *testing.T) {
-	r, err := ParseRequest([]byte("GET / HTTP/1.0\r\nX-A: \t v w \t\r\nx-b:\r\n\r\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if v, ok := r.Get("x-a"); !ok || v != "v w" {
-		t.Errorf("Get(x-a) = %q, %v; want \"v w\", true", v, ok)
-	}
-	if v, ok := r.Get("X-B"); !ok || v != "" {
-		t.Errorf("Get(X-B) = %q, %v; want \"\", true", v, ok)
-	}
-	if _, ok := r.Get("X-C"); ok {
-		t.Error("Get(X-C) found a header that was not sent")
-	}
-}
-
-// malformedRequests are requests the server must refuse, with the status
-// and a part of the reason it must give. The integration test sends each of
-// them over a real connection too.
-var malformedRequests = []struct {
-	name   string
-	in     string
-	status int
-	reason string
+// Malformed are requests the server must refuse, with the status and a
+// part of the reason it must give. The parser's tests parse each of them,
+// and the server's send each over a real connection.
+var Malformed = []struct {
+	Name   string
+	In     string
+	Status int
+	Reason string
 }{
 	{"empty", "", 400, "empty request"},
 	{"blank request line", "\r\nGET / HTTP/1.0\r\n\r\n", 400, "missing request line"},
@@ -114,13 +43,13 @@ var malformedRequests = []struct {
 	{"dot-dot", "GET /static/../etc/passwd HTTP/1.0\r\n\r\n", 400, "segment"},
 	{"encoded dot-dot", "GET /static/%2e%2e%2fetc HTTP/1.0\r\n\r\n", 400, "segment"},
 	{"trailing dot", "GET /static/. HTTP/1.0\r\n\r\n", 400, "segment"},
-	{"target too long", "GET /" + strings.Repeat("a", maxTargetLen) + " HTTP/1.0\r\n\r\n", 414, "target longer"},
+	{"target too long", "GET /" + strings.Repeat("a", wire.MaxTargetLen) + " HTTP/1.0\r\n\r\n", 414, "target longer"},
 	{"bad version", "GET / HTTP/x\r\n\r\n", 400, "malformed version"},
 	{"lower-case version", "GET / http/1.0\r\n\r\n", 400, "malformed version"},
 	{"trailing space", "GET / \r\n\r\n", 400, "malformed version"},
 	{"extra field", "GET / HTTP/1.0 extra\r\n\r\n", 400, "malformed version"},
 	{"HTTP/2.0", "GET / HTTP/2.0\r\n\r\n", 505, "not supported"},
-	{"too many headers", "GET / HTTP/1.0\r\n" + strings.Repeat("A: b\r\n", maxHeaderCount+1) + "\r\n", 431, "header fields"},
+	{"too many headers", "GET / HTTP/1.0\r\n" + strings.Repeat("A: b\r\n", wire.MaxHeaderCount+1) + "\r\n", 431, "header fields"},
 	{"Content-Length too small", "POST /e HTTP/1.0\r\nContent-Length: 2\r\n\r\nabc", 400, "does not match"},
 	{"Content-Length too large", "POST /e HTTP/1.0\r\nContent-Length: 9\r\n\r\nabc", 400, "does not match"},
 	{"duplicate Content-Length", "POST /e HTTP/1.0\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc", 400, "more than one"},
@@ -155,36 +84,4 @@ var malformedRequests = []struct {
 	{"bare CR ends the last header", "GET /hello HTTP/1.0\r\nA: b\r", 400, "bare CR"},
 	{"bare CR as the blank line", "GET /hello HTTP/1.0\r\n\r", 400, "bare CR"},
 	{"trailing tab", "GET /hello HTTP/1.0\t\r\n\r\n", 400, "malformed version"},
-}
-
-func TestParseRequestMalformed(t *testing.T) {
-	for _, tt := range malformedRequests {
-		t.Run(tt.name, func(t *testing.T) {
-			r, err := ParseRequest([]byte(tt.in))
-			if err == nil {
-				t.Fatalf("ParseRequest(%q) = %+v, want an error", tt.in, r)
-			}
-			re, ok := err.(*RequestError)
-			if !ok {
-				t.Fatalf("error %v is %T, want *RequestError", err, err)
-			}
-			if re.Status != tt.status || !strings.Contains(re.Reason, tt.reason) {
-				t.Errorf("got %d %q, want %d with %q", re.Status, re.Reason, tt.status, tt.reason)
-			}
-			if strings.ContainsAny(re.Reason, "\r\n") {
-				t.Errorf("reason %q is not one line", re.Reason)
-			}
-		})
-	}
-}
-
-func BenchmarkParseRequest(b *testing.B) {
-	in := []byte("GET /hello HTTP/1.0\r\nHost: 127.0.0.1:7070\r\nUser-Agent: tinyget/0.1.0\r\nAccept: */*\r\n\r\n")
-	var r Request
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := parseRequest(in, &r); err != nil {
-			b.Fatal(err)
-		}
-	}
 }

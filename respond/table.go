@@ -1,4 +1,4 @@
-package server
+package respond
 
 import (
 	"cmp"
@@ -9,10 +9,11 @@ import (
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/route"
+	"github.com/tinyhttpd/tinyhttpd/wire"
 )
 
 // Table is an immutable route table built from validated routes. Static
-// replies are rendered once, when the table is built. A Server swaps whole
+// replies are rendered once, when the table is built. A server swaps whole
 // tables (SetRoutes), so an exchange finishes on the table it started with.
 type Table struct {
 	source   string
@@ -23,15 +24,15 @@ type Table struct {
 	prefixes []*entry // longest path first
 }
 
-// route is one entry of a Table with what is derived from it once.
+// entry is one route of a Table with what is derived from it once.
 type entry struct {
 	route.Route
 	allow  string // the Allow header value for 405 replies
 	static *staticReply
 }
 
-// staticReply is a pre-rendered reply: head.pre, the date, then full for GET
-// or full[:headLen] for HEAD.
+// staticReply is a pre-rendered reply: pre, the date, then full for GET or
+// full[:headLen] for HEAD.
 type staticReply struct {
 	pre     []byte
 	full    []byte // head.post followed by the body
@@ -65,7 +66,7 @@ func NewTable(rs *route.Routes) (*Table, error) {
 			r.static = newStaticReply(r.Status, []byte("redirect to "+r.Redirect+"\n"), headers)
 		}
 		if _, dup := t.exact[r.Path]; dup || t.hasPrefix(r.Path) {
-			return nil, fmt.Errorf("server: route %s listed twice", r.Path)
+			return nil, fmt.Errorf("respond: route %s listed twice", r.Path)
 		}
 		if r.Prefix {
 			t.prefixes = append(t.prefixes, r)
@@ -113,10 +114,10 @@ func (r *entry) allows(method string) bool {
 }
 
 func newStaticReply(status int, body []byte, headers []route.Header) *staticReply {
-	h := renderHead(status, "text/plain; charset=utf-8", int64(len(body)), headers)
-	full := make([]byte, 0, len(h.post)+len(body))
-	full = append(append(full, h.post...), body...)
-	return &staticReply{pre: h.pre, full: full, headLen: len(h.post)}
+	h := wire.RenderHead(status, "text/plain; charset=utf-8", int64(len(body)), headers)
+	full := make([]byte, 0, len(h.Post)+len(body))
+	full = append(append(full, h.Post...), body...)
+	return &staticReply{pre: h.Pre, full: full, headLen: len(h.Post)}
 }
 
 // indexText is the body of index routes: one line per route.

@@ -1,9 +1,11 @@
-package server
+package respond
 
 import (
 	"io/fs"
 	"strconv"
 	"strings"
+
+	"github.com/tinyhttpd/tinyhttpd/wire"
 )
 
 // encoding says which variant of a file a reply sends.
@@ -16,20 +18,21 @@ type encoding struct {
 // regular file and the request accepts gzip, as nginx's gzip_static does:
 // Content-Type from name, Content-Encoding: gzip, and validators and ranges
 // of the variant sent. Both variants carry Vary: Accept-Encoding when the
-// .gz file exists. open opens a sibling of name.
-func (ex *exchange) sendVariant(f fs.File, name string, open func(string) (fs.File, error), r *entry, headOnly bool) {
+// .gz file exists. open opens a sibling of name. The variant not sent is
+// closed, and the one sent as sendFile says.
+func sendVariant(f fs.File, name string, open func(string) (fs.File, error), req *wire.Request, r *entry, headOnly bool) Reply {
 	var enc encoding
 	if gz, err := open(name + ".gz"); err == nil {
-		defer gz.Close()
 		if st, err := gz.Stat(); err == nil && st.Mode().IsRegular() {
 			enc.vary = true
-			if ae, ok := ex.req.headerList("Accept-Encoding"); ok && acceptsGzip(ae) {
+			if ae, ok := req.List("Accept-Encoding"); ok && acceptsGzip(ae) {
 				enc.gzip = true
-				f = gz
+				f, gz = gz, f
 			}
 		}
+		gz.Close()
 	}
-	ex.sendFile(f, name, enc, r, headOnly)
+	return sendFile(f, name, enc, req, r, headOnly)
 }
 
 // acceptsGzip reports whether an Accept-Encoding value allows gzip (RFC

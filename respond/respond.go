@@ -1,0 +1,365 @@
+// Package respond decides the reply to a parsed request: it holds the
+// immutable route Table and, for a request, picks its route and describes
+// the reply the route gives (404 and 405, static bodies, echo, files and
+// directories with their validators, ranges and precompressed variants,
+// redirects and faults). It never touches a connection: the server carries
+// the Reply out, as net/http's server runs what a Handler decides.
+package respond
+
+import (
+	"io"
+	"io/fs"
+	"mime"
+	"os"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/route"
+	"github.com/tinyhttpd/tinyhttpd/wire"
+)
+
+// maxListing bounds the entries of a directory listing.
+const maxListing = 10000
+
+// truncatedBody is what a truncate fault sends: half of the body its
+// Content-Length announces.
+var truncatedBody = []byte("this reply stops short of its Content-Length on purpose\n")
+
+// Reply describes the reply to one request. The bytes to send are Pre, the
+// Date header's value, Post and Body, then Length bytes of File when File is
+// not nil. Pre ends with "Date: "; Post continues the head after the date
+// and, for a reply rendered when the table was built, holds the body too.
+type Reply struct {
+	// Status is the reply's status, for the exchange's record; 0 for a
+	// reset or close fault, which sends nothing.
+	Status int
+	// Pre, Post and Body are the reply in memory, around the date.
+	Pre, Post, Body []byte
+	// File, if not nil, is the file whose bytes follow Body: Length of
+	// them from Offset, where the file is positioned already. The caller
+	// closes it. Name is its name in the route, for the log.
+	File           fs.File
+	Name           string
+	Offset, Length int64
+	// Fault is the misbehaviour a fault route asks of the exchange, or ""
+	// when the reply is an honest one. With FaultTruncate the reply
+	// announces more body than it has, and the exchange ends as a fault
+	// once it is sent; FaultReset and FaultClose send nothing.
+	Fault string
+	// Err, if not nil, is why a file route could not open its file, for
+	// the log; the reply is then a 404.
+	Err error
+}
+
+// Match is the route of a Table that a request names, as Lookup finds it.
+// The zero Match names no route.
+type Match struct {
+	r       *entry
+	allowed bool // the route allows the request's method
+}
+
+// Lookup returns the route of t that req names. A nil Table has no routes.
+func (t *Table) Lookup(req *wire.Request) Match {
+	r := t.lookup(req.Path)
+	return Match{r: r, allowed: r != nil && r.allows(req.Method)}
+}
+
+// Route returns the path of the matched route, or "" when there is none.
+func (m Match) Route() string {
+	if m.r == nil {
+		return ""
+	}
+	return m.r.Path
+}
+
+// Found reports whether a route has the path and allows the method, so
+// that the reply is the route's own rather than a 404 or 405.
+func (m Match) Found() bool { return m.allowed }
+
+// Delay is how long the route asks to wait before its reply, or 0; a 404
+// or 405 does not wait.
+func (m Match) Delay() time.Duration {
+	if !m.allowed {
+		return 0
+	}
+	return m.r.Delay
+}
+
+// RenderedLen returns the length of the route's reply without its date
+// when it was rendered with the table, so that it is ready to send at
+// once, and -1 when it is not.
+func (m Match) RenderedLen() int {
+	if !m.allowed || m.r.static == nil {
+		return -1
+	}
+	return len(m.r.static.pre) + len(m.r.static.full)
+}
+
+// Reply decides the reply to req on the route m, which t.Lookup(req)
+// returned; the caller waits m.Delay() first. It opens the file a file or
+// dir route names, inside the route's root, and reads nothing else.
+func (t *Table) Reply(req *wire.Request, m Match) Reply {
+	headOnly := req.HeadOnly()
+	r := m.r
+	switch {
+	case r == nil:
+		return plain(404, "no route for "+req.Path, headOnly)
+	case !m.allowed:
+		return plain(405, "method "+req.Method+" not allowed on "+r.Path, headOnly, route.Header{Name: "Allow", Value: r.allow})
+	}
+	switch r.Kind {
+	case route.KindBody, route.KindIndex, route.KindRedirect:
+		rest := r.static.full
+		if headOnly {
+			rest = rest[:r.static.headLen]
+		}
+		return Reply{Status: r.Status, Pre: r.static.pre, Post: rest}
+	case route.KindEcho:
+		return echo(req, r, headOnly)
+	case route.KindFile:
+		return serveFile(t.files, req, r, headOnly)
+	case route.KindDir:
+		return serveDir(t.files, req, r, headOnly)
+	case route.KindFault:
+		return fault(r, headOnly)
+	}
+	panic("respond: route " + r.Path + " has unknown kind " + string(r.Kind))
+}
+
+// plain is a reply whose body is one line of text (wire.Plain).
+func plain(status int, reason string, headOnly bool, extra ...route.Header) Reply {
+	h, body := wire.Plain(status, reason, headOnly, extra...)
+	return Reply{Status: status, Pre: h.Pre, Post: h.Post, Body: body}
+}
+
+// rendered is a reply with a rendered head and a body in memory.
+func rendered(status int, h wire.Head, body []byte) Reply {
+	return Reply{Status: status, Pre: h.Pre, Post: h.Post, Body: body}
+}
+
+// echo replies with the request body, typed as the request was.
+func echo(req *wire.Request, r *entry, headOnly bool) Reply {
+	ctype, ok := req.Get("Content-Type")
+	if !ok {
+		ctype = "application/octet-stream"
+	}
+	h := wire.RenderHead(r.Status, ctype, int64(len(req.Body)), r.Headers)
+	if headOnly {
+		return rendered(r.Status, h, nil)
+	}
+	return rendered(r.Status, h, req.Body)
+}
+
+// openFile opens name in files, or on the operating system when files is nil.
+func openFile(files fs.FS, name string) (fs.File, error) {
+	if files == nil {
+		return os.OpenFile(name, openFlags, 0)
+	}
+	return files.Open(name)
+}
+
+// openFlags open the files that routes serve. O_NONBLOCK makes opening a
+// FIFO return at once instead of blocking until a writer appears, which no
+// timeout would end and which Close would wait for forever; sendFile then
+// refuses it as not a regular file. Regular files ignore the flag.
+const openFlags = os.O_RDONLY | syscall.O_NONBLOCK
+
+// serveFile opens one file and sends it, or its precompressed variant (see
+// sendVariant).
+func serveFile(files fs.FS, req *wire.Request, r *entry, headOnly bool) Reply {
+	f, err := openFile(files, r.File)
+	if err != nil {
+		rep := plain(404, "file not found: "+req.Path, headOnly)
+		rep.Err = err
+		return rep
+	}
+	return sendVariant(f, r.File, func(n string) (fs.File, error) { return openFile(files, n) }, req, r, headOnly)
+}
+
+// sendFile sends an open file, which it closes unless the Reply carries
+// it, with the route's status and headers, the file's validators (ETag,
+// Last-Modified) and, on GET, the one range the request asks for; enc says
+// which variant of the file it is. A route whose status is not 200 sends
+// the whole file without validators, as nginx applies neither conditions
+// nor ranges to other statuses.
+func sendFile(f fs.File, name string, enc encoding, req *wire.Request, r *entry, headOnly bool) Reply {
+	rep := fileReply(f, name, enc, req, r, headOnly)
+	if rep.File == nil {
+		f.Close()
+	}
+	return rep
+}
+
+func fileReply(f fs.File, name string, enc encoding, req *wire.Request, r *entry, headOnly bool) Reply {
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		return plain(404, "not a regular file: "+req.Path, headOnly)
+	}
+	size := st.Size()
+	status, start, length := r.Status, int64(0), size
+	var extra []route.Header
+	if enc.vary {
+		extra = append(extra, route.Header{Name: "Vary", Value: "Accept-Encoding"})
+	}
+	if enc.gzip {
+		extra = append(extra, route.Header{Name: "Content-Encoding", Value: "gzip"})
+	}
+	if status == 200 {
+		v := fileValidators(st.ModTime(), size)
+		extra = append(extra, route.Header{Name: "Accept-Ranges", Value: "bytes"})
+		if v.etag != "" {
+			extra = append(extra, route.Header{Name: "ETag", Value: v.etag}, route.Header{Name: "Last-Modified", Value: v.lastModified})
+		}
+		if req.Method == "GET" || headOnly {
+			inm, hasINM := req.List("If-None-Match")
+			ims, _ := req.Get("If-Modified-Since")
+			if v.notModified(inm, hasINM, ims) {
+				return rendered(304, wire.RenderHead(304, "", -1, append(extra, r.Headers...)), nil)
+			}
+		}
+		rg, outcome := requestedRange(req, v, size)
+		switch outcome {
+		case rangeUnsatisfiable:
+			return plain(416, "range not satisfiable: the file has "+strconv.FormatInt(size, 10)+" bytes", headOnly,
+				route.Header{Name: "Content-Range", Value: "bytes */" + strconv.FormatInt(size, 10)})
+		case rangeOne:
+			if s, ok := f.(io.Seeker); ok {
+				if _, err := s.Seek(rg.Start, io.SeekStart); err == nil {
+					status, start, length = 206, rg.Start, rg.Length
+					extra = append(extra, route.Header{Name: "Content-Range", Value: "bytes " +
+						strconv.FormatInt(start, 10) + "-" + strconv.FormatInt(start+length-1, 10) + "/" + strconv.FormatInt(size, 10)})
+				}
+			}
+		}
+	}
+	rep := rendered(status, wire.RenderHead(status, contentType(name), length, append(extra, r.Headers...)), nil)
+	if !headOnly {
+		rep.File, rep.Name, rep.Offset, rep.Length = f, name, start, length
+	}
+	return rep
+}
+
+// requestedRange returns the range a GET asks for in its Range header, when
+// its If-Range, if any, matches the file; rangeWhole otherwise.
+func requestedRange(req *wire.Request, v validators, size int64) (byteRange, rangeOutcome) {
+	if req.Method != "GET" {
+		return byteRange{}, rangeWhole
+	}
+	h, ok := req.List("Range")
+	if !ok {
+		return byteRange{}, rangeWhole
+	}
+	if ir, ok := req.Get("If-Range"); ok && !v.rangeApplies(ir) {
+		return byteRange{}, rangeWhole
+	}
+	return parseRange(h, size)
+}
+
+// contentType derives a Content-Type from a file name's extension.
+func contentType(name string) string {
+	if t := mime.TypeByExtension(path.Ext(name)); t != "" {
+		return t
+	}
+	return "application/octet-stream"
+}
+
+// serveDir serves a file under a dir route. The part of the path after the
+// route's prefix is opened inside the directory through os.Root (OS files)
+// or fs.FS (embedded files), neither of which lets "..", an absolute path or
+// a symlink escape the directory.
+func serveDir(files fs.FS, req *wire.Request, r *entry, headOnly bool) Reply {
+	rel := strings.TrimSuffix(strings.TrimPrefix(req.Path, r.Path), "/")
+	if rel == "" {
+		rel = "."
+	}
+	if !fs.ValidPath(rel) {
+		return plain(404, "not found: "+req.Path, headOnly)
+	}
+	f, err := openInDir(files, r.Dir, rel)
+	if err != nil {
+		return plain(404, "not found: "+req.Path, headOnly)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return plain(404, "not found: "+req.Path, headOnly)
+	}
+	open := func(n string) (fs.File, error) { return openInDir(files, r.Dir, n) }
+	if !st.IsDir() {
+		return sendVariant(f, rel, open, req, r, headOnly)
+	}
+	defer f.Close()
+	index := path.Join(rel, "index.html")
+	if idx, err := open(index); err == nil {
+		return sendVariant(idx, index, open, req, r, headOnly)
+	}
+	if !r.Listing {
+		return plain(403, "directory listing not enabled for "+req.Path, headOnly)
+	}
+	return listing(f, r, headOnly)
+}
+
+func openInDir(files fs.FS, dir, rel string) (fs.File, error) {
+	if files == nil {
+		root, err := os.OpenRoot(dir)
+		if err != nil {
+			return nil, err
+		}
+		defer root.Close()
+		return root.OpenFile(rel, openFlags, 0)
+	}
+	return files.Open(path.Join(dir, rel))
+}
+
+// listing replies with the names in a directory, one a line, with "/"
+// after directories.
+func listing(f fs.File, r *entry, headOnly bool) Reply {
+	d, ok := f.(fs.ReadDirFile)
+	if !ok {
+		return plain(403, "directory cannot be listed", headOnly)
+	}
+	entries, err := d.ReadDir(maxListing)
+	if err != nil && err != io.EOF {
+		return plain(500, "cannot read directory", headOnly)
+	}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() {
+			name += "/"
+		}
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	var body []byte
+	for _, name := range names {
+		body = append(append(body, name...), '\n')
+	}
+	h := wire.RenderHead(r.Status, "text/plain; charset=utf-8", int64(len(body)), r.Headers)
+	if headOnly {
+		body = nil
+	}
+	return rendered(r.Status, h, body)
+}
+
+// fault misbehaves as the route asks, for testing clients. A reply to HEAD
+// has no body to cut short, so truncate answers HEAD with the head alone,
+// as GET's head, as an honest reply; reset and close treat HEAD as any
+// method.
+func fault(r *entry, headOnly bool) Reply {
+	switch r.Fault {
+	case route.FaultTruncate:
+		h := wire.RenderHead(r.Status, "text/plain; charset=utf-8", int64(2*len(truncatedBody)), r.Headers)
+		if headOnly {
+			return rendered(r.Status, h, nil)
+		}
+		rep := rendered(r.Status, h, truncatedBody)
+		rep.Fault = route.FaultTruncate
+		return rep
+	}
+	return Reply{Fault: r.Fault}
+}

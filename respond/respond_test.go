@@ -1,0 +1,145 @@
+package respond
+
+import (
+	"io"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/route"
+	"github.com/tinyhttpd/tinyhttpd/wire"
+)
+
+// date stands in for the Date value the server puts between Pre and Post.
+const date = "Sun, 29 Nov 2026 07:00:00 GMT"
+
+// replyTable is a table over files in memory, so that replies are decided
+// with no connection and no disk.
+func replyTable(t *testing.T) *Table {
+	t.Helper()
+	files := fstest.MapFS{
+		"site/a.txt":        {Data: []byte("0123456789"), ModTime: time.Unix(1_700_000_000, 0)},
+		"site/sub/b.txt":    {Data: []byte("b\n")},
+		"site/sub/b.txt.gz": {Data: []byte("gzipped b")},
+	}
+	tbl, err := NewTable(&route.Routes{Source: "test", Files: files, Routes: []route.Route{
+		{Path: "/hello", Kind: route.KindBody, Body: "hello\n"},
+		{Path: "/post-only", Kind: route.KindBody, Body: "posted\n", Methods: []string{"POST"}},
+		{Path: "/slow", Kind: route.KindBody, Body: "slow\n", Delay: time.Second},
+		{Path: "/echo", Kind: route.KindEcho, Methods: []string{"POST"}},
+		{Path: "/a", Kind: route.KindFile, File: "site/a.txt"},
+		{Path: "/missing", Kind: route.KindFile, File: "site/none.txt"},
+		{Path: "/site/", Prefix: true, Kind: route.KindDir, Dir: "site", Listing: true},
+		{Path: "/reset", Kind: route.KindFault, Fault: route.FaultReset},
+		{Path: "/truncate", Kind: route.KindFault, Fault: route.FaultTruncate},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tbl
+}
+
+// decide parses raw and returns the table's reply to it, with its bytes as
+// the server would send them, the file's included, and closes the file.
+func decide(t *testing.T, tbl *Table, raw string) (Reply, string) {
+	t.Helper()
+	req, err := wire.ParseRequest([]byte(raw))
+	if err != nil {
+		t.Fatalf("%q: %v", raw, err)
+	}
+	rep := tbl.Reply(req, tbl.Lookup(req))
+	b := string(rep.Pre) + date + string(rep.Post) + string(rep.Body)
+	if rep.File != nil {
+		defer rep.File.Close()
+		data, err := io.ReadAll(io.LimitReader(rep.File, rep.Length))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b += string(data)
+	}
+	return rep, b
+}
+
+func TestReply(t *testing.T) {
+	tbl := replyTable(t)
+	tests := []struct {
+		req    string
+		status int
+		has    []string // parts of the reply's bytes
+		body   string   // the bytes after the head
+	}{
+		{"GET /nope\n", 404, []string{"HTTP/1.0 404 Not Found\r\n", "Date: " + date + "\r\n"}, "no route for /nope\n"},
+		{"GET /post-only\n", 405, []string{"\r\nAllow: POST\r\n"}, "method GET not allowed on /post-only\n"},
+		{"HEAD /post-only\n", 405, []string{"Content-Length: 38\r\n"}, ""},
+		{"GET /hello\n", 200, []string{"Content-Length: 6\r\n"}, "hello\n"},
+		{"HEAD /hello\n", 200, []string{"Content-Length: 6\r\n"}, ""},
+		{"POST /echo\nContent-Type: text/x\n\nabc", 200, []string{"Content-Type: text/x\r\n"}, "abc"},
+		{"GET /a\n", 200, []string{"ETag: \"6553f100-a\"\r\n", "Accept-Ranges: bytes\r\n"}, "0123456789"},
+		{"HEAD /a\n", 200, []string{"Content-Length: 10\r\n"}, ""},
+		{"GET /a\nRange: bytes=2-4\n", 206, []string{"Content-Range: bytes 2-4/10\r\n", "Content-Length: 3\r\n"}, "234"},
+		{"GET /a\nRange: bytes=20-\n", 416, []string{"Content-Range: bytes */10\r\n"}, "range not satisfiable: the file has 10 bytes\n"},
+		{"GET /a\nIf-None-Match: \"6553f100-a\"\n", 304, []string{"HTTP/1.0 304 Not Modified\r\n"}, ""},
+		{"GET /missing\n", 404, nil, "file not found: /missing\n"},
+		{"GET /site/sub/b.txt\n", 200, []string{"Vary: Accept-Encoding\r\n"}, "b\n"},
+		{"GET /site/sub/b.txt\nAccept-Encoding: gzip\n", 200, []string{"Content-Encoding: gzip\r\n", "Content-Type: text/plain; charset=utf-8\r\n"}, "gzipped b"},
+		{"GET /site/\n", 200, nil, "a.txt\nsub/\n"},
+		{"GET /truncate\n", 200, []string{"Content-Length: 112\r\n"}, string(truncatedBody)},
+		{"HEAD /truncate\n", 200, []string{"Content-Length: 112\r\n"}, ""},
+	}
+	for _, tt := range tests {
+		rep, b := decide(t, tbl, tt.req)
+		head, body, ok := strings.Cut(b, "\r\n\r\n")
+		if !ok || rep.Status != tt.status || body != tt.body || !strings.HasPrefix(head, "HTTP/1.0 ") {
+			t.Errorf("%q: status %d, reply %q; want %d with body %q", tt.req, rep.Status, b, tt.status, tt.body)
+			continue
+		}
+		for _, part := range tt.has {
+			if !strings.Contains(head+"\r\n", part) {
+				t.Errorf("%q: head %q lacks %q", tt.req, head, part)
+			}
+		}
+	}
+}
+
+// TestReplyRecord checks what a Reply tells the exchange besides its bytes:
+// the route, the delay, the fault and why a file is missing.
+func TestReplyRecord(t *testing.T) {
+	tbl := replyTable(t)
+	lookup := func(raw string) (*wire.Request, Match) {
+		req, err := wire.ParseRequest([]byte(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return req, tbl.Lookup(req)
+	}
+	if _, m := lookup("GET /slow\n"); m.Route() != "/slow" || m.Delay() != time.Second || !m.Found() {
+		t.Errorf("/slow: route %q, delay %v, found %v", m.Route(), m.Delay(), m.Found())
+	}
+	if _, m := lookup("POST /slow\n"); m.Route() != "/slow" || m.Delay() != 0 || m.Found() {
+		t.Errorf("POST /slow, a 405: route %q, delay %v, found %v", m.Route(), m.Delay(), m.Found())
+	}
+	if _, m := lookup("GET /nope\n"); m.Route() != "" || m.Found() || m.RenderedLen() != -1 {
+		t.Errorf("/nope: route %q, found %v, rendered %d", m.Route(), m.Found(), m.RenderedLen())
+	}
+	req, m := lookup("GET /hello\n")
+	if rep := tbl.Reply(req, m); m.RenderedLen() != len(rep.Pre)+len(rep.Post) {
+		t.Errorf("/hello: RenderedLen %d, reply without date %d", m.RenderedLen(), len(rep.Pre)+len(rep.Post))
+	}
+	if req, m := lookup("GET /reset\n"); tbl.Reply(req, m).Fault != route.FaultReset || tbl.Reply(req, m).Status != 0 {
+		t.Errorf("/reset: %+v", tbl.Reply(req, m))
+	}
+	if req, m := lookup("GET /truncate\n"); tbl.Reply(req, m).Fault != route.FaultTruncate {
+		t.Errorf("GET /truncate is not a fault")
+	}
+	if req, m := lookup("HEAD /truncate\n"); tbl.Reply(req, m).Fault != "" {
+		t.Errorf("HEAD /truncate is a fault; its head alone is an honest reply")
+	}
+	if req, m := lookup("GET /missing\n"); tbl.Reply(req, m).Err == nil {
+		t.Errorf("/missing: no error for the log")
+	}
+	var none *Table
+	if rep := none.Reply(req, none.Lookup(req)); none.Lookup(req).Found() || rep.Status != 404 {
+		t.Errorf("a nil table answers %d to /hello, want 404", rep.Status)
+	}
+}

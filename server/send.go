@@ -1,0 +1,93 @@
+package server
+
+import (
+	"errors"
+	"io"
+	"net"
+	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/respond"
+	"github.com/tinyhttpd/tinyhttpd/route"
+)
+
+// respond asks the exchange's table for the reply to its request, waits
+// the route's delay, and sends the reply.
+func (ex *exchange) respond() {
+	if h := ex.srv.testOnRespond; h != nil {
+		h(&ex.req)
+	}
+	m := ex.tbl.Lookup(&ex.req)
+	ex.rec.Route = m.Route()
+	if d := m.Delay(); d > 0 && !ex.srv.sleep(d) {
+		ex.rec.End = EndAborted
+		return
+	}
+	ex.send(ex.tbl.Reply(&ex.req, m))
+}
+
+// send carries out a reply: it writes the reply in memory, copies the
+// file that follows it, or misbehaves as a fault route asks.
+func (ex *exchange) send(rep respond.Reply) {
+	if rep.Err != nil {
+		ex.srv.logger().Warn("file route cannot open its file", "route", ex.rec.Route, "err", rep.Err)
+	}
+	if rep.File != nil {
+		defer rep.File.Close()
+	}
+	ex.rec.Status = rep.Status
+	switch rep.Fault {
+	case route.FaultReset:
+		ex.rec.End = EndFault
+		if tc, ok := ex.tcpConn().(*net.TCPConn); ok {
+			tc.SetLinger(0)
+		}
+		if ex.tcp != nil {
+			ex.tcp.Close() // before TLS's Close sends a close_notify
+		}
+		return
+	case route.FaultClose:
+		ex.rec.End = EndFault
+		return
+	}
+	if !ex.write(rep.Pre, ex.srv.dates.Get(time.Now()), rep.Post, rep.Body) {
+		return
+	}
+	if rep.Fault == route.FaultTruncate {
+		ex.rec.End = EndFault
+	}
+	if rep.File != nil {
+		ex.copyFile(rep)
+	}
+}
+
+// copyFile sends the file a reply carries after its head. An *os.File goes
+// through io.CopyN to the TCP connection (ex.wconn, under any wrapper),
+// which uses sendfile from the file's offset.
+func (ex *exchange) copyFile(rep respond.Reply) {
+	n, err := io.CopyN(ex.wconn, rep.File, rep.Length)
+	ex.rec.BytesOut += n
+	switch {
+	case err == nil:
+	case n < rep.Length && !isNetError(err):
+		ex.srv.logger().Error("file failed while being sent", "route", ex.rec.Route, "file", rep.Name, "from", rep.Offset, "sent", n, "size", rep.Length, "err", err)
+		ex.rec.End = EndFileError
+	default:
+		ex.rec.End = writeEnd(err)
+	}
+}
+
+// isNetError reports whether err came from the connection rather than the
+// file.
+func isNetError(err error) bool {
+	var oe *net.OpError
+	return errors.As(err, &oe)
+}
+
+// tcpConn returns the connection the reply is written to, or the one under
+// TLS.
+func (ex *exchange) tcpConn() net.Conn {
+	if ex.tcp != nil {
+		return ex.tcp
+	}
+	return ex.wconn
+}
