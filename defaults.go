@@ -10,7 +10,3 @@ import "embed"
 //
 //go:embed testdata/routes.yaml testdata/public
 var DefaultFiles embed.FS
-
-// Version is the release of tinyhttpd and tinyget, sent in the Server and
-// User-Agent headers and printed by -version.
-const Version = "0.1.0"

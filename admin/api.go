@@ -5,9 +5,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/tinyhttpd/tinyhttpd"
 	"github.com/tinyhttpd/tinyhttpd/internal/reload"
 	"github.com/tinyhttpd/tinyhttpd/internal/tlscert"
+	"github.com/tinyhttpd/tinyhttpd/internal/version"
 	"github.com/tinyhttpd/tinyhttpd/route"
 	"github.com/tinyhttpd/tinyhttpd/server"
 )
@@ -93,7 +93,7 @@ func (a *Admin) snapshot(now time.Time) Status {
 	srv := a.opts.Server
 	st := srv.Stats()
 	s := Status{
-		Version:       tinyhttpd.Version,
+		Version:       version.Release,
 		Started:       a.started,
 		UptimeSeconds: now.Sub(a.started).Seconds(),
 		Addresses:     Addresses{Protocol: a.opts.ProtocolAddr},

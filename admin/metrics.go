@@ -6,7 +6,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"github.com/tinyhttpd/tinyhttpd"
+	"github.com/tinyhttpd/tinyhttpd/internal/version"
 	"github.com/tinyhttpd/tinyhttpd/server"
 )
 
@@ -105,7 +105,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	for _, cert := range c.a.opts.Certs {
 		gauge(c.certExpiry, float64(cert.Leaf().NotAfter.Unix()), cert.Name)
 	}
-	gauge(c.build, 1, tinyhttpd.Version)
+	gauge(c.build, 1, version.Release)
 }
 
 func statusLabel(status int) string {

@@ -6,12 +6,12 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/tinyhttpd/tinyhttpd"
+	"github.com/tinyhttpd/tinyhttpd/internal/version"
 	"github.com/tinyhttpd/tinyhttpd/route"
 )
 
 // serverHeader is the default Server header value.
-var serverHeader = "tinyhttpd/" + tinyhttpd.Version
+var serverHeader = "tinyhttpd/" + version.Release
 
 // Head is a rendered reply head split around the Date value, so a cached
 // date can go between the parts without rendering the head again.

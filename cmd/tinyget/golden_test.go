@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	tinyhttpd "github.com/tinyhttpd/tinyhttpd"
+	"github.com/tinyhttpd/tinyhttpd/internal/version"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected output in testdata/golden")
@@ -75,7 +75,7 @@ var normalization = []struct {
 	{regexp.MustCompile(`"(speed_\w+)":\d+`), `"$1":<speed>`},
 	{regexp.MustCompile(`"(local_port|remote_port)":\d+`), `"$1":<port>`},
 	{regexp.MustCompile(`after \d+ ms`), "after <time> ms"},
-	{regexp.MustCompile(`/` + regexp.QuoteMeta(tinyhttpd.Version) + `\b`), "/<version>"},
+	{regexp.MustCompile(`/` + regexp.QuoteMeta(version.Release) + `\b`), "/<version>"},
 	{regexp.MustCompile(`"tinyget_version":"[^"]*"`), `"tinyget_version":"<version>"`},
 }
 

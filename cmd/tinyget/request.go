@@ -9,12 +9,12 @@ import (
 	"strconv"
 	"strings"
 
-	tinyhttpd "github.com/tinyhttpd/tinyhttpd"
 	"github.com/tinyhttpd/tinyhttpd/client"
+	"github.com/tinyhttpd/tinyhttpd/internal/version"
 )
 
 // userAgent is the User-Agent header's default value.
-const userAgent = "tinyget/" + tinyhttpd.Version
+const userAgent = "tinyget/" + version.Release
 
 // field is a request header, marked when it is one of tinyget's defaults,
 // which -H replaces or removes.

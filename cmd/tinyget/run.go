@@ -11,8 +11,8 @@ import (
 	"syscall"
 	"time"
 
-	tinyhttpd "github.com/tinyhttpd/tinyhttpd"
 	"github.com/tinyhttpd/tinyhttpd/client"
+	"github.com/tinyhttpd/tinyhttpd/internal/version"
 )
 
 // run is tinyget: it parses args (after ~/.tinygetrc's flags, and with -K
@@ -39,7 +39,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage())
 		return int(exitOK)
 	case o.version:
-		fmt.Fprintf(stdout, "tinyget %s\n", tinyhttpd.Version)
+		fmt.Fprintf(stdout, "tinyget %s\n", version.Release)
 		return int(exitOK)
 	}
 	switch o.stderrFile {

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	tinyhttpd "github.com/tinyhttpd/tinyhttpd"
 	"github.com/tinyhttpd/tinyhttpd/client"
+	"github.com/tinyhttpd/tinyhttpd/internal/version"
 )
 
 // transferInfo is what -w reports about one transfer: its last attempt.
@@ -310,7 +310,7 @@ func writeJSON(w io.Writer, ti *transferInfo) {
 		b.WriteByte(',')
 	}
 	b.WriteString(`"tinyget_version":`)
-	appendJSONString(&b, tinyhttpd.Version)
+	appendJSONString(&b, version.Release)
 	b.WriteByte('}')
 	io.WriteString(w, b.String())
 }

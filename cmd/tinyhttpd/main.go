@@ -24,12 +24,12 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/tinyhttpd/tinyhttpd"
 	"github.com/tinyhttpd/tinyhttpd/admin"
 	"github.com/tinyhttpd/tinyhttpd/config"
 	"github.com/tinyhttpd/tinyhttpd/internal/logbuf"
 	"github.com/tinyhttpd/tinyhttpd/internal/reload"
 	"github.com/tinyhttpd/tinyhttpd/internal/tlscert"
+	"github.com/tinyhttpd/tinyhttpd/internal/version"
 	"github.com/tinyhttpd/tinyhttpd/respond"
 	"github.com/tinyhttpd/tinyhttpd/server"
 )
@@ -49,7 +49,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("tinyhttpd", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	check := fs.Bool("check", false, "check settings and routes, then exit: 0 if valid, 2 if not")
-	version := fs.Bool("version", false, "print the version and exit")
+	printVersion := fs.Bool("version", false, "print the version and exit")
 	genCert := fs.String("gen-cert", "", "write a self-signed certificate for localhost, 127.0.0.1 and ::1 to `DIR`/cert.pem and DIR/key.pem, valid a year, then exit")
 	fs.Usage = func() {} // -h prints the full usage to stdout below; errors get a hint
 	if err := fs.Parse(args); err != nil {
@@ -64,8 +64,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tinyhttpd: unexpected argument %q; settings come from TINYHTTPD_* variables (tinyhttpd -h)\n", fs.Arg(0))
 		return exitConfig
 	}
-	if *version {
-		fmt.Fprintf(stdout, "tinyhttpd %s\n", tinyhttpd.Version)
+	if *printVersion {
+		fmt.Fprintf(stdout, "tinyhttpd %s\n", version.Release)
 		return exitOK
 	}
 	if *genCert != "" {
@@ -199,7 +199,7 @@ func serve(s config.Settings, table *respond.Table, logger *slog.Logger) int {
 		defer adminSrv.Close()
 	}
 
-	logger.Info("tinyhttpd listening", "version", tinyhttpd.Version, "addr", protocolAddr, "admin", adminAddr,
+	logger.Info("tinyhttpd listening", "version", version.Release, "addr", protocolAddr, "admin", adminAddr,
 		"routes", table.Source(), "route_count", len(table.Routes()),
 		"reuseport", s.ReusePort, "proxy_protocol_from", proxyFrom(s), "systemd_socket", cmp.Or(socketName, "none"),
 		"tls", tlsMode(s.TLS(), s.TLSClientCA != ""), "admin_tls", tlsMode(adminCert != nil, false))

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	tinyhttpd "github.com/tinyhttpd/tinyhttpd"
+	"github.com/tinyhttpd/tinyhttpd/internal/version"
 )
 
 // report is the outcome of a run, as printed in text or JSON.
@@ -70,7 +70,7 @@ func ms(ns int64) float64 { return float64(ns) / 1e6 }
 func newReport(o *options, targets []target, sources int, p phase, interrupted bool) *report {
 	t := p.tally
 	r := &report{
-		Version:       tinyhttpd.Version,
+		Version:       version.Release,
 		Mode:          "closed",
 		Concurrency:   o.concurrency,
 		Sources:       sources,
