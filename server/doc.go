@@ -43,7 +43,7 @@
 // wait, when more is to come; goroutine, for everything else. On the raw
 // path each acceptor is an event loop (raw_linux.go): it holds a waiting
 // exchange in its own epoll instance, with no goroutine and no buffer
-// (held_linux.go), takes it up again when more arrives, and hands it to a
+// (internal/waitset), takes it up again when more arrives, and hands it to a
 // goroutine for its 408 once ReadTimeout passes. On the portable path a
 // waiting exchange parks in a goroutine of its own, without a buffer
 // (waiter_unix.go). An exchange that leaves its acceptor becomes a
@@ -55,7 +55,7 @@
 //	path / part       tracks the connection (Close reaches it)     sets deadlines              recovers panics
 //	inline            nobody: it never waits                       nobody: nothing waits       exchange.begin
 //	held (raw wait)   its acceptor, which ends it at Close         the acceptor's deadline     exchange.begin
-//	                  (acceptor.stop)                              heap (held_linux.go)
+//	                  (acceptor.stop)                              heap (internal/waitset)
 //	wait, goroutine   exchange.leave (Server.trackConn)            exchange.readRequest,       exchange.run
 //	                                                               flush, earlyReply
 //	plain             Server.servePlain                            servePlain, then as above   exchange.run

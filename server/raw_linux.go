@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/socket"
+	"github.com/tinyhttpd/tinyhttpd/internal/waitset"
 )
 
 // Raw accepts. On Linux each acceptor of a TCP listener runs an event loop
@@ -137,7 +138,7 @@ type rawSource struct {
 	// looked at, so accept4 is tried before waiting again.
 	listenerReady bool
 	acceptsInARow int
-	held          heldSet
+	held          waitset.Set[heldExchange]
 	waitDeadline  time.Time // ep's read deadline, as last set
 
 	t     rawTransport
@@ -198,16 +199,16 @@ func (s *rawSource) next() (arrival, error) {
 			case wakeToken:
 				socket.Drain(s.evfd)
 			default:
-				if h := s.held.take(s.epfd, ev.Fd, ev.Pad); h != nil {
-					s.t = rawTransport{fd: h.fd}
-					return arrival{held: &h.heldExchange, t: &s.t}, nil
+				if h := s.held.Take(s.epfd, ev); h != nil {
+					s.t = rawTransport{fd: h.FD}
+					return arrival{held: &h.Value, t: &s.t}, nil
 				}
 			}
 		}
 		now := time.Now()
-		if h := s.held.expired(s.epfd, now); h != nil {
-			s.t = rawTransport{fd: h.fd}
-			return arrival{held: &h.heldExchange, t: &s.t, expired: true}, nil
+		if h := s.held.Expired(s.epfd, now); h != nil {
+			s.t = rawTransport{fd: h.FD}
+			return arrival{held: &h.Value, t: &s.t, expired: true}, nil
 		}
 		deadline, closed := s.l.state()
 		switch {
@@ -217,7 +218,7 @@ func (s *rawSource) next() (arrival, error) {
 			return arrival{}, os.ErrDeadlineExceeded
 		}
 		if s.listenerReady {
-			if s.acceptsInARow++; s.acceptsInARow > maxAcceptsInARow && s.held.len() > 0 {
+			if s.acceptsInARow++; s.acceptsInARow > maxAcceptsInARow && s.held.Len() > 0 {
 				s.acceptsInARow = 0
 				s.epollWait(uintptr(s.epfd))
 				continue
@@ -254,7 +255,7 @@ func (s *rawSource) accept4(lfd uintptr) {
 // wait waits until the epoll instance has events, or the earlier of the
 // listener's deadline and the first held exchange's passes.
 func (s *rawSource) wait(listenerDeadline time.Time) error {
-	d := s.held.firstDeadline()
+	d := s.held.FirstDeadline()
 	if d.IsZero() || !listenerDeadline.IsZero() && listenerDeadline.Before(d) {
 		d = listenerDeadline
 	}
@@ -282,18 +283,22 @@ func (s *rawSource) epollWait(fd uintptr) bool {
 
 // hold keeps ex in the epoll instance until more of its request arrives.
 func (s *rawSource) hold(ex *exchange) bool {
-	fd := ex.t.(*rawTransport).fd
-	return s.held.add(s.epfd, fd, ex, ex.rec.Start.Add(ex.srv.readTimeout()))
+	h := s.held.Add(s.epfd, ex.t.(*rawTransport).fd, ex.rec.Start.Add(ex.srv.readTimeout()))
+	if h == nil {
+		return false
+	}
+	ex.park(&h.Value)
+	return true
 }
 
 // close hands every held exchange to each (if not nil) and frees the
 // epoll instance and the eventfd.
 func (s *rawSource) close(each func(*heldExchange, transport)) {
-	for _, h := range s.held.all(s.epfd) {
+	for _, h := range s.held.All(s.epfd) {
 		if each != nil {
-			each(&h.heldExchange, &rawTransport{fd: h.fd})
+			each(&h.Value, &rawTransport{fd: h.FD})
 		} else {
-			socket.Close(h.fd)
+			socket.Close(h.FD)
 		}
 	}
 	if s.ep != nil {
