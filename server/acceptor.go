@@ -2,13 +2,11 @@ package server
 
 import (
 	"context"
-	"errors"
 	"net"
 	"net/netip"
 	"runtime/pprof"
 	"strconv"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/socket"
@@ -143,7 +141,7 @@ func (a *acceptor) loop() error {
 			a.stop()
 			return ErrServerClosed
 		}
-		if !isTemporary(err) {
+		if !socket.IsTemporary(err) {
 			a.stop()
 			return err
 		}
@@ -293,7 +291,7 @@ const (
 // refused first where the system can (socket.PauseAccepting); the drain
 // ends once no connection has come for drainQuiet, or after drainMax.
 func (s *Server) drain(l net.Listener, accept func() error) {
-	if tl := tcpListener(l); tl != nil {
+	if tl := socket.TCPListenerOf(l); tl != nil {
 		socket.PauseAccepting(tl)
 	}
 	d, ok := l.(deadliner)
@@ -330,38 +328,7 @@ type deadliner interface {
 // protocol's do: one that wrote on its own and then waited, as a TLS
 // handshake does, would have its writes held by the cork.
 func corkListener(l net.Listener) {
-	if tl := tcpListener(l); tl != nil {
+	if tl := socket.TCPListenerOf(l); tl != nil {
 		socket.SetCork(tl)
 	}
-}
-
-// maxUnwrap bounds the wrappers tcpListener looks through, so that one
-// whose Unwrap returns itself cannot stop Serve.
-const maxUnwrap = 8
-
-// tcpListener returns the TCP listener l is or wraps, through Unwrap()
-// net.Listener methods, or nil.
-func tcpListener(l net.Listener) *net.TCPListener {
-	for range maxUnwrap {
-		switch v := l.(type) {
-		case *net.TCPListener:
-			return v
-		case interface{ Unwrap() net.Listener }:
-			l = v.Unwrap()
-		default:
-			return nil
-		}
-	}
-	return nil
-}
-
-// isTemporary reports whether an accept error may go away by itself.
-func isTemporary(err error) bool {
-	for _, errno := range []syscall.Errno{syscall.EMFILE, syscall.ENFILE, syscall.ENOBUFS, syscall.ENOMEM, syscall.ECONNABORTED, syscall.EINTR} {
-		if errors.Is(err, errno) {
-			return true
-		}
-	}
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
 }

@@ -206,27 +206,17 @@ func (s *Server) serveListener(l net.Listener, k int) error {
 	return firstError(errs, k)
 }
 
-// reusePortSiblings returns n more listeners bound to l's address, with
-// l's options, when l is a TCP listener with SO_REUSEPORT; else none. It
-// logs, and returns what it has, if the system refuses one.
+// reusePortSiblings returns n more listeners bound to l's address when l
+// is a TCP listener with SO_REUSEPORT (socket.ReusePortSiblings), and
+// logs if the system refuses one.
 func reusePortSiblings(l net.Listener, n int, logger *slog.Logger) []net.Listener {
 	tl, ok := l.(*net.TCPListener)
 	if !ok || n < 1 {
 		return nil
 	}
-	opts, err := socket.ListenOptionsOf(tl)
-	if err != nil || !opts.ReusePort {
-		return nil
-	}
-	lc := opts.ListenConfig()
-	var siblings []net.Listener
-	for range n {
-		sl, err := lc.Listen(context.Background(), "tcp", tl.Addr().String())
-		if err != nil {
-			logger.Warn("cannot open another SO_REUSEPORT socket; its acceptor shares the first", "addr", tl.Addr().String(), "err", err)
-			break
-		}
-		siblings = append(siblings, sl)
+	siblings, err := socket.ReusePortSiblings(tl, n)
+	if err != nil {
+		logger.Warn("cannot open another SO_REUSEPORT socket; its acceptor shares the first", "addr", tl.Addr().String(), "err", err)
 	}
 	return siblings
 }

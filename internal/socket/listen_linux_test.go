@@ -72,3 +72,37 @@ func TestListenOptions(t *testing.T) {
 		}
 	}
 }
+
+// TestReusePortSiblings checks that a listener with SO_REUSEPORT gets
+// siblings on its address, with its options, and one without gets none.
+func TestReusePortSiblings(t *testing.T) {
+	lc := ListenOptions{ReusePort: true, DeferAccept: true}.ListenConfig()
+	l, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	siblings, err := ReusePortSiblings(l.(*net.TCPListener), 2)
+	if err != nil || len(siblings) != 2 {
+		t.Fatalf("got %d siblings, %v; want 2", len(siblings), err)
+	}
+	for _, s := range siblings {
+		defer s.Close()
+		if s.Addr().String() != l.Addr().String() {
+			t.Errorf("sibling on %s, want %s", s.Addr(), l.Addr())
+		}
+		if opts, err := ListenOptionsOf(s.(*net.TCPListener)); err != nil || !opts.ReusePort || !opts.DeferAccept {
+			t.Errorf("sibling options %+v, %v; want the first's", opts, err)
+		}
+	}
+
+	plainConfig := ListenOptions{}.ListenConfig()
+	plain, err := plainConfig.Listen(context.Background(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plain.Close()
+	if siblings, err := ReusePortSiblings(plain.(*net.TCPListener), 2); len(siblings) != 0 || err != nil {
+		t.Errorf("a listener without SO_REUSEPORT got %d siblings, %v", len(siblings), err)
+	}
+}
