@@ -559,12 +559,10 @@ func (p *routesParser) redirectRoute(r *route.Route, entries []entry) {
 	}
 }
 
-var faults = []string{route.FaultReset, route.FaultClose, route.FaultTruncate}
-
 func (p *routesParser) fault(v *yaml.Node) string {
 	s, ok := p.str(v, "fault")
-	if ok && !slices.Contains(faults, s) {
-		p.errorf(v, "fault: unknown fault %q; want %s", s, strings.Join(faults, ", "))
+	if ok && !slices.Contains(route.Faults(), s) {
+		p.errorf(v, "fault: unknown fault %q; want %s", s, strings.Join(route.Faults(), ", "))
 	}
 	return s
 }

@@ -100,8 +100,9 @@ func (m Match) RenderedLen() int {
 }
 
 // Reply decides the reply to req on the route m, which t.Lookup(req)
-// returned; the caller waits m.Delay() first. It opens the file a file or
-// dir route names, inside the route's root, and reads nothing else.
+// returned; the caller waits m.Delay() first. Of the files, it opens only
+// what a file or dir route names, inside the route's root: the file itself,
+// its .gz variant, or the directory it lists.
 func (t *Table) Reply(req *wire.Request, m Match) Reply {
 	headOnly := req.HeadOnly()
 	r := m.r

@@ -2,6 +2,7 @@ package respond
 
 import (
 	"io"
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -141,5 +142,85 @@ func TestReplyRecord(t *testing.T) {
 	var none *Table
 	if rep := none.Reply(req, none.Lookup(req)); none.Lookup(req).Found() || rep.Status != 404 {
 		t.Errorf("a nil table answers %d to /hello, want 404", rep.Status)
+	}
+}
+
+// countingFS counts the files opened through it and closed.
+type countingFS struct {
+	fs.FS
+	opened, closed *int
+}
+
+func (c countingFS) Open(name string) (fs.File, error) {
+	f, err := c.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	*c.opened++
+	return &countedFile{File: f, closed: c.closed}, nil
+}
+
+// countedFile passes on what fstest's files and directories can do.
+type countedFile struct {
+	fs.File
+	closed *int
+}
+
+func (f *countedFile) Close() error { *f.closed++; return f.File.Close() }
+func (f *countedFile) Seek(off int64, whence int) (int64, error) {
+	return f.File.(io.Seeker).Seek(off, whence)
+}
+func (f *countedFile) ReadAt(p []byte, off int64) (int, error) {
+	return f.File.(io.ReaderAt).ReadAt(p, off)
+}
+func (f *countedFile) ReadDir(n int) ([]fs.DirEntry, error) {
+	return f.File.(fs.ReadDirFile).ReadDir(n)
+}
+
+// TestRepliesCloseWhatTheyDoNotCarry checks that every file Reply opens is
+// closed before it returns, but the one the Reply carries for the server
+// to send, whatever the reply.
+func TestRepliesCloseWhatTheyDoNotCarry(t *testing.T) {
+	var opened, closed int
+	files := countingFS{FS: replyTable(t).files, opened: &opened, closed: &closed}
+	tbl, err := NewTable(&route.Routes{Source: "test", Files: files, Routes: replyTable(t).Routes()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, raw := range []string{
+		"GET /a\n", "HEAD /a\n", "GET /a\nRange: bytes=2-4\n", "GET /a\nRange: bytes=20-\n",
+		"GET /a\nIf-None-Match: \"6553f100-a\"\n", "GET /missing\n", "GET /site/sub/b.txt\n",
+		"GET /site/sub/b.txt\nAccept-Encoding: gzip\n", "HEAD /site/sub/b.txt\nAccept-Encoding: gzip\n",
+		"GET /site/\n", "GET /site/sub\n", "GET /site/nothing\n", "GET /site/../a.txt\n",
+	} {
+		req, perr := wire.ParseRequest([]byte(raw))
+		if perr != nil {
+			continue // rejected before any file is opened
+		}
+		rep := tbl.Reply(req, tbl.Lookup(req))
+		carried := 0
+		if rep.File != nil {
+			carried = 1
+		}
+		if open := opened - closed; open != carried {
+			t.Errorf("%q: %d files left open, the reply carries %d", raw, open, carried)
+		}
+		if rep.File != nil {
+			rep.File.Close()
+		}
+	}
+	if opened == 0 || opened != closed {
+		t.Fatalf("opened %d files, closed %d", opened, closed)
+	}
+}
+
+func TestNewTableRefuses(t *testing.T) {
+	for name, routes := range map[string][]route.Route{
+		"a path twice":     {{Path: "/a", Kind: route.KindBody}, {Path: "/a", Kind: route.KindBody}},
+		"an unknown fault": {{Path: "/f", Kind: route.KindFault, Fault: "explode"}},
+	} {
+		if _, err := NewTable(&route.Routes{Routes: routes}); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
 	}
 }

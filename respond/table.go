@@ -64,6 +64,10 @@ func NewTable(rs *route.Routes) (*Table, error) {
 		case route.KindRedirect:
 			headers := append([]route.Header{{Name: "Location", Value: r.Redirect}}, r.Headers...)
 			r.static = newStaticReply(r.Status, []byte("redirect to "+r.Redirect+"\n"), headers)
+		case route.KindFault:
+			if !slices.Contains(route.Faults(), r.Fault) {
+				return nil, fmt.Errorf("respond: route %s: unknown fault %q", r.Path, r.Fault)
+			}
 		}
 		if _, dup := t.exact[r.Path]; dup || t.hasPrefix(r.Path) {
 			return nil, fmt.Errorf("respond: route %s listed twice", r.Path)

@@ -1,6 +1,6 @@
 // Package route is the model of tinyhttpd's route table: what a route
 // answers and how, as the config package reads it from a routes file and
-// the server package serves it. It holds the defaults a route takes when
+// the respond package answers by it. It holds the defaults a route takes when
 // its file leaves a field out, so that they are stated once.
 package route
 
@@ -46,6 +46,9 @@ const (
 	FaultClose    = "close"    // close without a reply
 	FaultTruncate = "truncate" // send fewer body bytes than Content-Length says
 )
+
+// Faults returns the fault kinds, in the order error messages list them.
+func Faults() []string { return []string{FaultReset, FaultClose, FaultTruncate} }
 
 // Header is one reply header field as written in the routes file.
 type Header struct {
