@@ -282,6 +282,9 @@ func (s *rawSource) epollWait(fd uintptr) bool {
 }
 
 // hold keeps ex in the epoll instance until more of its request arrives.
+// The held exchange lives in the item; the next Add that reuses the item
+// starts from a zero value, so the bytes an exchange taken up again still
+// points to (its pending) are never written over.
 func (s *rawSource) hold(ex *exchange) bool {
 	h := s.held.Add(s.epfd, ex.t.(*rawTransport).fd, ex.rec.Start.Add(ex.srv.readTimeout()))
 	if h == nil {

@@ -53,6 +53,9 @@ func (s *Set[T]) Add(epfd, fd int, deadline time.Time) *Item[T] {
 // Take removes from epfd and returns the item an event is for, given the
 // event's Fd and Pad, or nil if the event is not for an item still held:
 // tokens below zero are the caller's own.
+//
+// An item that Take, Expired or All returns is reused, Value and all, by
+// a later Add: the caller takes what it needs from it first.
 func (s *Set[T]) Take(epfd int, ev socket.EpollEvent) *Item[T] {
 	if ev.Fd < 0 || int(ev.Fd) >= len(s.slots) {
 		return nil

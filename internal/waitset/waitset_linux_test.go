@@ -75,6 +75,7 @@ func TestStaleEventIsIgnored(t *testing.T) {
 	var s Set[int]
 	a, peerA := pair(t)
 	it := s.Add(epfd, a, time.Now().Add(time.Hour))
+	it.Value = 42
 	syscall.Write(peerA, []byte("x"))
 	evs := ready(t, epfd)
 	if len(evs) != 1 {
@@ -88,6 +89,9 @@ func TestStaleEventIsIgnored(t *testing.T) {
 	next := s.Add(epfd, b, time.Now().Add(time.Hour))
 	if next.slot != it.slot {
 		t.Fatalf("slot %d not reused (got %d)", it.slot, next.slot)
+	}
+	if next.Value != 0 {
+		t.Fatalf("the slot's next holder starts with the last one's value %d", next.Value)
 	}
 	if got := s.Take(epfd, evs[0]); got != nil {
 		t.Fatal("an event of the slot's last holder was taken for its next")
