@@ -6,6 +6,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/wire"
 )
 
 // maxBackoff caps the doubling wait between retries, as curl's does.
@@ -79,9 +81,6 @@ func transientStatus(code int) bool {
 	return false
 }
 
-// httpDate is the layout of an HTTP date (RFC 9110's IMF-fixdate).
-const httpDate = "Mon, 02 Jan 2006 15:04:05 GMT"
-
 // retryAfter parses a Retry-After value, seconds or an HTTP date, into a
 // wait from now.
 func retryAfter(v string, now time.Time) (time.Duration, bool) {
@@ -92,7 +91,7 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 	if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {
 		return time.Duration(min(n, 1<<32)) * time.Second, true
 	}
-	if t, err := time.Parse(httpDate, v); err == nil {
+	if t, err := time.Parse(wire.DateFormat, v); err == nil {
 		return max(t.Sub(now), 0), true
 	}
 	return 0, false

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tinyhttpd/tinyhttpd/client"
 	"github.com/tinyhttpd/tinyhttpd/internal/version"
+	"github.com/tinyhttpd/tinyhttpd/wire"
 )
 
 // run is tinyget: it parses args (after ~/.tinygetrc's flags, and with -K
@@ -337,7 +338,7 @@ func isRegular(name string) bool {
 
 // lastModified parses a Last-Modified value.
 func lastModified(v string) (time.Time, bool) {
-	t, err := time.Parse(httpDate, v)
+	t, err := time.Parse(wire.DateFormat, v)
 	return t, err == nil
 }
 
