@@ -3,12 +3,16 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/route"
@@ -133,5 +137,103 @@ func TestPrecompressedVariant(t *testing.T) {
 		if nm.status != 304 || !strings.HasSuffix(r.header["ETag"], fmt.Sprintf(`-%x"`, gzSize)) {
 			t.Errorf("%s: ETag %s, If-None-Match with it: %d", path, r.header["ETag"], nm.status)
 		}
+	}
+}
+
+// failingFS opens files whose reads fail once half the file is read.
+type failingFS struct{ fstest.MapFS }
+
+func (f failingFS) Open(name string) (fs.File, error) {
+	file, err := f.MapFS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	st, err := file.Stat()
+	if err != nil {
+		return nil, err
+	}
+	return &failingFile{File: file, left: st.Size() / 2}, nil
+}
+
+type failingFile struct {
+	fs.File
+	left int64
+}
+
+var errDiskFailed = errors.New("the disk failed")
+
+func (f *failingFile) Read(p []byte) (int, error) {
+	if f.left <= 0 {
+		return 0, errDiskFailed
+	}
+	n, err := f.File.Read(p[:min(int64(len(p)), f.left)])
+	f.left -= int64(n)
+	return n, err
+}
+
+func (f *failingFile) Seek(off int64, whence int) (int64, error) {
+	return f.File.(io.Seeker).Seek(off, whence)
+}
+
+// TestFileFailingMidReply checks that a file whose read fails after its
+// head was sent ends the exchange as a file error, with fewer bytes than
+// its Content-Length, so that the client sees the reply failed.
+func TestFileFailingMidReply(t *testing.T) {
+	body := strings.Repeat("0123456789", 10_000)
+	ends := make(chan End, 1)
+	srv := &Server{OnExchange: func(e *Exchange) { ends <- e.End }}
+	addr := startServer(t, srv, &route.Routes{
+		Files:  failingFS{fstest.MapFS{"big.txt": {Data: []byte(body)}}},
+		Routes: []route.Route{{Path: "/big", Kind: route.KindFile, File: "big.txt"}},
+	})
+	r := parseReply(t, roundTrip(t, addr, "GET /big HTTP/1.0\r\n\r\n"))
+	if r.status != 200 || r.header["Content-Length"] != strconv.Itoa(len(body)) {
+		t.Fatalf("got %d with Content-Length %q, want 200 with %d", r.status, r.header["Content-Length"], len(body))
+	}
+	if len(r.body) >= len(body) || !strings.HasPrefix(body, r.body) {
+		t.Errorf("got %d bytes of the body, want fewer than its %d, and those the file's", len(r.body), len(body))
+	}
+	if e := <-ends; e != EndFileError {
+		t.Errorf("ended %v, want %v", e, EndFileError)
+	}
+}
+
+// TestClientGoneMidFile checks that a client that resets while a file is
+// being sent ends the exchange as client_gone, not as a file error, both
+// when the file is copied through the process and when the kernel sends
+// it (sendfile, from the disk).
+func TestClientGoneMidFile(t *testing.T) {
+	body := bytes.Repeat([]byte("0123456789abcdef"), 1<<19) // 8 MiB
+	dir := t.TempDir()
+	mustWrite(t, filepath.Join(dir, "big.txt"), string(body))
+	for name, files := range map[string]fs.FS{
+		"in memory": fstest.MapFS{"big.txt": {Data: body}},
+		"on disk":   os.DirFS(dir),
+	} {
+		t.Run(name, func(t *testing.T) {
+			ends := make(chan End, 1)
+			srv := &Server{OnExchange: func(e *Exchange) { ends <- e.End }}
+			addr := startServer(t, srv, &route.Routes{
+				Files:  files,
+				Routes: []route.Route{{Path: "/big", Kind: route.KindFile, File: "big.txt"}},
+			})
+			c := dial(t, addr)
+			c.SetReadBuffer(16 << 10)
+			io.WriteString(c, "GET /big HTTP/1.0\r\n\r\n")
+			c.CloseWrite()
+			if _, err := io.ReadFull(c, make([]byte, 64<<10)); err != nil {
+				t.Fatal(err)
+			}
+			c.SetLinger(0)
+			c.Close()
+			select {
+			case e := <-ends:
+				if e != EndClientGone {
+					t.Errorf("ended %v, want %v", e, EndClientGone)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("the exchange did not end")
+			}
+		})
 	}
 }

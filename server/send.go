@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
+	"syscall"
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/respond"
@@ -68,7 +70,7 @@ func (ex *exchange) copyFile(rep respond.Reply) {
 	ex.rec.BytesOut += n
 	switch {
 	case err == nil:
-	case n < rep.Length && !isNetError(err):
+	case n < rep.Length && fromFile(err):
 		ex.srv.logger().Error("file failed while being sent", "route", ex.rec.Route, "file", rep.Name, "from", rep.Offset, "sent", n, "size", rep.Length, "err", err)
 		ex.rec.End = EndFileError
 	default:
@@ -76,11 +78,23 @@ func (ex *exchange) copyFile(rep respond.Reply) {
 	}
 }
 
-// isNetError reports whether err came from the connection rather than the
-// file.
-func isNetError(err error) bool {
-	var oe *net.OpError
-	return errors.As(err, &oe)
+// fromFile reports whether err, which stopped the copy of a file to the
+// connection, came from reading the file rather than from the connection.
+// A TCP connection's ReadFrom wraps both in an OpError "readfrom"; what the
+// connection itself fails with is an OpError "write" within, a deadline, or
+// the peer's reset or hang-up (sendfile's errors).
+func fromFile(err error) bool {
+	for _, connErr := range []error{os.ErrDeadlineExceeded, net.ErrClosed, syscall.EPIPE, syscall.ECONNRESET, syscall.ENOTCONN, syscall.ETIMEDOUT} {
+		if errors.Is(err, connErr) {
+			return false
+		}
+	}
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if oe, ok := e.(*net.OpError); ok && oe.Op == "write" {
+			return false
+		}
+	}
+	return true
 }
 
 // tcpConn returns the connection the reply is written to, or the one under
