@@ -1,13 +1,11 @@
 package server
 
 import (
-	"errors"
 	"io"
 	"net"
-	"os"
-	"syscall"
 	"time"
 
+	"github.com/tinyhttpd/tinyhttpd/internal/socket"
 	"github.com/tinyhttpd/tinyhttpd/respond"
 	"github.com/tinyhttpd/tinyhttpd/route"
 )
@@ -70,31 +68,12 @@ func (ex *exchange) copyFile(rep respond.Reply) {
 	ex.rec.BytesOut += n
 	switch {
 	case err == nil:
-	case n < rep.Length && fromFile(err):
+	case n < rep.Length && !socket.FromConn(err):
 		ex.srv.logger().Error("file failed while being sent", "route", ex.rec.Route, "file", rep.Name, "from", rep.Offset, "sent", n, "size", rep.Length, "err", err)
 		ex.rec.End = EndFileError
 	default:
 		ex.rec.End = writeEnd(err)
 	}
-}
-
-// fromFile reports whether err, which stopped the copy of a file to the
-// connection, came from reading the file rather than from the connection.
-// A TCP connection's ReadFrom wraps both in an OpError "readfrom"; what the
-// connection itself fails with is an OpError "write" within, a deadline, or
-// the peer's reset or hang-up (sendfile's errors).
-func fromFile(err error) bool {
-	for _, connErr := range []error{os.ErrDeadlineExceeded, net.ErrClosed, syscall.EPIPE, syscall.ECONNRESET, syscall.ENOTCONN, syscall.ETIMEDOUT} {
-		if errors.Is(err, connErr) {
-			return false
-		}
-	}
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		if oe, ok := e.(*net.OpError); ok && oe.Op == "write" {
-			return false
-		}
-	}
-	return true
 }
 
 // tcpConn returns the connection the reply is written to, or the one under

@@ -2,9 +2,7 @@ package socket
 
 import (
 	"context"
-	"errors"
 	"net"
-	"syscall"
 )
 
 // maxUnwrap bounds the wrappers TCPListenerOf looks through, so that one
@@ -46,17 +44,4 @@ func ReusePortSiblings(l *net.TCPListener, n int) ([]net.Listener, error) {
 		siblings = append(siblings, sl)
 	}
 	return siblings, nil
-}
-
-// IsTemporary reports whether an accept error may go away by itself:
-// running out of descriptors or memory, a connection aborted while queued,
-// an interrupted call, a timeout.
-func IsTemporary(err error) bool {
-	for _, errno := range []syscall.Errno{syscall.EMFILE, syscall.ENFILE, syscall.ENOBUFS, syscall.ENOMEM, syscall.ECONNABORTED, syscall.EINTR} {
-		if errors.Is(err, errno) {
-			return true
-		}
-	}
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
 }

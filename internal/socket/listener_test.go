@@ -1,11 +1,7 @@
 package socket
 
 import (
-	"errors"
-	"fmt"
 	"net"
-	"os"
-	"syscall"
 	"testing"
 )
 
@@ -39,24 +35,5 @@ func TestTCPListenerOf(t *testing.T) {
 	}
 	if got := TCPListenerOf(nested); got != nil {
 		t.Errorf("found under %d wrappers, more than maxUnwrap", maxUnwrap)
-	}
-}
-
-func TestIsTemporary(t *testing.T) {
-	for _, tt := range []struct {
-		err  error
-		want bool
-	}{
-		{&net.OpError{Op: "accept", Err: os.NewSyscallError("accept4", syscall.EMFILE)}, true},
-		{os.NewSyscallError("accept4", syscall.ECONNABORTED), true},
-		{fmt.Errorf("wrapped: %w", syscall.ENOBUFS), true},
-		{os.ErrDeadlineExceeded, true},
-		{net.ErrClosed, false},
-		{os.NewSyscallError("accept4", syscall.EBADF), false},
-		{errors.New("other"), false},
-	} {
-		if got := IsTemporary(tt.err); got != tt.want {
-			t.Errorf("IsTemporary(%v) = %v, want %v", tt.err, got, tt.want)
-		}
 	}
 }
