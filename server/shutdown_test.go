@@ -14,16 +14,21 @@ import (
 
 // lateListener hands out each accepted connection only once release is
 // closed, as Accept does for a connection that arrives just as Shutdown
-// closes the listener.
+// closes the listener; it sends on accepted when it has one to hand out.
 type lateListener struct {
 	net.Listener
-	release chan struct{}
+	accepted chan struct{}
+	release  chan struct{}
 }
 
 func (l *lateListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
 	if err != nil {
 		return nil, err
+	}
+	select {
+	case l.accepted <- struct{}{}:
+	default:
 	}
 	<-l.release
 	return c, nil
@@ -44,13 +49,14 @@ func TestShutdownServesConnectionAcceptedAsItBegins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := &lateListener{Listener: inner, release: make(chan struct{})}
+	l := &lateListener{Listener: inner, accepted: make(chan struct{}, 1), release: make(chan struct{})}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()
 
 	c := dial(t, inner.Addr().String())
 	io.WriteString(c, "GET /hello\n")
 	c.CloseWrite()
+	<-l.accepted // Serve is running, and its Accept has the connection
 
 	shut := make(chan error, 1)
 	go func() {
