@@ -68,11 +68,7 @@ func TestNoHalfCloseIsNotCorked(t *testing.T) {
 	x := newExchange(t.Context(), c, &Request{Target: "/", NoHalfClose: true}, DefaultMaxHeaderBytes, nil)
 	defer x.Close()
 	<-got
-	tc := c.(*net.TCPConn)
-	rc, _ := tc.SyscallConn()
-	var corked int
-	rc.Control(func(fd uintptr) { corked, _ = unix.GetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_CORK) })
-	if corked != 0 {
+	if corked := testenv.SockoptInt(t, c.(*net.TCPConn), unix.IPPROTO_TCP, unix.TCP_CORK); corked != 0 {
 		t.Error("a request without a half-close was sent corked")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 	"golang.org/x/sys/unix"
 )
 
@@ -101,16 +102,10 @@ func TestCorkThroughWrapper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer inner.Close()
 	corkListener(wrappedListener{wrappedListener{inner}})
-	rc, err := inner.(*net.TCPListener).SyscallConn()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var corked int
-	rc.Control(func(fd uintptr) { corked, err = unix.GetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_CORK) })
-	inner.Close()
-	if err != nil || corked != 1 {
-		t.Errorf("TCP_CORK %d, %v: want the wrapped listener corked", corked, err)
+	if corked := testenv.SockoptInt(t, inner.(*net.TCPListener), unix.IPPROTO_TCP, unix.TCP_CORK); corked != 1 {
+		t.Errorf("TCP_CORK %d: want the wrapped listener corked", corked)
 	}
 }
 

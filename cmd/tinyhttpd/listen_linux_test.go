@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/tinyhttpd/tinyhttpd/config"
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 // TestListenersArePlainTCP checks that the protocol and admin listeners are
@@ -19,7 +20,7 @@ func TestListenersArePlainTCP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proto := protocol(t, def.(*net.TCPListener))
+	proto := testenv.SockoptInt(t, def.(*net.TCPListener), unix.SOL_SOCKET, unix.SO_PROTOCOL)
 	def.Close()
 	if proto != unix.IPPROTO_MPTCP {
 		t.Skipf("Go's default listener is plain TCP here (protocol %d: no Multipath TCP in this kernel), so there is nothing to tell apart", proto)
@@ -40,23 +41,8 @@ func TestListenersArePlainTCP(t *testing.T) {
 	}
 	defer al.Close()
 	for name, l := range map[string]net.Listener{"protocol": pl, "admin": al} {
-		if proto := protocol(t, l.(*net.TCPListener)); proto != unix.IPPROTO_TCP {
+		if proto := testenv.SockoptInt(t, l.(*net.TCPListener), unix.SOL_SOCKET, unix.SO_PROTOCOL); proto != unix.IPPROTO_TCP {
 			t.Errorf("%s listener: protocol %d, want %d (TCP)", name, proto, unix.IPPROTO_TCP)
 		}
 	}
-}
-
-// protocol returns the listening socket's protocol (SO_PROTOCOL).
-func protocol(t *testing.T, l *net.TCPListener) int {
-	t.Helper()
-	rc, err := l.SyscallConn()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var proto int
-	var serr error
-	if err := rc.Control(func(fd uintptr) { proto, serr = unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_PROTOCOL) }); err != nil || serr != nil {
-		t.Fatal(err, serr)
-	}
-	return proto
 }

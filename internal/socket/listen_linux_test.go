@@ -4,29 +4,12 @@ import (
 	"context"
 	"io"
 	"net"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 	"golang.org/x/sys/unix"
 )
-
-// sockopt reads an integer socket option of c.
-func sockopt(t *testing.T, c interface {
-	SyscallConn() (syscall.RawConn, error)
-}, level, opt int) int {
-	t.Helper()
-	rc, err := c.SyscallConn()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v int
-	var serr error
-	if err := rc.Control(func(fd uintptr) { v, serr = unix.GetsockoptInt(int(fd), level, opt) }); err != nil || serr != nil {
-		t.Fatal(err, serr)
-	}
-	return v
-}
 
 // TestListenOptions checks that the listener carries the keep-alive
 // settings, that accepted connections inherit them, and that DeferAccept
@@ -40,7 +23,7 @@ func TestListenOptions(t *testing.T) {
 		}
 		defer l.Close()
 		tl := l.(*net.TCPListener)
-		if got := sockopt(t, tl, unix.IPPROTO_TCP, unix.TCP_DEFER_ACCEPT); (got > 0) != deferAccept {
+		if got := testenv.SockoptInt(t, tl, unix.IPPROTO_TCP, unix.TCP_DEFER_ACCEPT); (got > 0) != deferAccept {
 			t.Errorf("DeferAccept %v: TCP_DEFER_ACCEPT is %d", deferAccept, got)
 		}
 
@@ -66,7 +49,7 @@ func TestListenOptions(t *testing.T) {
 			{"TCP_KEEPINTVL", unix.IPPROTO_TCP, unix.TCP_KEEPINTVL, keepAliveInterval},
 			{"TCP_KEEPCNT", unix.IPPROTO_TCP, unix.TCP_KEEPCNT, keepAliveCount},
 		} {
-			if got := sockopt(t, a, o.level, o.opt); got != o.want {
+			if got := testenv.SockoptInt(t, a, o.level, o.opt); got != o.want {
 				t.Errorf("accepted connection: %s = %d, want %d", o.name, got, o.want)
 			}
 		}

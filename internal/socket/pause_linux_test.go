@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 // TestPauseAccepting checks that a paused listener still hands over the
@@ -35,7 +37,7 @@ func TestPauseAccepting(t *testing.T) {
 		if err := PauseAccepting(tl); err != nil {
 			t.Fatal(err)
 		}
-		if got := sockoptInt(t, tl, syscall.IPPROTO_TCP, syscall.TCP_DEFER_ACCEPT); got != 0 {
+		if got := testenv.SockoptInt(t, tl, syscall.IPPROTO_TCP, syscall.TCP_DEFER_ACCEPT); got != 0 {
 			t.Errorf("TCP_DEFER_ACCEPT %d after the pause, want 0", got)
 		}
 		_, err = net.DialTimeout("tcp", l.Addr().String(), 300*time.Millisecond)
@@ -58,19 +60,4 @@ func TestPauseAccepting(t *testing.T) {
 		a.Close()
 		l.Close()
 	}
-}
-
-func sockoptInt(t *testing.T, c syscall.Conn, level, opt int) int {
-	t.Helper()
-	rc, err := c.SyscallConn()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v int
-	var serr error
-	rc.Control(func(fd uintptr) { v, serr = syscall.GetsockoptInt(int(fd), level, opt) })
-	if serr != nil {
-		t.Fatal(serr)
-	}
-	return v
 }
