@@ -119,6 +119,32 @@ func fileValidators(mtime time.Time, size int64) validators {
 	}
 }
 
+// preconditionFailed names the precondition of If-Match or, without it,
+// If-Unmodified-Since (empty when absent) that the file fails, or returns
+// "" when it passes both: the request then gets 412 (RFC 9110 sections
+// 13.1.1, 13.1.4 and 13.2.2). If-Match compares entity tags strongly, and
+// "*" matches any file; a file without validators matches only "*".
+// If-Unmodified-Since fails when the file was modified after its date; a
+// file without a modification time, or a date that does not parse, makes
+// it pass.
+func (v validators) preconditionFailed(ifMatch string, hasIM bool, ifUnmodifiedSince string) string {
+	if hasIM {
+		for _, tag := range strings.Split(ifMatch, ",") {
+			if tag = strings.Trim(tag, " \t"); tag == "*" || v.etag != "" && tag == v.etag {
+				return ""
+			}
+		}
+		return "If-Match names no current entity tag of the file"
+	}
+	if ifUnmodifiedSince == "" || v.etag == "" {
+		return ""
+	}
+	if t, err := parseHTTPDate(ifUnmodifiedSince); err == nil && v.mtime.After(t) {
+		return "the file was modified after " + ifUnmodifiedSince
+	}
+	return ""
+}
+
 // notModified reports whether a GET or HEAD with these If-None-Match and
 // If-Modified-Since values (empty when absent) gets 304, as RFC 9110
 // section 13.2.2 orders them: If-None-Match, when present, decides alone,

@@ -215,6 +215,11 @@ func fileReply(f fs.File, name string, enc encoding, req *wire.Request, r *entry
 		if v.etag != "" {
 			extra = append(extra, route.Header{Name: "ETag", Value: v.etag}, route.Header{Name: "Last-Modified", Value: v.lastModified})
 		}
+		im, hasIM := req.List("If-Match")
+		ius, _ := req.Get("If-Unmodified-Since")
+		if failed := v.preconditionFailed(im, hasIM, ius); failed != "" {
+			return plain(412, "precondition failed: "+failed, headOnly)
+		}
 		if req.Method == "GET" || headOnly {
 			inm, hasINM := req.List("If-None-Match")
 			ims, _ := req.Get("If-Modified-Since")
