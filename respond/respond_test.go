@@ -202,11 +202,11 @@ func TestRepliesCloseWhatTheyDoNotCarry(t *testing.T) {
 		"GET /a\n", "HEAD /a\n", "GET /a\nRange: bytes=2-4\n", "GET /a\nRange: bytes=20-\n",
 		"GET /a\nIf-None-Match: \"6553f100-a\"\n", "GET /missing\n", "GET /site/sub/b.txt\n",
 		"GET /site/sub/b.txt\nAccept-Encoding: gzip\n", "HEAD /site/sub/b.txt\nAccept-Encoding: gzip\n",
-		"GET /site/\n", "GET /site/sub\n", "GET /site/nothing\n", "GET /site/../a.txt\n",
+		"GET /site/\n", "GET /site/sub\n", "GET /site/nothing\n",
 	} {
 		req, perr := wire.ParseRequest([]byte(raw))
 		if perr != nil {
-			continue // rejected before any file is opened
+			t.Fatalf("%q: %v", raw, perr)
 		}
 		rep := tbl.Reply(req, tbl.Lookup(req))
 		carried := 0

@@ -56,7 +56,11 @@ func TestShutdownServesConnectionAcceptedAsItBegins(t *testing.T) {
 	c := dial(t, inner.Addr().String())
 	io.WriteString(c, "GET /hello\n")
 	c.CloseWrite()
-	<-l.accepted // Serve is running, and its Accept has the connection
+	select { // Serve is running, and its Accept has the connection
+	case <-l.accepted:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve never accepted the connection")
+	}
 
 	shut := make(chan error, 1)
 	go func() {

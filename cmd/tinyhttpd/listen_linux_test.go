@@ -23,7 +23,7 @@ func TestListenersArePlainTCP(t *testing.T) {
 	proto := testenv.SockoptInt(t, def.(*net.TCPListener), unix.SOL_SOCKET, unix.SO_PROTOCOL)
 	def.Close()
 	if proto != unix.IPPROTO_MPTCP {
-		t.Skipf("Go's default listener is plain TCP here (protocol %d: no Multipath TCP in this kernel), so there is nothing to tell apart", proto)
+		t.Skipf("Go's default listener is not Multipath TCP here (protocol %d: the kernel lacks it, or GODEBUG=multipathtcp=0), so there is nothing to tell apart", proto)
 	}
 	s, err := config.Load(map[string]string{})
 	if err != nil {
