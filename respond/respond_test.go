@@ -229,6 +229,8 @@ func TestNewTableRefuses(t *testing.T) {
 	for name, routes := range map[string][]route.Route{
 		"a path twice":     {{Path: "/a", Kind: route.KindBody}, {Path: "/a", Kind: route.KindBody}},
 		"an unknown fault": {{Path: "/f", Kind: route.KindFault, Fault: "explode"}},
+		"an unknown kind":  {{Path: "/k", Kind: "teapot"}},
+		"no kind":          {{Path: "/k"}},
 	} {
 		if _, err := NewTable(&route.Routes{Routes: routes}); err == nil {
 			t.Errorf("%s: accepted", name)

@@ -42,7 +42,8 @@ type staticReply struct {
 // NewTable builds a table from validated routes, as the config package
 // returns them. A route without Methods or Status takes the defaults
 // (route.Route.Normalize). An empty or nil rs gives a table that answers
-// 404 to every path.
+// 404 to every path. A route of an unknown kind or fault, or a path listed
+// twice, is an error.
 func NewTable(rs *route.Routes) (*Table, error) {
 	t := &Table{loaded: time.Now(), exact: make(map[string]*entry)}
 	if rs == nil {
@@ -68,6 +69,9 @@ func NewTable(rs *route.Routes) (*Table, error) {
 			if !slices.Contains(route.Faults(), r.Fault) {
 				return nil, fmt.Errorf("respond: route %s: unknown fault %q", r.Path, r.Fault)
 			}
+		case route.KindFile, route.KindDir, route.KindEcho:
+		default:
+			return nil, fmt.Errorf("respond: route %s: unknown kind %q", r.Path, r.Kind)
 		}
 		if _, dup := t.exact[r.Path]; dup || t.hasPrefix(r.Path) {
 			return nil, fmt.Errorf("respond: route %s listed twice", r.Path)
