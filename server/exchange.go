@@ -79,6 +79,8 @@ type exchange struct {
 	parsed    bool   // req, or perr, holds the parsed request
 	perr      *wire.RequestError
 	req       wire.Request
+	matched   bool // match holds the route req names (lookup)
+	match     respond.Match
 	rec       Exchange
 	parts     [4][]byte // the reply parts not yet written
 	out       net.Buffers
@@ -220,7 +222,7 @@ func (ex *exchange) quick() bool {
 	if ex.perr != nil {
 		return true
 	}
-	m := ex.tbl.Lookup(&ex.req)
+	m := ex.lookup()
 	if !m.Found() {
 		return len(ex.req.Path) <= maxInlinePath
 	}
@@ -233,6 +235,15 @@ func (ex *exchange) parse(b []byte) {
 	ex.setState(stateWriting)
 	ex.parsed = true
 	ex.perr = ex.req.Parse(b)
+}
+
+// lookup returns the route of the exchange's table that the parsed request
+// names, looked up once for quick and respond both.
+func (ex *exchange) lookup() respond.Match {
+	if !ex.matched {
+		ex.match, ex.matched = ex.tbl.Lookup(&ex.req), true
+	}
+	return ex.match
 }
 
 // reply answers the parsed request.

@@ -16,7 +16,7 @@ func (ex *exchange) respond() {
 	if h := ex.srv.testOnRespond; h != nil {
 		h(&ex.req)
 	}
-	m := ex.tbl.Lookup(&ex.req)
+	m := ex.lookup()
 	ex.rec.Route = m.Route()
 	if d := m.Delay(); d > 0 && !ex.srv.sleep(d) {
 		ex.rec.End = EndAborted
