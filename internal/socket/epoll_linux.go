@@ -11,12 +11,11 @@ import (
 // token the descriptor was added with.
 type EpollEvent = unix.EpollEvent
 
-// Readiness events.
+// Readiness events to wait for; epoll reports a hang-up or an error
+// without being asked.
 const (
 	EventIn    = unix.EPOLLIN
 	EventRDHup = unix.EPOLLRDHUP
-	EventHup   = unix.EPOLLHUP
-	EventErr   = unix.EPOLLERR
 )
 
 // EpollCreate creates an epoll instance, close-on-exec.
