@@ -169,9 +169,6 @@ func newRawSource(l *rawListener) (*rawSource, error) {
 	if err = errors.Join(err, serr); err != nil {
 		return fail(err)
 	}
-	if err := syscall.SetNonblock(epfd, true); err != nil {
-		return fail(err)
-	}
 	s.ep = os.NewFile(uintptr(epfd), "epoll")
 	if s.erc, err = s.ep.SyscallConn(); err != nil {
 		return fail(err)

@@ -18,8 +18,20 @@ const (
 	EventRDHup = unix.EPOLLRDHUP
 )
 
-// EpollCreate creates an epoll instance, close-on-exec.
-func EpollCreate() (int, error) { return unix.EpollCreate1(unix.EPOLL_CLOEXEC) }
+// EpollCreate creates an epoll instance, close-on-exec and non-blocking,
+// so that os.NewFile hands it to the runtime's poller, which then waits
+// for its events.
+func EpollCreate() (int, error) {
+	fd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		return -1, err
+	}
+	if err := unix.SetNonblock(fd, true); err != nil {
+		unix.Close(fd)
+		return -1, err
+	}
+	return fd, nil
+}
 
 // EpollAdd adds fd to the epoll instance epfd, for the events in
 // ev.Events, which are reported with ev's Fd and Pad as given (a token).
