@@ -5,7 +5,6 @@ package server
 import (
 	"net"
 	"os"
-	"syscall"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/socket"
 )
@@ -16,9 +15,8 @@ type waiter struct {
 	held    heldExchange
 	srv     *Server
 	conn    net.Conn
-	t       transport
+	t       *connTransport
 	err     error // a socket error the readiness check reported, and so consumed
-	rc      syscall.RawConn
 	readyFn func(uintptr) bool
 }
 
@@ -31,18 +29,17 @@ type waiter struct {
 // its 408.
 func (ex *exchange) waitAndRun() {
 	clearLabels()
-	tc, ok := ex.conn.(*net.TCPConn)
-	rc, err := tc.SyscallConn()
-	if !ok || err != nil {
+	t, ok := newConnTransport(ex.conn).(*connTransport)
+	if !ok {
 		ex.run()
 		return
 	}
-	w := &waiter{srv: ex.srv, conn: ex.conn, t: newConnTransport(ex.conn), rc: rc}
+	w := &waiter{srv: ex.srv, conn: ex.conn, t: t}
 	w.readyFn = w.readable
 	ex.conn.SetReadDeadline(ex.rec.Start.Add(ex.srv.readTimeout()))
 	for {
 		ex.park(&w.held)
-		err := w.rc.Read(w.readyFn)
+		err := w.t.rc.Read(w.readyFn)
 		ex = w.held.unpark(w.srv)
 		ex.t, ex.conn, ex.wconn, ex.tracked, ex.readErr = w.t, w.conn, w.conn, true, w.err
 		if err == nil && w.err == nil {
