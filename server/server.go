@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"runtime"
@@ -40,7 +41,8 @@ var (
 
 // Server serves the half-close exchange. The zero value is ready to use: it
 // listens on DefaultAddr and answers 404 until SetRoutes gives it a table.
-// Fields must not be changed once the server is serving.
+// Fields must not be changed once the server is serving. A negative limit,
+// timeout or count is an error, which Serve returns.
 type Server struct {
 	// Addr is the TCP address ListenAndServe listens on. If empty,
 	// DefaultAddr, a loopback address.
@@ -153,6 +155,10 @@ func (s *Server) ListenAndServe() error {
 // With TLSConfig set, Serve sets no cork, whose wait would hold the
 // handshake's writes, and serves each connection in a goroutine.
 func (s *Server) Serve(l net.Listener) error {
+	if err := s.checkFields(); err != nil {
+		l.Close()
+		return err
+	}
 	k := s.acceptorCount()
 	ls, perListener := []net.Listener{l}, k
 	if siblings := reusePortSiblings(l, k-1, s.logger()); len(siblings) > 0 {
@@ -444,6 +450,29 @@ func (s *Server) lingerTimeout() time.Duration {
 }
 func (s *Server) maxRequestBytes() int64 { return orDefault(s.MaxRequestBytes, DefaultMaxRequestBytes) }
 func (s *Server) maxConns() int          { return orDefault(s.MaxConns, DefaultMaxConns) }
+
+// checkFields reports a negative limit, timeout or count, which would
+// refuse, drop or time out every connection.
+func (s *Server) checkFields() error {
+	for _, f := range []struct {
+		name     string
+		v        any
+		negative bool
+	}{
+		{"ReadTimeout", s.ReadTimeout, s.ReadTimeout < 0},
+		{"WriteTimeout", s.WriteTimeout, s.WriteTimeout < 0},
+		{"LingerTimeout", s.LingerTimeout, s.LingerTimeout < 0},
+		{"MaxRequestBytes", s.MaxRequestBytes, s.MaxRequestBytes < 0},
+		{"MaxConns", s.MaxConns, s.MaxConns < 0},
+		{"MaxConnsPerIP", s.MaxConnsPerIP, s.MaxConnsPerIP < 0},
+		{"Acceptors", s.Acceptors, s.Acceptors < 0},
+	} {
+		if f.negative {
+			return fmt.Errorf("server: %s is negative: %v", f.name, f.v)
+		}
+	}
+	return nil
+}
 
 func orDefault[T comparable](v, def T) T {
 	var zero T

@@ -701,6 +701,40 @@ func TestZeroServerServes404(t *testing.T) {
 	}
 }
 
+// TestNegativeFieldIsAnError checks that Serve refuses a negative limit,
+// timeout or count, which would otherwise drop or refuse every connection,
+// with an error that names the field, and closes its listener.
+func TestNegativeFieldIsAnError(t *testing.T) {
+	for name, srv := range map[string]*Server{
+		"ReadTimeout":     {ReadTimeout: -time.Second},
+		"WriteTimeout":    {WriteTimeout: -time.Second},
+		"LingerTimeout":   {LingerTimeout: -time.Second},
+		"MaxRequestBytes": {MaxRequestBytes: -1},
+		"MaxConns":        {MaxConns: -1},
+		"MaxConnsPerIP":   {MaxConnsPerIP: -1},
+		"Acceptors":       {Acceptors: -1},
+	} {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		errc := make(chan error, 1)
+		go func() { errc <- srv.Serve(l) }()
+		select {
+		case err := <-errc:
+			if err == nil || errors.Is(err, ErrServerClosed) || !strings.Contains(err.Error(), name+" is negative") {
+				t.Errorf("%s: Serve returned %v", name, err)
+			}
+		case <-time.After(5 * time.Second):
+			srv.Close()
+			t.Fatalf("%s: Serve accepted a negative field", name)
+		}
+		if _, err := l.Accept(); !errors.Is(err, net.ErrClosed) {
+			t.Errorf("%s: listener not closed: Accept returned %v", name, err)
+		}
+	}
+}
+
 // flakyListener fails Accept with EMFILE a number of times before each
 // connection, as a process out of file descriptors does.
 type flakyListener struct {
