@@ -261,18 +261,37 @@ func TestAdminBeyondLoopbackNeedsToken(t *testing.T) {
 
 func TestSIGTERMAnswersAcceptedExchanges(t *testing.T) {
 	d := startDaemon(t, "TINYHTTPD_ROUTES="+writeRoutes(t, t.TempDir(), "hi"))
-	const n = 10
-	replies := make(chan string, n)
-	for range n {
-		c, err := net.Dial("tcp", d.addr)
+	checkSIGTERMAnswersAccepted(t, d, func() halfCloser {
+		c, err := net.DialTimeout("tcp", d.addr, 5*time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer c.Close()
+		t.Cleanup(func() { c.Close() })
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		return c.(*net.TCPConn)
+	})
+}
+
+// halfCloser is a connection whose write side can be shut down on its own:
+// a *net.TCPConn, or a *tls.Conn, which sends close_notify.
+type halfCloser interface {
+	net.Conn
+	CloseWrite() error
+}
+
+// checkSIGTERMAnswersAccepted opens ten connections to d with dial, starts
+// a GET /slow on each, sends SIGTERM while they are in their delay, and
+// checks that every one gets its whole reply and that tinyhttpd then exits
+// 0 after its shutdown line.
+func checkSIGTERMAnswersAccepted(t *testing.T, d *daemon, dial func() halfCloser) {
+	t.Helper()
+	const n = 10
+	replies := make(chan string, n)
+	for range n {
+		c := dial()
 		go func() {
-			c.SetDeadline(time.Now().Add(10 * time.Second))
 			io.WriteString(c, "GET /slow\n")
-			c.(*net.TCPConn).CloseWrite()
+			c.CloseWrite()
 			b, _ := io.ReadAll(c)
 			replies <- string(b)
 		}()
