@@ -623,7 +623,11 @@ func (s *Settings) checkTLS(environ map[string]string) []error {
 			bad(p.key, "required with "+fieldVar(p.cert))
 		default:
 			if _, err := tlscert.Load(cert, key); err != nil {
-				bad(p.cert, err.Error())
+				field := p.cert
+				if re := (*tlscert.ReadError)(nil); errors.As(err, &re) && re.File == key && key != cert {
+					field = p.key // the key file cannot be read: its variable is at fault
+				}
+				bad(field, err.Error())
 			}
 		}
 	}
