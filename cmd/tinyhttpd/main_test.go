@@ -126,10 +126,14 @@ func exchangeOn(t *testing.T, network, addr, req string) string {
 	return string(b)
 }
 
-func writeRoutes(t *testing.T, dir, body string) string {
+// writeRoutes writes a routes file to dir with /hello answering body (in
+// YAML), /slow answering "late\n" after 300ms, and the routes of more, each
+// a YAML list entry, after them.
+func writeRoutes(t *testing.T, dir, body string, more ...string) string {
 	t.Helper()
 	file := filepath.Join(dir, "routes.yaml")
-	src := "routes:\n  - path: /hello\n    body: " + body + "\n  - path: /slow\n    body: \"late\\n\"\n    delay: 300ms\n"
+	src := "routes:\n  - path: /hello\n    body: " + body + "\n  - path: /slow\n    body: \"late\\n\"\n    delay: 300ms\n" +
+		strings.Join(more, "")
 	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}

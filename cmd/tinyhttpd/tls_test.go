@@ -24,13 +24,7 @@ const testToken = "tls-test-token"
 // tlsRoutes writes a routes file with a quick, a slow and a reset route.
 func tlsRoutes(t *testing.T) string {
 	t.Helper()
-	file := filepath.Join(t.TempDir(), "routes.yaml")
-	src := "routes:\n  - path: /hello\n    body: \"hi\\n\"\n  - path: /slow\n    body: \"late\\n\"\n    delay: 300ms\n" +
-		"  - path: /reset\n    fault: reset\n"
-	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return file
+	return writeRoutes(t, t.TempDir(), `"hi\n"`, "  - path: /reset\n    fault: reset\n")
 }
 
 // tlsDial connects to addr over TLS, the handshake done.
