@@ -22,8 +22,10 @@ import (
 type Options struct {
 	// Server is the protocol server. Required.
 	Server *server.Server
-	// Reloader reloads Server's routes for POST /api/reload; nil answers
-	// 501 there.
+	// Reloader reloads Server's routes and its Certs for POST /api/reload;
+	// nil answers 501 there. Its Certs, the TLS listeners' certificates,
+	// are those whose subjects and expiry the status, the metrics and the
+	// dashboard show.
 	Reloader *reload.Reloader
 	// Settings are shown, token redacted, by /api/status.
 	Settings config.Settings
@@ -39,9 +41,15 @@ type Options struct {
 	ProtocolAddr string
 	// Recent is how many recent exchanges to keep; 0 means 200.
 	Recent int
-	// Certs are the TLS listeners' certificates, whose subjects and
-	// expiry the status, the metrics and the dashboard show.
-	Certs []*tlscert.Store
+}
+
+// certs returns the TLS listeners' certificates: the Reloader's, none
+// without one.
+func (a *Admin) certs() []*tlscert.Store {
+	if a.opts.Reloader == nil {
+		return nil
+	}
+	return a.opts.Reloader.Certs
 }
 
 // Admin serves the admin endpoint. Observe must be the protocol server's

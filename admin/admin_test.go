@@ -43,14 +43,19 @@ type fixture struct {
 
 // newFixture starts an admin endpoint over a protocol server whose routes
 // come from a file. The protocol server starts serving only when startSrv
-// is called, unless serve is true.
+// is called, unless serve is true. opts.Reloader, when a test sets one
+// (for its Certs), is completed to reload the fixture's routes.
 func newFixture(t *testing.T, serve bool, opts Options) *fixture {
 	t.Helper()
 	dir := t.TempDir()
 	f := &fixture{routes: filepath.Join(dir, "routes.yaml")}
 	writeFile(t, f.routes, "routes:\n  - path: /hello\n    body: \"hello\\n\"\n  - path: /slow\n    body: \"late\\n\"\n    delay: 200ms\n")
 	f.srv = &server.Server{Logger: slog.New(slog.DiscardHandler)}
-	rl := &reload.Reloader{Server: f.srv, File: f.routes, Logger: slog.New(slog.DiscardHandler)}
+	rl := opts.Reloader // a test's, with its Certs, or a new one
+	if rl == nil {
+		rl = &reload.Reloader{}
+	}
+	rl.Server, rl.File, rl.Logger = f.srv, f.routes, slog.New(slog.DiscardHandler)
 	if err := rl.Reload("test"); err != nil {
 		t.Fatal(err)
 	}

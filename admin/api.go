@@ -135,8 +135,8 @@ func (a *Admin) snapshot(now time.Time) Status {
 		s.Reloads.OK, s.Reloads.Failed = rl.Counts()
 		s.Reloads.Last = rl.Last()
 	}
-	s.TLS = make([]tlscert.Info, 0, len(a.opts.Certs))
-	for _, c := range a.opts.Certs {
+	s.TLS = make([]tlscert.Info, 0, len(a.certs()))
+	for _, c := range a.certs() {
 		s.TLS = append(s.TLS, c.Info())
 	}
 	return s

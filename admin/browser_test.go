@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/tinyhttpd/tinyhttpd/internal/reload"
 	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 	"github.com/tinyhttpd/tinyhttpd/internal/tlscert"
 )
@@ -30,7 +31,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := newFixture(t, true, Options{Token: testToken, Certs: []*tlscert.Store{cert}})
+	f := newFixture(t, true, Options{Token: testToken, Reloader: &reload.Reloader{Certs: []*tlscert.Store{cert}}})
 
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromium),

@@ -102,7 +102,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		gauge(c.loaded, float64(t.Loaded().UnixNano())/1e9)
 		gauge(c.numRoute, float64(len(t.Routes())))
 	}
-	for _, cert := range c.a.opts.Certs {
+	for _, cert := range c.a.certs() {
 		gauge(c.certExpiry, float64(cert.Leaf().NotAfter.Unix()), cert.Name)
 	}
 	gauge(c.build, 1, version.Release)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tinyhttpd/tinyhttpd/internal/reload"
 	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 	"github.com/tinyhttpd/tinyhttpd/internal/tlscert"
 )
@@ -19,7 +20,7 @@ func TestTLSCertificateExpiry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := newFixture(t, true, Options{Certs: []*tlscert.Store{store}})
+	f := newFixture(t, true, Options{Reloader: &reload.Reloader{Certs: []*tlscert.Store{store}}})
 	notAfter := x.Server.Cert.NotAfter
 
 	_, body := f.do(t, "GET", "/api/status", nil)

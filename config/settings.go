@@ -373,7 +373,7 @@ func (s *Settings) validate(environ map[string]string, parseErrs []error) []erro
 	if s.AdminRecent < 1 || s.AdminRecent > maxAdminRecent {
 		bad("AdminRecent", "must be from 1 to "+strconv.Itoa(maxAdminRecent))
 	}
-	errs = append(errs, s.checkTLS(environ)...)
+	s.checkTLS(bad)
 	if err := s.loadToken(); err != nil {
 		errs = append(errs, err)
 	} else if s.AdminAddr != "" && adminAddrOK && s.AdminToken == "" && !IsLoopback(s.AdminAddr) {
@@ -606,24 +606,24 @@ func tokenProblem(token string) string {
 // checkTLS checks that each certificate comes with its key, and that the
 // files are readable and hold a certificate chain and the key that matches
 // it, so that a bad pair stops tinyhttpd at start with the variable's name.
-func (s *Settings) checkTLS(environ map[string]string) []error {
-	var errs []error
-	bad := func(field, reason string) {
-		name := fieldVar(field)
-		errs = append(errs, &SettingsError{Var: name, Value: environ[name], Reason: reason})
-	}
-	for _, p := range []struct{ cert, key string }{{"TLSCert", "TLSKey"}, {"AdminTLSCert", "AdminTLSKey"}} {
-		v := reflect.ValueOf(*s)
-		cert, key := v.FieldByName(p.cert).String(), v.FieldByName(p.key).String()
+func (s *Settings) checkTLS(bad func(field, reason string)) {
+	for _, p := range []struct{ certField, keyField, cert, key string }{
+		{"TLSCert", "TLSKey", s.TLSCert, s.TLSKey},
+		{"AdminTLSCert", "AdminTLSKey", s.AdminTLSCert, s.AdminTLSKey},
+	} {
 		switch {
-		case cert == "" && key == "":
-		case cert == "":
-			bad(p.cert, "required with "+fieldVar(p.key))
-		case key == "":
-			bad(p.key, "required with "+fieldVar(p.cert))
+		case p.cert == "" && p.key == "":
+		case p.cert == "":
+			bad(p.certField, "required with "+fieldVar(p.keyField))
+		case p.key == "":
+			bad(p.keyField, "required with "+fieldVar(p.certField))
 		default:
-			if _, err := tlscert.Load(cert, key); err != nil {
-				bad(p.cert, err.Error())
+			if _, err := tlscert.Load(p.cert, p.key); err != nil {
+				field := p.certField
+				if re := (*tlscert.ReadError)(nil); errors.As(err, &re) && re.File == p.key && p.key != p.cert {
+					field = p.keyField // the key file cannot be read: its variable is at fault
+				}
+				bad(field, err.Error())
 			}
 		}
 	}
@@ -634,7 +634,6 @@ func (s *Settings) checkTLS(environ map[string]string) []error {
 			bad("TLSClientCA", err.Error())
 		}
 	}
-	return errs
 }
 
 // TLS reports whether the protocol listener speaks TLS.

@@ -37,6 +37,8 @@ func TestLoadTLS(t *testing.T) {
 		{"cert without key", map[string]string{"TINYHTTPD_TLS_CERT": x.CertFile}, []string{"TINYHTTPD_TLS_KEY", "required with TINYHTTPD_TLS_CERT"}},
 		{"key without cert", map[string]string{"TINYHTTPD_TLS_KEY": x.KeyFile}, []string{"TINYHTTPD_TLS_CERT", "required with TINYHTTPD_TLS_KEY"}},
 		{"missing file", map[string]string{"TINYHTTPD_TLS_CERT": missing, "TINYHTTPD_TLS_KEY": x.KeyFile}, []string{"TINYHTTPD_TLS_CERT", "cannot read", "no such file"}},
+		{"missing key file", map[string]string{"TINYHTTPD_TLS_CERT": x.CertFile, "TINYHTTPD_TLS_KEY": missing}, []string{"TINYHTTPD_TLS_KEY", "cannot read " + missing, "no such file"}},
+		{"missing admin key file", map[string]string{"TINYHTTPD_ADMIN_TLS_CERT": x.CertFile, "TINYHTTPD_ADMIN_TLS_KEY": missing}, []string{"TINYHTTPD_ADMIN_TLS_KEY", "cannot read " + missing}},
 		{"not PEM", map[string]string{"TINYHTTPD_TLS_CERT": garbage, "TINYHTTPD_TLS_KEY": x.KeyFile}, []string{"TINYHTTPD_TLS_CERT", "not a certificate and its key"}},
 		{"swapped", map[string]string{"TINYHTTPD_TLS_CERT": x.KeyFile, "TINYHTTPD_TLS_KEY": x.CertFile}, []string{"TINYHTTPD_TLS_CERT", "not a certificate and its key"}},
 		{"client CA without TLS", map[string]string{"TINYHTTPD_TLS_CLIENT_CA": x.CAFile}, []string{"TINYHTTPD_TLS_CLIENT_CA", "needs TINYHTTPD_TLS_CERT"}},

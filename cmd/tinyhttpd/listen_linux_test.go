@@ -14,7 +14,9 @@ import (
 // TestListenersArePlainTCP checks that the protocol and admin listeners are
 // plain TCP sockets, not the Multipath TCP ones Go listens with by default
 // where the kernel has it: their sockets refuse the socket filter that
-// pauses accepting at shutdown.
+// pauses accepting at shutdown. Where the kernel lacks Multipath TCP (or
+// GODEBUG=multipathtcp=0) every listener is plain TCP and the check cannot
+// tell the two apart, which the log says; it runs all the same.
 func TestListenersArePlainTCP(t *testing.T) {
 	def, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -23,7 +25,7 @@ func TestListenersArePlainTCP(t *testing.T) {
 	proto := testenv.SockoptInt(t, def.(*net.TCPListener), unix.SOL_SOCKET, unix.SO_PROTOCOL)
 	def.Close()
 	if proto != unix.IPPROTO_MPTCP {
-		t.Skipf("Go's default listener is not Multipath TCP here (protocol %d: the kernel lacks it, or GODEBUG=multipathtcp=0), so there is nothing to tell apart", proto)
+		t.Logf("Go's default listener is not Multipath TCP here (protocol %d), so every listener is plain TCP", proto)
 	}
 	s, err := config.Load(map[string]string{})
 	if err != nil {

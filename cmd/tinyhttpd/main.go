@@ -190,7 +190,6 @@ func serve(s config.Settings, table *respond.Table, logger *slog.Logger) int {
 		adm := admin.New(admin.Options{
 			Server: srv, Reloader: reloader, Settings: s, Token: s.AdminToken,
 			Addr: al.Addr(), Hosts: s.AdminHostList(), ProtocolAddr: protocolAddr, Recent: s.AdminRecent,
-			Certs: reloader.Certs,
 		})
 		srv.OnExchange = adm.Observe
 		adminSrv = adm.HTTPServer()

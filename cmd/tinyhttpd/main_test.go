@@ -126,10 +126,14 @@ func exchangeOn(t *testing.T, network, addr, req string) string {
 	return string(b)
 }
 
-func writeRoutes(t *testing.T, dir, body string) string {
+// writeRoutes writes a routes file to dir with /hello answering body (in
+// YAML), /slow answering "late\n" after 300ms, and the routes of more, each
+// a YAML list entry, after them.
+func writeRoutes(t *testing.T, dir, body string, more ...string) string {
 	t.Helper()
 	file := filepath.Join(dir, "routes.yaml")
-	src := "routes:\n  - path: /hello\n    body: " + body + "\n  - path: /slow\n    body: \"late\\n\"\n    delay: 300ms\n"
+	src := "routes:\n  - path: /hello\n    body: " + body + "\n  - path: /slow\n    body: \"late\\n\"\n    delay: 300ms\n" +
+		strings.Join(more, "")
 	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -261,18 +265,37 @@ func TestAdminBeyondLoopbackNeedsToken(t *testing.T) {
 
 func TestSIGTERMAnswersAcceptedExchanges(t *testing.T) {
 	d := startDaemon(t, "TINYHTTPD_ROUTES="+writeRoutes(t, t.TempDir(), "hi"))
-	const n = 10
-	replies := make(chan string, n)
-	for range n {
-		c, err := net.Dial("tcp", d.addr)
+	checkSIGTERMAnswersAccepted(t, d, func() halfCloser {
+		c, err := net.DialTimeout("tcp", d.addr, 5*time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer c.Close()
+		t.Cleanup(func() { c.Close() })
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		return c.(*net.TCPConn)
+	})
+}
+
+// halfCloser is a connection whose write side can be shut down on its own:
+// a *net.TCPConn, or a *tls.Conn, which sends close_notify.
+type halfCloser interface {
+	net.Conn
+	CloseWrite() error
+}
+
+// checkSIGTERMAnswersAccepted opens ten connections to d with dial, starts
+// a GET /slow on each, sends SIGTERM while they are in their delay, and
+// checks that every one gets its whole reply and that tinyhttpd then exits
+// 0 after its shutdown line.
+func checkSIGTERMAnswersAccepted(t *testing.T, d *daemon, dial func() halfCloser) {
+	t.Helper()
+	const n = 10
+	replies := make(chan string, n)
+	for range n {
+		c := dial()
 		go func() {
-			c.SetDeadline(time.Now().Add(10 * time.Second))
 			io.WriteString(c, "GET /slow\n")
-			c.(*net.TCPConn).CloseWrite()
+			c.CloseWrite()
 			b, _ := io.ReadAll(c)
 			replies <- string(b)
 		}()

@@ -24,13 +24,7 @@ const testToken = "tls-test-token"
 // tlsRoutes writes a routes file with a quick, a slow and a reset route.
 func tlsRoutes(t *testing.T) string {
 	t.Helper()
-	file := filepath.Join(t.TempDir(), "routes.yaml")
-	src := "routes:\n  - path: /hello\n    body: \"hi\\n\"\n  - path: /slow\n    body: \"late\\n\"\n    delay: 300ms\n" +
-		"  - path: /reset\n    fault: reset\n"
-	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return file
+	return writeRoutes(t, t.TempDir(), `"hi\n"`, "  - path: /reset\n    fault: reset\n")
 }
 
 // tlsDial connects to addr over TLS, the handshake done.
@@ -246,27 +240,10 @@ func TestMutualTLSDaemon(t *testing.T) {
 func TestTLSSIGTERMAnswersAcceptedExchanges(t *testing.T) {
 	x := testenv.NewTLS(t)
 	d := startDaemon(t, append(tlsEnv(x), "TINYHTTPD_ROUTES="+tlsRoutes(t))...)
-	const n = 10
-	replies := make(chan string, n)
-	for range n {
+	checkSIGTERMAnswersAccepted(t, d, func() halfCloser {
 		c, _ := tlsDial(t, d.addr, x.ClientConfig())
-		go func() {
-			io.WriteString(c, "GET /slow\n")
-			c.CloseWrite()
-			b, _ := io.ReadAll(c)
-			replies <- string(b)
-		}()
-	}
-	time.Sleep(100 * time.Millisecond) // the exchanges are in their delay
-	d.cmd.Process.Signal(syscall.SIGTERM)
-	for range n {
-		if r := <-replies; !strings.HasSuffix(r, "\r\n\r\nlate\n") {
-			t.Errorf("in-flight exchange got %q", r)
-		}
-	}
-	if code := d.wait(t, 10*time.Second); code != 0 {
-		t.Errorf("exit %d:\n%s", code, d.logs.String())
-	}
+		return c
+	})
 }
 
 func TestStartFailsOnBadCertificate(t *testing.T) {

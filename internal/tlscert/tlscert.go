@@ -23,7 +23,7 @@ import (
 func Load(certFile, keyFile string) (*tls.Certificate, error) {
 	for _, f := range []string{certFile, keyFile} {
 		if _, err := os.Stat(f); err != nil {
-			return nil, fmt.Errorf("cannot read %s: %w", f, unwrapPathError(err))
+			return nil, &ReadError{File: f, Err: unwrapPathError(err)}
 		}
 	}
 	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
@@ -39,6 +39,18 @@ func Load(certFile, keyFile string) (*tls.Certificate, error) {
 	}
 	return &cert, nil
 }
+
+// ReadError is Load's error for a file it cannot read, which names the
+// file: the certificate's or the key's.
+type ReadError struct {
+	File string
+	Err  error
+}
+
+func (e *ReadError) Error() string { return "cannot read " + e.File + ": " + e.Err.Error() }
+
+// Unwrap returns the cause, such as fs.ErrNotExist.
+func (e *ReadError) Unwrap() error { return e.Err }
 
 // LoadPool reads the PEM certificates of file into a pool, as the
 // authorities client certificates must chain to.

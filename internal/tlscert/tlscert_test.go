@@ -2,6 +2,8 @@ package tlscert
 
 import (
 	"crypto/x509"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,6 +53,18 @@ func TestLoadErrorsNameTheFile(t *testing.T) {
 	missing := filepath.Join(dir, "missing.pem")
 	if _, err := Load(missing, missing); err == nil || !strings.Contains(err.Error(), missing) {
 		t.Errorf("missing: %v", err)
+	}
+	p, err := SelfSigned(Options{Hosts: LocalHosts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile, _, err := p.Write(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var re *ReadError
+	if _, err := Load(certFile, missing); !errors.As(err, &re) || re.File != missing || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing key: %v, want a *ReadError for %s", err, missing)
 	}
 	if _, err := LoadPool(missing); err == nil || !strings.Contains(err.Error(), missing) {
 		t.Errorf("missing pool: %v", err)
