@@ -53,7 +53,7 @@ func (r *recent) list() []Request {
 	for i := range n {
 		e := &r.ring[(r.next-1-i+len(r.ring))%len(r.ring)]
 		out = append(out, Request{
-			Start: e.Start, Remote: e.Remote.String(), Method: e.Method, Target: e.Target,
+			Start: e.Start, Remote: e.RemoteString(), Method: e.Method, Target: e.Target,
 			Route: e.Route, Status: e.Status, BytesIn: e.BytesIn, BytesOut: e.BytesOut,
 			DurationMS: ms(e.Duration), End: e.End.String(),
 		})

@@ -503,7 +503,7 @@ func (ex *exchange) finish() {
 	logger := s.logger()
 	if logger.Enabled(context.Background(), slog.LevelInfo) {
 		attrs := []slog.Attr{
-			slog.String("remote", rec.Remote.String()),
+			slog.String("remote", rec.RemoteString()),
 			slog.String("method", rec.Method),
 			slog.String("path", rec.Target),
 			slog.String("route", rec.Route),

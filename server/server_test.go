@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -937,5 +938,14 @@ func TestInFlightExchangeKeepsItsTable(t *testing.T) {
 	}
 	if r := parseReply(t, roundTrip(t, addr, "GET /slow\n")); r.body != "new\n" {
 		t.Errorf("new exchange got %q", r.body)
+	}
+}
+
+func TestRemoteString(t *testing.T) {
+	if got := (&Exchange{}).RemoteString(); got != "unix:" {
+		t.Errorf("a client with no IP address: %q, want unix:", got)
+	}
+	if got := (&Exchange{Remote: netip.MustParseAddrPort("192.0.2.1:4321")}).RemoteString(); got != "192.0.2.1:4321" {
+		t.Errorf("an IPv4 client: %q", got)
 	}
 }

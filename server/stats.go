@@ -49,7 +49,8 @@ type Exchange struct {
 	// to the close.
 	Start    time.Time
 	Duration time.Duration
-	// Remote is the client's address.
+	// Remote is the client's address; the zero AddrPort for a client that
+	// has none, as on a Unix domain socket (see RemoteString).
 	Remote netip.AddrPort
 	// Method and Target are as sent; empty when the request could not be
 	// read or parsed.
@@ -65,6 +66,15 @@ type Exchange struct {
 	// ClientSubject is the subject of the client's verified TLS
 	// certificate; empty without one.
 	ClientSubject string
+}
+
+// RemoteString is the client's address as logged: Remote, or "unix:" for a
+// client without an IP address, as nginx logs one on a Unix domain socket.
+func (e *Exchange) RemoteString() string {
+	if !e.Remote.IsValid() {
+		return "unix:"
+	}
+	return e.Remote.String()
 }
 
 // Stats is a snapshot of a server's counters since it was made.

@@ -38,6 +38,7 @@ func TestUnixSocket(t *testing.T) {
 	}
 	checkComplete(t, exchangeOn(t, "unix", sock, "GET /hello HTTP/1.0\r\n\r\n"), "hello, world\n")
 	checkComplete(t, exchangeOn(t, "unix", sock, "POST /echo\n\nping"), "ping")
+	waitLog(t, d, "remote=unix: method=POST") // not "invalid AddrPort"
 	if reply := exchangeOn(t, "unix", sock, "POST /echo\n\n"+strings.Repeat("x", 200)); !strings.HasPrefix(reply, "HTTP/1.0 413 ") {
 		t.Errorf("oversized request: %q", reply)
 	}
