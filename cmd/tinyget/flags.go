@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+	"github.com/tinyhttpd/tinyhttpd/internal/httpsyntax"
 )
 
 // options holds the command line.
@@ -290,6 +291,13 @@ func parseArgs(args []string) (*options, error) {
 		return nil, fail(exitUsage, "-T (PUT a file) and -d (POST data) ask for two bodies")
 	case o.continueAt != "" && o.continueAt != "-" && !isDigits(o.continueAt):
 		return nil, fail(exitUsage, "-C: %q is not an offset in bytes or -", o.continueAt)
+	case o.method != "" && !httpsyntax.IsToken(o.method):
+		return nil, fail(exitUsage, "-X %q: a method is a token, such as GET or POST", o.method)
+	}
+	for _, v := range []struct{ flag, value string }{{"-A", o.userAgent}, {"-e", o.referer}, {"-r", o.rangeSpec}} {
+		if !isFieldValue(v.value) {
+			return nil, fail(exitUsage, "%s %q: a header value cannot hold CR, LF or NUL", v.flag, v.value)
+		}
 	}
 	o.parallelMax = min(o.parallelMax, 300) // curl's limit too
 	return o, nil

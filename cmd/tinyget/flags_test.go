@@ -84,6 +84,13 @@ func TestParseArgsErrors(t *testing.T) {
 		{"--max-redirs below -1", []string{"--max-redirs", "-2", "h:1/"}},
 		{"--parallel-max 0", []string{"--parallel-max", "0", "h:1/"}},
 		{"-T with -d", []string{"-T", "f", "-d", "x", "h:1/"}},
+		{"-X not a token", []string{"-X", "GET / HTTP/1.0\r\nX: y\r\n\r\nGET", "h:1/"}},
+		{"-X with a space", []string{"-X", "GE T", "h:1/"}},
+		{"-A with CRLF", []string{"-A", "a\r\nX-Evil: 1", "h:1/"}},
+		{"-e with LF", []string{"-e", "r\nX-Evil: 1", "h:1/"}},
+		{"-e ;auto with CR", []string{"-e", "r\r;auto", "h:1/"}},
+		{"-r with CRLF", []string{"-r", "1-2\r\nX-Evil: 1", "h:1/"}},
+		{"-A with NUL", []string{"-A", "a\x00", "h:1/"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

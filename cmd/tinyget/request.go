@@ -172,7 +172,7 @@ func applyHeader(fields []field, h string) ([]field, error) {
 		}
 	}
 	name, value = strings.TrimSpace(name), strings.TrimSpace(value)
-	if name == "" || strings.ContainsAny(name, " \t\r\n") || strings.ContainsAny(value, "\r\n\x00") {
+	if name == "" || strings.ContainsAny(name, " \t\r\n") || !isFieldValue(value) {
 		return nil, fail(exitUsage, "bad header %q", h)
 	}
 	i := indexBuiltin(fields, name)
@@ -187,6 +187,10 @@ func applyHeader(fields []field, h string) ([]field, error) {
 	}
 	return append(fields, field{Header: client.Header{Name: name, Value: value}}), nil
 }
+
+// isFieldValue reports whether v can go in a header field as it is: a CR,
+// LF or NUL would end the field, or the head, early.
+func isFieldValue(v string) bool { return !strings.ContainsAny(v, "\r\n\x00") }
 
 // indexBuiltin returns the index of the default header called name, or -1.
 func indexBuiltin(fields []field, name string) int {
