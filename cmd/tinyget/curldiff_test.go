@@ -89,6 +89,7 @@ var flagCases = []flagCase{
 	{name: "-H Host", args: []string{"-s", "-H", "Host: example.org", "http://{addr}/echo"}, stdout: "GET /echo\nhost: example.org\naccept: */*\nbody: \"\"\n"},
 	{name: "-G -d @-", args: []string{"-sG", "-d", "@-", "http://{addr}/echo"}, stdin: "a=1\nb=2\n", stdout: "GET /echo?a=1b=2\nhost: {addr}\naccept: */*\nbody: \"\"\n"},
 	{name: "-r on a server without ranges", args: []string{"-s", "-r", "0-4", "-o", "/dev/null", "-w", "%{http_code} %{size_download}", "http://{addr}/file"}, stdout: "200 1000"},
+	{name: "-G with a space", args: []string{"-sG", "-d", "a b", "http://{addr}/echo"}, code: exitMalformedURL},
 	{name: "-d with -T -G", args: []string{"-sG", "-d", "q=1", "-T", "up.txt", "http://{addr}/up/"}, seed: map[string]string{"up.txt": "x"}, code: exitUsage},
 
 	// Resuming.

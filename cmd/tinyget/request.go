@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"net/url"
@@ -27,11 +28,15 @@ type field struct {
 // body: the data flags' (in the query with -G), or the -T file's (parseArgs
 // refuses both). warn
 // reports an -H value that is ignored. Its errors are *exitError with
-// exitUsage.
+// exitUsage, or exitMalformedURL when -G would put a space or control
+// character in the request line, as curl has it.
 func buildRequest(o *options, t target, body []byte, warn func(format string, args ...any)) (*client.Request, error) {
 	hasData := len(o.data) > 0
 	upload := o.uploadFile != ""
 	if o.get && hasData {
+		if i := bytes.IndexFunc(body, func(c rune) bool { return c <= ' ' || c == 0x7f }); i >= 0 {
+			return nil, fail(exitMalformedURL, "URL rejected: -G puts %q in the query, a space or control character; encode it as %%XX, as --data-urlencode does", body[i])
+		}
 		sep := "?"
 		if strings.Contains(t.Path, "?") {
 			sep = "&"
