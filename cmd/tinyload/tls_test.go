@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"log/slog"
 	"net"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
@@ -57,6 +60,26 @@ func TestTLSLoad(t *testing.T) {
 	r, code = runJSON(t, "-tls", "-n", "2", "-c", "1", addr+"/hello")
 	if code != exitFailed || r.OK != 0 || r.ErrorsByClass["connect"] != 2 {
 		t.Errorf("untrusted certificate: exit %d: %+v", code, r)
+	}
+}
+
+// TestTLSBadCACert checks that a -cacert that cannot be read, or holds no
+// certificate, stops the run before any exchange, saying why.
+func TestTLSBadCACert(t *testing.T) {
+	dir := t.TempDir()
+	notPEM := filepath.Join(dir, "notpem")
+	if err := os.WriteFile(notPEM, []byte("not a certificate\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for file, want := range map[string]string{
+		filepath.Join(dir, "nope.pem"): "tinyload: -cacert: cannot read " + filepath.Join(dir, "nope.pem") + ": no such file or directory\n",
+		notPEM:                         "tinyload: -cacert: " + notPEM + " holds no PEM certificate\n",
+	} {
+		var out, errb bytes.Buffer
+		code := run(t.Context(), []string{"-tls", "-cacert", file, "-n", "1", "127.0.0.1:1/"}, &out, &errb, false)
+		if code != exitFailed || out.Len() != 0 || errb.String() != want {
+			t.Errorf("-cacert %s: exit %d, stdout %q, stderr %q; want exit %d, stderr %q", file, code, out.String(), errb.String(), exitFailed, want)
+		}
 	}
 }
 
