@@ -36,6 +36,10 @@ type flagCase struct {
 	curl  string
 	files map[string]string // files in {dir} after the run; "" for "must not exist"
 	mtime string            // -R: the files' modification time, RFC 3339
+	// fileHas names files in {dir} after the run that must hold a string.
+	fileHas map[string]string
+	// together is how many requests to /barrier wait for each other.
+	together int
 }
 
 // flagCases are the flags of issue 15 and the behaviours where tinyget
@@ -116,7 +120,7 @@ var flagCases = []flagCase{
 	{name: "-R", args: []string{"-sR", "-o", "out", "http://{addr}/file"}, files: map[string]string{"out": fakeContent}, mtime: "2015-10-21T07:28:00Z"},
 	{name: "--remove-on-error", args: []string{"-s", "--fail-with-body", "--remove-on-error", "-o", "out", "http://{addr}/missing"}, code: exitHTTPError, files: map[string]string{"out": ""}},
 	{name: "--fail-with-body keeps the file", args: []string{"-s", "--fail-with-body", "-o", "out", "http://{addr}/missing"}, code: exitHTTPError, files: map[string]string{"out": "no such page\n"}},
-	{name: "--stderr", args: []string{"--stderr", "err.txt", "-sS", "http://{addr}/badgzip", "--compressed"}, code: exitBadEncoding},
+	{name: "--stderr", args: []string{"--stderr", "err.txt", "-sS", "http://{addr}/badgzip", "--compressed"}, code: exitBadEncoding, fileHas: map[string]string{"err.txt": "(61)"}},
 	{name: "-N", args: []string{"-sN", "http://{addr}/file"}, stdout: fakeContent},
 	{name: "--limit-rate", args: []string{"-s", "--limit-rate", "4k", "-o", "/dev/null", "-w", "%{size_download}", "http://{addr}/file"}, stdout: "1000"},
 	{name: "--url", args: []string{"-s", "--url", "http://{addr}/range", "-r", "0-1"}, stdout: "01"},
@@ -135,7 +139,7 @@ var flagCases = []flagCase{
 		stdout: "GET /echo\nhost: {addr}\naccept: */*\nx-a: a \"quoted\" value\nbody: \"\"\n"},
 	{name: "~/.tinygetrc", args: []string{"-s", "http://{addr}/echo"}, rc: "header = \"X-Rc: 1\"\n", stdout: "GET /echo\nhost: {addr}\naccept: */*\nx-rc: 1\nbody: \"\"\n"},
 	{name: "-q skips ~/.tinygetrc", args: []string{"-q", "-s", "http://{addr}/echo"}, rc: "header = \"X-Rc: 1\"\n", stdout: "GET /echo\nhost: {addr}\naccept: */*\nbody: \"\"\n"},
-	{name: "-Z", args: []string{"-sZ", "--parallel-immediate", "http://{addr}/barrier", "http://{addr}/barrier", "http://{addr}/barrier"}, stdout: "together\ntogether\ntogether\n"},
+	{name: "-Z", args: []string{"-sZ", "--parallel-immediate", "http://{addr}/barrier", "http://{addr}/barrier", "http://{addr}/barrier"}, stdout: "together\ntogether\ntogether\n", together: 3},
 }
 
 // runCase runs one case with run, tinyget's or curl's, in a fresh
@@ -146,7 +150,7 @@ func runCase(t *testing.T, tc flagCase, isCurl bool, run func(args []string, dir
 	}
 	dir := t.TempDir()
 	var barrier sync.WaitGroup
-	barrier.Add(3)
+	barrier.Add(tc.together)
 	addr := serveFake(t, &barrier)
 	_, port, _ := net.SplitHostPort(addr)
 	sock := filepath.Join(dir, "s.sock")
@@ -172,9 +176,6 @@ func runCase(t *testing.T, tc flagCase, isCurl bool, run func(args []string, dir
 	for i, a := range tc.args {
 		args[i] = expand(a)
 	}
-	if tc.name != "-Z" {
-		barrier.Add(-3)
-	}
 	code, stdout, stderr := run(args, dir, tc.stdin)
 	if code != int(tc.code) || stdout != expand(tc.stdout) {
 		t.Errorf("%q: exit %d, stdout %q; want exit %d, stdout %q; stderr %q", args, code, stdout, tc.code, expand(tc.stdout), stderr)
@@ -196,9 +197,9 @@ func runCase(t *testing.T, tc flagCase, isCurl bool, run func(args []string, dir
 	if _, err := os.Stat(os.DevNull); err != nil {
 		t.Fatalf("%s is gone: %v", os.DevNull, err)
 	}
-	if tc.name == "--stderr" {
-		if b, _ := os.ReadFile(filepath.Join(dir, "err.txt")); !bytes.Contains(b, []byte("(61)")) {
-			t.Errorf("--stderr file holds %q", b)
+	for name, want := range tc.fileHas {
+		if b, err := os.ReadFile(filepath.Join(dir, name)); !bytes.Contains(b, []byte(want)) {
+			t.Errorf("%s holds %q (%v), want it to hold %q", name, b, err, want)
 		}
 	}
 }
