@@ -132,6 +132,17 @@ func TestLimitRate(t *testing.T) {
 	}
 }
 
+// TestLimitRateMaxTime checks that -m bounds --limit-rate's wait: 1000
+// bytes at 100 bytes a second would take 10 seconds.
+func TestLimitRateMaxTime(t *testing.T) {
+	addr := serveFake(t, nil)
+	start := time.Now()
+	r := tinyget("", "-sS", "--limit-rate", "100", "-m", "0.5", "-o", os.DevNull, "http://"+addr+"/file")
+	if elapsed := time.Since(start); r.code != int(exitTimeout) || !strings.Contains(r.stderr, "(28) Operation timed out after ") || elapsed > 3*time.Second {
+		t.Errorf("%+v after %v; want exit %d within -m", r, elapsed, exitTimeout)
+	}
+}
+
 // TestParallelFailEarly checks that -Z --fail-early starts no transfer
 // after one has failed: with one at a time, the second never starts.
 func TestParallelFailEarly(t *testing.T) {
