@@ -26,33 +26,29 @@ func TestCurlCompat(t *testing.T) {
 	tests := []struct {
 		name    string
 		reply   string
-		args    []string // the URL is added at the end; "URL" in an argument is replaced by the server's address
-		path    string   // the URL's path
+		args    []string // the URL is added at the end
+		url     string   // ADDR in it is replaced by the server's address
 		code    exitCode
 		stdout  string
 		stderr  string // a part of it
 		request string // a part of the request the server read
 	}{
-		{"obs-fold in a reply", folded, []string{"-w", "%header{x-a}"}, "/", exitOK, "okone two", "", ""},
-		{"whitespace before a chunk extension", chunked, nil, "/", exitOK, "hello", "", ""},
-		{"-w @file drops its line ends", helloReply, []string{"-o", os.DevNull, "-w", "@" + format}, "/", exitOK, "code 200\nsize 13\n", "", ""},
-		{"dot segments resolved", helloReply, nil, "/a/../echo/./x", exitOK, "hello, world\n", "", "GET /echo/x HTTP/1.0\r\n"},
-		{"--path-as-is", helloReply, []string{"--path-as-is"}, "/a/../echo/./x", exitOK, "hello, world\n", "", "GET /a/../echo/./x HTTP/1.0\r\n"},
-		{"-f -i writes the header section", notFound, []string{"-f", "-i"}, "/", exitHTTPError, "HTTP/1.0 404 Not Found\r\nContent-Length: 4\r\n\r\n", "(22) The requested URL returned error: 404", ""},
-		{"-i writes interim replies and trailers", interim + chunked, []string{"-i"}, "/", exitOK,
+		{"obs-fold in a reply", folded, []string{"-w", "%header{x-a}"}, "tiny://ADDR/", exitOK, "okone two", "", ""},
+		{"whitespace before a chunk extension", chunked, nil, "tiny://ADDR/", exitOK, "hello", "", ""},
+		{"-w @file drops its line ends", helloReply, []string{"-o", os.DevNull, "-w", "@" + format}, "tiny://ADDR/", exitOK, "code 200\nsize 13\n", "", ""},
+		{"dot segments resolved", helloReply, nil, "tiny://ADDR/a/../echo/./x", exitOK, "hello, world\n", "", "GET /echo/x HTTP/1.0\r\n"},
+		{"--path-as-is", helloReply, []string{"--path-as-is"}, "tiny://ADDR/a/../echo/./x", exitOK, "hello, world\n", "", "GET /a/../echo/./x HTTP/1.0\r\n"},
+		{"-f -i writes the header section", notFound, []string{"-f", "-i"}, "tiny://ADDR/", exitHTTPError, "HTTP/1.0 404 Not Found\r\nContent-Length: 4\r\n\r\n", "(22) The requested URL returned error: 404", ""},
+		{"-i writes interim replies and trailers", interim + chunked, []string{"-i"}, "tiny://ADDR/", exitOK,
 			interim + "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nhelloX-Trailer: yes\r\n", "", ""},
-		{"-i writes a folded header as received", folded, []string{"-i"}, "/", exitOK, folded, "", ""},
-		{"user:password@ is Basic authentication", helloReply, nil, "/", exitOK, "hello, world\n", "", "\r\nAuthorization: Basic dUBzOnA6c3M=\r\n"},
-		{"-H without a colon is ignored", helloReply, []string{"-H", "NoColon", "-H", "X-A: 1"}, "/", exitOK, "hello, world\n", `Warning: header "NoColon" has no colon`, "\r\nX-A: 1\r\n"},
+		{"-i writes a folded header as received", folded, []string{"-i"}, "tiny://ADDR/", exitOK, folded, "", ""},
+		{"user:password@ is Basic authentication", helloReply, nil, "tiny://u%40s:p%3Ass@ADDR/", exitOK, "hello, world\n", "", "\r\nAuthorization: Basic dUBzOnA6c3M=\r\n"},
+		{"-H without a colon is ignored", helloReply, []string{"-H", "NoColon", "-H", "X-A: 1"}, "tiny://ADDR/", exitOK, "hello, world\n", `Warning: header "NoColon" has no colon`, "\r\nX-A: 1\r\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			addr, requests := serveReply(t, tt.reply)
-			url := "tiny://" + addr + tt.path
-			if strings.HasPrefix(tt.name, "user:") {
-				url = "tiny://u%40s:p%3Ass@" + addr + tt.path
-			}
-			r := tinyget("", append(tt.args, url)...)
+			r := tinyget("", append(tt.args, strings.Replace(tt.url, "ADDR", addr, 1))...)
 			if r.code != int(tt.code) || r.stdout != tt.stdout || !strings.Contains(r.stderr, tt.stderr) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want exit %d, stdout %q, stderr with %q", r.code, r.stdout, r.stderr, tt.code, tt.stdout, tt.stderr)
 			}
@@ -133,6 +129,17 @@ func TestLimitRate(t *testing.T) {
 	r := tinyget("", "-s", "--limit-rate", "2000", "-o", os.DevNull, "http://"+addr+"/file")
 	if elapsed := time.Since(start); r.code != 0 || elapsed < 450*time.Millisecond {
 		t.Errorf("%+v after %v", r, elapsed)
+	}
+}
+
+// TestLimitRateMaxTime checks that -m bounds --limit-rate's wait: 1000
+// bytes at 100 bytes a second would take 10 seconds.
+func TestLimitRateMaxTime(t *testing.T) {
+	addr := serveFake(t, nil)
+	start := time.Now()
+	r := tinyget("", "-sS", "--limit-rate", "100", "-m", "0.5", "-o", os.DevNull, "http://"+addr+"/file")
+	if elapsed := time.Since(start); r.code != int(exitTimeout) || !strings.Contains(r.stderr, "(28) Operation timed out after ") || elapsed > 3*time.Second {
+		t.Errorf("%+v after %v; want exit %d within -m", r, elapsed, exitTimeout)
 	}
 }
 

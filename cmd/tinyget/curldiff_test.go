@@ -36,6 +36,10 @@ type flagCase struct {
 	curl  string
 	files map[string]string // files in {dir} after the run; "" for "must not exist"
 	mtime string            // -R: the files' modification time, RFC 3339
+	// fileHas names files in {dir} after the run that must hold a string.
+	fileHas map[string]string
+	// together is how many requests to /barrier wait for each other.
+	together int
 }
 
 // flagCases are the flags of issue 15 and the behaviours where tinyget
@@ -89,6 +93,7 @@ var flagCases = []flagCase{
 	{name: "-H Host", args: []string{"-s", "-H", "Host: example.org", "http://{addr}/echo"}, stdout: "GET /echo\nhost: example.org\naccept: */*\nbody: \"\"\n"},
 	{name: "-G -d @-", args: []string{"-sG", "-d", "@-", "http://{addr}/echo"}, stdin: "a=1\nb=2\n", stdout: "GET /echo?a=1b=2\nhost: {addr}\naccept: */*\nbody: \"\"\n"},
 	{name: "-r on a server without ranges", args: []string{"-s", "-r", "0-4", "-o", "/dev/null", "-w", "%{http_code} %{size_download}", "http://{addr}/file"}, stdout: "200 1000"},
+	{name: "-G with a space", args: []string{"-sG", "-d", "a b", "http://{addr}/echo"}, code: exitMalformedURL},
 	{name: "-d with -T -G", args: []string{"-sG", "-d", "q=1", "-T", "up.txt", "http://{addr}/up/"}, seed: map[string]string{"up.txt": "x"}, code: exitUsage},
 
 	// Resuming.
@@ -115,7 +120,7 @@ var flagCases = []flagCase{
 	{name: "-R", args: []string{"-sR", "-o", "out", "http://{addr}/file"}, files: map[string]string{"out": fakeContent}, mtime: "2015-10-21T07:28:00Z"},
 	{name: "--remove-on-error", args: []string{"-s", "--fail-with-body", "--remove-on-error", "-o", "out", "http://{addr}/missing"}, code: exitHTTPError, files: map[string]string{"out": ""}},
 	{name: "--fail-with-body keeps the file", args: []string{"-s", "--fail-with-body", "-o", "out", "http://{addr}/missing"}, code: exitHTTPError, files: map[string]string{"out": "no such page\n"}},
-	{name: "--stderr", args: []string{"--stderr", "err.txt", "-sS", "http://{addr}/badgzip", "--compressed"}, code: exitBadEncoding},
+	{name: "--stderr", args: []string{"--stderr", "err.txt", "-sS", "http://{addr}/badgzip", "--compressed"}, code: exitBadEncoding, fileHas: map[string]string{"err.txt": "(61)"}},
 	{name: "-N", args: []string{"-sN", "http://{addr}/file"}, stdout: fakeContent},
 	{name: "--limit-rate", args: []string{"-s", "--limit-rate", "4k", "-o", "/dev/null", "-w", "%{size_download}", "http://{addr}/file"}, stdout: "1000"},
 	{name: "--url", args: []string{"-s", "--url", "http://{addr}/range", "-r", "0-1"}, stdout: "01"},
@@ -125,6 +130,7 @@ var flagCases = []flagCase{
 	// Where to connect.
 	{name: "--unix-socket", args: []string{"-s", "--unix-socket", "{unix}", "http://sock.invalid/echo"}, stdout: "GET /echo\nhost: sock.invalid\naccept: */*\nbody: \"\"\n"},
 	{name: "--resolve", args: []string{"-s", "--resolve", "name.invalid:{port}:127.0.0.1", "http://name.invalid:{port}/echo"}, stdout: "GET /echo\nhost: name.invalid:{port}\naccept: */*\nbody: \"\"\n"},
+	{name: "--resolve malformed", args: []string{"-s", "--resolve", "bad", "http://{addr}/echo"}, code: exitOptionSyntax},
 	{name: "--connect-to", args: []string{"-s", "--connect-to", "other.invalid:81:127.0.0.1:{port}", "http://other.invalid:81/echo"}, stdout: "GET /echo\nhost: other.invalid:81\naccept: */*\nbody: \"\"\n"},
 
 	// Config files and parallel transfers.
@@ -134,7 +140,7 @@ var flagCases = []flagCase{
 		stdout: "GET /echo\nhost: {addr}\naccept: */*\nx-a: a \"quoted\" value\nbody: \"\"\n"},
 	{name: "~/.tinygetrc", args: []string{"-s", "http://{addr}/echo"}, rc: "header = \"X-Rc: 1\"\n", stdout: "GET /echo\nhost: {addr}\naccept: */*\nx-rc: 1\nbody: \"\"\n"},
 	{name: "-q skips ~/.tinygetrc", args: []string{"-q", "-s", "http://{addr}/echo"}, rc: "header = \"X-Rc: 1\"\n", stdout: "GET /echo\nhost: {addr}\naccept: */*\nbody: \"\"\n"},
-	{name: "-Z", args: []string{"-sZ", "--parallel-immediate", "http://{addr}/barrier", "http://{addr}/barrier", "http://{addr}/barrier"}, stdout: "together\ntogether\ntogether\n"},
+	{name: "-Z", args: []string{"-sZ", "--parallel-immediate", "http://{addr}/barrier", "http://{addr}/barrier", "http://{addr}/barrier"}, stdout: "together\ntogether\ntogether\n", together: 3},
 }
 
 // runCase runs one case with run, tinyget's or curl's, in a fresh
@@ -145,7 +151,7 @@ func runCase(t *testing.T, tc flagCase, isCurl bool, run func(args []string, dir
 	}
 	dir := t.TempDir()
 	var barrier sync.WaitGroup
-	barrier.Add(3)
+	barrier.Add(tc.together)
 	addr := serveFake(t, &barrier)
 	_, port, _ := net.SplitHostPort(addr)
 	sock := filepath.Join(dir, "s.sock")
@@ -171,9 +177,6 @@ func runCase(t *testing.T, tc flagCase, isCurl bool, run func(args []string, dir
 	for i, a := range tc.args {
 		args[i] = expand(a)
 	}
-	if tc.name != "-Z" {
-		barrier.Add(-3)
-	}
 	code, stdout, stderr := run(args, dir, tc.stdin)
 	if code != int(tc.code) || stdout != expand(tc.stdout) {
 		t.Errorf("%q: exit %d, stdout %q; want exit %d, stdout %q; stderr %q", args, code, stdout, tc.code, expand(tc.stdout), stderr)
@@ -195,9 +198,9 @@ func runCase(t *testing.T, tc flagCase, isCurl bool, run func(args []string, dir
 	if _, err := os.Stat(os.DevNull); err != nil {
 		t.Fatalf("%s is gone: %v", os.DevNull, err)
 	}
-	if tc.name == "--stderr" {
-		if b, _ := os.ReadFile(filepath.Join(dir, "err.txt")); !bytes.Contains(b, []byte("(61)")) {
-			t.Errorf("--stderr file holds %q", b)
+	for name, want := range tc.fileHas {
+		if b, err := os.ReadFile(filepath.Join(dir, name)); !bytes.Contains(b, []byte(want)) {
+			t.Errorf("%s holds %q (%v), want it to hold %q", name, b, err, want)
 		}
 	}
 }

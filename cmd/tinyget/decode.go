@@ -67,10 +67,7 @@ func (d *lazyDecoder) Read(p []byte) (int, error) {
 	if d.dec == nil {
 		dec, err := d.open(d.src)
 		if err != nil {
-			if err == io.EOF {
-				return 0, io.EOF
-			}
-			return 0, err
+			return 0, err // io.EOF for an empty body
 		}
 		d.dec = dec
 	}

@@ -8,7 +8,8 @@ import (
 // dialAddr returns the address to connect to for a target: its host and
 // port, changed by the first --connect-to entry that matches them, then
 // by the first --resolve entry that matches the result. Its errors are
-// *exitError with exitUsage, for a malformed entry.
+// *exitError for a malformed entry: exitUsage for --connect-to's, and
+// curl's exitOptionSyntax for --resolve's.
 func (r *runner) dialAddr(t target) (string, error) {
 	host, port := t.Host, t.Port
 	for _, e := range r.o.connectTo {
@@ -29,7 +30,7 @@ func (r *runner) dialAddr(t target) (string, error) {
 	for _, e := range r.o.resolve {
 		parts := splitHostParts(strings.TrimPrefix(e, "+"))
 		if len(parts) != 3 || parts[2] == "" {
-			return "", fail(exitUsage, "--resolve %q: want HOST:PORT:ADDRESS", e)
+			return "", fail(exitOptionSyntax, "--resolve %q: want HOST:PORT:ADDRESS", e)
 		}
 		if (parts[0] == "*" || strings.EqualFold(parts[0], host)) && parts[1] == port {
 			addr, _, _ := strings.Cut(parts[2], ",")

@@ -36,6 +36,7 @@ const (
 	exitRangeError          exitCode = 33
 	exitTLSConnect          exitCode = 35
 	exitTooManyRedirects    exitCode = 47
+	exitOptionSyntax        exitCode = 49
 	exitEmptyReply          exitCode = 52
 	exitSendError           exitCode = 55
 	exitRecvError           exitCode = 56
@@ -66,6 +67,7 @@ var exitSummaries = map[exitCode]string{
 	exitRangeError:          "-C: the server cannot resume (it ignored the Range)",
 	exitTLSConnect:          "TLS handshake failed: no TLS, no version in common, refused by the server",
 	exitTooManyRedirects:    "-L: more redirects than --max-redirs",
+	exitOptionSyntax:        "--resolve: an entry that is not HOST:PORT:ADDR",
 	exitEmptyReply:          "Empty reply from server: it closed without a byte",
 	exitSendError:           "Failure sending the request: the server reset the connection",
 	exitRecvError:           "Failure receiving the reply: reset by peer, bad chunked encoding",

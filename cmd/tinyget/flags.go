@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+	"github.com/tinyhttpd/tinyhttpd/internal/httpsyntax"
 )
 
 // options holds the command line.
@@ -50,6 +51,7 @@ type options struct {
 	uploadFile    string // -T FILE
 	rangeSpec     string // -r
 	continueAt    string // -C OFFSET or -
+	resumeAt      int64  // -C OFFSET, parsed
 	compressed    bool
 	parallel      bool
 	parallelMax   int
@@ -273,6 +275,13 @@ func parseArgs(args []string) (*options, error) {
 	for _, a := range fs.Args() {
 		o.urls = append(o.urls, strings.TrimPrefix(a, urlMark))
 	}
+	if o.continueAt != "" && o.continueAt != "-" {
+		n, err := strconv.ParseUint(o.continueAt, 10, 63)
+		if err != nil {
+			return nil, fail(exitUsage, "-C: %q is not an offset in bytes or -", o.continueAt)
+		}
+		o.resumeAt = int64(n)
+	}
 	switch {
 	case len(o.urls) == 0:
 		return nil, fail(exitUsage, "no URL specified")
@@ -288,8 +297,13 @@ func parseArgs(args []string) (*options, error) {
 		return nil, fail(exitUsage, "--parallel-max: %d is not a number of transfers", o.parallelMax)
 	case o.uploadFile != "" && len(o.data) > 0:
 		return nil, fail(exitUsage, "-T (PUT a file) and -d (POST data) ask for two bodies")
-	case o.continueAt != "" && o.continueAt != "-" && !isDigits(o.continueAt):
-		return nil, fail(exitUsage, "-C: %q is not an offset in bytes or -", o.continueAt)
+	case o.method != "" && !httpsyntax.IsToken(o.method):
+		return nil, fail(exitUsage, "-X %q: a method is a token, such as GET or POST", o.method)
+	}
+	for _, v := range []struct{ flag, value string }{{"-A", o.userAgent}, {"-e", o.referer}, {"-r", o.rangeSpec}} {
+		if !isFieldValue(v.value) {
+			return nil, fail(exitUsage, "%s %q: a header value cannot hold CR, LF or NUL", v.flag, v.value)
+		}
 	}
 	o.parallelMax = min(o.parallelMax, 300) // curl's limit too
 	return o, nil
@@ -340,16 +354,6 @@ func markURLs(fs *pflag.FlagSet, args []string) []string {
 		}
 	}
 	return out
-}
-
-// isDigits reports whether s is a non-empty string of decimal digits.
-func isDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // byteSize returns the value of a size flag in bytes: a number with an

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"net/url"
@@ -27,11 +28,15 @@ type field struct {
 // body: the data flags' (in the query with -G), or the -T file's (parseArgs
 // refuses both). warn
 // reports an -H value that is ignored. Its errors are *exitError with
-// exitUsage.
+// exitUsage, or exitMalformedURL when -G would put a space or control
+// character in the request line, as curl has it.
 func buildRequest(o *options, t target, body []byte, warn func(format string, args ...any)) (*client.Request, error) {
 	hasData := len(o.data) > 0
 	upload := o.uploadFile != ""
 	if o.get && hasData {
+		if i := bytes.IndexFunc(body, func(c rune) bool { return c <= ' ' || c == 0x7f }); i >= 0 {
+			return nil, fail(exitMalformedURL, "URL rejected: -G puts %q in the query, a space or control character; encode it as %%XX, as --data-urlencode does", body[i])
+		}
 		sep := "?"
 		if strings.Contains(t.Path, "?") {
 			sep = "&"
@@ -172,7 +177,7 @@ func applyHeader(fields []field, h string) ([]field, error) {
 		}
 	}
 	name, value = strings.TrimSpace(name), strings.TrimSpace(value)
-	if name == "" || strings.ContainsAny(name, " \t\r\n") || strings.ContainsAny(value, "\r\n\x00") {
+	if name == "" || strings.ContainsAny(name, " \t\r\n") || !isFieldValue(value) {
 		return nil, fail(exitUsage, "bad header %q", h)
 	}
 	i := indexBuiltin(fields, name)
@@ -187,6 +192,10 @@ func applyHeader(fields []field, h string) ([]field, error) {
 	}
 	return append(fields, field{Header: client.Header{Name: name, Value: value}}), nil
 }
+
+// isFieldValue reports whether v can go in a header field as it is: a CR,
+// LF or NUL would end the field, or the head, early.
+func isFieldValue(v string) bool { return !strings.ContainsAny(v, "\r\n\x00") }
 
 // indexBuiltin returns the index of the default header called name, or -1.
 func indexBuiltin(fields []field, name string) int {

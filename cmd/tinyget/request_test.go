@@ -106,3 +106,22 @@ func TestRequestVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildRequestGetQuery checks that -G refuses data that would break the
+// request line, with curl's exit code, and sends the rest as it is.
+func TestBuildRequestGetQuery(t *testing.T) {
+	tiny := target{Scheme: client.SchemeTiny, Host: "h", Port: "7070", Path: "/p?x=1"}
+	o := &options{get: true, data: []dataArg{{"d", dataASCII}}}
+	for _, body := range []string{"a b", "a\r\nX-Evil: 1", "a\tb", "a\x7f"} {
+		if _, err := buildRequest(o, tiny, []byte(body), t.Errorf); codeOf(err) != exitMalformedURL {
+			t.Errorf("-G -d %q: error %v, code %d; want %d", body, err, codeOf(err), exitMalformedURL)
+		}
+	}
+	req, err := buildRequest(o, tiny, []byte("q=caf\xc3\xa9&r=%20"), t.Errorf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.Method != "GET" || req.Target != "/p?x=1&q=caf\xc3\xa9&r=%20" || req.Body != nil {
+		t.Errorf("request %s %q body %q, %v", req.Method, req.Target, req.Body, err)
+	}
+}

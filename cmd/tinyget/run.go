@@ -252,10 +252,7 @@ func (r *runner) transferErr(ti *transferInfo) error {
 			ti.filename = r.outputPath(out.path)
 		}
 	}
-	if ti.resume, err = r.resumeOffset(ti.filename); err != nil {
-		return err
-	}
-	if ti.resume > 0 {
+	if ti.resume = r.resumeOffset(ti.filename); ti.resume > 0 {
 		setHeader(req, "Range", "bytes="+strconv.FormatInt(ti.resume, 10)+"-")
 	}
 	for {
@@ -353,25 +350,15 @@ func (r *runner) outputPath(name string) string {
 
 // resumeOffset returns the offset -C asks to resume at: its number, or the
 // size of the output file for "-" (0 when there is none yet).
-func (r *runner) resumeOffset(name string) (int64, error) {
-	switch r.o.continueAt {
-	case "":
-		return 0, nil
-	case "-":
-		if name == "" {
-			return 0, nil
-		}
-		info, err := os.Stat(name)
-		if err != nil {
-			return 0, nil
-		}
-		return info.Size(), nil
+func (r *runner) resumeOffset(name string) int64 {
+	if r.o.continueAt != "-" || name == "" {
+		return r.o.resumeAt
 	}
-	n, err := strconv.ParseInt(r.o.continueAt, 10, 64)
+	info, err := os.Stat(name)
 	if err != nil {
-		return 0, fail(exitUsage, "-C: %q is not an offset in bytes", r.o.continueAt)
+		return 0
 	}
-	return n, nil
+	return info.Size()
 }
 
 // reportError prints a transfer's error unless -s without -S.

@@ -86,20 +86,13 @@ func TestTLSAgainstTinyhttpd(t *testing.T) {
 	c12.MaxVersion = tls.VersionTLS12
 	tls12, _ := serveTLS(t, c12, "HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\n1.2", true)
 	plain := startTinyhttpd(t)
-	// A plain server that answers at once, as tinyhttpd would only after
-	// its read timeout: it waits for the EOF that a handshake never sends.
-	notTLS := testenv.Serve(t, func(c *net.TCPConn) {
-		io.WriteString(c, "HTTP/1.0 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
-	})
+	notTLS := serveNotTLS(t)
 
 	caDir := filepath.Join(dir, "cas")
 	writeFile(t, filepath.Join(caDir, "a.pem"), string(x.CA.CertPEM))
 	writeFile(t, filepath.Join(dir, "notpem"), "not a certificate\n")
 	spki := x.Server.Cert.RawSubjectPublicKeyInfo
-	sum := sha256.Sum256(spki)
-	pin := "sha256//" + base64.StdEncoding.EncodeToString(sum[:])
-	other := sha256.Sum256(x.CA.Cert.RawSubjectPublicKeyInfo)
-	otherPin := "sha256//" + base64.StdEncoding.EncodeToString(other[:])
+	pin, otherPin := pinOf(spki), pinOf(x.CA.Cert.RawSubjectPublicKeyInfo)
 	pubPEM := filepath.Join(dir, "pub.pem")
 	writeFile(t, pubPEM, string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: spki})))
 	pubDER := filepath.Join(dir, "pub.der")
@@ -213,6 +206,22 @@ func TestParsePins(t *testing.T) {
 	if _, err := parsePins(filepath.Join(t.TempDir(), "none")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v", err)
 	}
+}
+
+// pinOf returns a public key's hash as --pinnedpubkey takes it:
+// sha256//BASE64.
+func pinOf(spki []byte) string {
+	sum := sha256.Sum256(spki)
+	return "sha256//" + base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// serveNotTLS starts a plain server that answers at once, as tinyhttpd
+// would only after its read timeout: it waits for the EOF that a
+// handshake never sends.
+func serveNotTLS(t *testing.T) string {
+	return testenv.Serve(t, func(c *net.TCPConn) {
+		io.WriteString(c, "HTTP/1.0 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+	})
 }
 
 // writeFile writes a test file, making its directory.

@@ -2,11 +2,8 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"crypto/tls"
-	"encoding/base64"
 	"encoding/pem"
-	"io"
 	"net"
 	"os/exec"
 	"path/filepath"
@@ -134,9 +131,7 @@ func TestCurlDiffTLS(t *testing.T) {
 	}
 	expired, _ := serveTLS(t, &tls.Config{Certificates: []tls.Certificate{oldPair}}, reply, true)
 
-	notTLS := testenv.Serve(t, func(c *net.TCPConn) {
-		io.WriteString(c, "HTTP/1.0 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
-	})
+	notTLS := serveNotTLS(t)
 
 	clientPair := x.Issue(t, tlscert.Options{CommonName: "alice", Client: true})
 	clientCert, clientKey, err := clientPair.Write(filepath.Join(dir, "client"))
@@ -144,10 +139,7 @@ func TestCurlDiffTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFile(t, filepath.Join(dir, "notpem"), "not a certificate\n")
-	sum := sha256.Sum256(x.Server.Cert.RawSubjectPublicKeyInfo)
-	pin := "sha256//" + base64.StdEncoding.EncodeToString(sum[:])
-	other := sha256.Sum256(x.CA.Cert.RawSubjectPublicKeyInfo)
-	otherPin := "sha256//" + base64.StdEncoding.EncodeToString(other[:])
+	pin, otherPin := pinOf(x.Server.Cert.RawSubjectPublicKeyInfo), pinOf(x.CA.Cert.RawSubjectPublicKeyInfo)
 	pubPEM := filepath.Join(dir, "pub.pem")
 	writeFile(t, pubPEM, string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: x.Server.Cert.RawSubjectPublicKeyInfo})))
 

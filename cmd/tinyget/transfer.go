@@ -149,7 +149,9 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (strin
 				m.down.Add(wire.n - ti.download)
 			}
 			ti.download = wire.n
-			r.throttle(tr.start, ti.download)
+			if err := r.throttle(ctx, tr.start, ti.download); err != nil {
+				rerr = err
+			}
 		}
 		if rerr == nil {
 			continue
@@ -196,14 +198,24 @@ func (c *countingReader) Read(p []byte) (int, error) {
 }
 
 // throttle sleeps as long as --limit-rate needs after n body bytes since
-// start.
-func (r *runner) throttle(start time.Time, n int64) {
+// start. -m bounds the sleep too: if ctx ends first, the transfer has
+// timed out, and throttle returns the client's error for that.
+func (r *runner) throttle(ctx context.Context, start time.Time, n int64) error {
 	if r.o.limitRate <= 0 {
-		return
+		return nil
 	}
 	due := time.Duration(float64(n) / float64(r.o.limitRate) * float64(time.Second))
-	if ahead := due - time.Since(start); ahead > 0 {
-		time.Sleep(ahead)
+	ahead := due - time.Since(start)
+	if ahead <= 0 {
+		return nil
+	}
+	t := time.NewTimer(ahead)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return &client.Error{Kind: client.Timeout, Op: "read body", Err: ctx.Err()}
 	}
 }
 

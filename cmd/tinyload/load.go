@@ -22,8 +22,11 @@ type loader struct {
 	targets []target
 	reqs    []*client.Request // one per target
 	clients []*client.Client  // one per source address; workers take them in turn
-	note    string            // why fewer sources than asked for are used, if so
-	hs      handshakes        // with -tls
+	// byTarget holds, for each source address, its client for each
+	// target: with -tls, one whose configuration names the target's host.
+	byTarget [][]*client.Client
+	note     string     // why fewer sources than asked for are used, if so
+	hs       handshakes // with -tls
 }
 
 // phase is what one phase measured.
@@ -45,7 +48,7 @@ func (l *loader) run(ctx context.Context, d time.Duration, n int64, onStart func
 	start := time.Now()
 	sched := schedule{start: start, rate: l.opts.rate, length: d, limit: n}
 	for i := range c {
-		w := &worker{l: l, shard: &sh[i%len(sh)], buf: make([]byte, l.opts.readBuf), next: i % len(l.targets), client: l.clients[i%len(l.clients)]}
+		w := &worker{l: l, shard: &sh[i%len(sh)], buf: make([]byte, l.opts.readBuf), next: i % len(l.targets), clients: l.byTarget[i%len(l.clients)]}
 		wg.Go(func() {
 			if l.opts.rate > 0 {
 				w.openLoop(ctx, sched, &issued)
@@ -63,12 +66,12 @@ func (l *loader) run(ctx context.Context, d time.Duration, n int64, onStart func
 
 // worker runs exchanges one after another.
 type worker struct {
-	l      *loader
-	shard  *shard
-	buf    []byte // reply bodies are read into it and dropped
-	next   int    // index of the next target
-	timer  *time.Timer
-	client *client.Client
+	l       *loader
+	shard   *shard
+	buf     []byte // reply bodies are read into it and dropped
+	next    int    // index of the next target
+	timer   *time.Timer
+	clients []*client.Client // one per target
 }
 
 // closedLoop starts an exchange as soon as the last one ended, until end
@@ -143,7 +146,7 @@ func (w *worker) exchange(ctx context.Context, start time.Time) result {
 	ctx, cancel := context.WithDeadline(ctx, start.Add(w.l.opts.timeout))
 	defer cancel()
 	var r result
-	resp, err := w.client.Do(ctx, t.addr, req)
+	resp, err := w.clients[i].Do(ctx, t.addr, req)
 	if err != nil {
 		r.class, r.err = classify(err), err
 		if r.class != classConnect {

@@ -8,14 +8,18 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/client"
 )
 
 // Exit codes.
@@ -102,14 +106,28 @@ func newLoader(ctx context.Context, o *options) (*loader, error) {
 		l.reqs = append(l.reqs, req)
 	}
 	l.clients, l.note = newClients(o, l.targets)
+	var cfg *tls.Config
 	if o.tls {
-		cfg, err := o.tlsConfig(&l.hs)
-		if err != nil {
+		if cfg, err = o.tlsConfig(&l.hs); err != nil {
 			return nil, err
 		}
-		for _, c := range l.clients {
-			c.TLSConfig = cfg
+	}
+	for _, c := range l.clients {
+		row := make([]*client.Client, len(l.targets))
+		for i, t := range l.targets {
+			row[i] = c
+			if cfg != nil {
+				// The URL's host, not the address dialed, which is the
+				// name resolved once: the certificate must be valid for
+				// it, and it goes in SNI. A configuration per target
+				// also saves the client a copy per exchange.
+				tc := *c
+				tc.TLSConfig = cfg.Clone()
+				tc.TLSConfig.ServerName, _, _ = strings.Cut(t.Host, "%")
+				row[i] = &tc
+			}
 		}
+		l.byTarget = append(l.byTarget, row)
 	}
 	return l, nil
 }

@@ -2,10 +2,10 @@ package main
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"fmt"
-	"os"
 	"sync/atomic"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/tlscert"
 )
 
 // handshakes counts a run's TLS handshakes by kind, and notes the version
@@ -39,14 +39,11 @@ func (h *handshakes) observe(cs tls.ConnectionState) error {
 func (o *options) tlsConfig(h *handshakes) (*tls.Config, error) {
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: o.insecure, VerifyConnection: h.observe}
 	if o.caCert != "" {
-		pem, err := os.ReadFile(o.caCert)
+		pool, err := tlscert.LoadPool(o.caCert)
 		if err != nil {
 			return nil, fmt.Errorf("-cacert: %w", err)
 		}
-		cfg.RootCAs = x509.NewCertPool()
-		if !cfg.RootCAs.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("-cacert %s: no PEM certificate in it", o.caCert)
-		}
+		cfg.RootCAs = pool
 	}
 	if o.resume {
 		cfg.ClientSessionCache = tls.NewLRUClientSessionCache(0)
