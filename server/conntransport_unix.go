@@ -5,6 +5,8 @@ package server
 import (
 	"net"
 	"syscall"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/socket"
 )
 
 // connTransport is a *net.TCPConn read and written through its RawConn,
@@ -47,7 +49,7 @@ func (t *connTransport) readNow(p []byte) (int, error) {
 }
 
 func (t *connTransport) read(fd uintptr) bool {
-	t.n, t.err = readFD(int(fd), t.p)
+	t.n, t.err = socket.ReadNow(int(fd), t.p)
 	return true
 }
 
@@ -61,7 +63,7 @@ func (t *connTransport) writeNow(parts [][]byte) (int, error) {
 }
 
 func (t *connTransport) write(fd uintptr) bool {
-	t.n, t.err = writeFD(int(fd), t.parts)
+	t.n, t.err = socket.WriteNow(int(fd), t.parts)
 	return true
 }
 

@@ -49,8 +49,8 @@
 // (waiter_unix.go). An exchange that leaves its acceptor becomes a
 // net.Conn (exchange.leave) and runs exchange.run, with calls that wait
 // under its deadlines; so does an inline reply the kernel did not take
-// whole. Both transports read and write through fd_unix.go; the system
-// calls themselves live in internal/socket.
+// whole. Both transports read and write with socket.ReadNow and
+// socket.WriteNow; every system call lives in internal/socket.
 //
 //	path / part       tracks the connection (Close reaches it)     sets deadlines              recovers panics
 //	inline            nobody: it never waits                       nobody: nothing waits       exchange.begin

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tinyhttpd/tinyhttpd/internal/socket"
 	"github.com/tinyhttpd/tinyhttpd/internal/tlseof"
 	"github.com/tinyhttpd/tinyhttpd/respond"
 	"github.com/tinyhttpd/tinyhttpd/route"
@@ -160,7 +161,7 @@ func (ex *exchange) readAvailable() {
 			break
 		}
 		if err != nil {
-			if err != errWouldBlock {
+			if err != socket.ErrWouldBlock {
 				ex.readErr = err
 			}
 			break
@@ -409,7 +410,7 @@ func (ex *exchange) flush() bool {
 		var k int
 		k, err = ex.t.writeNow(ex.parts[:])
 		n = int64(k)
-		if err == errWouldBlock {
+		if err == socket.ErrWouldBlock {
 			ex.rec.BytesOut += n
 			return true
 		}
@@ -436,15 +437,6 @@ func allWritten(parts [][]byte) bool {
 		}
 	}
 	return true
-}
-
-// advance drops the first n bytes of parts.
-func advance(parts [][]byte, n int) {
-	for i := range parts {
-		k := min(n, len(parts[i]))
-		parts[i] = parts[i][k:]
-		n -= k
-	}
 }
 
 // writeEnd classifies a failed write.
@@ -474,7 +466,7 @@ func (ex *exchange) recoverPanic() {
 
 func (ex *exchange) panicked(p any) {
 	ex.srv.stats.panics.Add(1)
-	ex.srv.logger().Error("panic serving exchange", "remote", ex.rec.Remote.String(), "panic", p, "stack", string(debug.Stack()))
+	ex.srv.logger().Error("panic serving exchange", "remote", ex.rec.RemoteString(), "panic", p, "stack", string(debug.Stack()))
 	if ex.rec.BytesOut == 0 && allWritten(ex.parts[:]) {
 		ex.writePlain(500, "internal server error")
 	}

@@ -321,9 +321,9 @@ type rawTransport struct {
 	file *os.File // owns fd once conn has been tried
 }
 
-func (t *rawTransport) readNow(p []byte) (int, error) { return readFD(t.fd, p) }
+func (t *rawTransport) readNow(p []byte) (int, error) { return socket.ReadNow(t.fd, p) }
 
-func (t *rawTransport) writeNow(parts [][]byte) (int, error) { return writeFD(t.fd, parts) }
+func (t *rawTransport) writeNow(parts [][]byte) (int, error) { return socket.WriteNow(t.fd, parts) }
 
 // conn makes the descriptor a *net.TCPConn, which has a descriptor of its
 // own, and closes the bare one.

@@ -1,15 +1,12 @@
 package server
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"net"
 	"os"
-	"sync"
 	"syscall"
 	"testing"
-	"time"
 )
 
 // rawPair returns a raw transport on one end of a connected stream socket
@@ -30,73 +27,6 @@ func rawPair(t *testing.T) (*rawTransport, *os.File) {
 		peer.Close()
 	})
 	return tr, peer
-}
-
-// TestRawWriteNowNeverWaits checks that a raw write larger than the send
-// buffer returns at once with errWouldBlock, having dropped from the parts
-// what it wrote, and that writing the rest as the peer reads delivers
-// every byte in order.
-func TestRawWriteNowNeverWaits(t *testing.T) {
-	tr, peer := rawPair(t)
-	head, body := []byte("head\n"), bytes.Repeat([]byte("0123456789abcdef"), 64<<10)
-	parts := [][]byte{head, nil, body, []byte("end\n")}
-	want := append(append(append([]byte{}, head...), body...), "end\n"...)
-
-	n, err := tr.writeNow(parts)
-	if err != errWouldBlock || n <= 0 || n >= len(want) {
-		t.Fatalf("first writeNow = %d, %v; want part of %d bytes and errWouldBlock", n, err, len(want))
-	}
-	if left := len(parts[0]) + len(parts[2]) + len(parts[3]); left != len(want)-n {
-		t.Fatalf("%d bytes left in the parts after writing %d of %d", left, n, len(want))
-	}
-	var got []byte
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		buf := make([]byte, 8<<10)
-		for len(got) < len(want) {
-			k, err := peer.Read(buf)
-			got = append(got, buf[:k]...)
-			if err != nil {
-				return
-			}
-		}
-	}()
-	total := n
-	deadline := time.Now().Add(10 * time.Second)
-	for !allWritten(parts) && time.Now().Before(deadline) {
-		k, err := tr.writeNow(parts)
-		total += k
-		if err != nil && err != errWouldBlock {
-			t.Fatal(err)
-		}
-		if err == errWouldBlock {
-			time.Sleep(time.Millisecond)
-		}
-	}
-	wg.Wait()
-	if total != len(want) || !bytes.Equal(got, want) {
-		t.Errorf("wrote %d, peer read %d bytes; want %d in order", total, len(got), len(want))
-	}
-}
-
-// TestRawReadNow checks what a raw read returns: the bytes that have
-// arrived, errWouldBlock when nothing has, io.EOF after the half-close.
-func TestRawReadNow(t *testing.T) {
-	tr, peer := rawPair(t)
-	buf := make([]byte, 64)
-	if n, err := tr.readNow(buf); n != 0 || err != errWouldBlock {
-		t.Fatalf("nothing sent: readNow = %d, %v; want 0, errWouldBlock", n, err)
-	}
-	peer.WriteString("GET /\n")
-	if n, err := tr.readNow(buf); err != nil || string(buf[:n]) != "GET /\n" {
-		t.Fatalf("readNow = %q, %v", buf[:n], err)
-	}
-	syscall.Shutdown(int(peer.Fd()), syscall.SHUT_WR)
-	if n, err := tr.readNow(buf); n != 0 || err != io.EOF {
-		t.Fatalf("after the half-close: readNow = %d, %v; want 0, io.EOF", n, err)
-	}
 }
 
 // TestRawWritePeerGone checks that a raw write to a closed peer fails as a

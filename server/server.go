@@ -106,7 +106,8 @@ type Server struct {
 	inShutdown atomic.Bool
 	draining   atomic.Bool
 	listening  atomic.Int32 // listeners in Serve
-	closeOnce  sync.Once
+	isClosed   atomic.Bool  // Close has been called
+	doneOnce   sync.Once
 	done       chan struct{}  // closed by Close; ends delays
 	serving    sync.WaitGroup // tracked connections
 	accepting  sync.WaitGroup // running acceptors
@@ -255,7 +256,9 @@ func (s *Server) trackConn(c net.Conn) bool {
 	}
 	s.conns[c] = struct{}{}
 	s.serving.Add(1)
-	return !s.closedLocked()
+	// Close marks itself before it takes s.mu to close the connections:
+	// either it finds c there, or c is told here that Close came.
+	return !s.closed()
 }
 
 func (s *Server) untrackConn(c net.Conn) {
@@ -322,7 +325,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // finish.
 func (s *Server) Close() error {
 	s.inShutdown.Store(true)
-	s.closeOnce.Do(func() { close(s.doneChan()) })
+	if !s.isClosed.Swap(true) {
+		close(s.doneChan())
+	}
 	s.closeListeners()
 	s.mu.Lock()
 	for c := range s.conns {
@@ -369,24 +374,7 @@ func (s *Server) Ready() bool { return s.listening.Load() > 0 && !s.Draining() }
 func (s *Server) shuttingDown() bool { return s.inShutdown.Load() }
 
 // closed reports whether Close has been called.
-func (s *Server) closed() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.closedLocked()
-}
-
-// closedLocked reports whether Close has been called; s.mu must be held.
-func (s *Server) closedLocked() bool {
-	if s.done == nil {
-		return false
-	}
-	select {
-	case <-s.done:
-		return true
-	default:
-		return false
-	}
-}
+func (s *Server) closed() bool { return s.isClosed.Load() }
 
 func (s *Server) closeListeners() {
 	s.mu.Lock()
@@ -416,11 +404,7 @@ func (s *Server) openConns() int {
 
 // doneChan returns the channel Close closes.
 func (s *Server) doneChan() chan struct{} {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.done == nil {
-		s.done = make(chan struct{})
-	}
+	s.doneOnce.Do(func() { s.done = make(chan struct{}) })
 	return s.done
 }
 

@@ -24,7 +24,7 @@ func (ex *exchange) startTLS(c net.Conn, cfg *tls.Config) bool {
 	ex.conn, ex.wconn = tc, tc
 	if err := tc.HandshakeContext(context.Background()); err != nil {
 		ex.rec.End = EndHandshakeFailed
-		ex.srv.logger().Debug("TLS handshake failed", "remote", ex.rec.Remote.String(), "err", err)
+		ex.srv.logger().Debug("TLS handshake failed", "remote", ex.rec.RemoteString(), "err", err)
 		return false
 	}
 	st := tc.ConnectionState()

@@ -1,13 +1,6 @@
 package server
 
-import (
-	"errors"
-	"net"
-)
-
-// errWouldBlock is what a transport's call returns when it would have had
-// to wait.
-var errWouldBlock = errors.New("server: would block")
+import "net"
 
 // A transport is a new connection as its acceptor sees it: every call
 // returns at once. An exchange starts on one, on the acceptor's goroutine,
@@ -22,12 +15,12 @@ var errWouldBlock = errors.New("server: would block")
 // doc.go).
 type transport interface {
 	// readNow reads into p what has arrived: n > 0 bytes; or 0 and io.EOF
-	// once the client has half-closed; or 0 and errWouldBlock when nothing
-	// more has arrived.
+	// once the client has half-closed; or 0 and socket.ErrWouldBlock when
+	// nothing more has arrived.
 	readNow(p []byte) (int, error)
 	// writeNow writes as much of the parts, in order, as the kernel takes
 	// at once, drops what it wrote from them, and returns how many bytes
-	// that was; errWouldBlock when some are left.
+	// that was; socket.ErrWouldBlock when some are left.
 	writeNow(parts [][]byte) (int, error)
 	// conn returns the connection as a net.Conn, whose calls wait, for an
 	// exchange that leaves the acceptor. Once it succeeds the connection is

@@ -10,6 +10,10 @@ import (
 	"syscall"
 )
 
+// ErrWouldBlock is what ReadNow and WriteNow return when the call would
+// have had to wait.
+var ErrWouldBlock = errors.New("socket: would block")
+
 // IsTemporary reports whether an accept error may go away by itself:
 // running out of descriptors or memory, a connection aborted while queued,
 // an interrupted call, a timeout.

@@ -29,21 +29,21 @@ func Accept4(lfd int) (fd int, peer netip.AddrPort, errno syscall.Errno) {
 	return int(r), sockaddrAddrPort(&rsa), 0
 }
 
-// Read reads from the non-blocking socket fd what has arrived, up to
+// read reads from the non-blocking socket fd what has arrived, up to
 // len(p) bytes: n > 0; or 0 with errno 0 at the end of the stream; or
 // errno EAGAIN when nothing has arrived.
-func Read(fd int, p []byte) (n int, errno syscall.Errno) {
+func read(fd int, p []byte) (n int, errno syscall.Errno) {
 	r, _, errno := syscall.RawSyscall(syscall.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)))
 	return int(r), errno
 }
 
-// maxParts is the most buffers Writev writes in one call.
+// maxParts is the most buffers writev writes in one call.
 const maxParts = 4
 
-// Writev writes the non-empty buffers of parts, at most four, in order,
+// writev writes the non-empty buffers of parts, at most four, in order,
 // with one sendmsg that does not wait and raises no SIGPIPE, and returns
 // how many bytes the kernel took: errno EAGAIN when it took none.
-func Writev(fd int, parts [][]byte) (n int, errno syscall.Errno) {
+func writev(fd int, parts [][]byte) (n int, errno syscall.Errno) {
 	var iov [maxParts]unix.Iovec
 	k := 0
 	for _, p := range parts {
