@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/tinyhttpd/tinyhttpd/config"
 	"github.com/tinyhttpd/tinyhttpd/internal/reload"
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 	"github.com/tinyhttpd/tinyhttpd/route"
 	"github.com/tinyhttpd/tinyhttpd/server"
 )
@@ -49,7 +49,7 @@ func newFixture(t *testing.T, serve bool, opts Options) *fixture {
 	t.Helper()
 	dir := t.TempDir()
 	f := &fixture{routes: filepath.Join(dir, "routes.yaml")}
-	writeFile(t, f.routes, "routes:\n  - path: /hello\n    body: \"hello\\n\"\n  - path: /slow\n    body: \"late\\n\"\n    delay: 200ms\n")
+	testenv.WriteFile(t, f.routes, "routes:\n  - path: /hello\n    body: \"hello\\n\"\n  - path: /slow\n    body: \"late\\n\"\n    delay: 200ms\n")
 	f.srv = &server.Server{Logger: slog.New(slog.DiscardHandler)}
 	rl := opts.Reloader // a test's, with its Certs, or a new one
 	if rl == nil {
@@ -98,13 +98,6 @@ func newFixture(t *testing.T, serve bool, opts Options) *fixture {
 		f.startSrv()
 	}
 	return f
-}
-
-func writeFile(t *testing.T, name, content string) {
-	t.Helper()
-	if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // exchange makes one half-close exchange with the protocol server.
@@ -448,7 +441,7 @@ func TestReload(t *testing.T) {
 	if r := f.exchange(t, "GET /hello\n"); !strings.HasSuffix(r, "\r\n\r\nhello\n") {
 		t.Fatalf("before: %q", r)
 	}
-	writeFile(t, f.routes, "routes:\n  - path: /hello\n    body: \"reloaded\\n\"\n")
+	testenv.WriteFile(t, f.routes, "routes:\n  - path: /hello\n    body: \"reloaded\\n\"\n")
 	code, body := f.do(t, "POST", "/api/reload", bearer(testToken))
 	if code != 200 || !strings.Contains(body, `"reloaded": true`) {
 		t.Fatalf("reload: %d %s", code, body)
@@ -457,7 +450,7 @@ func TestReload(t *testing.T) {
 		t.Errorf("after reload: %q", r)
 	}
 
-	writeFile(t, f.routes, "routes:\n  - path: /hello\n    body: \"broken\\n\"\n    fault: reset\n")
+	testenv.WriteFile(t, f.routes, "routes:\n  - path: /hello\n    body: \"broken\\n\"\n    fault: reset\n")
 	code, body = f.do(t, "POST", "/api/reload", bearer(testToken))
 	if code != 400 {
 		t.Errorf("bad reload: %d %s", code, body)

@@ -136,7 +136,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	writeFile(t, f.routes, "routes:\n  - path: /hello\n    body: \"hi\\n\"\n")
+	testenv.WriteFile(t, f.routes, "routes:\n  - path: /hello\n    body: \"hi\\n\"\n")
 	if err := chromedp.Do(ctx,
 		chromedp.Evaluate[chromedp.Void](`sessionStorage.setItem("tinyhttpd-token", "`+testToken+`")`),
 		chromedp.Click(chromedp.ID("reload")),

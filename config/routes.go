@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tinyhttpd/tinyhttpd"
+	"github.com/tinyhttpd/tinyhttpd/internal/fileerr"
 	"github.com/tinyhttpd/tinyhttpd/internal/httpsyntax"
 	"github.com/tinyhttpd/tinyhttpd/route"
 	"go.yaml.in/yaml/v3"
@@ -107,12 +108,12 @@ func LoadRoutesFile(file string) (*route.Routes, error) {
 	}
 	f, err := os.Open(file)
 	if err != nil {
-		return nil, fail("cannot read routes file: " + unwrapPathError(err).Error())
+		return nil, fail("cannot read routes file: " + fileerr.Cause(err).Error())
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, MaxRoutesFileSize+1))
 	if err != nil {
-		return nil, fail("cannot read routes file: " + unwrapPathError(err).Error())
+		return nil, fail("cannot read routes file: " + fileerr.Cause(err).Error())
 	}
 	return ParseRoutes(file, data, nil, filepath.Dir(file))
 }
@@ -718,7 +719,7 @@ func (p *routesParser) resolve(v *yaml.Node, what string, dir bool) string {
 	case errors.Is(err, fs.ErrNotExist):
 		p.errorf(v, "%s %q: %q does not exist", what, name, full)
 	case err != nil:
-		p.errorf(v, "%s %q: %v", what, name, unwrapPathError(err))
+		p.errorf(v, "%s %q: %v", what, name, fileerr.Cause(err))
 	case dir && !info.IsDir():
 		p.errorf(v, "%s %q: %q is not a directory", what, name, full)
 	case !dir && info.IsDir():
@@ -727,14 +728,4 @@ func (p *routesParser) resolve(v *yaml.Node, what string, dir bool) string {
 		p.errorf(v, "%s %q: %q is not a regular file", what, name, full)
 	}
 	return full
-}
-
-// unwrapPathError returns the cause inside a *fs.PathError, whose path
-// the caller already prints.
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/caarlos0/env/v11"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/defaults"
+	"github.com/tinyhttpd/tinyhttpd/internal/fileerr"
 	"github.com/tinyhttpd/tinyhttpd/internal/hostport"
 	"github.com/tinyhttpd/tinyhttpd/internal/socket"
 	"github.com/tinyhttpd/tinyhttpd/internal/tlscert"
@@ -582,7 +583,7 @@ func (s *Settings) loadToken() error {
 	}
 	data, err := os.ReadFile(s.AdminTokenFile)
 	if err != nil {
-		return fileErr("cannot read the token file: " + unwrapPathError(err).Error())
+		return fileErr("cannot read the token file: " + fileerr.Cause(err).Error())
 	}
 	s.AdminToken = strings.TrimRightFunc(string(data), unicode.IsSpace)
 	if s.AdminToken == "" {

@@ -479,14 +479,3 @@ func (d *daemon) settled(base resources) resources {
 		time.Sleep(200 * time.Millisecond)
 	}
 }
-
-// writeFile writes content to name, creating its directory.
-func writeFile(t *testing.T, name, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}

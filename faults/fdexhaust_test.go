@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/admin"
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 // maxExhaustedCPU is the share of one core the server may use while it
@@ -26,7 +27,7 @@ const maxExhaustedCPU = 0.20
 func TestFileDescriptorExhaustion(t *testing.T) {
 	sc := currentScale(t)
 	routes := filepath.Join(t.TempDir(), "routes.yaml")
-	writeFile(t, routes, fmt.Sprintf(helloRoutes, "200ms"))
+	testenv.WriteFile(t, routes, fmt.Sprintf(helloRoutes, "200ms"))
 	d := startDaemon(t, daemonOptions{
 		fileLimit: sc.fdLimit,
 		env:       []string{"TINYHTTPD_ROUTES=" + routes, "TINYHTTPD_READ_TIMEOUT=120s"},

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/admin"
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 // floodLingerers is the size of the flood's second wave.
@@ -27,7 +28,7 @@ const floodLingerers = 150
 func TestFloodOverMaxConns(t *testing.T) {
 	sc := currentScale(t)
 	routes := filepath.Join(t.TempDir(), "routes.yaml")
-	writeFile(t, routes, fmt.Sprintf(helloRoutes, "200ms"))
+	testenv.WriteFile(t, routes, fmt.Sprintf(helloRoutes, "200ms"))
 	d := startDaemon(t, daemonOptions{env: []string{
 		"TINYHTTPD_ROUTES=" + routes,
 		"TINYHTTPD_MAX_CONNS=" + strconv.Itoa(sc.floodMaxConns),

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/admin"
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 // bigFileSize is the size of the file the never-reading clients ask for:
@@ -38,7 +39,7 @@ func TestNeverReadingClients(t *testing.T) {
 	}
 	f.Close()
 	routes := filepath.Join(dir, "routes.yaml")
-	writeFile(t, routes, fmt.Sprintf(helloRoutes, "200ms")+"  - path: /big\n    file: big.bin\n")
+	testenv.WriteFile(t, routes, fmt.Sprintf(helloRoutes, "200ms")+"  - path: /big\n    file: big.bin\n")
 	d := startDaemon(t, daemonOptions{env: []string{
 		"TINYHTTPD_ROUTES=" + routes,
 		"TINYHTTPD_WRITE_TIMEOUT=" + writeTimeout.String(),

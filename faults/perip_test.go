@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/admin"
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 // badSource is the address the misbehaving client of TestMaxConnsPerIP
@@ -70,7 +71,7 @@ type perIPRun struct {
 func runPerIP(t *testing.T, sc scale, perIP int) perIPRun {
 	t.Helper()
 	routes := filepath.Join(t.TempDir(), "routes.yaml")
-	writeFile(t, routes, fmt.Sprintf(helloRoutes, "200ms"))
+	testenv.WriteFile(t, routes, fmt.Sprintf(helloRoutes, "200ms"))
 	d := startDaemon(t, daemonOptions{env: []string{
 		"TINYHTTPD_ROUTES=" + routes,
 		"TINYHTTPD_MAX_CONNS=" + strconv.Itoa(sc.perIPMaxConns),

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/admin"
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 // Reload bodies: the good files alternate A and B; the broken one would
@@ -43,7 +44,7 @@ var brokenRoutes = fmt.Sprintf("routes:\n  - path: /hello\n    body: %q\n    ech
 func TestReloadUnderLoad(t *testing.T) {
 	sc := currentScale(t)
 	routes := filepath.Join(t.TempDir(), "routes.yaml")
-	writeFile(t, routes, reloadRoutes(bodyA))
+	testenv.WriteFile(t, routes, reloadRoutes(bodyA))
 	d := startDaemon(t, daemonOptions{env: []string{"TINYHTTPD_ROUTES=" + routes}})
 	base := d.baseline()
 	peaks := d.sample()
@@ -75,10 +76,10 @@ func TestReloadUnderLoad(t *testing.T) {
 		viaSignal := (i/2)%2 == 0
 		next := current
 		if broken {
-			writeFile(t, routes, brokenRoutes)
+			testenv.WriteFile(t, routes, brokenRoutes)
 		} else {
 			next = map[string]string{bodyA: bodyB, bodyB: bodyA}[current]
-			writeFile(t, routes, reloadRoutes(next))
+			testenv.WriteFile(t, routes, reloadRoutes(next))
 		}
 		prev := d.status().Reloads
 		if viaSignal {

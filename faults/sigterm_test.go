@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 // TestSIGTERMUnderLoad sends SIGTERM while clients keep making exchanges,
@@ -27,7 +29,7 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 		workers         = 8
 	)
 	routes := filepath.Join(t.TempDir(), "routes.yaml")
-	writeFile(t, routes, fmt.Sprintf(helloRoutes, delay))
+	testenv.WriteFile(t, routes, fmt.Sprintf(helloRoutes, delay))
 	d := startDaemon(t, daemonOptions{env: []string{
 		"TINYHTTPD_ROUTES=" + routes,
 		"TINYHTTPD_SHUTDOWN_TIMEOUT=" + shutdownTimeout.String(),

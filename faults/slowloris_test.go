@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/admin"
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 // TestSlowloris holds many connections that trickle a request a byte at a
@@ -23,7 +24,7 @@ func TestSlowloris(t *testing.T) {
 	}
 	const readTimeout = 2 * time.Second
 	routes := filepath.Join(t.TempDir(), "routes.yaml")
-	writeFile(t, routes, fmt.Sprintf(helloRoutes, "200ms"))
+	testenv.WriteFile(t, routes, fmt.Sprintf(helloRoutes, "200ms"))
 	d := startDaemon(t, daemonOptions{env: []string{
 		"TINYHTTPD_ROUTES=" + routes,
 		"TINYHTTPD_READ_TIMEOUT=" + readTimeout.String(),

@@ -65,7 +65,7 @@ func TestTLSFaults(t *testing.T) {
 	const readTimeout = 2 * time.Second
 	x := testenv.NewTLS(t)
 	routes := filepath.Join(t.TempDir(), "routes.yaml")
-	writeFile(t, routes, fmt.Sprintf(helloRoutes, "200ms"))
+	testenv.WriteFile(t, routes, fmt.Sprintf(helloRoutes, "200ms"))
 	d := startDaemon(t, daemonOptions{env: []string{
 		"TINYHTTPD_ROUTES=" + routes,
 		"TINYHTTPD_READ_TIMEOUT=" + readTimeout.String(),

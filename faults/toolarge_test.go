@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/admin"
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 // tooLargeWorkers stream oversized requests at once.
@@ -27,7 +28,7 @@ func TestTooLargeStreamedFast(t *testing.T) {
 	sc := currentScale(t)
 	const limit = 64 << 10
 	routes := filepath.Join(t.TempDir(), "routes.yaml")
-	writeFile(t, routes, fmt.Sprintf(helloRoutes, "200ms")+"  - path: /echo\n    methods: [POST]\n    echo: true\n")
+	testenv.WriteFile(t, routes, fmt.Sprintf(helloRoutes, "200ms")+"  - path: /echo\n    methods: [POST]\n    echo: true\n")
 	d := startDaemon(t, daemonOptions{env: []string{
 		"TINYHTTPD_ROUTES=" + routes,
 		"TINYHTTPD_MAX_REQUEST_BYTES=64KiB",

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/admin"
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 // vanishBatch is how many vanishing peers are open at once.
@@ -27,7 +28,7 @@ func TestVanishingPeers(t *testing.T) {
 	// after its client vanished, however loaded the machine.
 	const delay = 2 * time.Second
 	routes := filepath.Join(t.TempDir(), "routes.yaml")
-	writeFile(t, routes, fmt.Sprintf(helloRoutes, delay))
+	testenv.WriteFile(t, routes, fmt.Sprintf(helloRoutes, delay))
 	d := startDaemon(t, daemonOptions{env: []string{"TINYHTTPD_ROUTES=" + routes}})
 	base := d.baseline()
 	peaks := d.sample()

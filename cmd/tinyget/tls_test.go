@@ -79,7 +79,7 @@ func TestTLSAgainstTinyhttpd(t *testing.T) {
 		t.Fatal(err)
 	}
 	both := filepath.Join(dir, "both.pem")
-	writeFile(t, both, string(clientPair.CertPEM)+string(clientPair.KeyPEM))
+	testenv.WriteFile(t, both, string(clientPair.CertPEM)+string(clientPair.KeyPEM))
 
 	// A server of TLS 1.2 only, and a plain tiny server.
 	c12 := x.ServerConfig(t)
@@ -89,14 +89,14 @@ func TestTLSAgainstTinyhttpd(t *testing.T) {
 	notTLS := serveNotTLS(t)
 
 	caDir := filepath.Join(dir, "cas")
-	writeFile(t, filepath.Join(caDir, "a.pem"), string(x.CA.CertPEM))
-	writeFile(t, filepath.Join(dir, "notpem"), "not a certificate\n")
+	testenv.WriteFile(t, filepath.Join(caDir, "a.pem"), string(x.CA.CertPEM))
+	testenv.WriteFile(t, filepath.Join(dir, "notpem"), "not a certificate\n")
 	spki := x.Server.Cert.RawSubjectPublicKeyInfo
 	pin, otherPin := pinOf(spki), pinOf(x.CA.Cert.RawSubjectPublicKeyInfo)
 	pubPEM := filepath.Join(dir, "pub.pem")
-	writeFile(t, pubPEM, string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: spki})))
+	testenv.WriteFile(t, pubPEM, string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: spki})))
 	pubDER := filepath.Join(dir, "pub.der")
-	writeFile(t, pubDER, string(x.CA.Cert.RawSubjectPublicKeyInfo))
+	testenv.WriteFile(t, pubDER, string(x.CA.Cert.RawSubjectPublicKeyInfo))
 
 	url := "tinys://" + addr + "/hello"
 	tests := []struct {
@@ -222,15 +222,4 @@ func serveNotTLS(t *testing.T) string {
 	return testenv.Serve(t, func(c *net.TCPConn) {
 		io.WriteString(c, "HTTP/1.0 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
 	})
-}
-
-// writeFile writes a test file, making its directory.
-func writeFile(t *testing.T, name, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }

@@ -24,8 +24,8 @@ func TestTLSFromNginx(t *testing.T) {
 	x := testenv.NewTLS(t)
 	root := t.TempDir()
 	big := bytes.Repeat([]byte("0123456789abcdef"), 512<<10) // 8 MiB
-	writeFile(t, filepath.Join(root, "big.bin"), string(big))
-	writeFile(t, filepath.Join(root, "hello.txt"), "hello over TLS\n")
+	testenv.WriteFile(t, filepath.Join(root, "big.bin"), string(big))
+	testenv.WriteFile(t, filepath.Join(root, "hello.txt"), "hello over TLS\n")
 	prefix := t.TempDir()
 	addr := runNginx(t, prefix, func(addr string) string {
 		return nginxConf(prefix, root, addr, "ssl_certificate "+x.CertFile+";\n        ssl_certificate_key "+x.KeyFile+";\n        ssl_protocols TLSv1.2 TLSv1.3;")
@@ -138,10 +138,10 @@ func TestCurlDiffTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(dir, "notpem"), "not a certificate\n")
+	testenv.WriteFile(t, filepath.Join(dir, "notpem"), "not a certificate\n")
 	pin, otherPin := pinOf(x.Server.Cert.RawSubjectPublicKeyInfo), pinOf(x.CA.Cert.RawSubjectPublicKeyInfo)
 	pubPEM := filepath.Join(dir, "pub.pem")
-	writeFile(t, pubPEM, string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: x.Server.Cert.RawSubjectPublicKeyInfo})))
+	testenv.WriteFile(t, pubPEM, string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: x.Server.Cert.RawSubjectPublicKeyInfo})))
 
 	ca := x.CAFile
 	tests := []struct {

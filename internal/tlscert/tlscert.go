@@ -8,13 +8,13 @@ package tlscert
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/fileerr"
 )
 
 // Load reads a certificate chain and its private key from PEM files, as
@@ -23,12 +23,12 @@ import (
 func Load(certFile, keyFile string) (*tls.Certificate, error) {
 	for _, f := range []string{certFile, keyFile} {
 		if _, err := os.Stat(f); err != nil {
-			return nil, &ReadError{File: f, Err: unwrapPathError(err)}
+			return nil, &ReadError{File: f, Err: fileerr.Cause(err)}
 		}
 	}
 	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
 	if err != nil {
-		return nil, fmt.Errorf("%s and %s are not a certificate and its key: %w", certFile, keyFile, unwrapPathError(err))
+		return nil, fmt.Errorf("%s and %s are not a certificate and its key: %w", certFile, keyFile, fileerr.Cause(err))
 	}
 	if cert.Leaf == nil {
 		leaf, err := x509.ParseCertificate(cert.Certificate[0])
@@ -57,21 +57,13 @@ func (e *ReadError) Unwrap() error { return e.Err }
 func LoadPool(file string) (*x509.CertPool, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", file, unwrapPathError(err))
+		return nil, fmt.Errorf("cannot read %s: %w", file, fileerr.Cause(err))
 	}
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(data) {
 		return nil, fmt.Errorf("%s holds no PEM certificate", file)
 	}
 	return pool, nil
-}
-
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // Store is the certificate of one TLS listener, read from CertFile and
