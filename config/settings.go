@@ -414,7 +414,8 @@ func (s Settings) UnixSocket() (path string, ok bool) {
 const maxSocketPath = 107
 
 // checkSocketPath returns why path cannot name tinyhttpd's Unix domain
-// socket, or "" if it can.
+// socket, or "" if it can: the socket's directory must exist, so that
+// -check finds what binding would.
 func checkSocketPath(path string) string {
 	switch {
 	case path == "":
@@ -427,6 +428,12 @@ func checkSocketPath(path string) string {
 		return "the socket path must not contain NUL"
 	case strings.HasSuffix(path, "/"):
 		return "the socket path names a directory"
+	}
+	dir := filepath.Dir(path)
+	if info, err := os.Stat(dir); err != nil {
+		return "the socket's directory " + dir + ": " + fileerr.Cause(err).Error()
+	} else if !info.IsDir() {
+		return "the socket's directory " + dir + " is not a directory"
 	}
 	return ""
 }

@@ -149,6 +149,8 @@ func TestLoadErrors(t *testing.T) {
 		{"ADDR", "unix:run/t.sock", `config: TINYHTTPD_ADDR="unix:run/t.sock": the socket path must be absolute`},
 		{"ADDR", "unix:/" + strings.Repeat("a", 107), `config: TINYHTTPD_ADDR="unix:/aaa`},
 		{"ADDR", "unix:/run/", `config: TINYHTTPD_ADDR="unix:/run/": the socket path names a directory`},
+		{"ADDR", "unix:/nonexistent-tinyhttpd/t.sock", `config: TINYHTTPD_ADDR="unix:/nonexistent-tinyhttpd/t.sock": the socket's directory /nonexistent-tinyhttpd: no such file or directory`},
+		{"ADDR", "unix:/etc/passwd/t.sock", `config: TINYHTTPD_ADDR="unix:/etc/passwd/t.sock": the socket's directory /etc/passwd is not a directory`},
 		{"UNIX_MODE", "0660", `config: TINYHTTPD_UNIX_MODE="0660": applies only to a unix: TINYHTTPD_ADDR`},
 		{"UNIX_MODE", "rw", `config: TINYHTTPD_UNIX_MODE="rw": want permissions in octal from 0 to 0777`},
 		{"UNIX_MODE", "01777", `config: TINYHTTPD_UNIX_MODE="01777": want permissions in octal`},
