@@ -166,6 +166,7 @@ func (a *acceptor) acceptOne() error {
 	}
 	s := a.srv
 	var ex *exchange
+	first := false
 	switch {
 	case arr.held != nil:
 		ex = arr.held.unpark(s)
@@ -191,8 +192,9 @@ func (a *acceptor) acceptOne() error {
 		if adm.verdict != admitted {
 			return a.handOff(ex, nextGoroutine)
 		}
+		first = true
 	}
-	n := ex.begin()
+	n := ex.begin(first)
 	if n == nextInline {
 		a.stats.inline.Add(1)
 		return nil

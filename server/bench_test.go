@@ -9,20 +9,27 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tinyhttpd/tinyhttpd/internal/socket"
 	"github.com/tinyhttpd/tinyhttpd/respond"
 	"github.com/tinyhttpd/tinyhttpd/route"
 )
 
 // memTransport is a transport in memory: reads return the request, then
-// EOF; writes are counted and dropped. It lets a benchmark measure the
-// server's own work per exchange, without the kernel or a client.
+// socket.ErrWouldBlock for as many reads as blocks says, then EOF; writes
+// are counted and dropped. It lets a benchmark measure the server's own
+// work per exchange, without the kernel or a client.
 type memTransport struct {
 	req     []byte
 	off     int
+	blocks  int
 	written int
 }
 
 func (t *memTransport) readNow(b []byte) (int, error) {
+	if t.off == len(t.req) && t.blocks > 0 {
+		t.blocks--
+		return 0, socket.ErrWouldBlock
+	}
 	if t.off == len(t.req) {
 		return 0, io.EOF
 	}
@@ -61,7 +68,7 @@ func BenchmarkStaticExchange(b *testing.B) {
 		tr.off, tr.written = 0, 0
 		ex := srv.newExchange(time.Now(), peer, srv.admit(peer.Addr()), tbl)
 		ex.t = tr
-		if n := ex.begin(); n != nextInline {
+		if n := ex.begin(true); n != nextInline {
 			b.Fatalf("exchange went on as %v, want inline", n)
 		}
 	}

@@ -115,7 +115,15 @@ func remoteAddr(c net.Conn) netip.AddrPort {
 // reads what has arrived, decides how the exchange goes on and, when the
 // request is complete and its reply quick, answers it, without a call that
 // waits. It returns nextInline when the exchange is over.
-func (ex *exchange) begin() (n next) {
+//
+// On a connection just accepted (first) whose request is not complete, the
+// acceptor yields its CPU once and reads again. A client on the same
+// machine writes its request and half-closes with two calls, and the
+// acceptor's wake-up on the first often preempts it before the second: the
+// yield lets it send its FIN, so that the exchange ends here instead of
+// being held and woken again. A client whose FIN is still to come costs a
+// yield and a read more.
+func (ex *exchange) begin(first bool) (n next) {
 	defer func() {
 		if p := recover(); p != nil {
 			ex.panicked(p)
@@ -124,6 +132,10 @@ func (ex *exchange) begin() (n next) {
 	}()
 	ex.readAvailable()
 	n = ex.decide()
+	if n == nextWait && first && socket.Yield() {
+		ex.readAvailable()
+		n = ex.decide()
+	}
 	if h := ex.srv.testOnNext; h != nil {
 		h(n)
 	}

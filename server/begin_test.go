@@ -1,0 +1,53 @@
+package server
+
+import (
+	"log/slog"
+	"net/netip"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/respond"
+	"github.com/tinyhttpd/tinyhttpd/route"
+)
+
+// TestBeginYieldsOnce checks how an acceptor begins an exchange whose
+// request came without its EOF: on a new connection it yields and reads
+// again (on Linux), and answers inline when the EOF came meanwhile, but
+// waits when it has still not come; an exchange taken up again waits
+// without yielding.
+func TestBeginYieldsOnce(t *testing.T) {
+	srv := &Server{Logger: slog.New(slog.DiscardHandler)}
+	tbl, err := respond.NewTable(&route.Routes{Routes: []route.Route{{Path: "/hello", Kind: route.KindBody, Body: "hello, world\n"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	peer := netip.MustParseAddrPort("127.0.0.1:40000")
+	yields := runtime.GOOS == "linux"
+	for _, c := range []struct {
+		name   string
+		first  bool
+		blocks int // reads that find nothing before the EOF
+		want   next
+	}{
+		{"new, EOF after one read", true, 1, map[bool]next{true: nextInline, false: nextWait}[yields]},
+		{"new, EOF later", true, 2, nextWait},
+		{"taken up again", false, 1, nextWait},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tr := &memTransport{req: []byte("GET /hello HTTP/1.0\r\n\r\n"), blocks: c.blocks}
+			ex := srv.newExchange(time.Now(), peer, srv.admit(peer.Addr()), tbl)
+			ex.t = tr
+			n := ex.begin(c.first)
+			if n != c.want {
+				t.Errorf("begin(%v) with %d empty reads = %v; want %v", c.first, c.blocks, n, c.want)
+			}
+			if n == nextInline && tr.written == 0 {
+				t.Error("answered inline, but nothing written")
+			}
+			if n != nextInline {
+				ex.finish()
+			}
+		})
+	}
+}
