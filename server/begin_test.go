@@ -12,31 +12,34 @@ import (
 )
 
 // TestBeginYieldsOnce checks how an acceptor begins an exchange whose
-// request came without its EOF: on a new connection it yields and reads
-// again (on Linux), and answers inline when the EOF came meanwhile, but
-// waits when it has still not come; an exchange taken up again waits
-// without yielding.
+// request came without its EOF: on a new connection from a loopback
+// address it yields and reads again (on Linux), and answers inline when
+// the EOF came meanwhile, but waits when it has still not come; an
+// exchange taken up again, or a remote client's, waits without yielding.
 func TestBeginYieldsOnce(t *testing.T) {
 	srv := &Server{Logger: slog.New(slog.DiscardHandler)}
 	tbl, err := respond.NewTable(&route.Routes{Routes: []route.Route{{Path: "/hello", Kind: route.KindBody, Body: "hello, world\n"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	peer := netip.MustParseAddrPort("127.0.0.1:40000")
+	local, remote := netip.MustParseAddrPort("127.0.0.1:40000"), netip.MustParseAddrPort("192.0.2.1:40000")
 	yields := runtime.GOOS == "linux"
 	for _, c := range []struct {
 		name   string
+		peer   netip.AddrPort
 		first  bool
 		blocks int // reads that find nothing before the EOF
 		want   next
 	}{
-		{"new, EOF after one read", true, 1, map[bool]next{true: nextInline, false: nextWait}[yields]},
-		{"new, EOF later", true, 2, nextWait},
-		{"taken up again", false, 1, nextWait},
+		{"new, EOF after one read", local, true, 1, map[bool]next{true: nextInline, false: nextWait}[yields]},
+		{"new over IPv6 loopback", netip.MustParseAddrPort("[::1]:40000"), true, 1, map[bool]next{true: nextInline, false: nextWait}[yields]},
+		{"new, EOF later", local, true, 2, nextWait},
+		{"taken up again", local, false, 1, nextWait},
+		{"remote client", remote, true, 1, nextWait},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			tr := &memTransport{req: []byte("GET /hello HTTP/1.0\r\n\r\n"), blocks: c.blocks}
-			ex := srv.newExchange(time.Now(), peer, srv.admit(peer.Addr()), tbl)
+			ex := srv.newExchange(time.Now(), c.peer, srv.admit(c.peer.Addr()), tbl)
 			ex.t = tr
 			n := ex.begin(c.first)
 			if n != c.want {

@@ -116,13 +116,14 @@ func remoteAddr(c net.Conn) netip.AddrPort {
 // request is complete and its reply quick, answers it, without a call that
 // waits. It returns nextInline when the exchange is over.
 //
-// On a connection just accepted (first) whose request is not complete, the
-// acceptor yields its CPU once and reads again. A client on the same
-// machine writes its request and half-closes with two calls, and the
-// acceptor's wake-up on the first often preempts it before the second: the
-// yield lets it send its FIN, so that the exchange ends here instead of
-// being held and woken again. A client whose FIN is still to come costs a
-// yield and a read more.
+// On a connection just accepted (first) from a loopback address whose
+// request is not complete, the acceptor yields its CPU once and reads
+// again. A client on the same machine writes its request and half-closes
+// with two calls, and the acceptor's wake-up on the first often preempts
+// it before the second: the yield lets it send its FIN, so that the
+// exchange ends here instead of being held and woken again. A local client
+// whose FIN is still to come costs a yield and a read more; a remote
+// client's FIN is on the network, and no yield brings it sooner.
 func (ex *exchange) begin(first bool) (n next) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -132,7 +133,7 @@ func (ex *exchange) begin(first bool) (n next) {
 	}()
 	ex.readAvailable()
 	n = ex.decide()
-	if n == nextWait && first && socket.Yield() {
+	if n == nextWait && first && ex.rec.Remote.Addr().IsLoopback() && socket.Yield() {
 		ex.readAvailable()
 		n = ex.decide()
 	}
