@@ -138,8 +138,14 @@ type rawSource struct {
 	// looked at, so accept4 is tried before waiting again.
 	listenerReady bool
 	acceptsInARow int
-	held          waitset.Set[heldExchange]
-	waitDeadline  time.Time // ep's read deadline, as last set
+	// burst: a connection has been accepted since the epoll instance was
+	// last found empty. The first accept of a burst does not keep
+	// listenerReady: the loop asks the epoll instance again, which it must
+	// before it parks anyway, instead of an accept4 that, at low load,
+	// finds the queue empty. The later ones accept until the queue is.
+	burst        bool
+	held         waitset.Set[heldExchange]
+	waitDeadline time.Time // ep's read deadline, as last set
 
 	t     rawTransport
 	peer  netip.AddrPort
@@ -225,11 +231,14 @@ func (s *rawSource) next() (arrival, error) {
 			}
 			switch s.errno {
 			case 0:
+				if !s.burst {
+					s.burst, s.listenerReady = true, false
+				}
 				return arrival{t: &s.t, peer: s.peer}, nil
 			case syscall.EINTR, syscall.ECONNABORTED:
 				continue
 			}
-			s.listenerReady, s.acceptsInARow = false, 0
+			s.listenerReady, s.acceptsInARow, s.burst = false, 0, false
 			if s.errno == syscall.EAGAIN {
 				continue
 			}
@@ -272,6 +281,7 @@ func (s *rawSource) wait(listenerDeadline time.Time) error {
 func (s *rawSource) epollWait(fd uintptr) bool {
 	n, errno := socket.EpollWaitNow(int(fd), s.events[:])
 	if errno != 0 || n <= 0 {
+		s.burst = false
 		return false
 	}
 	s.nev, s.iev = n, 0
