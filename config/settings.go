@@ -414,8 +414,9 @@ func (s Settings) UnixSocket() (path string, ok bool) {
 const maxSocketPath = 107
 
 // checkSocketPath returns why path cannot name tinyhttpd's Unix domain
-// socket, or "" if it can: the socket's directory must exist, so that
-// -check finds what binding would.
+// socket, or "" if it can. The socket's directory must exist, so that
+// -check reports a missing one rather than the bind at start; whether the
+// directory can be written, or holds a stale socket, is found at bind.
 func checkSocketPath(path string) string {
 	switch {
 	case path == "":
