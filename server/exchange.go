@@ -116,14 +116,16 @@ func remoteAddr(c net.Conn) netip.AddrPort {
 // request is complete and its reply quick, answers it, without a call that
 // waits. It returns nextInline when the exchange is over.
 //
-// On a connection just accepted (first) from a loopback address whose
-// request is not complete, the acceptor yields its CPU once and reads
-// again. A client on the same machine writes its request and half-closes
-// with two calls, and the acceptor's wake-up on the first often preempts
-// it before the second: the yield lets it send its FIN, so that the
-// exchange ends here instead of being held and woken again. A local client
-// whose FIN is still to come costs a yield and a read more; a remote
-// client's FIN is on the network, and no yield brings it sooner.
+// On Linux, on a connection just accepted (first) from a loopback address
+// whose request is not complete, the acceptor yields its CPU once and
+// reads again. A client on the same machine connects, writes its request
+// and half-closes with separate calls, and the acceptor's wake-up on one
+// often preempts it before the next: the yield lets it go on to its FIN,
+// so that the exchange ends here instead of being held and woken again. A
+// local client whose FIN is still to come costs a yield and a read more. A
+// remote client's FIN is on the network, and no yield brings it sooner; a
+// local client on another of the machine's addresses is taken for a
+// remote one.
 func (ex *exchange) begin(first bool) (n next) {
 	defer func() {
 		if p := recover(); p != nil {

@@ -135,14 +135,16 @@ type rawSource struct {
 	events   [64]socket.EpollEvent
 	nev, iev int
 	// listenerReady: the listener had a connection queued when last
-	// looked at, so accept4 is tried before waiting again.
+	// looked at, so accept4 is tried before waiting again; the first
+	// accept of a burst clears it.
 	listenerReady bool
+	// acceptsInARow counts the accepts since the events were last taken.
 	acceptsInARow int
-	// burst: a connection has been accepted since the epoll instance was
-	// last found empty. The first accept of a burst does not keep
-	// listenerReady: the loop asks the epoll instance again, which it must
-	// before it parks anyway, instead of an accept4 that, at low load,
-	// finds the queue empty. The later ones accept until the queue is.
+	// burst: a connection has been accepted since the epoll instance last
+	// showed the listener's queue empty. The first accept of a burst does
+	// not keep listenerReady: the loop asks the epoll instance again, which
+	// it must before it parks anyway, instead of an accept4 that, at low
+	// load, finds the queue empty. The later ones accept until the queue is.
 	burst        bool
 	held         waitset.Set[heldExchange]
 	waitDeadline time.Time // ep's read deadline, as last set
@@ -165,12 +167,12 @@ func newRawSource(l *rawListener) (*rawSource, error) {
 	if s.evfd, err = socket.Eventfd(); err != nil {
 		return fail(err)
 	}
-	if err := socket.EpollAdd(epfd, s.evfd, socket.EpollEvent{Events: socket.EventIn, Fd: wakeToken}, false); err != nil {
+	if err := socket.EpollAdd(epfd, s.evfd, socket.EpollEvent{Events: socket.EventIn, Fd: wakeToken}); err != nil {
 		return fail(err)
 	}
 	var serr error
 	err = l.rc.Control(func(fd uintptr) {
-		serr = socket.EpollAdd(epfd, int(fd), socket.EpollEvent{Events: socket.EventIn, Fd: listenerToken}, true)
+		serr = socket.EpollAdd(epfd, int(fd), socket.EpollEvent{Events: socket.EventIn, Fd: listenerToken})
 	})
 	if err = errors.Join(err, serr); err != nil {
 		return fail(err)
@@ -222,7 +224,6 @@ func (s *rawSource) next() (arrival, error) {
 		}
 		if s.listenerReady {
 			if s.acceptsInARow++; s.acceptsInARow > maxAcceptsInARow && s.held.Len() > 0 {
-				s.acceptsInARow = 0
 				s.epollWait(uintptr(s.epfd))
 				continue
 			}
@@ -238,7 +239,7 @@ func (s *rawSource) next() (arrival, error) {
 			case syscall.EINTR, syscall.ECONNABORTED:
 				continue
 			}
-			s.listenerReady, s.acceptsInARow, s.burst = false, 0, false
+			s.listenerReady, s.burst = false, false
 			if s.errno == syscall.EAGAIN {
 				continue
 			}
@@ -277,16 +278,24 @@ func (s *rawSource) wait(listenerDeadline time.Time) error {
 }
 
 // epollWait is the callback of the epoll instance's RawConn.Read: it takes
-// the events ready, or asks to wait until there are some.
+// the events ready, or asks to wait until there are some. Events without
+// the listener's end a burst: its queue was empty.
 func (s *rawSource) epollWait(fd uintptr) bool {
 	n, errno := socket.EpollWaitNow(int(fd), s.events[:])
-	if errno != 0 || n <= 0 {
-		s.burst = false
+	for errno == syscall.EINTR {
+		n, errno = socket.EpollWaitNow(int(fd), s.events[:])
+	}
+	if errno != 0 {
 		return false
 	}
-	s.nev, s.iev = n, 0
-	return true
+	s.nev, s.iev, s.acceptsInARow = n, 0, 0
+	if s.burst && !slices.ContainsFunc(s.events[:n], isListenerEvent) {
+		s.burst = false
+	}
+	return n > 0
 }
+
+func isListenerEvent(ev socket.EpollEvent) bool { return ev.Fd == listenerToken }
 
 // hold keeps ex in the epoll instance until more of its request arrives.
 // The held exchange lives in the item; the next Add that reuses the item

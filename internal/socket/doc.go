@@ -2,9 +2,10 @@
 // beside what the net package does: listener options (keep-alive inherited
 // by accepted connections, TCP_DEFER_ACCEPT, SO_REUSEPORT, TCP_CORK),
 // pausing a listener so that its queue can be drained before it closes, the
-// non-blocking accept, read, write and close the server uses to answer a
-// connection without a net.Conn, and the yield of the CPU it makes to let a
-// local client finish its request.
+// non-blocking accept, read, write and close on bare descriptors with which
+// the server answers a connection without waiting (a net.Conn's through its
+// RawConn), and the yield of the CPU it makes to let a local client finish
+// its request.
 //
 // Each system's files are complete alternatives: an option a system lacks
 // is reported by the Has* constants and ignored when asked for, never a

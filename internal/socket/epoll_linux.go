@@ -35,13 +35,7 @@ func EpollCreate() (int, error) {
 
 // EpollAdd adds fd to the epoll instance epfd, for the events in
 // ev.Events, which are reported with ev's Fd and Pad as given (a token).
-// With exclusive set, a readiness that several instances wait for wakes one
-// of them (EPOLLEXCLUSIVE): a listener shared by several acceptors wakes
-// one per connection.
-func EpollAdd(epfd, fd int, ev EpollEvent, exclusive bool) error {
-	if exclusive {
-		ev.Events |= unix.EPOLLEXCLUSIVE
-	}
+func EpollAdd(epfd, fd int, ev EpollEvent) error {
 	return unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, fd, &ev)
 }
 

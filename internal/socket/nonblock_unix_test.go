@@ -81,6 +81,7 @@ func TestWriteNowNeverWaits(t *testing.T) {
 			time.Sleep(time.Millisecond)
 		}
 	}
+	syscall.Shutdown(fd, syscall.SHUT_WR) // the reader ends, written whole or not
 	wg.Wait()
 	if total != len(want) || !bytes.Equal(got, want) {
 		t.Errorf("wrote %d, peer read %d bytes; want %d in order", total, len(got), len(want))
@@ -129,5 +130,15 @@ func TestWriteNowMoreParts(t *testing.T) {
 	buf := make([]byte, 7)
 	if _, err := io.ReadFull(peer, buf); err != nil || string(buf) != "abcdefg" {
 		t.Fatalf("peer read %q, %v", buf, err)
+	}
+}
+
+// TestReadNowError checks that a read that fails other than by finding
+// nothing is a *net.OpError carrying the errno.
+func TestReadNowError(t *testing.T) {
+	n, err := ReadNow(-1, make([]byte, 8)) // no descriptor: EBADF
+	var oe *net.OpError
+	if n != 0 || !errors.As(err, &oe) || !errors.Is(err, syscall.EBADF) {
+		t.Fatalf("ReadNow(-1) = %d, %v; want 0 and an EBADF *net.OpError", n, err)
 	}
 }

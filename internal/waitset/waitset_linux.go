@@ -40,7 +40,7 @@ func (s *Set[T]) Add(epfd, fd int, deadline time.Time) *Item[T] {
 		s.slots = append(s.slots, it)
 	}
 	ev := socket.EpollEvent{Events: socket.EventIn | socket.EventRDHup, Fd: it.slot, Pad: it.gen}
-	if socket.EpollAdd(epfd, fd, ev, false) != nil {
+	if socket.EpollAdd(epfd, fd, ev) != nil {
 		s.free = append(s.free, it.slot)
 		return nil
 	}
