@@ -36,7 +36,7 @@ func TestDrainThroughHAProxy(t *testing.T) {
 	testenv.LookPath(t, "haproxy", "haproxy")
 	for _, ip := range []byte{2, 3} {
 		if err := probeSource(&net.TCPAddr{IP: net.IPv4(127, 0, 0, ip)}); err != nil {
-			t.Skipf("the instances listen on 127.0.0.2 and 127.0.0.3, which cannot be used here: %v", err)
+			testenv.Unavailable(t, "the instances listen on 127.0.0.2 and 127.0.0.3, which cannot be used here: %v", err)
 		}
 	}
 	args := []string{"test", "-count=1", "-v", "-run", "^TestHAProxyRestartByHealthChecks$"}

@@ -20,7 +20,7 @@ import (
 func TestSlowloris(t *testing.T) {
 	sc := currentScale(t)
 	if need := uint64(sc.slowloris + 200); fileLimit() < need {
-		t.Skipf("RLIMIT_NOFILE %d is below the %d this scenario needs", fileLimit(), need)
+		testenv.Unavailable(t, "RLIMIT_NOFILE %d is below the %d this scenario needs", fileLimit(), need)
 	}
 	const readTimeout = 2 * time.Second
 	routes := filepath.Join(t.TempDir(), "routes.yaml")

@@ -60,7 +60,7 @@ const clientHelloStart = "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"
 func TestTLSFaults(t *testing.T) {
 	sc := currentScale(t)
 	if need := uint64(3*sc.tlsClients + 200); fileLimit() < need {
-		t.Skipf("RLIMIT_NOFILE %d is below the %d this scenario needs", fileLimit(), need)
+		testenv.Unavailable(t, "RLIMIT_NOFILE %d is below the %d this scenario needs", fileLimit(), need)
 	}
 	const readTimeout = 2 * time.Second
 	x := testenv.NewTLS(t)

@@ -7,6 +7,8 @@ import (
 	"os"
 	"syscall"
 	"testing"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 // rawPair returns a raw transport on one end of a connected stream socket
@@ -78,7 +80,7 @@ func TestRawRemoteAddr(t *testing.T) {
 			}
 			l, err := net.Listen(network, addr)
 			if err != nil {
-				t.Skipf("no %s loopback: %v", network, err)
+				testenv.Unavailable(t, "no %s loopback: %v", network, err)
 			}
 			got := make(chan Exchange, 1)
 			srv := &Server{OnExchange: func(e *Exchange) { got <- *e }}

@@ -24,7 +24,7 @@ func openPTY(t *testing.T) (control, term *os.File) {
 	t.Helper()
 	control, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
 	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
+		testenv.Unavailable(t, "no pseudo-terminal: %v", err)
 	}
 	var n int
 	rc, _ := control.SyscallConn()

@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"sync"
 	"testing"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 // needSources skips the test when 127.0.0.n cannot be bound: a loopback
@@ -13,7 +15,7 @@ import (
 func needSources(t *testing.T, n int) {
 	t.Helper()
 	if err := probeSource(sourceAddr(n - 1)); err != nil {
-		t.Skipf("this loopback has no %s: %v", sourceAddr(n-1).IP, err)
+		testenv.Unavailable(t, "this loopback has no %s: %v", sourceAddr(n-1).IP, err)
 	}
 }
 

@@ -11,8 +11,9 @@ import (
 )
 
 // RequireToolsVar names the environment variable that, set to 1, turns a
-// missing external program from a skip into a failure. CI sets it, so no
-// interop test is skipped where it is supposed to run.
+// missing external program, or a missing capability of the machine (an
+// address, a terminal, a descriptor limit), from a skip into a failure. CI
+// sets it, so no test is skipped where it is supposed to run.
 const RequireToolsVar = "TINYHTTPD_REQUIRE_TOOLS"
 
 // LookPath returns the path of the named program. When it is missing the
@@ -28,4 +29,15 @@ func LookPath(t testing.TB, name, pkg string) string {
 	}
 	t.Skipf("%s not found: install %s to run this test (%s=1 makes this a failure)", name, pkg, RequireToolsVar)
 	return ""
+}
+
+// Unavailable skips the test because the machine lacks something it needs
+// (an address, a terminal, a descriptor limit), saying what and why; it
+// fails instead if RequireToolsVar is 1.
+func Unavailable(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv(RequireToolsVar) == "1" {
+		t.Fatalf(format+" (and %s=1)", append(args, RequireToolsVar)...)
+	}
+	t.Skipf(format+" (%s=1 makes this a failure)", append(args, RequireToolsVar)...)
 }
