@@ -20,9 +20,10 @@ const DefaultMaxHeaderBytes = 64 << 10
 // Client runs exchanges. Its zero value is ready to use, and one Client may
 // run any number of exchanges at once; its fields must not change meanwhile.
 type Client struct {
-	// ConnectTimeout bounds name resolution and the TCP connect together,
-	// like curl's --connect-timeout. If zero or negative, only the context
-	// bounds them.
+	// ConnectTimeout bounds name resolution, the TCP connect and, over
+	// TLS, the handshake together, like curl's --connect-timeout; running
+	// out is an *Error of Kind Timeout. If zero or negative, only the
+	// context bounds them.
 	ConnectTimeout time.Duration
 
 	// MaxHeaderBytes bounds the reply's header section, status line and
@@ -32,8 +33,8 @@ type Client struct {
 	MaxHeaderBytes int
 
 	// Dialer, if non-nil, makes the connections, for settings such as
-	// LocalAddr or KeepAlive. ConnectTimeout, if non-zero, replaces its
-	// Timeout. If nil, a zero net.Dialer is used.
+	// LocalAddr or KeepAlive. ConnectTimeout, if non-zero, takes the place
+	// of its Timeout. If nil, a zero net.Dialer is used.
 	Dialer *net.Dialer
 
 	// Network is the network to dial: "tcp4" or "tcp6" resolve and connect
@@ -75,7 +76,12 @@ var zeroDialer net.Dialer
 // Every error from Do is an *Error, and so is every error from resp.Body.Read
 // before Close other than io.EOF, which ends a complete body.
 func (c *Client) Do(ctx context.Context, addr string, req *Request) (*Response, error) {
-	conn, err := c.dial(ctx, addr)
+	connectCtx, cancel := ctx, context.CancelFunc(func() {})
+	if c.ConnectTimeout > 0 {
+		connectCtx, cancel = context.WithTimeout(ctx, c.ConnectTimeout)
+	}
+	defer cancel()
+	conn, err := c.dial(connectCtx, addr)
 	if err != nil {
 		return nil, dialError(ctx, err)
 	}
@@ -84,7 +90,7 @@ func (c *Client) Do(ctx context.Context, addr string, req *Request) (*Response, 
 	}
 	var under *tlseof.Conn
 	if c.TLSConfig != nil {
-		if conn, under, err = c.handshake(ctx, conn, addr); err != nil {
+		if conn, under, err = c.handshake(connectCtx, conn, addr); err != nil {
 			return nil, err
 		}
 	}
@@ -156,19 +162,17 @@ func (t *dialTrace) stop() {
 	t.mu.Unlock()
 }
 
-// dialer returns the dialer to use, with ConnectTimeout applied.
+// dialer returns the dialer to use: with ConnectTimeout, which Do applies
+// as the context's deadline, without the dialer's own Timeout.
 func (c *Client) dialer() *net.Dialer {
-	if c.ConnectTimeout <= 0 {
+	if c.ConnectTimeout <= 0 || c.Dialer == nil || c.Dialer.Timeout == 0 {
 		if c.Dialer == nil {
 			return &zeroDialer
 		}
 		return c.Dialer
 	}
-	var d net.Dialer
-	if c.Dialer != nil {
-		d = *c.Dialer
-	}
-	d.Timeout = c.ConnectTimeout
+	d := *c.Dialer
+	d.Timeout = 0
 	return &d
 }
 

@@ -106,6 +106,31 @@ func TestTLSHandshakeErrors(t *testing.T) {
 	}
 }
 
+// TestConnectTimeoutCoversHandshake checks that ConnectTimeout bounds the
+// TLS handshake too, as curl's --connect-timeout does: a server that
+// accepts and never answers the ClientHello fails the exchange with
+// Timeout at ConnectTimeout, long before the context's own deadline.
+func TestConnectTimeoutCoversHandshake(t *testing.T) {
+	x := testenv.NewTLS(t)
+	silent := testenv.Serve(t, func(c *net.TCPConn) {
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		io.Copy(io.Discard, c)
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c := &Client{TLSConfig: x.ClientConfig(), ConnectTimeout: 200 * time.Millisecond}
+	start := time.Now()
+	_, err := c.Do(ctx, silent, &Request{Method: "GET", Target: "/"})
+	elapsed := time.Since(start)
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != Timeout || e.Op != "tls handshake" {
+		t.Fatalf("error %#v, want Kind Timeout, Op tls handshake", err)
+	}
+	if elapsed > 5*time.Second {
+		t.Errorf("failed after %v: the context's deadline, not ConnectTimeout's", elapsed)
+	}
+}
+
 // tls13 returns cfg asking for TLS 1.3 at least.
 func tls13(cfg *tls.Config) *tls.Config {
 	cfg.MinVersion = tls.VersionTLS13

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/defaults"
 )
 
 // The URL schemes of the half-close exchange and their default ports.
@@ -21,7 +23,7 @@ const (
 	SchemeTinyS      = "tinys"
 	SchemeHTTP       = "http"
 	SchemeHTTPS      = "https"
-	DefaultTinyPort  = "7070"
+	DefaultTinyPort  = defaults.Port
 	DefaultHTTPPort  = "80"
 	DefaultHTTPSPort = "443"
 )

@@ -62,6 +62,8 @@ var flagCases = []flagCase{
 	{name: "-L 302 with -X POST", args: []string{"-sL", "-X", "POST", "-d", "a=1", "http://{addr}/redir/302?to=/echo"}, stdout: "POST /echo\nhost: {addr}\naccept: */*\nbody: \"\"\n"},
 	{name: "-L -I 303 keeps HEAD", args: []string{"-sLI", "-o", "/dev/null", "-w", "%{method} %{http_code} %{num_redirects}", "http://{addr}/redir/303?to=/file"}, stdout: "HEAD 200 1"},
 	{name: "-L to another host drops -u", args: []string{"-sL", "-u", "a:b", "http://{addr}/redir/302?to=http://localhost:{port}/echo"}, stdout: "GET /echo\nhost: localhost:{port}\naccept: */*\nbody: \"\"\n"},
+	{name: "-L to another host drops -H Cookie", args: []string{"-sL", "-H", "Cookie: a=1", "http://{addr}/redir/302?to=http://localhost:{port}/echo"}, stdout: "GET /echo\nhost: localhost:{port}\naccept: */*\nbody: \"\"\n"},
+	{name: "-L to the same host keeps -H Cookie", args: []string{"-sL", "-H", "Cookie: a=1", "http://{addr}/redir/302?to=/echo"}, stdout: "GET /echo\nhost: {addr}\ncookie: a=1\naccept: */*\nbody: \"\"\n"},
 	{name: "-L to the same host keeps -u", args: []string{"-sL", "-u", "a:b", "http://{addr}/redir/302?to=/echo"}, stdout: "GET /echo\nhost: {addr}\nauthorization: Basic YTpi\naccept: */*\nbody: \"\"\n"},
 	{name: "-L -w past --max-redirs", args: []string{"-sL", "--max-redirs", "2", "-w", "%{num_redirects} %{http_code} %{url_effective} %{redirect_url}", "http://{addr}/loop"}, code: exitTooManyRedirects, stdout: "2 302 http://{addr}/loop http://{addr}/loop"},
 	{name: "-e URL;auto", args: []string{"-sL", "-e", "http://first/;auto", "http://{addr}/redir/302?to=/echo"}, stdout: "GET /echo\nhost: {addr}\nreferer: http://{addr}/redir/302?to=/echo\naccept: */*\nbody: \"\"\n"},
@@ -100,6 +102,10 @@ var flagCases = []flagCase{
 	{name: "-C - resumes", args: []string{"-s", "-C", "-", "-o", "out", "http://{addr}/range"}, seed: map[string]string{"out": fakeContent[:400]}, files: map[string]string{"out": fakeContent}},
 	{name: "-C - on a whole file", args: []string{"-s", "-C", "-", "-o", "out", "http://{addr}/range"}, seed: map[string]string{"out": fakeContent}, files: map[string]string{"out": fakeContent}},
 	{name: "-C OFFSET", args: []string{"-s", "-C", "990", "http://{addr}/range"}, stdout: fakeContent[990:]},
+	{name: "-C - on a 404", args: []string{"-s", "-C", "-", "-o", "out", "http://{addr}/missing"}, seed: map[string]string{"out": "0123"}, code: exitRangeError, files: map[string]string{"out": "0123"}},
+	{name: "-C - on a 206 from another offset", args: []string{"-s", "-C", "-", "-o", "out", "http://{addr}/badrange"}, seed: map[string]string{"out": "0123"}, code: exitRangeError, files: map[string]string{"out": "0123"}},
+	{name: "-C OFFSET on a reply as long as the offset", args: []string{"-s", "-C", "13", "-o", "out", "http://{addr}/missing"}, seed: map[string]string{"out": "whatever it was"}, files: map[string]string{"out": "whatever it was"}},
+	{name: "-f -C - on a 404", args: []string{"-sf", "-C", "-", "-o", "out", "http://{addr}/missing"}, seed: map[string]string{"out": "0123"}, code: exitHTTPError, files: map[string]string{"out": "0123"}},
 	{name: "-C - without a server that resumes", args: []string{"-s", "-C", "-", "-o", "out", "http://{addr}/file"}, seed: map[string]string{"out": "0123"}, code: exitRangeError, files: map[string]string{"out": "0123"}},
 
 	// Replies.

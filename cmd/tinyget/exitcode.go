@@ -160,6 +160,8 @@ func describe(err error, p progress) *exitError {
 			return &exitError{code: exitTimeout, msg: fmt.Sprintf("Resolving timed out after %d milliseconds", ms)}
 		case ce.Op == "connect":
 			return &exitError{code: exitTimeout, msg: fmt.Sprintf("Connection timed out after %d milliseconds", ms)}
+		case ce.Op == "tls handshake":
+			return &exitError{code: exitTimeout, msg: fmt.Sprintf("SSL connection timeout after %d milliseconds", ms)}
 		case p.length >= 0:
 			return &exitError{code: exitTimeout, msg: fmt.Sprintf("Operation timed out after %d milliseconds with %d out of %d bytes received", ms, p.received, p.length)}
 		default:

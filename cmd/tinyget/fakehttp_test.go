@@ -125,6 +125,7 @@ var fakeContent = strings.Repeat("0123456789", 100)
 //	/loop            a 302 to itself
 //	/file            fakeContent, with Last-Modified and Content-Disposition
 //	/range           fakeContent, honouring Range: bytes=N- and N-M (206, 416)
+//	/badrange        206 with the first 5 bytes of fakeContent, whatever the Range
 //	/gzip, /deflate  fakeContent compressed when asked for, else plain
 //	/badgzip         a body that says gzip and is not
 //	/missing         404 with a body
@@ -138,7 +139,7 @@ func fakeReply(req *fakeRequest, self string, barrier *sync.WaitGroup) string {
 	case path == "/echo" || strings.HasPrefix(path, "/up/"):
 		var b strings.Builder
 		fmt.Fprintf(&b, "%s %s\n", req.method, req.target)
-		for _, h := range []string{"host", "authorization", "referer", "range", "content-type", "accept", "x-a", "x-rc"} {
+		for _, h := range []string{"host", "authorization", "cookie", "referer", "range", "content-type", "accept", "x-a", "x-rc"} {
 			if v, ok := req.header[h]; ok {
 				fmt.Fprintf(&b, "%s: %s\n", h, v)
 			}
@@ -169,6 +170,8 @@ func fakeReply(req *fakeRequest, self string, barrier *sync.WaitGroup) string {
 		}
 		end = min(end, len(fakeContent)-1)
 		return reply("206 Partial Content", fmt.Sprintf("Content-Range: bytes %d-%d/1000\r\n", start, end), fakeContent[start:end+1])
+	case path == "/badrange":
+		return reply("206 Partial Content", "Content-Range: bytes 0-4/1000\r\n", fakeContent[:5])
 	case path == "/gzip" || path == "/deflate":
 		if !strings.Contains(req.header["accept-encoding"], path[1:]) {
 			return reply("200 OK", "", fakeContent)

@@ -46,8 +46,9 @@ func hostPort(t target) string {
 // curl's rules: 301 and 302 turn a POST into a GET, 303 turns any method
 // but GET and HEAD into a GET, each without the body; 307 and 308 keep the
 // method and the body. A method set with -X stays, as in curl. The
-// Authorization header is dropped when the host or port changes, so that
-// credentials only go where they were given; with -e ";auto" the Referer is
+// Authorization and Cookie headers are dropped when the scheme, host or
+// port changes, so that credentials only go where they were given (curl
+// 7.83 and later); with -e ";auto" the Referer is
 // the URL redirected from.
 func redirectRequest(o *options, req *client.Request, code int, from, to target, fromURL string) *client.Request {
 	next := *req
@@ -67,14 +68,14 @@ func redirectRequest(o *options, req *client.Request, code int, from, to target,
 	if dropBody {
 		next.Body = nil
 	}
-	otherHost := !strings.EqualFold(from.Host, to.Host) || from.Port != to.Port
+	otherOrigin := !strings.EqualFold(from.Scheme, to.Scheme) || !strings.EqualFold(from.Host, to.Host) || from.Port != to.Port
 	next.Header = nil
 	referer := false
 	for _, h := range req.Header {
 		switch {
 		case strings.EqualFold(h.Name, "Host"):
 			h.Value = to.HostHeader()
-		case strings.EqualFold(h.Name, "Authorization") && otherHost:
+		case (strings.EqualFold(h.Name, "Authorization") || strings.EqualFold(h.Name, "Cookie")) && otherOrigin:
 			continue
 		case (strings.EqualFold(h.Name, "Content-Type") || strings.EqualFold(h.Name, "Content-Length")) && dropBody:
 			continue

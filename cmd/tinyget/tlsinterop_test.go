@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/tls"
 	"encoding/pem"
+	"io"
 	"net"
 	"os/exec"
 	"path/filepath"
@@ -132,6 +133,10 @@ func TestCurlDiffTLS(t *testing.T) {
 	expired, _ := serveTLS(t, &tls.Config{Certificates: []tls.Certificate{oldPair}}, reply, true)
 
 	notTLS := serveNotTLS(t)
+	silent := testenv.Serve(t, func(c *net.TCPConn) {
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		io.Copy(io.Discard, c)
+	})
 
 	clientPair := x.Issue(t, tlscert.Options{CommonName: "alice", Client: true})
 	clientCert, clientKey, err := clientPair.Write(filepath.Join(dir, "client"))
@@ -170,6 +175,7 @@ func TestCurlDiffTLS(t *testing.T) {
 		{"--tlsv1.3 and a server of 1.2", []string{"--tlsv1.3", "--cacert", ca, "https://" + tls12 + "/"}},
 		{"--tlsv1.3", []string{"--tlsv1.3", "--cacert", ca, "https://" + good + "/"}},
 		{"a server without TLS", []string{"--cacert", ca, "https://" + notTLS + "/"}},
+		{"--connect-timeout and a server that never answers the handshake", []string{"--cacert", ca, "--connect-timeout", "0.3", "https://" + silent + "/"}},
 		{"--pinnedpubkey", []string{"--cacert", ca, "--pinnedpubkey", pin, "https://" + good + "/"}},
 		{"--pinnedpubkey, several", []string{"--cacert", ca, "--pinnedpubkey", otherPin + ";" + pin, "https://" + good + "/"}},
 		{"--pinnedpubkey PEM file", []string{"--cacert", ca, "--pinnedpubkey", pubPEM, "https://" + good + "/"}},

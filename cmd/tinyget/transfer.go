@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -97,7 +98,12 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (strin
 		return "", nil
 	case failed && !showHead:
 		return "", fail(exitHTTPError, "The requested URL returned error: %d", resp.StatusCode)
-	case ti.resume > 0 && resp.StatusCode < 300 && resp.StatusCode != 206:
+	case ti.resume > 0 && !r.o.head && !resumesAt(resp.StatusCode, ti.header("Content-Range").s, ti.resume):
+		if resp.ContentLength == ti.resume {
+			// The whole document is as long as what is already there:
+			// nothing is left to fetch, as curl has it.
+			return "", nil
+		}
 		return "", fail(exitRangeError, "HTTP server doesn't seem to support byte ranges. Cannot resume.")
 	case r.o.maxFilesize > 0 && resp.ContentLength > r.o.maxFilesize && !r.o.head:
 		return "", fail(exitFileTooLarge, "Maximum file size exceeded: the reply's Content-Length is %d, --max-filesize %d", resp.ContentLength, r.o.maxFilesize)
@@ -280,4 +286,21 @@ func (r *runner) meter(tr *tracer, req *client.Request, toFile bool) *meter {
 		}
 	}
 	return newMeter(r.stderr, r.o.progressBar, width, &tr.uploaded, int64(len(req.Body)))
+}
+
+// resumesAt reports whether a reply with status and Content-Range
+// contentRange is the rest of a document from offset: a 206 whose range
+// starts there. Anything else (a whole document, an error page, another
+// part) would corrupt the file it is appended to.
+func resumesAt(status int, contentRange string, offset int64) bool {
+	if status != 206 {
+		return false
+	}
+	spec, ok := strings.CutPrefix(strings.TrimSpace(contentRange), "bytes ")
+	if !ok {
+		return false
+	}
+	first, _, ok := strings.Cut(strings.TrimSpace(spec), "-")
+	start, err := strconv.ParseInt(first, 10, 64)
+	return ok && err == nil && start == offset
 }
