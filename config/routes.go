@@ -328,6 +328,9 @@ func (p *routesParser) route(n *yaml.Node) (r route.Route, ok bool) {
 	if r.Kind == route.KindRedirect {
 		p.redirectRoute(&r, entries)
 	}
+	if v := lookup(entries, "status"); v != nil && route.NoBody(r.Status) && r.Kind != "" && r.Kind != route.KindRedirect && (r.Kind != route.KindBody || r.Body != "") {
+		p.errorf(v, `status: a %d reply has no body; only a body route with body: "" may have it`, r.Status)
+	}
 	if listing := lookup(entries, "listing"); listing != nil && r.Kind != "" && r.Kind != route.KindDir {
 		p.errorf(listing, "listing is only valid on dir routes")
 	}

@@ -58,6 +58,9 @@ func TestParseRoutesValid(t *testing.T) {
     status: 302
     methods: [GET, POST]
     redirect: https://example.com/x?y=1
+  - path: /gen204
+    status: 204
+    body: ""
 `
 	rt, err := parseTest(t, src)
 	if err != nil {
@@ -75,6 +78,7 @@ func TestParseRoutesValid(t *testing.T) {
 		{Path: "/bin", Methods: []string{"GET", "HEAD"}, Status: 200, Kind: route.KindBody, Body: "hi", Line: 22, Column: 5},
 		{Path: "/old", Methods: []string{"GET", "HEAD"}, Status: 308, Kind: route.KindRedirect, Redirect: "/new", Line: 24, Column: 5},
 		{Path: "/away", Methods: []string{"GET", "POST"}, Status: 302, Kind: route.KindRedirect, Redirect: "https://example.com/x?y=1", Line: 26, Column: 5},
+		{Path: "/gen204", Methods: []string{"GET", "HEAD"}, Status: 204, Kind: route.KindBody, Line: 30, Column: 5},
 	}
 	if !reflect.DeepEqual(rt.Routes, want) {
 		t.Errorf("routes:\n got %+v\nwant %+v", rt.Routes, want)
@@ -137,6 +141,9 @@ func TestParseRoutesErrors(t *testing.T) {
 		{"redirect bad URL", head + "    redirect: \"http://[::1\"\n", []string{`3:15: redirect "http://[::1" is not a valid URL: missing ']' in host`}},
 		{"redirect status 200", head + "    redirect: /new\n    status: 200\n", []string{`4:13: status: a redirect route's status is one of 301, 302, 303, 307 or 308, got 200`}},
 		{"redirect status 304", head + "    status: 304\n    redirect: /new\n", []string{`3:13: status: a redirect route's status is one of`}},
+		{"204 with a body", head + "    status: 204\n    body: \"x\\n\"\n", []string{`3:13: status: a 204 reply has no body; only a body route with body: "" may have it`}},
+		{"304 on a fault route", head + "    fault: truncate\n    status: 304\n", []string{`4:13: status: a 304 reply has no body; only a body route with body: "" may have it`}},
+		{"204 on an echo route", head + "    status: 204\n    echo: true\n", []string{`3:13: status: a 204 reply has no body`}},
 		{"redirect Location header", head + "    redirect: /new\n    headers: {location: /other}\n", []string{`4:15: header "location" is set by the redirect`}},
 		{"redirect and body", head + "    body: x\n    redirect: /new\n", []string{`4:5: body and redirect both set`}},
 		{"echo false is no kind", head + "    echo: false\n", []string{`2:5: route has no reply`}},

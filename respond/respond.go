@@ -7,6 +7,8 @@
 package respond
 
 import (
+	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"mime"
@@ -50,8 +52,10 @@ type Reply struct {
 	// announces more body than it has, and the exchange ends as a fault
 	// once it is sent; FaultReset and FaultClose send nothing.
 	Fault string
-	// Err, if not nil, is why a file route could not open its file, for
-	// the log; the reply is then a 404.
+	// Err, if not nil, is why a file or dir route could not serve what it
+	// names, for the log: its file is missing or unreadable, or a file
+	// under its directory cannot be read for another reason than not being
+	// there. The reply then says so with a 404, 403 or 500.
 	Err error
 }
 
@@ -174,9 +178,7 @@ const openFlags = os.O_RDONLY | syscall.O_NONBLOCK
 func serveFile(files fs.FS, req *wire.Request, r *entry, headOnly bool) Reply {
 	f, err := openFile(files, r.File)
 	if err != nil {
-		rep := plain(404, "file not found: "+req.Path, headOnly)
-		rep.Err = err
-		return rep
+		return openFailed(err, req, headOnly, true)
 	}
 	return sendVariant(f, r.File, func(n string) (fs.File, error) { return openFile(files, n) }, req, r, headOnly)
 }
@@ -197,8 +199,13 @@ func sendFile(f fs.File, name string, enc encoding, req *wire.Request, r *entry,
 
 func fileReply(f fs.File, name string, enc encoding, req *wire.Request, r *entry, headOnly bool) Reply {
 	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() {
-		return plain(404, "not a regular file: "+req.Path, headOnly)
+	if err != nil {
+		return openFailed(err, req, headOnly, true)
+	}
+	if !st.Mode().IsRegular() {
+		rep := plain(404, "not a regular file: "+req.Path, headOnly)
+		rep.Err = fmt.Errorf("%s is not a regular file (%v)", name, st.Mode().Type())
+		return rep
 	}
 	size := st.Size()
 	status, start, length := r.Status, int64(0), size
@@ -287,12 +294,12 @@ func serveDir(files fs.FS, req *wire.Request, r *entry, headOnly bool) Reply {
 	}
 	f, err := openInDir(files, r.Dir, rel)
 	if err != nil {
-		return plain(404, "not found: "+req.Path, headOnly)
+		return openFailed(err, req, headOnly, false)
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return plain(404, "not found: "+req.Path, headOnly)
+		return openFailed(err, req, headOnly, false)
 	}
 	open := func(n string) (fs.File, error) { return openInDir(files, r.Dir, n) }
 	if !st.IsDir() {
@@ -309,11 +316,52 @@ func serveDir(files fs.FS, req *wire.Request, r *entry, headOnly bool) Reply {
 	return listing(f, r, headOnly)
 }
 
+// rootError is the failure to open a dir route's directory itself.
+type rootError struct{ err error }
+
+func (e *rootError) Error() string { return "the route's directory: " + e.err.Error() }
+func (e *rootError) Unwrap() error { return e.err }
+
+// openFailed is the reply to a route whose file (configured, when
+// configured is true, or one a client named under a dir route) cannot be
+// opened or examined: 404 when it is not there, or is a link that leads out
+// of the directory or round in a loop; 403 when it may not be read; 500
+// when the system fails (descriptors run out, an I/O error). Err carries
+// the cause for the log, except for a file a client named that is not
+// there, which is the client's business, not the operator's.
+func openFailed(err error, req *wire.Request, headOnly, configured bool) Reply {
+	var root *rootError
+	var errno syscall.Errno
+	notFound := "not found: "
+	if configured {
+		notFound = "file not found: "
+	}
+	var rep Reply
+	switch {
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR), errors.Is(err, syscall.ENAMETOOLONG):
+		rep = plain(404, notFound+req.Path, headOnly)
+		if !configured && !errors.As(err, &root) {
+			return rep
+		}
+	case errors.Is(err, fs.ErrPermission):
+		rep = plain(403, "forbidden: "+req.Path, headOnly)
+	case errors.As(err, &errno) && errno != syscall.ELOOP:
+		rep = plain(500, "cannot open: "+req.Path, headOnly)
+	default:
+		rep = plain(404, notFound+req.Path, headOnly)
+	}
+	rep.Err = err
+	return rep
+}
+
+// openInDir opens rel inside dir. A failure to open dir itself is a
+// *rootError: the route's directory is gone or unreadable, whatever file
+// was asked for.
 func openInDir(files fs.FS, dir, rel string) (fs.File, error) {
 	if files == nil {
 		root, err := os.OpenRoot(dir)
 		if err != nil {
-			return nil, err
+			return nil, &rootError{err}
 		}
 		defer root.Close()
 		return root.OpenFile(rel, openFlags, 0)
@@ -330,7 +378,9 @@ func listing(f fs.File, r *entry, headOnly bool) Reply {
 	}
 	entries, err := d.ReadDir(maxListing)
 	if err != nil && err != io.EOF {
-		return plain(500, "cannot read directory", headOnly)
+		rep := plain(500, "cannot read directory", headOnly)
+		rep.Err = err
+		return rep
 	}
 	names := make([]string, 0, len(entries))
 	for _, e := range entries {

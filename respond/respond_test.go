@@ -1,9 +1,11 @@
 package respond
 
 import (
+	"errors"
 	"io"
 	"io/fs"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -26,6 +28,7 @@ func replyTable(t *testing.T) *Table {
 	}
 	tbl, err := NewTable(&route.Routes{Source: "test", Files: files, Routes: []route.Route{
 		{Path: "/hello", Kind: route.KindBody, Body: "hello\n"},
+		{Path: "/gen204", Kind: route.KindBody, Status: 204},
 		{Path: "/post-only", Kind: route.KindBody, Body: "posted\n", Methods: []string{"POST"}},
 		{Path: "/slow", Kind: route.KindBody, Body: "slow\n", Delay: time.Second},
 		{Path: "/echo", Kind: route.KindEcho, Methods: []string{"POST"}},
@@ -75,6 +78,7 @@ func TestReply(t *testing.T) {
 		{"HEAD /post-only\n", 405, []string{"Content-Length: 38\r\n"}, ""},
 		{"GET /hello\n", 200, []string{"Content-Length: 6\r\n"}, "hello\n"},
 		{"HEAD /hello\n", 200, []string{"Content-Length: 6\r\n"}, ""},
+		{"GET /gen204\n", 204, []string{"HTTP/1.0 204 No Content\r\nDate: " + date + "\r\n"}, ""},
 		{"POST /echo\nContent-Type: text/x\n\nabc", 200, []string{"Content-Type: text/x\r\n"}, "abc"},
 		{"GET /a\n", 200, []string{"ETag: \"6553f100-a\"\r\n", "Accept-Ranges: bytes\r\n"}, "0123456789"},
 		{"HEAD /a\n", 200, []string{"Content-Length: 10\r\n"}, ""},
@@ -234,6 +238,51 @@ func TestNewTableRefuses(t *testing.T) {
 	} {
 		if _, err := NewTable(&route.Routes{Routes: routes}); err == nil {
 			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// TestOpenFailed checks the status and the log for each cause of a failed
+// open: permission is 403, the system's failures 500, the rest 404.
+func TestOpenFailed(t *testing.T) {
+	req, err := wire.ParseRequest([]byte("GET /d/x\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pathErr := func(err error) error { return &fs.PathError{Op: "openat", Path: "x", Err: err} }
+	for _, tc := range []struct {
+		name       string
+		err        error
+		configured bool
+		status     int
+		logged     bool
+	}{
+		{"a client's file not there", pathErr(syscall.ENOENT), false, 404, false},
+		{"a client's path through a file", pathErr(syscall.ENOTDIR), false, 404, false},
+		{"the route's file not there", pathErr(syscall.ENOENT), true, 404, true},
+		{"the route's directory not there", &rootError{pathErr(syscall.ENOENT)}, false, 404, true},
+		{"not readable", pathErr(syscall.EACCES), false, 403, true},
+		{"out of descriptors", pathErr(syscall.EMFILE), false, 500, true},
+		{"a loop of links", pathErr(syscall.ELOOP), false, 404, true},
+		{"a link out of the directory", pathErr(errors.New("path escapes from parent")), false, 404, true},
+	} {
+		rep := openFailed(tc.err, req, false, tc.configured)
+		if rep.Status != tc.status || (rep.Err != nil) != tc.logged {
+			t.Errorf("%s: status %d, err %v; want %d, logged %v", tc.name, rep.Status, rep.Err, tc.status, tc.logged)
+		}
+	}
+}
+
+// TestNoBodyStatuses checks that a table refuses a 204 or 304 route that
+// would send a body, which such replies cannot carry.
+func TestNoBodyStatuses(t *testing.T) {
+	for _, rt := range []route.Route{
+		{Path: "/a", Kind: route.KindBody, Body: "x\n", Status: 204},
+		{Path: "/b", Kind: route.KindEcho, Status: 304},
+		{Path: "/c", Kind: route.KindFile, File: "f", Status: 204},
+	} {
+		if _, err := NewTable(&route.Routes{Source: "test", Routes: []route.Route{rt}}); err == nil {
+			t.Errorf("%s (%s, %d): no error", rt.Path, rt.Kind, rt.Status)
 		}
 	}
 }

@@ -57,6 +57,9 @@ func NewTable(rs *route.Routes) (*Table, error) {
 	}
 	for _, rt := range t.routes {
 		r := &entry{Route: rt, allow: strings.Join(rt.Methods, ", ")}
+		if route.NoBody(r.Status) && (r.Kind != route.KindBody || r.Body != "") {
+			return nil, fmt.Errorf("respond: route %s: a %d reply has no body; only a body route with an empty body may have it", r.Path, r.Status)
+		}
 		switch r.Kind {
 		case route.KindBody:
 			r.static = newStaticReply(r.Status, []byte(r.Body), r.Headers)
@@ -123,6 +126,9 @@ func (r *entry) allows(method string) bool {
 
 func newStaticReply(status int, body []byte, headers []route.Header) *staticReply {
 	h := wire.RenderHead(status, "text/plain; charset=utf-8", int64(len(body)), headers)
+	if route.NoBody(status) {
+		h = wire.RenderHead(status, "", -1, headers)
+	}
 	full := make([]byte, 0, len(h.Post)+len(body))
 	full = append(append(full, h.Post...), body...)
 	return &staticReply{pre: h.Pre, full: full, headLen: len(h.Post)}

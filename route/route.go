@@ -98,6 +98,12 @@ const DefaultRedirectStatus = 308
 // RedirectStatuses are the statuses a redirect route may have.
 func RedirectStatuses() []int { return []int{301, 302, 303, 307, 308} }
 
+// NoBody reports whether replies with status carry no body, and so no
+// Content-Length and no Content-Type either (RFC 9110 sections 15.3.5 and
+// 15.4.5): 204 No Content and 304 Not Modified. Only a body route with an
+// empty body may have such a status.
+func NoBody(status int) bool { return status == 204 || status == 304 }
+
 // DefaultMethods returns the methods allowed on a route that lists none:
 // GET and HEAD.
 func DefaultMethods() []string { return []string{"GET", "HEAD"} }

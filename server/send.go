@@ -29,7 +29,7 @@ func (ex *exchange) respond() {
 // file that follows it, or misbehaves as a fault route asks.
 func (ex *exchange) send(rep respond.Reply) {
 	if rep.Err != nil {
-		ex.srv.logger().Warn("file route cannot open its file", "route", ex.rec.Route, "err", rep.Err)
+		ex.srv.logger().Warn("route cannot serve its file", "route", ex.rec.Route, "status", rep.Status, "err", rep.Err)
 	}
 	if rep.File != nil {
 		defer rep.File.Close()
