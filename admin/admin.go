@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/tinyhttpd/tinyhttpd/config"
+	"github.com/tinyhttpd/tinyhttpd/internal/defaults"
 	"github.com/tinyhttpd/tinyhttpd/internal/reload"
 	"github.com/tinyhttpd/tinyhttpd/internal/tlscert"
 	"github.com/tinyhttpd/tinyhttpd/server"
@@ -70,7 +71,7 @@ type Admin struct {
 // New returns an admin endpoint for opts.
 func New(opts Options) *Admin {
 	if opts.Recent == 0 {
-		opts.Recent = 200
+		opts.Recent = defaults.AdminRecent
 	}
 	a := &Admin{
 		opts:    opts,

@@ -142,15 +142,17 @@ func (g *guard) checkHostHeader(next http.Handler) http.Handler {
 }
 
 // requireToken refuses requests without the bearer token, compared in
-// constant time, and writes whose Origin is another site (CSRF).
+// constant time, and writes whose Origin is another site (CSRF). The
+// scheme's name is case-insensitive (RFC 9110 section 11.1); the token is
+// not.
 func (g *guard) requireToken(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if g.token == "" {
 			writeError(w, errorf(http.StatusForbidden, "no admin token is configured: set TINYHTTPD_ADMIN_TOKEN to enable this endpoint"))
 			return
 		}
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(g.token)) != 1 {
+		scheme, got, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(got), []byte(g.token)) != 1 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="tinyhttpd admin"`)
 			writeError(w, errorf(http.StatusUnauthorized, "missing or wrong bearer token"))
 			return

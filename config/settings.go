@@ -68,7 +68,7 @@ type Settings struct {
 	LogLevel          slog.Level    `env:"LOG_LEVEL" envDefault:"info" usage:"log level: debug, info, warn or error"`
 	AdminToken        string        `env:"ADMIN_TOKEN" usage:"bearer token for admin writes and pprof"`
 	AdminTokenFile    string        `env:"ADMIN_TOKEN_FILE" usage:"file holding the admin token, instead of ADMIN_TOKEN"`
-	AdminRecent       int           `env:"ADMIN_RECENT" envDefault:"200" usage:"recent exchanges kept for the admin API and dashboard (1 to 100000)"`
+	AdminRecent       int           `env:"ADMIN_RECENT" usage:"recent exchanges kept for the admin API and dashboard (1 to 100000)"`
 	AdminHosts        string        `env:"ADMIN_HOSTS" usage:"comma-separated names (host or host:port) the admin endpoint also answers to in the Host header; with a non-loopback ADMIN_ADDR, once it is set, a Host with any other name is refused (DNS rebinding; IP addresses and localhost stay accepted), and while it is empty any Host is accepted"`
 	TLSCert           string        `env:"TLS_CERT" usage:"PEM certificate chain (leaf first) that makes the protocol listener a TLS one (TLS 1.2 and 1.3); with TLS_KEY; re-read on SIGHUP and POST /api/reload"`
 	TLSKey            string        `env:"TLS_KEY" usage:"PEM private key of TLS_CERT"`
@@ -107,14 +107,17 @@ func (e *SettingsError) Error() string {
 func (e *SettingsError) Unwrap() error { return ErrInvalidSettings }
 
 // LoadFromEnv is Load with the process environment.
-func LoadFromEnv() (Settings, error) {
+func LoadFromEnv() (Settings, error) { return Load(processEnviron()) }
+
+// processEnviron returns the process environment as a map by name.
+func processEnviron() map[string]string {
 	environ := make(map[string]string)
 	for _, kv := range os.Environ() {
 		if name, value, ok := strings.Cut(kv, "="); ok {
 			environ[name] = value
 		}
 	}
-	return Load(environ)
+	return environ
 }
 
 // Load reads Settings from environ, a map of environment variables by name
@@ -158,8 +161,8 @@ func (s Settings) Redacted() Settings {
 }
 
 // serverDefaults returns the Settings whose defaults are the protocol
-// server's, stated once in internal/defaults, and zero elsewhere; the
-// other defaults are the envDefault tags'.
+// server's and the admin endpoint's, stated once in internal/defaults, and
+// zero elsewhere; the other defaults are the envDefault tags'.
 func serverDefaults() Settings {
 	return Settings{
 		Addr:            defaults.Addr,
@@ -168,6 +171,7 @@ func serverDefaults() Settings {
 		LingerTimeout:   defaults.LingerTimeout,
 		MaxRequestBytes: defaults.MaxRequestBytes,
 		MaxConns:        defaults.MaxConns,
+		AdminRecent:     defaults.AdminRecent,
 	}
 }
 

@@ -82,13 +82,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tinyhttpd: routes:\n%v\n", err)
 		return exitConfig
 	}
+	unknown := config.UnknownVarsFromEnv()
 	if *check {
+		for _, u := range unknown {
+			fmt.Fprintf(stderr, "tinyhttpd: warning: %v\n", u)
+		}
 		fmt.Fprintf(stdout, "tinyhttpd: settings ok; %d routes ok from %s\n", len(table.Routes()), table.Source())
 		return exitOK
 	}
 	logs := logbuf.NewWriter(stderr, logBufferSize, logFlushInterval)
 	defer logs.Close()
-	return serve(settings, table, newLogger(settings, logs))
+	logger := newLogger(settings, logs)
+	for _, u := range unknown {
+		if u.Nearest != "" {
+			logger.Warn("unknown setting ignored", "var", u.Name, "did_you_mean", u.Nearest)
+		} else {
+			logger.Warn("unknown setting ignored", "var", u.Name)
+		}
+	}
+	return serve(settings, table, logger)
 }
 
 func usage(fs *flag.FlagSet, w io.Writer) {

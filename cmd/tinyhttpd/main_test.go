@@ -20,7 +20,7 @@ import (
 
 // runAsMainVar makes the test binary run tinyhttpd's main instead of the
 // tests, so tests can start the real program as a process.
-const runAsMainVar = "TINYHTTPD_TEST_RUN_MAIN"
+const runAsMainVar = "TEST_RUN_TINYHTTPD_MAIN"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(runAsMainVar) == "1" {
@@ -171,6 +171,7 @@ func TestCheck(t *testing.T) {
 		{"bad size", []string{"TINYHTTPD_MAX_REQUEST_BYTES=1MB"}, exitConfig, "TINYHTTPD_MAX_REQUEST_BYTES"},
 		{"bad routes", []string{"TINYHTTPD_ROUTES=" + bad}, exitConfig, bad + ":3:5:"},
 		{"missing routes", []string{"TINYHTTPD_ROUTES=" + filepath.Join(dir, "none.yaml")}, exitConfig, "none.yaml"},
+		{"misspelt variable", []string{"TINYHTTPD_READTIMEOUT=1s"}, exitOK, "warning: TINYHTTPD_READTIMEOUT is not a setting and is ignored (did you mean TINYHTTPD_READ_TIMEOUT?)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
