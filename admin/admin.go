@@ -4,11 +4,14 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -126,14 +129,13 @@ func (a *Admin) routeCounts() map[string]uint64 {
 // Handler returns the admin endpoint's routes.
 func (a *Admin) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(a.guard.checkHostHeader)
+	// GetHead answers HEAD with the GET handler, whose body net/http drops.
+	r.Use(a.guard.checkHostHeader, middleware.GetHead)
 	r.Get("/", a.dashboard)
-	r.Handle("/assets/*", http.StripPrefix("/assets/", assetHandler()))
+	r.Get("/assets/*", http.StripPrefix("/assets/", assetHandler()).ServeHTTP)
 	r.Get("/livez", a.livez)
-	r.Head("/livez", a.livez)
 	r.Get("/readyz", a.readyz)
-	r.Head("/readyz", a.readyz)
-	r.Handle("/metrics", promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{}))
+	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{}))
 	r.Mount("/api", a.apiRoutes())
 	r.Route("/debug/pprof", func(r chi.Router) {
 		r.Use(a.guard.requireToken)
@@ -149,10 +151,23 @@ func (a *Admin) Handler() http.Handler {
 	r.NotFound(handle(func(w http.ResponseWriter, r *http.Request) error {
 		return errorf(http.StatusNotFound, "no admin endpoint "+quote(r.URL.Path))
 	}))
-	r.MethodNotAllowed(handle(func(w http.ResponseWriter, r *http.Request) error {
-		return errorf(http.StatusMethodNotAllowed, "method "+r.Method+" not allowed on "+quote(r.URL.Path))
+	r.MethodNotAllowed(handle(func(w http.ResponseWriter, req *http.Request) error {
+		w.Header().Set("Allow", allowed(r, req.URL.Path))
+		return errorf(http.StatusMethodNotAllowed, "method "+req.Method+" not allowed on "+quote(req.URL.Path))
 	}))
 	return r
+}
+
+// allowed returns the methods routes answers on path, for a 405's Allow
+// header: HEAD wherever GET is (middleware.GetHead).
+func allowed(routes chi.Routes, path string) string {
+	var methods []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions} {
+		if routes.Match(chi.NewRouteContext(), m, path) || m == http.MethodHead && slices.Contains(methods, http.MethodGet) {
+			methods = append(methods, m)
+		}
+	}
+	return strings.Join(methods, ", ")
 }
 
 func (a *Admin) apiRoutes() chi.Router {

@@ -605,3 +605,42 @@ func TestRouteDetailRedirect(t *testing.T) {
 		t.Errorf("routeDetail = %q", got)
 	}
 }
+
+// TestMethods checks the methods of the admin's routes as RFC 9110 has
+// them: HEAD wherever GET is, with GET's status and no body, and a 405 that
+// says in Allow what the path does answer.
+func TestMethods(t *testing.T) {
+	f := newFixture(t, true, Options{Token: testToken})
+	for _, path := range []string{"/", "/livez", "/readyz", "/metrics", "/api/status", "/api/routes", "/api/requests", "/assets/app.js"} {
+		res, err := http.Head(f.adminURL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 || res.ContentLength > 0 && res.Header.Get("Content-Length") == "" {
+			t.Errorf("HEAD %s: %d", path, res.StatusCode)
+		}
+	}
+	for _, tc := range []struct{ method, path, allow string }{
+		{"POST", "/metrics", "GET, HEAD"},
+		{"POST", "/api/status", "GET, HEAD"},
+		{"GET", "/api/reload", "POST"},
+		{"PUT", "/api/drain", "POST, DELETE"},
+		{"POST", "/livez", "GET, HEAD"},
+		{"DELETE", "/assets/app.js", "GET, HEAD"},
+	} {
+		req, err := http.NewRequest(tc.method, f.adminURL+tc.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 405 || res.Header.Get("Allow") != tc.allow {
+			t.Errorf("%s %s: %d, Allow %q; want 405, Allow %q (%s)", tc.method, tc.path, res.StatusCode, res.Header.Get("Allow"), tc.allow, body)
+		}
+	}
+}
