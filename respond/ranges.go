@@ -148,22 +148,20 @@ func (v validators) preconditionFailed(ifMatch string, hasIM bool, ifUnmodifiedS
 // notModified reports whether a GET or HEAD with these If-None-Match and
 // If-Modified-Since values (empty when absent) gets 304, as RFC 9110
 // section 13.2.2 orders them: If-None-Match, when present, decides alone,
-// by weak comparison; otherwise the file is not modified when its
-// modification time is at or before the If-Modified-Since date.
+// by weak comparison, and "*" matches any file, one without validators
+// too; otherwise the file is not modified when its modification time is
+// at or before the If-Modified-Since date.
 func (v validators) notModified(ifNoneMatch string, hasINM bool, ifModifiedSince string) bool {
-	if v.etag == "" {
-		return false
-	}
 	if hasINM {
 		for _, tag := range strings.Split(ifNoneMatch, ",") {
 			tag = strings.Trim(tag, " \t")
-			if tag == "*" || strings.TrimPrefix(tag, "W/") == v.etag {
+			if tag == "*" || v.etag != "" && strings.TrimPrefix(tag, "W/") == v.etag {
 				return true
 			}
 		}
 		return false
 	}
-	if ifModifiedSince == "" {
+	if v.etag == "" || ifModifiedSince == "" {
 		return false
 	}
 	t, err := parseHTTPDate(ifModifiedSince)
