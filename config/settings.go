@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -489,12 +490,17 @@ func lookupID[T any](s string, byID, byName func(string) (T, error), id func(T) 
 // "" if it is one. The host may be empty, meaning every interface.
 func checkHostPort(addr string) string {
 	const want = `want host:port with a numeric port, such as 127.0.0.1:7070 or ":7070"`
-	_, port, err := net.SplitHostPort(addr)
+	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return want
 	}
 	if n, err := strconv.ParseUint(port, 10, 16); err != nil || strconv.FormatUint(n, 10) != port {
 		return "port " + strconv.Quote(port) + " is not a number from 0 to 65535"
+	}
+	if _, err := netip.ParseAddr(host); host != "" && err != nil {
+		if _, err := hostport.Parse(host); err != nil {
+			return "host " + strconv.Quote(host) + ": " + err.Error()
+		}
 	}
 	return ""
 }

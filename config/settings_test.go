@@ -162,6 +162,8 @@ func TestLoadErrors(t *testing.T) {
 		{"ADDR", "localhost:70000", `config: TINYHTTPD_ADDR="localhost:70000": port "70000" is not a number`},
 		{"ADDR", "localhost:", `config: TINYHTTPD_ADDR="localhost:": port "" is not a number`},
 		{"ADMIN_ADDR", "::1:7071", `config: TINYHTTPD_ADMIN_ADDR="::1:7071": want host:port`},
+		{"ADDR", "foo bar:80", `config: TINYHTTPD_ADDR="foo bar:80": host "foo bar": a character not allowed in a host name`},
+		{"ADMIN_ADDR", "[::1%:7071", `config: TINYHTTPD_ADMIN_ADDR="[::1%:7071": want host:port`},
 		{"ADDR", "unix:", `config: TINYHTTPD_ADDR="unix:": want unix:/absolute/path/to.sock`},
 		{"ADDR", "unix:run/t.sock", `config: TINYHTTPD_ADDR="unix:run/t.sock": the socket path must be absolute`},
 		{"ADDR", "unix:/" + strings.Repeat("a", 107), `config: TINYHTTPD_ADDR="unix:/aaa`},
