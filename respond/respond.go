@@ -112,6 +112,11 @@ func (t *Table) Reply(req *wire.Request, m Match) Reply {
 	r := m.r
 	switch {
 	case r == nil:
+		if d := t.lookup(req.Path + "/"); d != nil && d.Kind == route.KindDir && d.Path == req.Path+"/" && d.allows(req.Method) {
+			if rep, ok := slashRedirect(req, headOnly); ok {
+				return rep
+			}
+		}
 		return plain(404, "no route for "+req.Path, headOnly)
 	case !m.allowed:
 		return plain(405, "method "+req.Method+" not allowed on "+r.Path, headOnly, route.Header{Name: "Allow", Value: r.allow})
@@ -306,6 +311,12 @@ func serveDir(files fs.FS, req *wire.Request, r *entry, headOnly bool) Reply {
 		return sendVariant(f, rel, open, req, r, headOnly)
 	}
 	defer f.Close()
+	if !strings.HasSuffix(req.Path, "/") {
+		if rep, ok := slashRedirect(req, headOnly); ok {
+			return rep
+		}
+		return plain(404, "not found: "+req.Path, headOnly)
+	}
 	index := path.Join(rel, "index.html")
 	if idx, err := open(index); err == nil {
 		return sendVariant(idx, index, open, req, r, headOnly)
@@ -352,6 +363,23 @@ func openFailed(err error, req *wire.Request, headOnly, configured bool) Reply {
 	}
 	rep.Err = err
 	return rep
+}
+
+// slashRedirect is the 301 that sends a request for a directory named
+// without its trailing slash (a dir route's own path, or a directory under
+// it) to the name with it, as nginx and Go's FileServer do, so that the
+// relative links of its index.html resolve inside it. ok is false when the
+// new path would read as another host ("//host/", "/\host/").
+func slashRedirect(req *wire.Request, headOnly bool) (rep Reply, ok bool) {
+	path, _, _ := strings.Cut(req.Target, "?")
+	loc := path + "/"
+	if strings.HasPrefix(loc, "//") || strings.HasPrefix(loc, "/\\") {
+		return Reply{}, false
+	}
+	if req.Query != "" {
+		loc += "?" + req.Query
+	}
+	return plain(301, "redirect to "+loc, headOnly, route.Header{Name: "Location", Value: loc}), true
 }
 
 // openInDir opens rel inside dir. A failure to open dir itself is a

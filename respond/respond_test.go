@@ -103,6 +103,11 @@ func TestReply(t *testing.T) {
 		{"GET /a\nIf-None-Match: *\n", 304, []string{"HTTP/1.0 304 Not Modified\r\n"}, ""},
 		{"GET /site/sub/b.txt\nAccept-Encoding: gzip\n", 200, []string{"Content-Encoding: gzip\r\n", "Content-Type: text/plain; charset=utf-8\r\n"}, "gzipped b"},
 		{"GET /site/\n", 200, nil, "a.txt\nsub/\n"},
+		{"GET /site\n", 301, []string{"\r\nLocation: /site/\r\n"}, "redirect to /site/\n"},
+		{"GET /site/sub\n", 301, []string{"\r\nLocation: /site/sub/\r\n"}, "redirect to /site/sub/\n"},
+		{"GET /site/sub?x=1\n", 301, []string{"\r\nLocation: /site/sub/?x=1\r\n"}, "redirect to /site/sub/?x=1\n"},
+		{"HEAD /site/sub\n", 301, []string{"\r\nLocation: /site/sub/\r\n"}, ""},
+		{"POST /site\n", 404, nil, "no route for /site\n"},
 		{"GET /truncate\n", 200, []string{"Content-Length: 112\r\n"}, string(truncatedBody)},
 		{"HEAD /truncate\n", 200, []string{"Content-Length: 112\r\n"}, ""},
 	}
@@ -287,5 +292,24 @@ func TestNoBodyStatuses(t *testing.T) {
 		if _, err := NewTable(&route.Routes{Source: "test", Routes: []route.Route{rt}}); err == nil {
 			t.Errorf("%s (%s, %d): no error", rt.Path, rt.Kind, rt.Status)
 		}
+	}
+}
+
+// TestSlashRedirectStaysOnHost checks that a directory whose name would
+// make the redirect's Location read as another host ("/\host/", which
+// browsers take for "//host/") gets a 404 instead of the redirect.
+func TestSlashRedirectStaysOnHost(t *testing.T) {
+	files := fstest.MapFS{`\evil.example/f`: {Data: []byte("f")}, "ok/f": {Data: []byte("f")}}
+	tbl, err := NewTable(&route.Routes{Source: "test", Files: files, Routes: []route.Route{
+		{Path: "/", Prefix: true, Kind: route.KindDir, Dir: "."},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, b := decide(t, tbl, "GET /\\evil.example\n"); rep.Status != 404 || strings.Contains(b, "Location") {
+		t.Errorf(`/\evil.example: %q`, b)
+	}
+	if rep, b := decide(t, tbl, "GET /ok\n"); rep.Status != 301 || !strings.Contains(b, "\r\nLocation: /ok/\r\n") {
+		t.Errorf("/ok: %q", b)
 	}
 }
