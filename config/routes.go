@@ -222,9 +222,44 @@ func (p *routesParser) yamlError(data []byte, err error) {
 	}
 	l, c := findRune(data, from, to, bad)
 	if l == 0 {
-		l, c = max(line, 1), 1
+		l, c = problemAt(data, max(line, 1), msg)
 	}
 	p.problem(l, c, msg)
+}
+
+// maxProblemSearch bounds the lines problemAt tries, each a parse of the
+// file up to it.
+const maxProblemSearch = 200
+
+// problemAt returns the line and column of a syntax error that yaml
+// reports with msg at line from, which for many errors is where the
+// enclosing block starts rather than where the problem is: the first line,
+// from there on, at which the file cut short fails with the same message,
+// and the column of that line's first character. When no such line is
+// found within maxProblemSearch lines, it returns from, column 1.
+func problemAt(data []byte, from int, msg string) (line, col int) {
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	end := 0
+	for _, l := range lines[:min(from-1, len(lines))] {
+		end += len(l)
+	}
+	for n := from; n <= len(lines) && n < from+maxProblemSearch; n++ {
+		end += len(lines[n-1])
+		var doc yaml.Node
+		err := yaml.NewDecoder(bytes.NewReader(data[:end])).Decode(&doc)
+		if err == nil || err == io.EOF {
+			continue
+		}
+		got := err.Error()
+		if m := yamlLine.FindStringSubmatch(got); m != nil {
+			got = got[len(m[0]):]
+		}
+		if strings.TrimPrefix(got, "yaml: ") == msg {
+			text := strings.TrimRight(string(lines[n-1]), "\r\n")
+			return n, utf8.RuneCountInString(text[:len(text)-len(strings.TrimLeft(text, " "))]) + 1
+		}
+	}
+	return from, 1
 }
 
 // invalidUTF8 stands for a byte that is not valid UTF-8 in findRune.
