@@ -15,6 +15,10 @@ import (
 
 const chunkedHead = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
 
+// closingChunkedHead is chunkedHead from a server that closes after the
+// reply, and says so.
+const closingChunkedHead = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+
 func TestReadChunked(t *testing.T) {
 	tests := []struct {
 		name string
@@ -157,7 +161,7 @@ func TestChunkedOverTheWire(t *testing.T) {
 		buf := make([]byte, 512)
 		n, _ := c.Read(buf)
 		got <- string(buf[:n])
-		for _, piece := range []string{chunkedHead, "4\r\nwi", "re\r\n", "0\r\n", "\r\n"} {
+		for _, piece := range []string{closingChunkedHead, "4\r\nwi", "re\r\n", "0\r\n", "\r\n"} {
 			if _, err := io.WriteString(c, piece); err != nil {
 				return
 			}
@@ -184,7 +188,7 @@ func TestChunkedOverTheWire(t *testing.T) {
 			last = e
 		}
 	}
-	wantBytes := int64(len(chunkedHead) + len("4\r\nwire\r\n0\r\n\r\n"))
+	wantBytes := int64(len(closingChunkedHead) + len("4\r\nwire\r\n0\r\n\r\n"))
 	if last.Kind != EventPeerClosed || last.N != wantBytes {
 		t.Errorf("last event %+v, want EventPeerClosed after %d bytes", last, wantBytes)
 	}

@@ -453,3 +453,37 @@ func TestTraceKeepsDialerControl(t *testing.T) {
 		t.Error("the dialer's Control hook was not called")
 	}
 }
+
+// TestHTTPReplyEndsWithItsBody checks that an HTTP exchange (NoHalfClose)
+// ends when the body is complete if the server means to keep the
+// connection open, as an HTTP client's does, and waits for the close when
+// the server says it will close.
+func TestHTTPReplyEndsWithItsBody(t *testing.T) {
+	for _, tc := range []struct {
+		name, reply string
+		ends        bool // before the server closes
+	}{
+		{"HTTP/1.1, by length", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc", true},
+		{"HTTP/1.1, chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", true},
+		{"HTTP/1.1 with Connection: close", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc", false},
+		{"HTTP/1.0", "HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nabc", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			const hold = time.Second
+			addr := testenv.Serve(t, func(c *net.TCPConn) {
+				c.Read(make([]byte, 512))
+				io.WriteString(c, tc.reply)
+				time.Sleep(hold)
+			})
+			start := time.Now()
+			req := &Request{Version: "HTTP/1.1", Header: []Header{{"Host", "x"}, {"Connection", "close"}}, NoHalfClose: true}
+			_, body, err := fetch(t, &Client{}, t.Context(), addr, req)
+			if err != nil || string(body) != "abc" {
+				t.Fatalf("body %q, err %v", body, err)
+			}
+			if ended := time.Since(start) < hold; ended != tc.ends {
+				t.Errorf("ended after %v; want before the server's close (%v): %v", time.Since(start), hold, tc.ends)
+			}
+		})
+	}
+}

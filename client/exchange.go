@@ -61,7 +61,7 @@ func newExchange(ctx context.Context, conn net.Conn, req *Request, maxHeader int
 		x.stop = context.AfterFunc(ctx, func() { conn.SetDeadline(expired) })
 	}
 	x.pooled = readBufs.Get().(*[]byte)
-	x.reply = reply{src: conn, ctx: ctx, max: maxHeader, buf: *x.pooled}
+	x.reply = reply{src: conn, ctx: ctx, max: maxHeader, buf: *x.pooled, httpExchange: req.NoHalfClose}
 	x.head = req.appendHead(x.headBuf[:0])
 	if trace != nil {
 		x.traceFn = trace

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/tlseof"
 )
@@ -36,6 +37,13 @@ type reply struct {
 	received int64 // bytes read from src
 	skipped  int   // bytes of interim (1xx) header sections dropped
 	err      error // sticky: io.EOF after a complete body
+	// httpExchange: the request was not half-closed, as an HTTP server
+	// needs (Request.NoHalfClose).
+	httpExchange bool
+	// endAtBody ends the reply with its complete body, without reading on
+	// to the server's close: in an HTTP exchange whose server means to keep
+	// the connection open (keepsOpen).
+	endAtBody bool
 
 	chunked    bool       // the body is chunked; see readChunked
 	chunk      chunkState // where the chunked body is
@@ -117,12 +125,34 @@ func (r *reply) parseHead(n int, resp *Response, noBody bool) (interim bool, err
 		return true, nil
 	}
 	r.want = resp.ContentLength
+	r.endAtBody = r.httpExchange && keepsOpen(resp)
 	if noBody || !hasBody(resp.StatusCode) {
 		r.want = 0
 	} else if resp.Chunked {
 		r.chunked, r.chunk, r.want = true, chunkSize, 0
 	}
 	return false, nil
+}
+
+// keepsOpen reports whether the server of resp means to keep the
+// connection open after it (RFC 9112 section 9.3): an HTTP/1.1 reply
+// without "Connection: close", whose body ends by its length or last chunk.
+// The request asked for the close, but such a server may not close for a
+// long while, and the body is whole without it.
+func keepsOpen(resp *Response) bool {
+	if resp.Proto != "HTTP/1.1" || resp.ContentLength < 0 && !resp.Chunked {
+		return false
+	}
+	for _, h := range resp.Header {
+		if strings.EqualFold(h.Name, "Connection") {
+			for _, opt := range strings.Split(h.Value, ",") {
+				if strings.EqualFold(strings.TrimSpace(opt), "close") {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
 
 // traceHead reports the lines of the header section.
@@ -136,7 +166,9 @@ func (r *reply) traceHead(raw string) {
 }
 
 // Read reads the body. It returns io.EOF once the body is complete and the
-// server has closed, or after maxDrain bytes beyond the body.
+// server has closed, or after maxDrain bytes beyond the body; when the
+// server means to keep the connection open (keepsOpen), once the body is
+// complete.
 func (r *reply) Read(p []byte) (int, error) {
 	if r.err != nil {
 		return 0, r.err
@@ -187,6 +219,11 @@ func (r *reply) readBody(p []byte) (int, error) {
 // the connection, which ends the exchange. A failure there is not the
 // exchange's: the body is already whole.
 func (r *reply) drain() {
+	if r.endAtBody {
+		r.off = r.end
+		r.finish(io.EOF, false)
+		return
+	}
 	dropped := r.end - r.off
 	r.off = r.end
 	closed := false

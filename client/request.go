@@ -30,8 +30,11 @@ type Request struct {
 	// NoHalfClose leaves the write side open after the request. Plain HTTP
 	// servers need it: they find the end of a request by Content-Length and
 	// some read a FIN as the client hanging up (nginx stops sending a large
-	// reply). The zero value half-closes, as the tiny protocol
-	// requires: its servers read until EOF.
+	// reply). An HTTP/1.1 reply without "Connection: close" then ends as
+	// soon as its body is complete, by its Content-Length or last chunk,
+	// without waiting for the server to close, as an HTTP client's does.
+	// The zero value half-closes, as the tiny protocol requires: its
+	// servers read until EOF, and the reply is read to the server's close.
 	NoHalfClose bool
 
 	// NoCork sends the request as it is written and the half-close in a

@@ -100,7 +100,7 @@ func TestUnixSocketHalfClose(t *testing.T) {
 // TLS with the same --cacert, and without a half-close.
 func TestRedirectToHTTPS(t *testing.T) {
 	x := testenv.NewTLS(t)
-	tlsAddr, requests := serveTLS(t, x.ServerConfig(t), "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nsafe", true)
+	tlsAddr, requests := serveTLS(t, x.ServerConfig(t), "HTTP/1.1 200 OK\r\nContent-Length: 4\r\nConnection: close\r\n\r\nsafe", true)
 	addr := serveFake(t, nil)
 	r := tinyget("", "-sSL", "--cacert", x.CAFile, "http://"+addr+"/redir/301?to=https://"+tlsAddr+"/echo")
 	if r.code != 0 || r.stdout != "safe" {
