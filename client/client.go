@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"net"
 	"net/netip"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -105,12 +106,55 @@ func (c *Client) Do(ctx context.Context, addr string, req *Request) (*Response, 
 	return &x.resp, nil
 }
 
-// dial connects to addr. When tracing, it reports each address it tries.
+// dial connects to addr. A localhost name is the loopback addresses, tried
+// in turn (see loopbackAddrs); other names are resolved as the system
+// says. When tracing, it reports each address it tries.
 func (c *Client) dial(ctx context.Context, addr string) (net.Conn, error) {
 	network := c.Network
 	if network == "" {
 		network = "tcp"
 	}
+	addrs := loopbackAddrs(network, addr)
+	if addrs == nil {
+		return c.dialOne(ctx, network, addr)
+	}
+	var err error
+	for _, a := range addrs {
+		var conn net.Conn
+		if conn, err = c.dialOne(ctx, network, a); err == nil || ctx.Err() != nil {
+			return conn, err
+		}
+	}
+	return nil, err
+}
+
+// loopbackAddrs returns, for an addr whose host is "localhost" or a name
+// under it, the loopback addresses of network with addr's port, IPv4 first
+// (tinyhttpd's default address): RFC 6761 section 6.3 makes those names
+// the loopback addresses whatever a resolver says, and curl resolves them
+// so, where a hosts file that maps localhost to 127.0.0.1 alone would miss
+// a server on ::1. Otherwise nil.
+func loopbackAddrs(network, addr string) []string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil
+	}
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if host != "localhost" && !strings.HasSuffix(host, ".localhost") {
+		return nil
+	}
+	v4, v6 := net.JoinHostPort("127.0.0.1", port), net.JoinHostPort("::1", port)
+	switch network {
+	case "tcp4":
+		return []string{v4}
+	case "tcp6":
+		return []string{v6}
+	}
+	return []string{v4, v6}
+}
+
+// dialOne connects to addr.
+func (c *Client) dialOne(ctx context.Context, network, addr string) (net.Conn, error) {
 	d := c.dialer()
 	if c.Trace == nil {
 		return d.DialContext(ctx, network, addr)

@@ -487,3 +487,34 @@ func TestHTTPReplyEndsWithItsBody(t *testing.T) {
 		})
 	}
 }
+
+// TestLocalhostIsLoopback checks that "localhost" reaches a server on ::1
+// as well as one on 127.0.0.1, whatever the hosts file says, as curl's
+// does, and that -4 and -6 (Network) keep to their family.
+func TestLocalhostIsLoopback(t *testing.T) {
+	l6, err := net.Listen("tcp6", "[::1]:0")
+	if err != nil {
+		testenv.Unavailable(t, "no ::1 loopback: %v", err)
+	}
+	testenv.ServeListener(t, l6, func(c net.Conn) {
+		io.ReadAll(c)
+		io.WriteString(c, "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nv6")
+	})
+	_, port, _ := net.SplitHostPort(l6.Addr().String())
+	for _, tc := range []struct {
+		network, host string
+		ok            bool
+	}{
+		{"", "localhost", true},
+		{"", "LocalHost.", true},
+		{"", "app.localhost", true},
+		{"tcp6", "localhost", true},
+		{"tcp4", "localhost", false},
+	} {
+		c := &Client{Network: tc.network, ConnectTimeout: 2 * time.Second}
+		_, body, err := fetch(t, c, t.Context(), net.JoinHostPort(tc.host, port), &Request{})
+		if ok := err == nil && string(body) == "v6"; ok != tc.ok {
+			t.Errorf("%s %s: body %q, err %v; want success %v", tc.network, tc.host, body, err, tc.ok)
+		}
+	}
+}
