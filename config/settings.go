@@ -52,7 +52,7 @@ type Settings struct {
 	UnixOwner         string        `env:"UNIX_OWNER" usage:"owner of the Unix domain socket of a unix: ADDR: user, user:group or :group, by name or numeric id (changing the user needs privileges); default the process's"`
 	AdminAddr         string        `env:"ADMIN_ADDR" envDefault:"127.0.0.1:7071" emptyAllowed:"true" usage:"admin HTTP listener, host:port; set to empty to disable it"`
 	RoutesFile        string        `env:"ROUTES" usageDefault:"(embedded default)" usage:"routes file (YAML); file and dir paths in it are relative to its directory"`
-	ReadTimeout       time.Duration `env:"READ_TIMEOUT" usage:"time to read a whole request, from connect to the client's EOF"`
+	ReadTimeout       time.Duration `env:"READ_TIMEOUT" usage:"time to read a whole request, from accept to the client's EOF (with DEFER_ACCEPT, a client that sends nothing is accepted about a second after it connects)"`
 	WriteTimeout      time.Duration `env:"WRITE_TIMEOUT" usage:"time to write a whole reply"`
 	LingerTimeout     time.Duration `env:"LINGER_TIMEOUT" usage:"time to drain unread input after an early reply (408, 413, 503)"`
 	MaxRequestBytes   ByteSize      `env:"MAX_REQUEST_BYTES" usage:"request size limit, larger requests get 413 (e.g. 65536, 64KiB, 1MiB; at most 1GiB)"`
