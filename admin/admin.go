@@ -43,7 +43,7 @@ type Options struct {
 	Hosts []string
 	// ProtocolAddr is the protocol listener's address, shown in status.
 	ProtocolAddr string
-	// Recent is how many recent exchanges to keep; 0 means 200.
+	// Recent is how many recent exchanges to keep; 0 means DefaultRecent.
 	Recent int
 }
 
@@ -71,10 +71,14 @@ type Admin struct {
 	routes   map[string]*atomic.Uint64
 }
 
+// DefaultRecent is how many recent exchanges an admin endpoint keeps when
+// Options.Recent is 0.
+const DefaultRecent = defaults.AdminRecent
+
 // New returns an admin endpoint for opts.
 func New(opts Options) *Admin {
 	if opts.Recent == 0 {
-		opts.Recent = defaults.AdminRecent
+		opts.Recent = DefaultRecent
 	}
 	a := &Admin{
 		opts:    opts,

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"crypto/tls"
@@ -118,14 +119,18 @@ func (c *Client) dial(ctx context.Context, addr string) (net.Conn, error) {
 	if addrs == nil {
 		return c.dialOne(ctx, network, addr)
 	}
-	var err error
+	var first error
 	for _, a := range addrs {
-		var conn net.Conn
-		if conn, err = c.dialOne(ctx, network, a); err == nil || ctx.Err() != nil {
+		conn, err := c.dialOne(ctx, network, a)
+		if err == nil || ctx.Err() != nil {
 			return conn, err
 		}
+		// The first address's error is the one to report, as Go's own
+		// dialer does: 127.0.0.1's refusal, not the EADDRNOTAVAIL of a
+		// machine without ::1.
+		first = cmp.Or(first, err)
 	}
-	return nil, err
+	return nil, first
 }
 
 // loopbackAddrs returns, for an addr whose host is "localhost" or a name

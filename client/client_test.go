@@ -460,13 +460,16 @@ func TestTraceKeepsDialerControl(t *testing.T) {
 // the server says it will close.
 func TestHTTPReplyEndsWithItsBody(t *testing.T) {
 	for _, tc := range []struct {
-		name, reply string
-		ends        bool // before the server closes
+		name, reply, body string
+		ends              bool // before the server closes
 	}{
-		{"HTTP/1.1, by length", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc", true},
-		{"HTTP/1.1, chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", true},
-		{"HTTP/1.1 with Connection: close", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc", false},
-		{"HTTP/1.0", "HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nabc", false},
+		{"HTTP/1.1, by length", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc", "abc", true},
+		{"HTTP/1.1, chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", "abc", true},
+		{"HTTP/1.1 204", "HTTP/1.1 204 No Content\r\n\r\n", "", true},
+		{"HTTP/1.1 304", "HTTP/1.1 304 Not Modified\r\nETag: \"x\"\r\n\r\n", "", true},
+		{"HTTP/1.1 with Connection: close", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc", "abc", false},
+		{"HTTP/1.1 up to the close", "HTTP/1.1 200 OK\r\n\r\nabc", "abc", false},
+		{"HTTP/1.0", "HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nabc", "abc", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			const hold = time.Second
@@ -478,8 +481,8 @@ func TestHTTPReplyEndsWithItsBody(t *testing.T) {
 			start := time.Now()
 			req := &Request{Version: "HTTP/1.1", Header: []Header{{"Host", "x"}, {"Connection", "close"}}, NoHalfClose: true}
 			_, body, err := fetch(t, &Client{}, t.Context(), addr, req)
-			if err != nil || string(body) != "abc" {
-				t.Fatalf("body %q, err %v", body, err)
+			if err != nil || string(body) != tc.body {
+				t.Fatalf("body %q, err %v; want %q", body, err, tc.body)
 			}
 			if ended := time.Since(start) < hold; ended != tc.ends {
 				t.Errorf("ended after %v; want before the server's close (%v): %v", time.Since(start), hold, tc.ends)
@@ -492,10 +495,7 @@ func TestHTTPReplyEndsWithItsBody(t *testing.T) {
 // as well as one on 127.0.0.1, whatever the hosts file says, as curl's
 // does, and that -4 and -6 (Network) keep to their family.
 func TestLocalhostIsLoopback(t *testing.T) {
-	l6, err := net.Listen("tcp6", "[::1]:0")
-	if err != nil {
-		testenv.Unavailable(t, "no ::1 loopback: %v", err)
-	}
+	l6 := listenV6Only(t)
 	testenv.ServeListener(t, l6, func(c net.Conn) {
 		io.ReadAll(c)
 		io.WriteString(c, "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nv6")
@@ -517,4 +517,51 @@ func TestLocalhostIsLoopback(t *testing.T) {
 			t.Errorf("%s %s: body %q, err %v; want success %v", tc.network, tc.host, body, err, tc.ok)
 		}
 	}
+}
+
+// TestLocalhostReportsTheFirstRefusal checks that when neither loopback
+// address of localhost answers, the error is 127.0.0.1's refusal, which
+// --retry-connrefused retries, not what ::1 said (on a machine without
+// IPv6, "cannot assign requested address").
+func TestLocalhostReportsTheFirstRefusal(t *testing.T) {
+	l6 := listenV6Only(t)
+	_, port, _ := net.SplitHostPort(l6.Addr().String())
+	l6.Close()
+	noV6 := errors.New("no IPv6 here")
+	c := &Client{Dialer: &net.Dialer{Control: func(network, address string, _ syscall.RawConn) error {
+		if strings.HasPrefix(address, "[::1]") {
+			return noV6
+		}
+		return nil
+	}}}
+	_, err := c.Do(t.Context(), net.JoinHostPort("localhost", port), &Request{})
+	if !errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, noV6) {
+		t.Errorf("error %v; want 127.0.0.1's connection refused", err)
+	}
+}
+
+// listenV6Only listens on [::1] on a port whose 127.0.0.1 side is bound by
+// a socket that does not listen, so that a connection there is refused
+// whatever else runs on the machine.
+func listenV6Only(t *testing.T) net.Listener {
+	t.Helper()
+	for range 10 {
+		l6, err := net.Listen("tcp6", "[::1]:0")
+		if err != nil {
+			testenv.Unavailable(t, "no ::1 loopback: %v", err)
+		}
+		port := l6.Addr().(*net.TCPAddr).Port
+		fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}, Port: port}); err == nil {
+			t.Cleanup(func() { syscall.Close(fd) })
+			return l6
+		}
+		syscall.Close(fd)
+		l6.Close()
+	}
+	t.Fatal("no port free on both 127.0.0.1 and ::1")
+	return nil
 }

@@ -125,7 +125,7 @@ func (r *reply) parseHead(n int, resp *Response, noBody bool) (interim bool, err
 		return true, nil
 	}
 	r.want = resp.ContentLength
-	r.endAtBody = r.httpExchange && keepsOpen(resp)
+	r.endAtBody = r.httpExchange && keepsOpen(resp, noBody || !hasBody(resp.StatusCode))
 	if noBody || !hasBody(resp.StatusCode) {
 		r.want = 0
 	} else if resp.Chunked {
@@ -136,11 +136,12 @@ func (r *reply) parseHead(n int, resp *Response, noBody bool) (interim bool, err
 
 // keepsOpen reports whether the server of resp means to keep the
 // connection open after it (RFC 9112 section 9.3): an HTTP/1.1 reply
-// without "Connection: close", whose body ends by its length or last chunk.
-// The request asked for the close, but such a server may not close for a
-// long while, and the body is whole without it.
-func keepsOpen(resp *Response) bool {
-	if resp.Proto != "HTTP/1.1" || resp.ContentLength < 0 && !resp.Chunked {
+// without "Connection: close", whose body ends by its length or last chunk,
+// or that has none (bodiless: a 204, a 304, the reply to HEAD). The request
+// asked for the close, but such a server may not close for a long while,
+// and the reply is whole without it.
+func keepsOpen(resp *Response, bodiless bool) bool {
+	if resp.Proto != "HTTP/1.1" || !bodiless && resp.ContentLength < 0 && !resp.Chunked {
 		return false
 	}
 	for _, h := range resp.Header {

@@ -16,8 +16,8 @@ import (
 // tiny:// half-closes after the request; http:// does not, because plain
 // HTTP servers such as nginx take a half-close for a hang-up. tinys:// and
 // https:// are the same over TLS, where tinys:// half-closes with TLS's
-// close_notify alert. tinys:// shares tiny://'s port because tinyhttpd
-// serves TLS on its one protocol listener, whose default port is 7070.
+// close_notify alert. tinys:// shares tiny://'s port, DefaultTinyPort,
+// because tinyhttpd serves TLS on its one protocol listener.
 const (
 	SchemeTiny       = "tiny"
 	SchemeTinyS      = "tinys"

@@ -486,8 +486,9 @@ func lookupID[T any](s string, byID, byName func(string) (T, error), id func(T) 
 	return n, nil
 }
 
-// checkHostPort returns why addr is not a host:port with a numeric port, or
-// "" if it is one. The host may be empty, meaning every interface.
+// checkHostPort returns why addr is not a host:port with a numeric port and
+// a host that is an IP address or a host name, or "" if it is one. The
+// host may be empty, meaning every interface.
 func checkHostPort(addr string) string {
 	const want = `want host:port with a numeric port, such as 127.0.0.1:7070 or ":7070"`
 	host, port, err := net.SplitHostPort(addr)
@@ -497,10 +498,8 @@ func checkHostPort(addr string) string {
 	if n, err := strconv.ParseUint(port, 10, 16); err != nil || strconv.FormatUint(n, 10) != port {
 		return "port " + strconv.Quote(port) + " is not a number from 0 to 65535"
 	}
-	if _, err := netip.ParseAddr(host); host != "" && err != nil {
-		if _, err := hostport.Parse(host); err != nil {
-			return "host " + strconv.Quote(host) + ": " + err.Error()
-		}
+	if _, err := netip.ParseAddr(host); host != "" && err != nil && !isDNSName(host) {
+		return "host " + strconv.Quote(host) + " is neither an IP address nor a host name (letters, digits, hyphens and underscores, in labels between dots)"
 	}
 	return ""
 }

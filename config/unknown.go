@@ -47,10 +47,11 @@ func UnknownVars(environ map[string]string) []UnknownVar {
 func UnknownVarsFromEnv() []UnknownVar { return UnknownVars(processEnviron()) }
 
 // nearest returns the name in known that name most likely misspells: the
-// closest within a few edits, or else the one sharing the most words
-// (parts between underscores, the prefix aside), or "" when none is near.
+// closest within an edit for every three characters after the prefix, or
+// else the one sharing the most words (parts between underscores, the
+// prefix aside), or "" when none is near.
 func nearest(name string, known []string) string {
-	best, bestDist := "", 4
+	best, bestDist := "", len(strings.TrimPrefix(name, EnvPrefix))/3+1
 	for _, k := range known {
 		if d := editDistance(name, k); d < bestDist {
 			best, bestDist = k, d

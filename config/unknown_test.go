@@ -16,12 +16,14 @@ func TestUnknownVars(t *testing.T) {
 		"TINYHTTPD_MAX_REQUEST_SIZE":  "64KiB",
 		"TINYHTTPD_READTIMEOUT":       "1s",
 		"TINYHTTPD_SOMETHING_ELSE":    "1",
+		"TINYHTTPD_PID":               "1",
 		"HOME":                        "/root",
 		"OTHER_TINYHTTPD_MAX_CONNS_X": "1",
 	})
 	want := []string{
 		"TINYHTTPD_ADMIN_TOKN is not a setting and is ignored (did you mean TINYHTTPD_ADMIN_TOKEN?)",
 		"TINYHTTPD_MAX_REQUEST_SIZE is not a setting and is ignored (did you mean TINYHTTPD_MAX_REQUEST_BYTES?)",
+		"TINYHTTPD_PID is not a setting and is ignored",
 		"TINYHTTPD_READTIMEOUT is not a setting and is ignored (did you mean TINYHTTPD_READ_TIMEOUT?)",
 		"TINYHTTPD_SOMETHING_ELSE is not a setting and is ignored",
 	}

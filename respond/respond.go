@@ -110,13 +110,13 @@ func (m Match) RenderedLen() int {
 func (t *Table) Reply(req *wire.Request, m Match) Reply {
 	headOnly := req.HeadOnly()
 	r := m.r
+	if (r == nil || r.Kind == route.KindDir) && t.namesDirRoute(req) {
+		if rep, ok := slashRedirect(req, headOnly); ok {
+			return rep
+		}
+	}
 	switch {
 	case r == nil:
-		if d := t.lookup(req.Path + "/"); d != nil && d.Kind == route.KindDir && d.Path == req.Path+"/" && d.allows(req.Method) {
-			if rep, ok := slashRedirect(req, headOnly); ok {
-				return rep
-			}
-		}
 		return plain(404, "no route for "+req.Path, headOnly)
 	case !m.allowed:
 		return plain(405, "method "+req.Method+" not allowed on "+r.Path, headOnly, route.Header{Name: "Allow", Value: r.allow})
@@ -336,8 +336,9 @@ func (e *rootError) Unwrap() error { return e.err }
 // openFailed is the reply to a route whose file (configured, when
 // configured is true, or one a client named under a dir route) cannot be
 // opened or examined: 404 when it is not there, or is a link that leads out
-// of the directory or round in a loop; 403 when it may not be read; 500
-// when the system fails (descriptors run out, an I/O error). Err carries
+// of the directory or round in a loop, or a socket or device that cannot
+// be opened; 403 when it may not be read; 500 when the system fails
+// (descriptors run out, an I/O error). Err carries
 // the cause for the log, except for a file a client named that is not
 // there, which is the client's business, not the operator's.
 func openFailed(err error, req *wire.Request, headOnly, configured bool) Reply {
@@ -356,13 +357,24 @@ func openFailed(err error, req *wire.Request, headOnly, configured bool) Reply {
 		}
 	case errors.Is(err, fs.ErrPermission):
 		rep = plain(403, "forbidden: "+req.Path, headOnly)
-	case errors.As(err, &errno) && errno != syscall.ELOOP:
+	case errors.As(err, &errno) && errno != syscall.ELOOP && errno != syscall.ENXIO && errno != syscall.ENODEV:
 		rep = plain(500, "cannot open: "+req.Path, headOnly)
 	default:
 		rep = plain(404, notFound+req.Path, headOnly)
 	}
 	rep.Err = err
 	return rep
+}
+
+// namesDirRoute reports whether req names a dir route's own path without
+// its trailing slash ("/static" for "/static/"), with a method the route
+// allows, whether no route matches it or a shorter dir route ("/") does.
+func (t *Table) namesDirRoute(req *wire.Request) bool {
+	if t == nil || strings.HasSuffix(req.Path, "/") {
+		return false
+	}
+	d := t.lookup(req.Path + "/")
+	return d != nil && d.Kind == route.KindDir && d.Path == req.Path+"/" && d.allows(req.Method)
 }
 
 // slashRedirect is the 301 that sends a request for a directory named

@@ -272,6 +272,7 @@ func TestOpenFailed(t *testing.T) {
 		{"not readable", pathErr(syscall.EACCES), false, 403, true},
 		{"out of descriptors", pathErr(syscall.EMFILE), false, 500, true},
 		{"a loop of links", pathErr(syscall.ELOOP), false, 404, true},
+		{"a socket", pathErr(syscall.ENXIO), false, 404, true},
 		{"a link out of the directory", pathErr(errors.New("path escapes from parent")), false, 404, true},
 	} {
 		rep := openFailed(tc.err, req, false, tc.configured)
@@ -292,6 +293,25 @@ func TestNoBodyStatuses(t *testing.T) {
 		if _, err := NewTable(&route.Routes{Source: "test", Routes: []route.Route{rt}}); err == nil {
 			t.Errorf("%s (%s, %d): no error", rt.Path, rt.Kind, rt.Status)
 		}
+	}
+}
+
+// TestSlashRedirectUnderAnotherDirRoute checks that a dir route's own path
+// without its slash gets the 301 when a shorter dir route covers it too.
+func TestSlashRedirectUnderAnotherDirRoute(t *testing.T) {
+	files := fstest.MapFS{"www/index.html": {Data: []byte("home")}, "assets/a.css": {Data: []byte("a")}}
+	tbl, err := NewTable(&route.Routes{Source: "test", Files: files, Routes: []route.Route{
+		{Path: "/", Prefix: true, Kind: route.KindDir, Dir: "www"},
+		{Path: "/static/", Prefix: true, Kind: route.KindDir, Dir: "assets"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, b := decide(t, tbl, "GET /static\n"); rep.Status != 301 || !strings.Contains(b, "\r\nLocation: /static/\r\n") {
+		t.Errorf("/static: %q", b)
+	}
+	if rep, b := decide(t, tbl, "GET /nothing\n"); rep.Status != 404 {
+		t.Errorf("/nothing: %q", b)
 	}
 }
 

@@ -98,7 +98,7 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (strin
 		return "", nil
 	case failed && !showHead:
 		return "", fail(exitHTTPError, "The requested URL returned error: %d", resp.StatusCode)
-	case ti.resume > 0 && !r.o.head && !resumesAt(resp.StatusCode, ti.header("Content-Range").s, ti.resume):
+	case ti.resume > 0 && !failed && !r.o.head && !resumesAt(resp.StatusCode, ti.header("Content-Range").s, ti.resume):
 		if resp.ContentLength == ti.resume {
 			// The whole document is as long as what is already there:
 			// nothing is left to fetch, as curl has it.
