@@ -23,6 +23,7 @@ import (
 	"github.com/tinyhttpd/tinyhttpd"
 	"github.com/tinyhttpd/tinyhttpd/internal/fileerr"
 	"github.com/tinyhttpd/tinyhttpd/internal/httpsyntax"
+	"github.com/tinyhttpd/tinyhttpd/internal/regfile"
 	"github.com/tinyhttpd/tinyhttpd/route"
 	"go.yaml.in/yaml/v3"
 )
@@ -106,12 +107,7 @@ func LoadRoutesFile(file string) (*route.Routes, error) {
 	fail := func(msg string) error {
 		return &RoutesError{[]RoutesProblem{{File: file, Msg: msg}}}
 	}
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, fail("cannot read routes file: " + fileerr.Cause(err).Error())
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxRoutesFileSize+1))
+	data, err := regfile.Read(file, MaxRoutesFileSize)
 	if err != nil {
 		return nil, fail("cannot read routes file: " + fileerr.Cause(err).Error())
 	}

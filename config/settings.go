@@ -22,6 +22,7 @@ import (
 	"github.com/tinyhttpd/tinyhttpd/internal/defaults"
 	"github.com/tinyhttpd/tinyhttpd/internal/fileerr"
 	"github.com/tinyhttpd/tinyhttpd/internal/hostport"
+	"github.com/tinyhttpd/tinyhttpd/internal/regfile"
 	"github.com/tinyhttpd/tinyhttpd/internal/socket"
 	"github.com/tinyhttpd/tinyhttpd/internal/tlscert"
 )
@@ -598,9 +599,12 @@ func (s *Settings) loadToken() error {
 	if s.AdminToken != "" {
 		return fileErr("cannot be used together with " + tokenVar + "; set only one")
 	}
-	data, err := os.ReadFile(s.AdminTokenFile)
-	if err != nil {
+	data, err := regfile.Read(s.AdminTokenFile, maxTokenFileSize)
+	switch {
+	case err != nil:
 		return fileErr("cannot read the token file: " + fileerr.Cause(err).Error())
+	case len(data) > maxTokenFileSize:
+		return fileErr("the token file is larger than " + ByteSize(maxTokenFileSize).String())
 	}
 	s.AdminToken = strings.TrimRightFunc(string(data), unicode.IsSpace)
 	if s.AdminToken == "" {
@@ -611,6 +615,9 @@ func (s *Settings) loadToken() error {
 	}
 	return nil
 }
+
+// maxTokenFileSize bounds the admin token file.
+const maxTokenFileSize = 64 << 10
 
 // tokenProblem says what makes token unusable in an Authorization header,
 // or returns "" if nothing does.

@@ -20,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tinyhttpd/tinyhttpd/internal/regfile"
 	"github.com/tinyhttpd/tinyhttpd/route"
 	"github.com/tinyhttpd/tinyhttpd/wire"
 )
@@ -167,16 +168,10 @@ func echo(req *wire.Request, r *entry, headOnly bool) Reply {
 // openFile opens name in files, or on the operating system when files is nil.
 func openFile(files fs.FS, name string) (fs.File, error) {
 	if files == nil {
-		return os.OpenFile(name, openFlags, 0)
+		return os.OpenFile(name, regfile.Flags, 0)
 	}
 	return files.Open(name)
 }
-
-// openFlags open the files that routes serve. O_NONBLOCK makes opening a
-// FIFO return at once instead of blocking until a writer appears, which no
-// timeout would end and which Close would wait for forever; sendFile then
-// refuses it as not a regular file. Regular files ignore the flag.
-const openFlags = os.O_RDONLY | syscall.O_NONBLOCK
 
 // serveFile opens one file and sends it, or its precompressed variant (see
 // sendVariant).
@@ -404,7 +399,7 @@ func openInDir(files fs.FS, dir, rel string) (fs.File, error) {
 			return nil, &rootError{err}
 		}
 		defer root.Close()
-		return root.OpenFile(rel, openFlags, 0)
+		return root.OpenFile(rel, regfile.Flags, 0)
 	}
 	return files.Open(path.Join(dir, rel))
 }

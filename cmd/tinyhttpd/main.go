@@ -215,9 +215,27 @@ func serve(s config.Settings, table *respond.Table, logger *slog.Logger) int {
 		"reuseport", s.ReusePort, "proxy_protocol_from", proxyFrom(s), "systemd_socket", cmp.Or(socketName, "none"),
 		"tls", tlsMode(s.TLS(), s.TLSClientCA != ""), "admin_tls", tlsMode(adminCert != nil, false))
 
-	signals := make(chan os.Signal, 2)
-	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
-	defer signal.Stop(signals)
+	// Stop signals and SIGHUP have channels of their own, and reloads run
+	// off this loop: os/signal drops a signal its channel has no room for,
+	// so a stop must never queue behind reloads. SIGHUPs that arrive during
+	// a reload make one more, not one each.
+	stops := make(chan os.Signal, 1)
+	signal.Notify(stops, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(stops)
+	hups := make(chan os.Signal, 1)
+	signal.Notify(hups, syscall.SIGHUP)
+	reloading := make(chan struct{})
+	go func() {
+		defer close(reloading)
+		for range hups {
+			reloader.Reload("SIGHUP")
+		}
+	}()
+	defer func() {
+		signal.Stop(hups)
+		close(hups)
+		<-reloading
+	}()
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()
@@ -229,12 +247,8 @@ func serve(s config.Settings, table *respond.Table, logger *slog.Logger) int {
 		case err := <-adminErr:
 			logger.Error("admin endpoint stopped", "err", err)
 			return exitFailed
-		case sig := <-signals:
-			if sig == syscall.SIGHUP {
-				reloader.Reload("SIGHUP")
-				continue
-			}
-			code := shutdown(srv, s, sig, signals, served, logger)
+		case sig := <-stops:
+			code := shutdown(srv, s, sig, stops, served, logger)
 			if adminSrv != nil {
 				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 				adminSrv.Shutdown(ctx)
@@ -325,12 +339,11 @@ func shutdown(srv *server.Server, s config.Settings, sig os.Signal, signals <-ch
 	abort, cancelAbort := context.WithCancel(context.Background())
 	defer cancelAbort()
 	go func() {
-		for sig := range signals {
-			if sig != syscall.SIGHUP {
-				logger.Warn("second signal: closing every connection now", "signal", sig.String())
-				cancelAbort()
-				return
-			}
+		select {
+		case sig := <-signals:
+			logger.Warn("second signal: closing every connection now", "signal", sig.String())
+			cancelAbort()
+		case <-abort.Done():
 		}
 	}()
 	if s.ShutdownDelay > 0 {

@@ -9,24 +9,30 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/fileerr"
+	"github.com/tinyhttpd/tinyhttpd/internal/regfile"
 )
 
 // Load reads a certificate chain and its private key from PEM files, as
 // tls.LoadX509KeyPair does, and checks that the chain's first certificate
 // (the leaf) parses and matches the key. Errors name the file at fault.
 func Load(certFile, keyFile string) (*tls.Certificate, error) {
-	for _, f := range []string{certFile, keyFile} {
-		if _, err := os.Stat(f); err != nil {
+	var pem [2][]byte
+	for i, f := range []string{certFile, keyFile} {
+		data, err := regfile.Read(f, maxPEMSize)
+		switch {
+		case err != nil:
 			return nil, &ReadError{File: f, Err: fileerr.Cause(err)}
+		case len(data) > maxPEMSize:
+			return nil, &ReadError{File: f, Err: fmt.Errorf("larger than %d bytes", maxPEMSize)}
 		}
+		pem[i] = data
 	}
-	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	cert, err := tls.X509KeyPair(pem[0], pem[1])
 	if err != nil {
 		return nil, fmt.Errorf("%s and %s are not a certificate and its key: %w", certFile, keyFile, fileerr.Cause(err))
 	}
@@ -52,12 +58,18 @@ func (e *ReadError) Error() string { return "cannot read " + e.File + ": " + e.E
 // Unwrap returns the cause, such as fs.ErrNotExist.
 func (e *ReadError) Unwrap() error { return e.Err }
 
+// maxPEMSize bounds each PEM file Load and LoadPool read.
+const maxPEMSize = 4 << 20
+
 // LoadPool reads the PEM certificates of file into a pool, as the
 // authorities client certificates must chain to.
 func LoadPool(file string) (*x509.CertPool, error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
+	data, err := regfile.Read(file, maxPEMSize)
+	switch {
+	case err != nil:
 		return nil, fmt.Errorf("cannot read %s: %w", file, fileerr.Cause(err))
+	case len(data) > maxPEMSize:
+		return nil, fmt.Errorf("cannot read %s: larger than %d bytes", file, maxPEMSize)
 	}
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(data) {

@@ -1,0 +1,61 @@
+//go:build unix
+
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestStopNotLostBehindReloads sends SIGTERM right behind a burst of
+// SIGHUPs, each a reload of a large routes file: the stop must not be
+// dropped while the reloads are worked through.
+func TestStopNotLostBehindReloads(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("routes:\n")
+	for i := range 9000 {
+		fmt.Fprintf(&b, "  - path: /r%d\n    body: \"%d\\n\"\n", i, i)
+	}
+	file := filepath.Join(t.TempDir(), "routes.yaml")
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := startDaemon(t, "TINYHTTPD_ROUTES="+file)
+	for range 6 {
+		d.cmd.Process.Signal(syscall.SIGHUP)
+		time.Sleep(5 * time.Millisecond)
+	}
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	if code := d.wait(t, 20*time.Second); code != 0 {
+		t.Errorf("exit %d:\n%s", code, d.logs.String())
+	}
+}
+
+// TestReloadOfFIFO replaces the routes file by a FIFO and reloads: the
+// reload must fail at once, keeping the table, and SIGTERM still stop the
+// server, where opening the FIFO used to wait for a writer for good.
+func TestReloadOfFIFO(t *testing.T) {
+	dir := t.TempDir()
+	file := writeRoutes(t, dir, "one")
+	d := startDaemon(t, "TINYHTTPD_ROUTES="+file)
+	if err := os.Remove(file); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(file, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d.cmd.Process.Signal(syscall.SIGHUP)
+	waitLog(t, d, "not a regular file")
+	if r := exchange(t, d.addr, "GET /hello\n"); !strings.HasSuffix(r, "\r\n\r\none") {
+		t.Errorf("after the failed reload: %q", r)
+	}
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	if code := d.wait(t, 10*time.Second); code != 0 {
+		t.Errorf("exit %d:\n%s", code, d.logs.String())
+	}
+}
