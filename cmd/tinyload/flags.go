@@ -266,11 +266,13 @@ latency runs from the connect to the server's close.
 Open loop (-rate R): exchanges start on a fixed schedule, R per second, by
 at most -c workers; latency runs from each exchange's scheduled start, so a
 server that stalls is charged for every exchange it delayed (no coordinated
-omission). If the workers fall behind the schedule the report says so.
+omission). If the workers fall behind the schedule the report says so;
+exchanges still due when -duration is up are not started, and counted.
 
-Every run is bounded: -n, -duration (default 10s; 10m with -n), at most 10m.
+Every run is bounded: -n, -duration (default 10s; 10m with -n), at most 10m,
+plus at most -timeout for the exchanges in flight at the end.
 Exit status: 0 all exchanges succeeded, 1 some failed or the run could not
-start, 2 bad usage.
+start, 2 bad usage (a flag or a URL).
 
 Flags:
 `)

@@ -34,6 +34,9 @@ type phase struct {
 	tally   *tally
 	elapsed time.Duration
 	cpu     cpuTime // the process's CPU time during the phase
+	// unstarted counts, in an open loop, the scheduled exchanges that no
+	// worker had started when the phase's time was up: they are not run.
+	unstarted int64
 }
 
 // run runs one phase of length d, or of n exchanges if n > 0, whichever
@@ -61,7 +64,11 @@ func (l *loader) run(ctx context.Context, d time.Duration, n int64, onStart func
 		onStart(sh, start)
 	}
 	wg.Wait()
-	return phase{tally: sh.total(), elapsed: time.Since(start), cpu: processCPU().sub(cpu0)}
+	p := phase{tally: sh.total(), elapsed: time.Since(start), cpu: processCPU().sub(cpu0)}
+	if l.opts.rate > 0 && ctx.Err() == nil {
+		p.unstarted = max(sched.count()-p.tally.exchanges(), 0)
+	}
+	return p
 }
 
 // worker runs exchanges one after another.
@@ -92,9 +99,13 @@ func (w *worker) closedLoop(ctx context.Context, end time.Time, n int64, issued 
 
 // openLoop takes the next exchange of the schedule, waits for its start
 // time, runs it and charges it from its scheduled start; it stops at the
-// end of the schedule. A worker that finds its exchange already due starts
-// it at once: the lag, the wait for a free worker, is part of the latency.
+// end of the schedule, or when the phase's time is up, so that a server
+// that falls behind cannot stretch the run: the exchanges still due then
+// are not run (phase.unstarted). A worker that finds its exchange already
+// due starts it at once: the lag, the wait for a free worker, is part of
+// the latency.
 func (w *worker) openLoop(ctx context.Context, s schedule, issued *atomic.Int64) {
+	end := s.start.Add(s.length)
 	for {
 		i := issued.Add(1) - 1
 		at, ok := s.at(i)
@@ -102,6 +113,9 @@ func (w *worker) openLoop(ctx context.Context, s schedule, issued *atomic.Int64)
 			return
 		}
 		start := time.Now()
+		if !start.Before(end) {
+			return
+		}
 		r := w.exchange(ctx, start)
 		r.fromSchedule(at, start)
 		w.shard.add(&r)

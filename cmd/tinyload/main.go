@@ -51,6 +51,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, stderrTer
 	l, err := newLoader(ctx, o)
 	if err != nil {
 		fmt.Fprintf(stderr, "tinyload: %v\n", err)
+		if _, badURL := errors.AsType[*client.URLError](err); badURL {
+			return exitUsage
+		}
 		return exitFailed
 	}
 	if l.note != "" {

@@ -45,9 +45,12 @@ type report struct {
 	CPUPerExchange float64 `json:"client_cpu_us_per_exchange"`
 
 	// Open loop only: exchanges that started over 1 ms after their
-	// scheduled time because every worker was busy, and the latest start.
-	Lagged   int64   `json:"lagged,omitempty"`
-	MaxLagMS float64 `json:"max_lag_ms,omitempty"`
+	// scheduled time, because every worker was busy or the machine's
+	// timers were late, and the latest start; and the exchanges scheduled
+	// that had not started when the run's time was up, which are not run.
+	Lagged    int64   `json:"lagged,omitempty"`
+	MaxLagMS  float64 `json:"max_lag_ms,omitempty"`
+	Unstarted int64   `json:"unstarted,omitempty"`
 	// TLS describes the handshakes, with -tls.
 	TLS *tlsReport `json:"tls,omitempty"`
 }
@@ -88,7 +91,7 @@ func newReport(o *options, targets []target, sources int, p phase, interrupted b
 	}
 	if o.rate > 0 {
 		r.Mode, r.Rate = "open", o.rate
-		r.Lagged, r.MaxLagMS = t.lagged, ms(int64(t.maxLag))
+		r.Lagged, r.MaxLagMS, r.Unstarted = t.lagged, ms(int64(t.maxLag)), p.unstarted
 	}
 	for _, tg := range targets {
 		r.Targets = append(r.Targets, tg.url)
@@ -168,8 +171,11 @@ func (r *report) writeText(w io.Writer) error {
 	}
 	if r.Mode == "open" {
 		fmt.Fprintf(&b, "schedule     %d started over 1ms late, latest %s late", r.Lagged, fmtMS(r.MaxLagMS))
-		if r.Exchanges > 0 && r.Lagged*100 > r.Exchanges {
-			b.WriteString(": the workers could not keep up; raise -c")
+		switch {
+		case r.Unstarted > 0:
+			fmt.Fprintf(&b, "; %d more were due but not started when the time was up: the server, or %d workers, could not keep up (raise -c if every worker was waiting on a reply)", r.Unstarted, r.Concurrency)
+		case r.Exchanges > 0 && r.Lagged*100 > r.Exchanges:
+			b.WriteString(": late timers on a busy machine, or every worker waiting on a reply (then raise -c)")
 		}
 		b.WriteByte('\n')
 	}

@@ -76,6 +76,12 @@ func serveTest(c *net.TCPConn, stop <-chan struct{}) {
 		io.WriteString(c, "HTTP/1.0 200 OK\r\nContent-Length: 100\r\n\r\n0123456789")
 		time.Sleep(20 * time.Millisecond)
 		c.SetLinger(0)
+	case "/slow":
+		select {
+		case <-stop:
+		case <-time.After(500 * time.Millisecond):
+			io.WriteString(c, helloReply)
+		}
 	case "/stall":
 		select {
 		case <-stop:
@@ -169,6 +175,22 @@ func TestOpenLoopRunsTheSchedule(t *testing.T) {
 	}
 }
 
+// TestOpenLoopStopsOnTime runs an open loop against a server that takes
+// 500 ms a reply, far slower than the schedule: the run must end at its
+// duration, plus the replies in flight, and report the exchanges it did
+// not start, instead of working through the whole schedule (25 s here).
+func TestOpenLoopStopsOnTime(t *testing.T) {
+	addr := testServer(t)
+	start := time.Now()
+	r, code := runJSON(t, "-rate", "200", "-duration", "500ms", "-warmup", "0s", "-c", "2", addr+"/slow")
+	if elapsed := time.Since(start); elapsed > 5*time.Second {
+		t.Errorf("the run took %v; -duration is 500ms and each reply 500ms", elapsed)
+	}
+	if code != exitOK || r.Exchanges == 0 || r.Unstarted == 0 || r.Exchanges+r.Unstarted != 100 {
+		t.Errorf("exit %d: %d exchanges, %d unstarted; want some of each, 100 in all", code, r.Exchanges, r.Unstarted)
+	}
+}
+
 func TestBodyFile(t *testing.T) {
 	addr := testServer(t)
 	body := filepath.Join(t.TempDir(), "body")
@@ -206,6 +228,13 @@ func TestUsageExitCodes(t *testing.T) {
 	out.Reset()
 	if code := run(t.Context(), []string{"-h"}, &out, &errb, false); code != exitOK || !strings.Contains(out.String(), "Usage: tinyload") {
 		t.Errorf("-h: exit %d, %q", code, out.String())
+	}
+	for _, u := range []string{"ftp://127.0.0.1/", "tinys://127.0.0.1/", "https://127.0.0.1/", "127.0.0.1:99999/hello", "127.0.0.1/a b"} {
+		errb.Reset()
+		code := run(t.Context(), []string{"-duration", "100ms", u}, &out, &errb, false)
+		if code != exitUsage || strings.Contains(errb.String(), "tinys://, http:// or https://") {
+			t.Errorf("URL %q: exit %d, %q; want exit %d, and no scheme tinyload refuses offered", u, code, errb.String(), exitUsage)
+		}
 	}
 }
 

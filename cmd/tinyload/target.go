@@ -28,11 +28,15 @@ type target struct {
 // exchanges over TLS.
 func parseURL(s string) (target, error) {
 	u, err := client.ParseURL(s)
+	const schemes = "write the URL with tiny:// or http://, and add -tls for TLS"
+	if ue, ok := errors.AsType[*client.URLError](err); ok && ue.Scheme != "" {
+		return target{}, &client.URLError{URL: s, Err: fmt.Errorf("scheme %q not supported: %s", ue.Scheme, schemes)}
+	}
+	if err == nil && u.TLS() {
+		return target{}, &client.URLError{URL: s, Err: errors.New(schemes)}
+	}
 	if err != nil {
 		return target{}, err
-	}
-	if u.TLS() {
-		return target{}, &client.URLError{URL: s, Err: errors.New("write the URL with tiny:// or http://, and add -tls for TLS")}
 	}
 	if u.User != "" || u.Password != "" {
 		return target{}, &client.URLError{URL: s, Err: errors.New("user name and password in URLs are not supported: tinyload sends no Authorization")}
