@@ -227,19 +227,27 @@ func (a *acceptor) handOff(ex *exchange, n next) error {
 func (a *acceptor) stop() {
 	if ex := a.stalled; ex != nil {
 		a.stalled = nil
-		ex.rec.End = EndAborted
-		ex.finish()
+		a.abort(ex)
 	}
 	a.src.close(func(h *heldExchange, t transport) {
 		ex := h.unpark(a.srv)
 		ex.t = t
 		if a.srv.closed() || ex.leave() != nil {
-			ex.rec.End = EndAborted
-			ex.finish()
+			a.abort(ex)
 			return
 		}
 		go ex.waitAndRun()
 	})
+}
+
+// abort ends an exchange unanswered as the acceptor stops; unless Close
+// asked for that, Shutdown reports it.
+func (a *acceptor) abort(ex *exchange) {
+	if !a.srv.closed() {
+		a.srv.unanswered.Add(1)
+	}
+	ex.rec.End = EndAborted
+	ex.finish()
 }
 
 // servePlain serves a connection that has no transport, in a goroutine of
@@ -291,7 +299,8 @@ const (
 // it has queued: closing a listener resets the connections in its queue,
 // whose clients were told they had connected. New connection requests are
 // refused first where the system can (socket.PauseAccepting); the drain
-// ends once no connection has come for drainQuiet, or after drainMax.
+// ends once no connection has come for drainQuiet, or after drainMax; an
+// accept that fails for want of a descriptor is tried again meanwhile.
 func (s *Server) drain(l net.Listener, accept func() error) {
 	if tl := socket.TCPListenerOf(l); tl != nil {
 		socket.PauseAccepting(tl)
@@ -307,8 +316,8 @@ func (s *Server) drain(l net.Listener, accept func() error) {
 			quiet = end
 		}
 		d.SetDeadline(quiet)
-		if accept() != nil {
-			return
+		if err := accept(); err != nil && (!time.Now().Before(quiet) || !socket.IsTemporary(err) || !s.sleep(5*time.Millisecond)) {
+			return // quiet for drainQuiet, closed, or a lasting error
 		}
 	}
 }

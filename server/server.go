@@ -104,6 +104,7 @@ type Server struct {
 	conns      map[net.Conn]struct{}
 	acceptors  []*acceptorCounters
 	inShutdown atomic.Bool
+	unanswered atomic.Int64 // exchanges acceptors ended as they stopped (acceptor.abort)
 	draining   atomic.Bool
 	listening  atomic.Int32 // listeners in Serve
 	isClosed   atomic.Bool  // Close has been called
@@ -307,6 +308,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		// A Serve that has not yet returned may hold a connection that
 		// Accept returned just before the listener closed.
 		if s.listening.Load() == 0 && s.openConns() == 0 {
+			if n := s.unanswered.Load(); n > 0 {
+				return fmt.Errorf("server: %d accepted exchanges ended unanswered: no file descriptor was free to serve them", n)
+			}
 			return nil
 		}
 		select {
