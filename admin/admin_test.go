@@ -644,3 +644,23 @@ func TestMethods(t *testing.T) {
 		}
 	}
 }
+
+// TestAssetsServeNoPage checks that /assets/ serves the page's script and
+// style with the page's security headers, and not the page itself, which
+// only / serves with them.
+func TestAssetsServeNoPage(t *testing.T) {
+	f := newFixture(t, true, Options{Token: testToken})
+	for _, path := range []string{"/assets/", "/assets/index.html", "/assets/./"} {
+		if code, _ := f.do(t, "GET", path, nil); code != 404 {
+			t.Errorf("GET %s: %d, want 404", path, code)
+		}
+	}
+	res, err := http.Get(f.adminURL + "/assets/app.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(res.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+		t.Errorf("GET /assets/app.js: %d, headers %v", res.StatusCode, res.Header)
+	}
+}

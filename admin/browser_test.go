@@ -100,6 +100,16 @@ func TestDashboardInBrowser(t *testing.T) {
 	if got, _ := strconv.Atoi(total.Value); got != n+1 {
 		t.Errorf("chart total %s, want %d", total.Value, n+1)
 	}
+	// The charts say in words what they draw, for screen readers.
+	for id, want := range map[string]string{"rps-chart": "errors in all", "latency-chart": "latest p50 "} {
+		label, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID(id), "aria-label"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(label.Value, want) {
+			t.Errorf("#%s aria-label %q lacks %q", id, label.Value, want)
+		}
+	}
 	if replies := text("replies"); !strings.Contains(replies, "200") || !strings.Contains(replies, strconv.Itoa(n)) || !strings.Contains(replies, "404") {
 		t.Errorf("replies table %q", replies)
 	}

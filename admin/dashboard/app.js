@@ -47,7 +47,10 @@
     m.hidden = false;
   }
 
-  // drawLines draws series of values on a canvas, scaled to their maximum.
+  // drawLines draws series of values on a canvas, scaled to their maximum;
+  // a null value (a second without requests) leaves a gap in its line. A
+  // series with a dash pattern is drawn dashed, so that lines differ by
+  // more than their colour.
   function drawLines(canvas, series) {
     const dpr = window.devicePixelRatio || 1;
     const w = canvas.clientWidth || canvas.width, h = canvas.clientHeight || canvas.height;
@@ -57,11 +60,11 @@
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
     let max = 0;
-    for (const s of series) for (const v of s.values) max = Math.max(max, v);
+    for (const s of series) for (const v of s.values) if (v !== null) max = Math.max(max, v);
     const top = max > 0 ? max * 1.1 : 1;
     const pad = 28;
     ctx.strokeStyle = "#dde1e6";
-    ctx.fillStyle = "#6b7480";
+    ctx.fillStyle = "#59616c";
     ctx.font = "11px system-ui, sans-serif";
     ctx.lineWidth = 1;
     for (const f of [0, 0.5, 1]) {
@@ -74,13 +77,23 @@
       if (n < 2) continue;
       ctx.strokeStyle = s.color;
       ctx.lineWidth = 1.5;
+      ctx.setLineDash(s.dash || []);
       ctx.beginPath();
+      let drawing = false;
+      const dots = [];
       s.values.forEach((v, i) => {
+        if (v === null) { drawing = false; return; }
         const x = pad + (i / (n - 1)) * (w - pad);
         const y = h - 14 - (v / top) * (h - 24);
-        if (i === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
+        if (drawing) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+        drawing = true;
+        // A value with a gap on both sides has no line: a dot shows it.
+        if ((i === 0 || s.values[i - 1] === null) && (i === n - 1 || s.values[i + 1] === null)) dots.push([x, y]);
       });
       ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillStyle = s.color;
+      for (const [x, y] of dots) { ctx.beginPath(); ctx.arc(x, y, 2.5, 0, 2 * Math.PI); ctx.fill(); }
     }
     return max;
   }
@@ -124,16 +137,26 @@
     const last = points.length ? points[points.length - 1] : null;
     $("rps").textContent = last ? last.requests.toLocaleString() : "0";
     const rps = $("rps-chart");
-    drawLines(rps, [
+    const peak = drawLines(rps, [
       { values: points.map((p) => p.requests), color: "#2463eb" },
-      { values: points.map((p) => p.errors), color: "#c62828" },
+      { values: points.map((p) => p.errors), color: "#b71c1c", dash: [5, 3] },
     ]);
     rps.dataset.total = points.reduce((sum, p) => sum + p.requests, 0);
+    const errors = points.reduce((sum, p) => sum + p.errors, 0);
+    rps.setAttribute("aria-label", "Requests per second over the last 2 minutes: latest " +
+      (last ? last.requests : 0) + ", peak " + peak + "; " + errors + " errors in all");
+    // A second without requests has no latency: a gap, not a zero.
     const lat = $("latency-chart");
-    lat.dataset.max = drawLines(lat, [
-      { values: points.map((p) => p.p50_ms), color: "#2463eb" },
-      { values: points.map((p) => p.p99_ms), color: "#e08a00" },
+    const timed = (v, p) => p.requests > 0 ? v : null;
+    const slowest = drawLines(lat, [
+      { values: points.map((p) => timed(p.p50_ms, p)), color: "#2463eb" },
+      { values: points.map((p) => timed(p.p99_ms, p)), color: "#a35200", dash: [5, 3] },
     ]);
+    lat.dataset.max = slowest;
+    const lastTimed = points.filter((p) => p.requests > 0).pop();
+    lat.setAttribute("aria-label", "Latency over the last 2 minutes: " + (lastTimed ?
+      "latest p50 " + lastTimed.p50_ms + " ms, p99 " + lastTimed.p99_ms + " ms; " : "no requests; ") +
+      "slowest p99 " + slowest + " ms");
   }
 
   function renderRoutes(r) {
@@ -178,8 +201,10 @@
     try {
       const res = await fetch("/api/reload", { method: "POST", headers: { Authorization: "Bearer " + token } });
       const body = await res.json();
-      if (res.status === 401) sessionStorage.removeItem("tinyhttpd-token");
-      else sessionStorage.setItem("tinyhttpd-token", token);
+      // Keep the token only once it has worked: a 401 or 403 (no token
+      // configured) must not leave a bad one to be sent again unasked.
+      if (res.ok) sessionStorage.setItem("tinyhttpd-token", token);
+      else if (res.status === 401 || res.status === 403) sessionStorage.removeItem("tinyhttpd-token");
       if (!res.ok) { showMessage("Reload failed (" + body.status + "): " + body.error, true); return; }
       showMessage("Reloaded " + body.routes + " routes from " + body.source + (body.certificates ? " and " + body.certificates + " TLS certificates" : ""), false);
     } catch (err) {
