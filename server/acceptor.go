@@ -299,25 +299,28 @@ const (
 // it has queued: closing a listener resets the connections in its queue,
 // whose clients were told they had connected. New connection requests are
 // refused first where the system can (socket.PauseAccepting); the drain
-// ends once no connection has come for drainQuiet, or after drainMax; an
-// accept that fails for want of a descriptor is tried again meanwhile.
+// ends once none has come for drainQuiet and those a deferred accept held
+// back have settled, or after drainMax; a failed accept is tried again.
 func (s *Server) drain(l net.Listener, accept func() error) {
+	var settle time.Duration
 	if tl := socket.TCPListenerOf(l); tl != nil {
-		socket.PauseAccepting(tl)
+		settle, _ = socket.PauseAccepting(tl)
 	}
 	d, ok := l.(deadliner)
 	if !ok {
 		return
 	}
-	end := time.Now().Add(drainMax)
-	for time.Now().Before(end) {
-		quiet := time.Now().Add(drainQuiet)
-		if quiet.After(end) {
-			quiet = end
-		}
+	start := time.Now()
+	for end := start.Add(max(drainMax, settle+drainQuiet)); time.Now().Before(end); {
+		quiet := time.Now().Add(min(drainQuiet, time.Until(end)))
 		d.SetDeadline(quiet)
-		if err := accept(); err != nil && (!time.Now().Before(quiet) || !socket.IsTemporary(err) || !s.sleep(5*time.Millisecond)) {
-			return // quiet for drainQuiet, closed, or a lasting error
+		switch err := accept(); {
+		case err != nil && time.Now().Before(quiet):
+			if !socket.IsTemporary(err) || !s.sleep(5*time.Millisecond) {
+				return // closed, or a lasting error
+			}
+		case err != nil && time.Since(start) >= settle:
+			return // quiet for drainQuiet, and no handshake left to settle
 		}
 	}
 }

@@ -3,6 +3,7 @@ package socket
 import (
 	"errors"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -27,20 +28,33 @@ var synFilter = []unix.SockFilter{
 // connect is refused) or another socket of a SO_REUSEPORT group takes them.
 // Handshakes already under way complete, and TCP_DEFER_ACCEPT is turned
 // off so that a connection waiting for its first bytes is queued as soon
-// as anything arrives. Where the system cannot, it returns an error
-// wrapping errors.ErrUnsupported.
-func PauseAccepting(c syscall.Conn) error {
+// as anything arrives. settle is how long such connections may still take
+// to reach the queue: with TCP_DEFER_ACCEPT on, deferredSettle; else 0.
+// Where the system cannot, it returns an error wrapping
+// errors.ErrUnsupported.
+func PauseAccepting(c syscall.Conn) (settle time.Duration, err error) {
 	rc, err := c.SyscallConn()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	prog := unix.SockFprog{Len: uint16(len(synFilter)), Filter: &synFilter[0]}
 	var serr error
 	err = rc.Control(func(fd uintptr) {
+		if deferring, _ := unix.GetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_DEFER_ACCEPT); deferring > 0 {
+			settle = deferredSettle
+		}
 		serr = unix.SetsockoptSockFprog(int(fd), unix.SOL_SOCKET, unix.SO_ATTACH_FILTER, &prog)
 		if serr == nil {
 			serr = unix.SetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_DEFER_ACCEPT, 0)
 		}
 	})
-	return errors.Join(err, serr)
+	return settle, errors.Join(err, serr)
 }
+
+// deferredSettle bounds the time a connection whose handshake is complete,
+// but which TCP_DEFER_ACCEPT held back for its first bytes, takes to reach
+// the accept queue once the option is off: the kernel resends its SYN-ACK
+// a second (TCP_TIMEOUT_INIT) after the handshake, or sooner as deferring
+// ends, and the client's answering ACK queues it; a margin covers the
+// round trip and the timer's slack.
+const deferredSettle = 1250 * time.Millisecond

@@ -34,8 +34,12 @@ func TestPauseAccepting(t *testing.T) {
 		queued.(*net.TCPConn).CloseWrite()
 		time.Sleep(20 * time.Millisecond) // let the request arrive
 
-		if err := PauseAccepting(tl); err != nil {
+		settle, err := PauseAccepting(tl)
+		if err != nil {
 			t.Fatal(err)
+		}
+		if want := map[bool]time.Duration{true: deferredSettle, false: 0}[deferAccept]; settle != want {
+			t.Errorf("deferAccept %v: settle %v, want %v", deferAccept, settle, want)
 		}
 		if got := testenv.SockoptInt(t, tl, syscall.IPPROTO_TCP, syscall.TCP_DEFER_ACCEPT); got != 0 {
 			t.Errorf("TCP_DEFER_ACCEPT %d after the pause, want 0", got)

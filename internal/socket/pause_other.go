@@ -5,11 +5,13 @@ package socket
 import (
 	"errors"
 	"syscall"
+	"time"
 )
 
 // PauseAccepting stops a TCP listener from taking new connections while
-// the ones it has queued can still be accepted. This system has no way to
+// the ones it has queued can still be accepted, and says how long those
+// under way may still take to reach the queue. This system has no way to
 // do so: it returns an error wrapping errors.ErrUnsupported.
-func PauseAccepting(syscall.Conn) error {
-	return errors.ErrUnsupported
+func PauseAccepting(syscall.Conn) (settle time.Duration, err error) {
+	return 0, errors.ErrUnsupported
 }
