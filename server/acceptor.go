@@ -300,7 +300,7 @@ const (
 // whose clients were told they had connected. New connection requests are
 // refused first where the system can (socket.PauseAccepting); the drain
 // ends once none has come for drainQuiet and those a deferred accept held
-// back have settled, or after drainMax; a failed accept is tried again.
+// back have settled, or after drainMax or that; a failed accept is retried.
 func (s *Server) drain(l net.Listener, accept func() error) {
 	var settle time.Duration
 	if tl := socket.TCPListenerOf(l); tl != nil {

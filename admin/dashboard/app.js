@@ -201,10 +201,11 @@
     try {
       const res = await fetch("/api/reload", { method: "POST", headers: { Authorization: "Bearer " + token } });
       const body = await res.json();
-      // Keep the token only once it has worked: a 401 or 403 (no token
-      // configured) must not leave a bad one to be sent again unasked.
-      if (res.ok) sessionStorage.setItem("tinyhttpd-token", token);
-      else if (res.status === 401 || res.status === 403) sessionStorage.removeItem("tinyhttpd-token");
+      // Keep the token once it has passed, even if the reload then failed;
+      // a 401 or 403 (no token configured) must not leave a bad one to be
+      // sent again unasked.
+      if (res.status === 401 || res.status === 403) sessionStorage.removeItem("tinyhttpd-token");
+      else sessionStorage.setItem("tinyhttpd-token", token);
       if (!res.ok) { showMessage("Reload failed (" + body.status + "): " + body.error, true); return; }
       showMessage("Reloaded " + body.routes + " routes from " + body.source + (body.certificates ? " and " + body.certificates + " TLS certificates" : ""), false);
     } catch (err) {

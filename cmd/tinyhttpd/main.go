@@ -219,7 +219,7 @@ func serve(s config.Settings, table *respond.Table, logger *slog.Logger) int {
 	// off this loop: os/signal drops a signal its channel has no room for,
 	// so a stop must never queue behind reloads. SIGHUPs that arrive during
 	// a reload make one more, not one each.
-	stops := make(chan os.Signal, 1)
+	stops := make(chan os.Signal, 2) // the first, and the second that aborts
 	signal.Notify(stops, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(stops)
 	hups := make(chan os.Signal, 1)
@@ -232,6 +232,9 @@ func serve(s config.Settings, table *respond.Table, logger *slog.Logger) int {
 		}
 	}()
 	defer func() {
+		// Ignored first: a SIGHUP with no handler left would end the
+		// process, and the logs not yet written, while a reload finishes.
+		signal.Ignore(syscall.SIGHUP)
 		signal.Stop(hups)
 		close(hups)
 		<-reloading

@@ -12,10 +12,9 @@ import (
 	"time"
 )
 
-// TestStopNotLostBehindReloads sends SIGTERM right behind a burst of
-// SIGHUPs, each a reload of a large routes file: the stop must not be
-// dropped while the reloads are worked through.
-func TestStopNotLostBehindReloads(t *testing.T) {
+// bigRoutes writes a routes file of 9000 routes, long enough to reload
+// that signals arrive while a reload runs.
+func bigRoutes(t *testing.T) string {
 	var b strings.Builder
 	b.WriteString("routes:\n")
 	for i := range 9000 {
@@ -25,7 +24,33 @@ func TestStopNotLostBehindReloads(t *testing.T) {
 	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	d := startDaemon(t, "TINYHTTPD_ROUTES="+file)
+	return file
+}
+
+// TestSIGHUPDuringShutdown keeps sending SIGHUP through a shutdown: the
+// signal must never end the process by its default action while the last
+// reload finishes, and the shutdown is logged to the end.
+func TestSIGHUPDuringShutdown(t *testing.T) {
+	d := startDaemon(t, "TINYHTTPD_ROUTES="+bigRoutes(t), "TINYHTTPD_DEFER_ACCEPT=false")
+	d.cmd.Process.Signal(syscall.SIGHUP)
+	time.Sleep(10 * time.Millisecond)
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	for range 300 {
+		if d.cmd.Process.Signal(syscall.SIGHUP) != nil {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if code := d.wait(t, 20*time.Second); code != 0 || !strings.Contains(d.logs.String(), "shutdown complete") {
+		t.Errorf("exit %d:\n%s", code, d.logs.String())
+	}
+}
+
+// TestStopNotLostBehindReloads sends SIGTERM right behind a burst of
+// SIGHUPs, each a reload of a large routes file: the stop must not be
+// dropped while the reloads are worked through.
+func TestStopNotLostBehindReloads(t *testing.T) {
+	d := startDaemon(t, "TINYHTTPD_ROUTES="+bigRoutes(t))
 	for range 6 {
 		d.cmd.Process.Signal(syscall.SIGHUP)
 		time.Sleep(5 * time.Millisecond)

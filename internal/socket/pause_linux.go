@@ -29,7 +29,8 @@ var synFilter = []unix.SockFilter{
 // Handshakes already under way complete, and TCP_DEFER_ACCEPT is turned
 // off so that a connection waiting for its first bytes is queued as soon
 // as anything arrives. settle is how long such connections may still take
-// to reach the queue: with TCP_DEFER_ACCEPT on, deferredSettle; else 0.
+// to reach the queue: with TCP_DEFER_ACCEPT on, about its number of
+// seconds; else 0.
 // Where the system cannot, it returns an error wrapping
 // errors.ErrUnsupported.
 func PauseAccepting(c syscall.Conn) (settle time.Duration, err error) {
@@ -40,8 +41,8 @@ func PauseAccepting(c syscall.Conn) (settle time.Duration, err error) {
 	prog := unix.SockFprog{Len: uint16(len(synFilter)), Filter: &synFilter[0]}
 	var serr error
 	err = rc.Control(func(fd uintptr) {
-		if deferring, _ := unix.GetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_DEFER_ACCEPT); deferring > 0 {
-			settle = deferredSettle
+		if secs, _ := unix.GetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_DEFER_ACCEPT); secs > 0 {
+			settle = min(time.Duration(secs)*time.Second, maxSettle) + settleMargin
 		}
 		serr = unix.SetsockoptSockFprog(int(fd), unix.SOL_SOCKET, unix.SO_ATTACH_FILTER, &prog)
 		if serr == nil {
@@ -51,10 +52,14 @@ func PauseAccepting(c syscall.Conn) (settle time.Duration, err error) {
 	return settle, errors.Join(err, serr)
 }
 
-// deferredSettle bounds the time a connection whose handshake is complete,
-// but which TCP_DEFER_ACCEPT held back for its first bytes, takes to reach
-// the accept queue once the option is off: the kernel resends its SYN-ACK
-// a second (TCP_TIMEOUT_INIT) after the handshake, or sooner as deferring
-// ends, and the client's answering ACK queues it; a margin covers the
-// round trip and the timer's slack.
-const deferredSettle = 1250 * time.Millisecond
+// A connection whose handshake is complete, but which TCP_DEFER_ACCEPT
+// holds back for its first bytes, reaches the accept queue once the option
+// is off at the next resend of its SYN-ACK, which the client's ACK
+// answers: 1 s after the handshake (TCP_TIMEOUT_INIT), then 3, 7, 15 s...,
+// each within the option's seconds of the handshake. settleMargin covers
+// the round trip and the timer's slack; maxSettle bounds the wait for an
+// option set to many seconds, as a socket systemd passes may be.
+const (
+	settleMargin = 250 * time.Millisecond
+	maxSettle    = 10 * time.Second
+)

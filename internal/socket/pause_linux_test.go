@@ -38,7 +38,7 @@ func TestPauseAccepting(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := map[bool]time.Duration{true: deferredSettle, false: 0}[deferAccept]; settle != want {
+		if want := map[bool]time.Duration{true: time.Second + settleMargin, false: 0}[deferAccept]; settle != want {
 			t.Errorf("deferAccept %v: settle %v, want %v", deferAccept, settle, want)
 		}
 		if got := testenv.SockoptInt(t, tl, syscall.IPPROTO_TCP, syscall.TCP_DEFER_ACCEPT); got != 0 {
