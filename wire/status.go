@@ -1,8 +1,9 @@
 package wire
 
-// statusText returns the reason phrase of an HTTP status code, as
-// registered with IANA (RFC 9110 and the RFCs that add codes), or "" for
-// an unregistered one.
+// statusText returns the reason phrase of an HTTP status code, or "" for
+// an unregistered one: the phrases of net/http's StatusText, which are the
+// IANA registry's (RFC 9110 and the RFCs that add codes) but for the older
+// names Go and nginx keep for 413, 414, 416 and 422.
 func statusText(code int) string {
 	if code < 100 || code >= 600 {
 		return ""
