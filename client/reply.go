@@ -125,8 +125,9 @@ func (r *reply) parseHead(n int, resp *Response, noBody bool) (interim bool, err
 		return true, nil
 	}
 	r.want = resp.ContentLength
-	r.endAtBody = r.httpExchange && keepsOpen(resp, noBody || !hasBody(resp.StatusCode))
-	if noBody || !hasBody(resp.StatusCode) {
+	bodiless := noBody || !hasBody(resp.StatusCode)
+	r.endAtBody = r.httpExchange && keepsOpen(resp, bodiless)
+	if bodiless {
 		r.want = 0
 	} else if resp.Chunked {
 		r.chunked, r.chunk, r.want = true, chunkSize, 0

@@ -333,9 +333,9 @@ func (e *rootError) Unwrap() error { return e.err }
 // opened or examined: 404 when it is not there, or is a link that leads out
 // of the directory or round in a loop, or a socket or device that cannot
 // be opened; 403 when it may not be read; 500 when the system fails
-// (descriptors run out, an I/O error). Err carries
-// the cause for the log, except for a file a client named that is not
-// there, which is the client's business, not the operator's.
+// (descriptors run out, an I/O error). Err carries the cause for the log,
+// except for a file a client named that is not there, which is the
+// client's business, not the operator's.
 func openFailed(err error, req *wire.Request, headOnly, configured bool) Reply {
 	var root *rootError
 	var errno syscall.Errno
@@ -365,11 +365,13 @@ func openFailed(err error, req *wire.Request, headOnly, configured bool) Reply {
 // its trailing slash ("/static" for "/static/"), with a method the route
 // allows, whether no route matches it or a shorter dir route ("/") does.
 func (t *Table) namesDirRoute(req *wire.Request) bool {
-	if t == nil || strings.HasSuffix(req.Path, "/") {
+	if t == nil {
 		return false
 	}
-	d := t.lookup(req.Path + "/")
-	return d != nil && d.Kind == route.KindDir && d.Path == req.Path+"/" && d.allows(req.Method)
+	return slices.ContainsFunc(t.prefixes, func(d *entry) bool {
+		return d.Kind == route.KindDir && len(d.Path) == len(req.Path)+1 && strings.HasPrefix(d.Path, req.Path) &&
+			strings.HasSuffix(d.Path, "/") && d.allows(req.Method)
+	})
 }
 
 // slashRedirect is the 301 that sends a request for a directory named

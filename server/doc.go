@@ -41,12 +41,12 @@
 // on (type next, transport.go): inline, when the request is complete and
 // its reply small and ready, answered there with calls that never wait;
 // wait, when more is to come; goroutine, for everything else. On Linux, a
-// new loopback client's request that came without its EOF is read once
-// more, after the acceptor yields its CPU so that the client can half-close. On the raw
-// path each acceptor is an event loop (raw_linux.go): it holds a waiting
-// exchange in its own epoll instance, with no goroutine and no buffer
-// (internal/waitset), takes it up again when more arrives, and hands it to a
-// goroutine for its 408 once ReadTimeout passes. On the portable path a
+// new loopback client's request that came without its EOF is read again
+// after the acceptor yields its CPU, so that the client can half-close. On
+// the raw path each acceptor is an event loop (raw_linux.go): it holds a
+// waiting exchange in its own epoll instance, with no goroutine and no
+// buffer (internal/waitset), takes it up again when more arrives, and hands
+// it to a goroutine for its 408 once ReadTimeout passes. On the portable path a
 // waiting exchange parks in a goroutine of its own, without a buffer
 // (waiter_unix.go). An exchange that leaves its acceptor becomes a
 // net.Conn (exchange.leave) and runs exchange.run, with calls that wait

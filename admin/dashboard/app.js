@@ -3,6 +3,8 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const pollMillis = 1000;
+  // color returns a colour of style.css, which states each once.
+  const color = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
   function fmtBytes(n) {
     const units = ["B", "KiB", "MiB", "GiB", "TiB"];
@@ -63,8 +65,8 @@
     for (const s of series) for (const v of s.values) if (v !== null) max = Math.max(max, v);
     const top = max > 0 ? max * 1.1 : 1;
     const pad = 28;
-    ctx.strokeStyle = "#dde1e6";
-    ctx.fillStyle = "#59616c";
+    ctx.strokeStyle = color("--line");
+    ctx.fillStyle = color("--muted");
     ctx.font = "11px system-ui, sans-serif";
     ctx.lineWidth = 1;
     for (const f of [0, 0.5, 1]) {
@@ -138,8 +140,8 @@
     $("rps").textContent = last ? last.requests.toLocaleString() : "0";
     const rps = $("rps-chart");
     const peak = drawLines(rps, [
-      { values: points.map((p) => p.requests), color: "#2463eb" },
-      { values: points.map((p) => p.errors), color: "#b71c1c", dash: [5, 3] },
+      { values: points.map((p) => p.requests), color: color("--accent") },
+      { values: points.map((p) => p.errors), color: color("--bad"), dash: [5, 3] },
     ]);
     rps.dataset.total = points.reduce((sum, p) => sum + p.requests, 0);
     const errors = points.reduce((sum, p) => sum + p.errors, 0);
@@ -149,8 +151,8 @@
     const lat = $("latency-chart");
     const timed = (v, p) => p.requests > 0 ? v : null;
     const slowest = drawLines(lat, [
-      { values: points.map((p) => timed(p.p50_ms, p)), color: "#2463eb" },
-      { values: points.map((p) => timed(p.p99_ms, p)), color: "#a35200", dash: [5, 3] },
+      { values: points.map((p) => timed(p.p50_ms, p)), color: color("--accent") },
+      { values: points.map((p) => timed(p.p99_ms, p)), color: color("--p99"), dash: [5, 3] },
     ]);
     lat.dataset.max = slowest;
     const lastTimed = points.filter((p) => p.requests > 0).pop();

@@ -48,8 +48,7 @@ func hostPort(t target) string {
 // method and the body. A method set with -X stays, as in curl. The
 // Authorization and Cookie headers are dropped when the scheme, host or
 // port changes, so that credentials only go where they were given (curl
-// 7.83 and later); with -e ";auto" the Referer is
-// the URL redirected from.
+// 7.83 and later); with -e ";auto" the Referer is the URL redirected from.
 func redirectRequest(o *options, req *client.Request, code int, from, to target, fromURL string) *client.Request {
 	next := *req
 	next.Target = to.Path

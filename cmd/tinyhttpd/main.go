@@ -94,11 +94,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer logs.Close()
 	logger := newLogger(settings, logs)
 	for _, u := range unknown {
+		attrs := []any{"var", u.Name}
 		if u.Nearest != "" {
-			logger.Warn("unknown setting ignored", "var", u.Name, "did_you_mean", u.Nearest)
-		} else {
-			logger.Warn("unknown setting ignored", "var", u.Name)
+			attrs = append(attrs, "did_you_mean", u.Nearest)
 		}
+		logger.Warn("unknown setting ignored", attrs...)
 	}
 	return serve(settings, table, logger)
 }

@@ -30,8 +30,7 @@ var synFilter = []unix.SockFilter{
 // off so that a connection waiting for its first bytes is queued as soon
 // as anything arrives. settle is how long such connections may still take
 // to reach the queue: with TCP_DEFER_ACCEPT on, about its number of
-// seconds; else 0.
-// Where the system cannot, it returns an error wrapping
+// seconds; else 0. Where the system cannot, it returns an error wrapping
 // errors.ErrUnsupported.
 func PauseAccepting(c syscall.Conn) (settle time.Duration, err error) {
 	rc, err := c.SyscallConn()
