@@ -352,6 +352,7 @@ func TestMetricsCountExactly(t *testing.T) {
 		{"tinyhttpd_route_requests_total", map[string]string{"route": "/hello"}, n + 1},
 		{"tinyhttpd_exchange_duration_seconds", nil, n + 1},
 		{"tinyhttpd_ready", nil, 1},
+		{"tinyhttpd_request_memory_bytes", nil, 0}, // no request being read
 		{"tinyhttpd_routes", nil, 2},
 		{"tinyhttpd_route_reloads_total", map[string]string{"result": "ok"}, 1},
 	}

@@ -43,6 +43,9 @@ type Connections struct {
 	Reading   int64 `json:"reading"`
 	Writing   int64 `json:"writing"`
 	Lingering int64 `json:"lingering"`
+	// RequestMemory is the memory the requests being read hold, in bytes,
+	// as counted against MAX_REQUEST_MEMORY.
+	RequestMemory int64 `json:"request_memory_bytes"`
 }
 
 // Totals count exchanges since start.
@@ -100,7 +103,7 @@ func (a *Admin) snapshot(now time.Time) Status {
 		Ready:         srv.Ready(),
 		Draining:      srv.Draining(),
 		Settings:      a.opts.Settings.Values(),
-		Connections:   Connections{Reading: st.Reading, Writing: st.Writing, Lingering: st.Lingering},
+		Connections:   Connections{Reading: st.Reading, Writing: st.Writing, Lingering: st.Lingering, RequestMemory: st.RequestMemory},
 		Totals: Totals{
 			Accepted:   st.Accepted,
 			Dropped:    st.Dropped,

@@ -31,7 +31,7 @@ type collector struct {
 	conns, ready, reloads, loaded, numRoute *prometheus.Desc
 	build                                   *prometheus.Desc
 	acceptorAccepted, acceptorInline        *prometheus.Desc
-	certExpiry                              *prometheus.Desc
+	certExpiry, requestMemory               *prometheus.Desc
 }
 
 func newCollector(a *Admin) *collector {
@@ -50,6 +50,7 @@ func newCollector(a *Admin) *collector {
 		reloads:          desc("route_reloads_total", "Route table reloads by result.", "result"),
 		loaded:           desc("routes_loaded_timestamp_seconds", "When the route table being served was loaded, as a Unix time."),
 		numRoute:         desc("routes", "Routes in the table being served."),
+		requestMemory:    desc("request_memory_bytes", "Memory the requests being read hold, as counted against MAX_REQUEST_MEMORY."),
 		build:            desc("build_info", "Always 1; the version label says which tinyhttpd runs.", "version"),
 		acceptorAccepted: desc("acceptor_accepted_total", "Connections accepted, by acceptor goroutine.", "acceptor"),
 		acceptorInline:   desc("acceptor_inline_total", "Exchanges an acceptor answered itself, without a goroutine, by acceptor.", "acceptor"),
@@ -92,6 +93,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	gauge(c.conns, float64(st.Reading), "reading")
 	gauge(c.conns, float64(st.Writing), "writing")
 	gauge(c.conns, float64(st.Lingering), "lingering")
+	gauge(c.requestMemory, float64(st.RequestMemory))
 	gauge(c.ready, boolGauge(srv.Ready()))
 	if r := c.a.opts.Reloader; r != nil {
 		ok, failed := r.Counts()

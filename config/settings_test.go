@@ -17,19 +17,20 @@ import (
 )
 
 var defaultSettings = Settings{
-	Addr:            "127.0.0.1:7070",
-	UnixMode:        0o660,
-	AdminAddr:       "127.0.0.1:7071",
-	ReadTimeout:     10 * time.Second,
-	WriteTimeout:    10 * time.Second,
-	LingerTimeout:   2 * time.Second,
-	MaxRequestBytes: MiB,
-	MaxConns:        10000,
-	ShutdownTimeout: 30 * time.Second,
-	DeferAccept:     socket.HasDeferAccept,
-	LogFormat:       "text",
-	LogLevel:        slog.LevelInfo,
-	AdminRecent:     200,
+	Addr:             "127.0.0.1:7070",
+	UnixMode:         0o660,
+	AdminAddr:        "127.0.0.1:7071",
+	ReadTimeout:      10 * time.Second,
+	WriteTimeout:     10 * time.Second,
+	LingerTimeout:    2 * time.Second,
+	MaxRequestBytes:  MiB,
+	MaxRequestMemory: 256 * MiB,
+	MaxConns:         10000,
+	ShutdownTimeout:  30 * time.Second,
+	DeferAccept:      socket.HasDeferAccept,
+	LogFormat:        "text",
+	LogLevel:         slog.LevelInfo,
+	AdminRecent:      200,
 }
 
 func TestLoadDefaults(t *testing.T) {
@@ -60,7 +61,9 @@ func TestLoadEachVariable(t *testing.T) {
 		{"WRITE_TIMEOUT", "250ms", func(s *Settings) { s.WriteTimeout = 250 * time.Millisecond }},
 		{"LINGER_TIMEOUT", "1s", func(s *Settings) { s.LingerTimeout = time.Second }},
 		{"MAX_REQUEST_BYTES", "64KiB", func(s *Settings) { s.MaxRequestBytes = 64 * KiB }},
-		{"MAX_REQUEST_BYTES", "1 gib", func(s *Settings) { s.MaxRequestBytes = GiB }},
+		{"MAX_REQUEST_BYTES", "1 gib", func(s *Settings) { s.MaxRequestBytes, s.MaxRequestMemory = GiB, GiB }}, // memory unset: raised to the request limit
+		{"MAX_REQUEST_MEMORY", "64MiB", func(s *Settings) { s.MaxRequestMemory = 64 * MiB }},
+		{"MAX_REQUEST_MEMORY", "1MiB", func(s *Settings) { s.MaxRequestMemory = MiB }},
 		{"MAX_REQUEST_BYTES", "1000", func(s *Settings) { s.MaxRequestBytes = 1000 }},
 		{"MAX_CONNS", "1", func(s *Settings) { s.MaxConns = 1 }},
 		{"MAX_CONNS_PER_IP", "64", func(s *Settings) { s.MaxConnsPerIP = 64 }},
@@ -187,6 +190,8 @@ func TestLoadErrors(t *testing.T) {
 		{"MAX_REQUEST_BYTES", "0", `config: TINYHTTPD_MAX_REQUEST_BYTES="0": must be greater than zero`},
 		{"MAX_REQUEST_BYTES", "2GiB", `config: TINYHTTPD_MAX_REQUEST_BYTES="2GiB": must be at most 1GiB`},
 		{"MAX_REQUEST_BYTES", "-1", `config: TINYHTTPD_MAX_REQUEST_BYTES="-1": must not be negative`},
+		{"MAX_REQUEST_MEMORY", "1023KiB", `config: TINYHTTPD_MAX_REQUEST_MEMORY="1023KiB": must be at least TINYHTTPD_MAX_REQUEST_BYTES (1MiB), or the largest requests could never be read`},
+		{"MAX_REQUEST_MEMORY", "0", `config: TINYHTTPD_MAX_REQUEST_MEMORY="0": must be at least TINYHTTPD_MAX_REQUEST_BYTES (1MiB)`},
 		{"MAX_CONNS", "0", `config: TINYHTTPD_MAX_CONNS="0": must be at least 1`},
 		{"MAX_CONNS_PER_IP", "-1", `config: TINYHTTPD_MAX_CONNS_PER_IP="-1": must be 0 (no limit) or more`},
 		{"ACCEPTORS", "-1", `config: TINYHTTPD_ACCEPTORS="-1": must be from 0 (one per core) to 1024`},

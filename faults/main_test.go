@@ -96,6 +96,8 @@ type scale struct {
 	// connections, with good clients alongside for perIPLoad.
 	perIPMaxConns int
 	perIPLoad     time.Duration
+	// largeHolders each hold a request of nearly MAX_REQUEST_BYTES.
+	largeHolders int
 	// tlsClients of each misbehaving kind, and tlsReloads of a bad
 	// certificate, each followed by a good one, in the TLS scenario.
 	tlsClients, tlsReloads int
@@ -113,6 +115,7 @@ var (
 		fdHolders: 100, fdLimit: 64, fdWindow: 5 * time.Second,
 		perIPMaxConns: 48, perIPLoad: time.Second,
 		tlsClients: 50, tlsReloads: 20,
+		largeHolders: 150,
 	}
 	fullScale = scale{
 		name:      "full",
@@ -125,6 +128,7 @@ var (
 		fdHolders: 300, fdLimit: 64, fdWindow: 15 * time.Second,
 		perIPMaxConns: 200, perIPLoad: 5 * time.Second,
 		tlsClients: 300, tlsReloads: 100,
+		largeHolders: 500,
 	}
 )
 

@@ -66,6 +66,16 @@ func (s *Server) release(a admission) {
 	}
 }
 
+// reserveRequestMemory counts n more bytes of request buffers against
+// MaxRequestMemory, unless they would take the count over it.
+func (s *Server) reserveRequestMemory(n int64) bool {
+	if s.requestMemory.Add(n) > s.maxRequestMemory() {
+		s.requestMemory.Add(-n)
+		return false
+	}
+	return true
+}
+
 // ipCounts counts connections by client address.
 type ipCounts struct {
 	mu sync.Mutex

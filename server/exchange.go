@@ -11,7 +11,6 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/pprof"
-	"slices"
 	"sync"
 	"time"
 
@@ -40,8 +39,12 @@ type writeConner interface {
 	WriteConn() net.Conn
 }
 
-// errTooLarge is a request over MaxRequestBytes.
-var errTooLarge = errors.New("server: request too large")
+// errTooLarge is a request over MaxRequestBytes; errNoMemory one whose
+// buffer would take the requests being read over MaxRequestMemory.
+var (
+	errTooLarge = errors.New("server: request too large")
+	errNoMemory = errors.New("server: request memory exhausted")
+)
 
 // readBufSize is the read buffer an exchange starts with; buffers grow for
 // larger requests and only small ones go back to the pool.
@@ -74,6 +77,7 @@ type exchange struct {
 	under     *tlseof.Conn
 	state     connState
 	buf       *[]byte
+	reserved  int64  // bytes buf grew by, counted against MaxRequestMemory
 	pending   []byte // request bytes read by a waiter, while no buffer is held
 	eof       bool   // the whole request is in buf
 	readErr   error  // a read without waiting failed
@@ -321,6 +325,9 @@ func (ex *exchange) readAndReply() {
 	case errors.Is(err, errTooLarge):
 		ex.earlyReply(413, fmt.Sprintf("request larger than %d bytes", s.maxRequestBytes()))
 		return
+	case errors.Is(err, errNoMemory):
+		ex.earlyReply(503, "server busy: too many large requests at once")
+		return
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		ex.earlyReply(408, fmt.Sprintf("request not completed by %s within %s", ex.endOfRequest(), s.readTimeout()))
 		return
@@ -363,7 +370,12 @@ func (ex *exchange) readRequest() ([]byte, error) {
 	defer func() { *ex.buf = b[:0] }()
 	for {
 		if len(b) == cap(b) {
-			b = slices.Grow(b, int(min(int64(max(len(b), readBufSize)), limit+1-int64(len(b)))))
+			grow := min(int64(max(len(b), readBufSize)), limit+1-int64(len(b)))
+			if !ex.srv.reserveRequestMemory(grow) {
+				return fail(errNoMemory)
+			}
+			ex.reserved += grow
+			b = append(make([]byte, 0, len(b)+int(grow)), b...) // cap as counted, unlike slices.Grow's
 		}
 		n, err := ex.conn.Read(b[len(b):min(int64(cap(b)), limit+1)])
 		b = b[:len(b)+n]
@@ -541,6 +553,9 @@ func (ex *exchange) finish() {
 // release returns ex, and its read buffer, to their pools, keeping the
 // slices ex grew.
 func (ex *exchange) release() {
+	if ex.reserved != 0 {
+		ex.srv.requestMemory.Add(-ex.reserved)
+	}
 	if ex.buf != nil && cap(*ex.buf) <= maxPooledBytes {
 		*ex.buf = (*ex.buf)[:0]
 		readBufPool.Put(ex.buf)

@@ -84,6 +84,7 @@ func runExchangeSuite(t *testing.T) {
 		{"InFlightExchangeKeepsItsTable", TestInFlightExchangeKeepsItsTable},
 		{"MaxConnsGets503", TestMaxConnsGets503},
 		{"MaxConnsPerIPGets503", TestMaxConnsPerIPGets503},
+		{"MaxRequestMemoryGets503", TestMaxRequestMemoryGets503},
 	} {
 		t.Run(tt.name, tt.test)
 	}

@@ -20,12 +20,13 @@ import (
 
 // Defaults for the Server fields left zero.
 const (
-	DefaultAddr            = defaults.Addr
-	DefaultReadTimeout     = defaults.ReadTimeout
-	DefaultWriteTimeout    = defaults.WriteTimeout
-	DefaultLingerTimeout   = defaults.LingerTimeout
-	DefaultMaxRequestBytes = defaults.MaxRequestBytes
-	DefaultMaxConns        = defaults.MaxConns
+	DefaultAddr             = defaults.Addr
+	DefaultReadTimeout      = defaults.ReadTimeout
+	DefaultWriteTimeout     = defaults.WriteTimeout
+	DefaultLingerTimeout    = defaults.LingerTimeout
+	DefaultMaxRequestBytes  = defaults.MaxRequestBytes
+	DefaultMaxConns         = defaults.MaxConns
+	DefaultMaxRequestMemory = defaults.MaxRequestMemory
 )
 
 // lingerMaxBytes bounds the input discarded after an early reply. A client
@@ -60,6 +61,12 @@ type Server struct {
 	// MaxRequestBytes limits a request; one byte more gets 413 at once. If
 	// zero, DefaultMaxRequestBytes.
 	MaxRequestBytes int64
+	// MaxRequestMemory limits the memory that the requests being read
+	// hold together, beyond the small buffer each starts with; a request
+	// that would take them over it gets 503. Set it to at least
+	// MaxRequestBytes, or the largest requests always get 503. If zero,
+	// DefaultMaxRequestMemory.
+	MaxRequestMemory int64
 	// MaxConns limits the connections being served at once; connections
 	// over it get 503. If zero, DefaultMaxConns.
 	MaxConns int
@@ -97,6 +104,7 @@ type Server struct {
 	testOnRespond func(*wire.Request)
 
 	served, refused atomic.Int64 // connections admitted, and refused with 503
+	requestMemory   atomic.Int64 // bytes reserved against MaxRequestMemory
 	perIP           ipCounts
 
 	mu         sync.Mutex
@@ -438,6 +446,9 @@ func (s *Server) lingerTimeout() time.Duration {
 }
 func (s *Server) maxRequestBytes() int64 { return orDefault(s.MaxRequestBytes, DefaultMaxRequestBytes) }
 func (s *Server) maxConns() int          { return orDefault(s.MaxConns, DefaultMaxConns) }
+func (s *Server) maxRequestMemory() int64 {
+	return orDefault(s.MaxRequestMemory, DefaultMaxRequestMemory)
+}
 
 // checkFields reports a negative limit, timeout or count, which would
 // refuse, drop or time out every connection.
@@ -451,6 +462,7 @@ func (s *Server) checkFields() error {
 		{"WriteTimeout", s.WriteTimeout, s.WriteTimeout < 0},
 		{"LingerTimeout", s.LingerTimeout, s.LingerTimeout < 0},
 		{"MaxRequestBytes", s.MaxRequestBytes, s.MaxRequestBytes < 0},
+		{"MaxRequestMemory", s.MaxRequestMemory, s.MaxRequestMemory < 0},
 		{"MaxConns", s.MaxConns, s.MaxConns < 0},
 		{"MaxConnsPerIP", s.MaxConnsPerIP, s.MaxConnsPerIP < 0},
 		{"Acceptors", s.Acceptors, s.Acceptors < 0},

@@ -443,6 +443,44 @@ func TestMaxConnsGets503(t *testing.T) {
 	}
 }
 
+// TestMaxRequestMemoryGets503 checks that a large request gets 503 while
+// another holds the memory MaxRequestMemory allows, that the memory is
+// counted and given back, and that the same request is served once it is.
+func TestMaxRequestMemoryGets503(t *testing.T) {
+	const limit = 1 << 20
+	srv := &Server{MaxRequestBytes: limit, MaxRequestMemory: limit}
+	addr := startServer(t, srv, testRoutes(t))
+	head := "PUT /echo\n\n"
+	body := strings.Repeat("m", 600<<10)
+	holder := dial(t, addr) // never half-closes until the end: holds its buffer
+	io.WriteString(holder, head+body)
+	// A request's buffer grows from at most the largest pooled one, so
+	// once the 600 KiB are read it counts at least 600 KiB - 64 KiB, and
+	// another such request would take the two over 1 MiB; alone, each
+	// counts at most 1 MiB.
+	held := int64(len(head+body) - maxPooledBytes)
+	waitFor(t, "the first request's memory to be counted", func() bool { return srv.Stats().RequestMemory >= held })
+
+	r := parseReply(t, roundTrip(t, addr, head+body))
+	if r.status != 503 || r.body != "server busy: too many large requests at once\n" {
+		t.Errorf("second large request got %d and %d body bytes: %.80q", r.status, len(r.body), r.body)
+	}
+	checkFramed(t, r)
+	if r := parseReply(t, roundTrip(t, addr, "GET /hello\n")); r.status != 200 {
+		t.Errorf("a small request meanwhile got %d %q", r.status, r.body)
+	}
+
+	holder.CloseWrite()
+	raw, _ := io.ReadAll(holder)
+	if r := parseReply(t, string(raw)); r.status != 200 || r.body != body {
+		t.Errorf("the held request got %d and %d body bytes", r.status, len(r.body))
+	}
+	waitFor(t, "the memory to be given back", func() bool { return srv.Stats().RequestMemory == 0 })
+	if r := parseReply(t, roundTrip(t, addr, head+body)); r.status != 200 || r.body != body {
+		t.Errorf("after the memory was given back: %d and %d body bytes", r.status, len(r.body))
+	}
+}
+
 // TestMaxConnsPerIPGets503 checks that a client address holding
 // MaxConnsPerIP connections gets 503 for one more, while another address is
 // served, and that the slot frees when a connection ends.
@@ -707,13 +745,14 @@ func TestZeroServerServes404(t *testing.T) {
 // with an error that names the field, and closes its listener.
 func TestNegativeFieldIsAnError(t *testing.T) {
 	for name, srv := range map[string]*Server{
-		"ReadTimeout":     {ReadTimeout: -time.Second},
-		"WriteTimeout":    {WriteTimeout: -time.Second},
-		"LingerTimeout":   {LingerTimeout: -time.Second},
-		"MaxRequestBytes": {MaxRequestBytes: -1},
-		"MaxConns":        {MaxConns: -1},
-		"MaxConnsPerIP":   {MaxConnsPerIP: -1},
-		"Acceptors":       {Acceptors: -1},
+		"ReadTimeout":      {ReadTimeout: -time.Second},
+		"WriteTimeout":     {WriteTimeout: -time.Second},
+		"LingerTimeout":    {LingerTimeout: -time.Second},
+		"MaxRequestBytes":  {MaxRequestBytes: -1},
+		"MaxConns":         {MaxConns: -1},
+		"MaxRequestMemory": {MaxRequestMemory: -1},
+		"MaxConnsPerIP":    {MaxConnsPerIP: -1},
+		"Acceptors":        {Acceptors: -1},
 	} {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {

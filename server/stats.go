@@ -98,6 +98,9 @@ type Stats struct {
 	// request to its EOF, replying (a route's delay included), and
 	// discarding input after an early reply.
 	Reading, Writing, Lingering int64
+	// RequestMemory is the memory the requests being read hold, as counted
+	// against MaxRequestMemory.
+	RequestMemory int64
 	// Acceptors holds each acceptor's counts, in the order the acceptors
 	// started.
 	Acceptors []AcceptorStats
@@ -138,16 +141,17 @@ const (
 func (s *Server) Stats() Stats {
 	c := &s.stats
 	st := Stats{
-		Accepted:  c.accepted.Load(),
-		Dropped:   c.dropped.Load(),
-		Panics:    c.panics.Load(),
-		BytesIn:   c.bytesIn.Load(),
-		BytesOut:  c.bytesOut.Load(),
-		Replies:   make(map[int]uint64),
-		Ends:      make(map[End]uint64),
-		Reading:   c.states[stateReading].Load(),
-		Writing:   c.states[stateWriting].Load(),
-		Lingering: c.states[stateLingering].Load(),
+		Accepted:      c.accepted.Load(),
+		Dropped:       c.dropped.Load(),
+		Panics:        c.panics.Load(),
+		BytesIn:       c.bytesIn.Load(),
+		BytesOut:      c.bytesOut.Load(),
+		Replies:       make(map[int]uint64),
+		Ends:          make(map[End]uint64),
+		Reading:       c.states[stateReading].Load(),
+		Writing:       c.states[stateWriting].Load(),
+		Lingering:     c.states[stateLingering].Load(),
+		RequestMemory: s.requestMemory.Load(),
 	}
 	for status := range c.replies {
 		if n := c.replies[status].Load(); n > 0 {

@@ -146,15 +146,16 @@ func newLogger(s config.Settings, logs *logbuf.Writer) *slog.Logger {
 // bad.
 func serve(s config.Settings, table *respond.Table, logger *slog.Logger) int {
 	srv := &server.Server{
-		Addr:            s.Addr,
-		ReadTimeout:     s.ReadTimeout,
-		WriteTimeout:    s.WriteTimeout,
-		LingerTimeout:   s.LingerTimeout,
-		MaxRequestBytes: int64(s.MaxRequestBytes),
-		MaxConns:        s.MaxConns,
-		MaxConnsPerIP:   s.MaxConnsPerIP,
-		Acceptors:       s.Acceptors,
-		Logger:          logger,
+		Addr:             s.Addr,
+		ReadTimeout:      s.ReadTimeout,
+		WriteTimeout:     s.WriteTimeout,
+		LingerTimeout:    s.LingerTimeout,
+		MaxRequestBytes:  int64(s.MaxRequestBytes),
+		MaxRequestMemory: int64(s.MaxRequestMemory),
+		MaxConns:         s.MaxConns,
+		MaxConnsPerIP:    s.MaxConnsPerIP,
+		Acceptors:        s.Acceptors,
+		Logger:           logger,
 	}
 	srv.SetRoutes(table)
 	reloader := &reload.Reloader{Server: srv, File: s.RoutesFile, Logger: logger}

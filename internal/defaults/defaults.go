@@ -18,6 +18,9 @@ const (
 	LingerTimeout   = 2 * time.Second
 	MaxRequestBytes = 1 << 20
 	MaxConns        = 10000
+	// MaxRequestMemory bounds the memory of the requests being read, all
+	// together.
+	MaxRequestMemory = 256 << 20
 )
 
 // The admin endpoint's defaults.
