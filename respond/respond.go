@@ -380,8 +380,7 @@ func (t *Table) namesDirRoute(req *wire.Request) bool {
 // relative links of its index.html resolve inside it. ok is false when the
 // new path would read as another host ("//host/", "/\host/").
 func slashRedirect(req *wire.Request, headOnly bool) (rep Reply, ok bool) {
-	path, _, _ := strings.Cut(req.Target, "?")
-	loc := path + "/"
+	loc := req.RawPath + "/"
 	if strings.HasPrefix(loc, "//") || strings.HasPrefix(loc, "/\\") {
 		return Reply{}, false
 	}

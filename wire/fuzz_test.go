@@ -13,14 +13,16 @@ import (
 
 // FuzzParseRequest checks that no input panics the parser, that refusals
 // carry a 4xx or 505 status with a one-line reason, and that an accepted
-// request has the parts the route lookup relies on: a path without an
-// encoded slash, and one valid Host when the version requires it.
+// request has the parts the route lookup relies on: an origin-form or
+// http(s) absolute-form target, a path without an encoded slash, and one
+// valid Host when the version requires it.
 func FuzzParseRequest(f *testing.F) {
 	f.Add([]byte("GET /hello HTTP/1.0\r\nHost: x\r\n\r\n"))
 	f.Add([]byte("GET /hello\n"))
 	f.Add([]byte("POST /echo HTTP/1.0\r\nContent-Length: 5\r\n\r\nhello"))
 	f.Add([]byte("GET /a%2e%2e/b?x=1 HTTP/1.1\r\nA: b\r\n c\r\n\r\n"))
 	f.Add([]byte("HEAD /public%2fhello.txt?a=%2F HTTP/1.2\r\nHost: [::1]:7070\r\n\r\n"))
+	f.Add([]byte("GET HTTP://[::1]:7070/a%20b?x HTTP/1.1\r\nHost: [::1]:7070\r\n\r\n"))
 	for _, tt := range wiretest.Malformed {
 		f.Add([]byte(tt.In))
 	}
@@ -45,9 +47,12 @@ func FuzzParseRequest(f *testing.F) {
 		if len(r.Body) > len(b) {
 			t.Fatalf("body longer than the input")
 		}
-		rawPath, _, _ := strings.Cut(r.Target, "?")
-		if strings.Contains(strings.ToLower(rawPath), "%2f") {
+		if strings.Contains(strings.ToLower(r.RawPath), "%2f") {
 			t.Fatalf("accepted %q with an encoded slash in its path", b)
+		}
+		scheme, _, absolute := strings.Cut(r.Target, "://")
+		if !strings.HasPrefix(r.RawPath, "/") || !strings.HasPrefix(r.Target, "/") && (!absolute || !strings.EqualFold(scheme, "http") && !strings.EqualFold(scheme, "https")) {
+			t.Fatalf("accepted %q with target %q, raw path %q", b, r.Target, r.RawPath)
 		}
 		hosts := 0
 		for _, h := range r.Header {

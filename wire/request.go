@@ -27,9 +27,13 @@ const (
 type Request struct {
 	// Method is the request method, case-sensitive ("GET").
 	Method string
-	// Target is the request target as sent ("/a%20b?x=1").
+	// Target is the request target as sent: origin-form ("/a%20b?x=1"),
+	// or absolute-form ("http://example.com/a%20b?x=1").
 	Target string
-	// Path is Target's path, percent-decoded ("/a b").
+	// RawPath is Target's path as sent, still percent-encoded ("/a%20b"):
+	// "/" for an absolute-form target without one.
+	RawPath string
+	// Path is RawPath percent-decoded ("/a b").
 	Path string
 	// Query is Target's query without the "?", not decoded.
 	Query string
@@ -284,7 +288,11 @@ func internMethod(m []byte) string {
 	return string(m)
 }
 
-// parseTarget accepts an origin-form target ("/path?query") only.
+// parseTarget accepts an origin-form target ("/path?query") and, as RFC
+// 9112 section 3.2.2 requires of a server, an absolute-form one
+// ("http://host:port/path?query"), whose path and query are taken as an
+// origin-form target's. Its authority must be a valid host [":" port];
+// the Host header is checked on its own (checkHost).
 func parseTarget(target []byte, r *Request) *RequestError {
 	if len(target) == 0 {
 		return badRequest("empty target")
@@ -294,24 +302,30 @@ func parseTarget(target []byte, r *Request) *RequestError {
 			return badRequest("target has a space, control or non-ASCII byte")
 		}
 	}
-	if target[0] != '/' {
-		return badRequest("target must start with \"/\" (origin-form)")
-	}
 	if bytes.IndexByte(target, '#') >= 0 {
 		return badRequest("target has a fragment")
+	}
+	start, err := originStart(target)
+	if err != nil {
+		return err
 	}
 	// The target is the one string an exchange copies out of the read
 	// buffer: its record, logged and kept by observers, outlives the buffer.
 	// Path and Query are substrings of it unless the path is percent-encoded.
 	r.Target = string(target)
-	rawLen := bytes.IndexByte(target, '?')
+	origin := target[start:]
+	rawLen := bytes.IndexByte(origin, '?')
 	if rawLen < 0 {
-		rawLen = len(target)
+		rawLen = len(origin)
 	} else {
-		r.Query = r.Target[rawLen+1:]
+		r.Query = r.Target[start+rawLen+1:]
 	}
-	path := r.Target[:rawLen]
-	encoded := bytes.IndexByte(target[:rawLen], '%') >= 0
+	r.RawPath = r.Target[start : start+rawLen]
+	if rawLen == 0 {
+		r.RawPath = "/"
+	}
+	path := r.RawPath
+	encoded := strings.IndexByte(path, '%') >= 0
 	if encoded {
 		var err error
 		if path, err = url.PathUnescape(path); err != nil {
@@ -329,11 +343,41 @@ func parseTarget(target []byte, r *Request) *RequestError {
 	if hasDotSegment(path) {
 		return badRequest("path has a \".\" or \"..\" segment")
 	}
-	if encoded && hasEncodedSlash(target[:rawLen]) {
-		return &RequestError{Status: 404, Reason: "encoded slash (%2F) in path " + r.Target[:rawLen]}
+	if encoded && hasEncodedSlash(r.RawPath) {
+		return &RequestError{Status: 404, Reason: "encoded slash (%2F) in path " + r.RawPath}
 	}
 	r.Path = path
 	return nil
+}
+
+// originStart returns where the path of target begins: 0 for an
+// origin-form target, and past the scheme and authority for an
+// absolute-form one. Any other form is refused: authority-form (CONNECT)
+// and asterisk-form (OPTIONS *) are for proxies and server-wide requests,
+// which tinyhttpd does not serve.
+func originStart(target []byte) (int, *RequestError) {
+	if target[0] == '/' {
+		return 0, nil
+	}
+	scheme, rest, ok := bytes.Cut(target, []byte("://"))
+	if !ok || !equalFoldASCII(scheme, "http") && !equalFoldASCII(scheme, "https") {
+		return 0, badRequest("target must be a path starting with \"/\" (origin-form) or an http or https URL (absolute-form)")
+	}
+	end := bytes.IndexAny(rest, "/?")
+	if end < 0 {
+		end = len(rest)
+	}
+	authority := rest[:end]
+	if len(authority) == 0 {
+		return 0, badRequest("target URL has an empty host") // RFC 9110 section 4.2.1
+	}
+	if bytes.IndexByte(authority, '@') >= 0 {
+		return 0, badRequest("target has userinfo (user@host), which HTTP does not send")
+	}
+	if _, err := hostport.Parse(authority); err != nil {
+		return 0, badRequest("invalid authority %q in target: %v", authority, err)
+	}
+	return len(scheme) + len("://") + end, nil
 }
 
 // hasEncodedSlash reports whether a raw path, whose percent-encoding is
@@ -342,7 +386,7 @@ func parseTarget(target []byte, r *Request) *RequestError {
 // have no slash within a name, so such a path names nothing. Decoding it
 // into a separator instead would let it cross a route's boundary and reach
 // what a proxy in front, matching the path as sent, was told to refuse.
-func hasEncodedSlash(raw []byte) bool {
+func hasEncodedSlash(raw string) bool {
 	for i := 0; i+2 < len(raw); i++ {
 		if raw[i] == '%' && raw[i+1] == '2' && (raw[i+2] == 'F' || raw[i+2] == 'f') {
 			return true

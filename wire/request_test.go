@@ -45,6 +45,10 @@ func TestParseRequestValid(t *testing.T) {
 		{"encoded slash in the query", "GET /hello?next=%2Fpublic%2f HTTP/1.0\r\n\r\n", "GET", "/hello", "next=%2Fpublic%2f", "HTTP/1.0", 0, ""},
 		{"double-encoded slash is a name", "GET /a%252Fb HTTP/1.0\r\n\r\n", "GET", "/a%2Fb", "", "HTTP/1.0", 0, ""},
 		{"CRLF before EOF", "GET /hello HTTP/1.0\r\n", "GET", "/hello", "", "HTTP/1.0", 0, ""},
+		{"absolute-form", "GET http://example.com/a%20b?x=1 HTTP/1.0\r\n\r\n", "GET", "/a b", "x=1", "HTTP/1.0", 0, ""},
+		{"absolute-form, scheme in capitals, port, IPv6", "GET HTTPS://[::1]:7070/hello HTTP/1.1\r\nHost: x\r\n\r\n", "GET", "/hello", "", "HTTP/1.1", 1, ""},
+		{"absolute-form without a path", "GET http://example.com HTTP/1.0\r\n\r\n", "GET", "/", "", "HTTP/1.0", 0, ""},
+		{"absolute-form with a query and no path", "GET http://example.com?q HTTP/1.0\r\n\r\n", "GET", "/", "q", "HTTP/1.0", 0, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -63,6 +67,25 @@ func TestParseRequestValid(t *testing.T) {
 				t.Errorf("body = %q, want %q", r.Body, tt.body)
 			}
 		})
+	}
+}
+
+// TestRawPath checks that RawPath is the target's path as sent, for both
+// forms, so that a redirect built from it keeps the client's encoding and
+// never names a host.
+func TestRawPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"GET /a%20b?x HTTP/1.0\r\n\r\n":                    "/a%20b",
+		"GET http://h.example:80/a%20b?x HTTP/1.0\r\n\r\n": "/a%20b",
+		"GET http://h.example HTTP/1.0\r\n\r\n":            "/",
+	} {
+		r, err := wire.ParseRequest([]byte(in))
+		if err != nil {
+			t.Fatalf("ParseRequest(%q): %v", in, err)
+		}
+		if r.RawPath != want {
+			t.Errorf("ParseRequest(%q).RawPath = %q, want %q", in, r.RawPath, want)
+		}
 	}
 }
 
