@@ -43,7 +43,8 @@ type Connections struct {
 	Reading   int64 `json:"reading"`
 	Writing   int64 `json:"writing"`
 	Lingering int64 `json:"lingering"`
-	// RequestMemory is the memory the requests being read hold, in bytes,
+	// RequestMemory is the memory the requests being read or answered
+	// hold, in bytes,
 	// as counted against MAX_REQUEST_MEMORY.
 	RequestMemory int64 `json:"request_memory_bytes"`
 }

@@ -50,7 +50,7 @@ func newCollector(a *Admin) *collector {
 		reloads:          desc("route_reloads_total", "Route table reloads by result.", "result"),
 		loaded:           desc("routes_loaded_timestamp_seconds", "When the route table being served was loaded, as a Unix time."),
 		numRoute:         desc("routes", "Routes in the table being served."),
-		requestMemory:    desc("request_memory_bytes", "Memory the requests being read hold, as counted against MAX_REQUEST_MEMORY."),
+		requestMemory:    desc("request_memory_bytes", "Memory the requests being read or answered hold, as counted against MAX_REQUEST_MEMORY: what their buffers grew by past the pooled one each starts with."),
 		build:            desc("build_info", "Always 1; the version label says which tinyhttpd runs.", "version"),
 		acceptorAccepted: desc("acceptor_accepted_total", "Connections accepted, by acceptor goroutine.", "acceptor"),
 		acceptorInline:   desc("acceptor_inline_total", "Exchanges an acceptor answered itself, without a goroutine, by acceptor.", "acceptor"),

@@ -24,8 +24,9 @@ const largeRequestMemory = 32 << 20
 // of nearly MAX_REQUEST_BYTES (1 MiB) to /echo and hold it, not
 // half-closing, until all have sent; then they half-close and read. With
 // MAX_REQUEST_MEMORY=32MiB the requests being read never count more than
-// that, the server's resident memory stays within three times that of its
-// baseline, every client gets its body echoed whole or a 503 whole, and
+// that, the server's resident memory rises by at most four times that
+// (the buffers of growing and refused requests are garbage until the next
+// collection), every client gets its body echoed whole or a 503 whole, and
 // the memory counted comes back to 0. The same run with MAX_REQUEST_MEMORY at 1GiB,
 // whose figures are reported and not checked, shows what the bound is for.
 func TestLargeRequestsMemory(t *testing.T) {
@@ -34,8 +35,8 @@ func TestLargeRequestsMemory(t *testing.T) {
 	if bounded.peakReserved > largeRequestMemory {
 		t.Errorf("the requests being read counted %d bytes, over MAX_REQUEST_MEMORY %d", bounded.peakReserved, largeRequestMemory)
 	}
-	if grew := bounded.peak.rssKiB - bounded.before.rssKiB; grew > 3*largeRequestMemory>>10 {
-		t.Errorf("resident memory grew by %d MiB, over three times MAX_REQUEST_MEMORY", grew>>10)
+	if grew := bounded.peak.rssKiB - bounded.before.rssKiB; grew > 4*largeRequestMemory>>10 {
+		t.Errorf("resident memory grew by %d MiB, over four times MAX_REQUEST_MEMORY", grew>>10)
 	}
 	ok, busy := bounded.outcomes.get("200 intact"), bounded.outcomes.get("503 intact")
 	if ok+busy != sc.largeHolders || ok == 0 || busy == 0 {

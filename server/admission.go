@@ -67,13 +67,20 @@ func (s *Server) release(a admission) {
 }
 
 // reserveRequestMemory counts n more bytes of request buffers against
-// MaxRequestMemory, unless they would take the count over it.
+// MaxRequestMemory, unless they would take the count over it. The count
+// never passes the limit, even for a moment, so that a reservation that
+// fits is never refused for one that does not.
 func (s *Server) reserveRequestMemory(n int64) bool {
-	if s.requestMemory.Add(n) > s.maxRequestMemory() {
-		s.requestMemory.Add(-n)
-		return false
+	limit := s.maxRequestMemory()
+	for {
+		held := s.requestMemory.Load()
+		if held+n > limit {
+			return false
+		}
+		if s.requestMemory.CompareAndSwap(held, held+n) {
+			return true
+		}
 	}
-	return true
 }
 
 // ipCounts counts connections by client address.

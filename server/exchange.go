@@ -40,7 +40,8 @@ type writeConner interface {
 }
 
 // errTooLarge is a request over MaxRequestBytes; errNoMemory one whose
-// buffer would take the requests being read over MaxRequestMemory.
+// buffer would take the requests being read or answered over
+// MaxRequestMemory.
 var (
 	errTooLarge = errors.New("server: request too large")
 	errNoMemory = errors.New("server: request memory exhausted")
@@ -320,6 +321,9 @@ func clearLabels() { pprof.SetGoroutineLabels(context.Background()) }
 func (ex *exchange) readAndReply() {
 	s := ex.srv
 	body, err := ex.readRequest()
+	if err != nil {
+		ex.dropRequest()
+	}
 	switch {
 	case err == nil:
 	case errors.Is(err, errTooLarge):
@@ -389,6 +393,16 @@ func (ex *exchange) readRequest() ([]byte, error) {
 		if err != nil {
 			return fail(err)
 		}
+	}
+}
+
+// dropRequest gives back the buffer a request that failed before its end
+// grew, and the memory counted for it: the reply to such a request does not
+// need them, and may linger for LingerTimeout.
+func (ex *exchange) dropRequest() {
+	if ex.reserved != 0 {
+		ex.srv.requestMemory.Add(-ex.reserved)
+		ex.reserved, ex.buf = 0, nil
 	}
 }
 

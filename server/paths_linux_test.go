@@ -85,6 +85,7 @@ func runExchangeSuite(t *testing.T) {
 		{"MaxConnsGets503", TestMaxConnsGets503},
 		{"MaxConnsPerIPGets503", TestMaxConnsPerIPGets503},
 		{"MaxRequestMemoryGets503", TestMaxRequestMemoryGets503},
+		{"EarlyReplyGivesBackRequestMemory", TestEarlyReplyGivesBackRequestMemory},
 	} {
 		t.Run(tt.name, tt.test)
 	}

@@ -61,11 +61,11 @@ type Server struct {
 	// MaxRequestBytes limits a request; one byte more gets 413 at once. If
 	// zero, DefaultMaxRequestBytes.
 	MaxRequestBytes int64
-	// MaxRequestMemory limits the memory that the requests being read
-	// hold together, beyond the small buffer each starts with; a request
-	// that would take them over it gets 503. Set it to at least
-	// MaxRequestBytes, or the largest requests always get 503. If zero,
-	// DefaultMaxRequestMemory.
+	// MaxRequestMemory limits the memory that the requests being read and
+	// answered hold together, beyond the small buffer each starts with; a
+	// request whose buffer would take them over it gets 503. Set it to at
+	// least MaxRequestBytes, or the largest requests always get 503. If
+	// zero, DefaultMaxRequestMemory, or MaxRequestBytes if larger.
 	MaxRequestMemory int64
 	// MaxConns limits the connections being served at once; connections
 	// over it get 503. If zero, DefaultMaxConns.
@@ -447,7 +447,7 @@ func (s *Server) lingerTimeout() time.Duration {
 func (s *Server) maxRequestBytes() int64 { return orDefault(s.MaxRequestBytes, DefaultMaxRequestBytes) }
 func (s *Server) maxConns() int          { return orDefault(s.MaxConns, DefaultMaxConns) }
 func (s *Server) maxRequestMemory() int64 {
-	return orDefault(s.MaxRequestMemory, DefaultMaxRequestMemory)
+	return orDefault(s.MaxRequestMemory, defaults.RequestMemory(s.maxRequestBytes()))
 }
 
 // checkFields reports a negative limit, timeout or count, which would

@@ -481,6 +481,98 @@ func TestMaxRequestMemoryGets503(t *testing.T) {
 	}
 }
 
+// TestEarlyReplyGivesBackRequestMemory checks that a request refused
+// before its end (413 here) gives back its memory at once, not after its
+// linger: another large request is served while it lingers.
+func TestEarlyReplyGivesBackRequestMemory(t *testing.T) {
+	const limit = 1 << 20
+	srv := &Server{MaxRequestBytes: limit, MaxRequestMemory: limit, LingerTimeout: 5 * time.Second}
+	addr := startServer(t, srv, testRoutes(t))
+	tooLarge := dial(t, addr) // sends one byte too many and never half-closes
+	r := readAllInBackground(tooLarge)
+	io.WriteString(tooLarge, "PUT /echo\n\n"+strings.Repeat("x", limit))
+	waitFor(t, "the 413 to linger", func() bool { return srv.Stats().Lingering == 1 })
+	if m := srv.Stats().RequestMemory; m != 0 {
+		t.Errorf("a lingering 413 still counts %d bytes of request memory", m)
+	}
+	body := strings.Repeat("m", 600<<10)
+	if rep := parseReply(t, roundTrip(t, addr, "PUT /echo\n\n"+body)); rep.status != 200 || rep.body != body {
+		t.Errorf("a large request while the 413 lingers got %d and %d body bytes", rep.status, len(rep.body))
+	}
+	tooLarge.CloseWrite()
+	if rep := parseReply(t, <-r); rep.status != 413 {
+		t.Errorf("the oversized request got %d %q", rep.status, rep.body)
+	}
+}
+
+// readAllInBackground reads c to EOF in a goroutine of its own and sends
+// what it read.
+func readAllInBackground(c net.Conn) <-chan string {
+	out := make(chan string, 1)
+	go func() {
+		b, _ := io.ReadAll(c)
+		out <- string(b)
+	}()
+	return out
+}
+
+// TestReserveRequestMemoryNeverRefusesWhatFits checks that reservations
+// that cannot fit, tried at the same time, never make one that fits fail
+// nor the count pass the limit.
+func TestReserveRequestMemoryNeverRefusesWhatFits(t *testing.T) {
+	srv := &Server{MaxRequestBytes: 1000, MaxRequestMemory: 1000}
+	srv.requestMemory.Store(500)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if srv.reserveRequestMemory(600) {
+					t.Error("600 bytes reserved over 500 of 1000")
+					return
+				}
+				if m := srv.requestMemory.Load(); m > 1000 {
+					t.Errorf("the count passed the limit: %d", m)
+					return
+				}
+			}
+		})
+	}
+	refused := 0
+	for range 200_000 {
+		if !srv.reserveRequestMemory(400) {
+			refused++
+			continue
+		}
+		srv.requestMemory.Add(-400)
+	}
+	close(stop)
+	wg.Wait()
+	if refused > 0 {
+		t.Errorf("a reservation of 400 bytes, which fits, was refused %d times of 200000", refused)
+	}
+}
+
+// TestRequestMemoryDefaultCoversLargestRequest checks that a Server whose
+// MaxRequestBytes is over DefaultMaxRequestMemory can read its largest
+// request without MaxRequestMemory set.
+func TestRequestMemoryDefaultCoversLargestRequest(t *testing.T) {
+	for _, tt := range []struct{ maxBytes, want int64 }{
+		{0, DefaultMaxRequestMemory},
+		{64 << 10, DefaultMaxRequestMemory},
+		{512 << 20, 512 << 20},
+	} {
+		if got := (&Server{MaxRequestBytes: tt.maxBytes}).maxRequestMemory(); got != tt.want {
+			t.Errorf("MaxRequestBytes %d: bound %d, want %d", tt.maxBytes, got, tt.want)
+		}
+	}
+}
+
 // TestMaxConnsPerIPGets503 checks that a client address holding
 // MaxConnsPerIP connections gets 503 for one more, while another address is
 // served, and that the slot frees when a connection ends.

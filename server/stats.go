@@ -98,7 +98,8 @@ type Stats struct {
 	// request to its EOF, replying (a route's delay included), and
 	// discarding input after an early reply.
 	Reading, Writing, Lingering int64
-	// RequestMemory is the memory the requests being read hold, as counted
+	// RequestMemory is the memory the requests being read or answered
+	// hold, as counted
 	// against MaxRequestMemory.
 	RequestMemory int64
 	// Acceptors holds each acceptor's counts, in the order the acceptors

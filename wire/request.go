@@ -368,14 +368,15 @@ func originStart(target []byte) (int, *RequestError) {
 		end = len(rest)
 	}
 	authority := rest[:end]
-	if len(authority) == 0 {
-		return 0, badRequest("target URL has an empty host") // RFC 9110 section 4.2.1
-	}
 	if bytes.IndexByte(authority, '@') >= 0 {
 		return 0, badRequest("target has userinfo (user@host), which HTTP does not send")
 	}
-	if _, err := hostport.Parse(authority); err != nil {
+	a, err := hostport.Parse(authority)
+	if err != nil {
 		return 0, badRequest("invalid authority %q in target: %v", authority, err)
+	}
+	if len(a.Host) == 0 {
+		return 0, badRequest("target URL has an empty host") // RFC 9110 section 4.2.1
 	}
 	return len(scheme) + len("://") + end, nil
 }

@@ -18,10 +18,19 @@ const (
 	LingerTimeout   = 2 * time.Second
 	MaxRequestBytes = 1 << 20
 	MaxConns        = 10000
-	// MaxRequestMemory bounds the memory of the requests being read, all
-	// together.
+	// MaxRequestMemory bounds the memory of the requests being read and
+	// answered, all together, unless MaxRequestBytes is larger (see
+	// RequestMemory).
 	MaxRequestMemory = 256 << 20
 )
+
+// RequestMemory is the default bound on the memory of the requests being
+// read and answered, for a server whose requests may be maxRequestBytes
+// long: MaxRequestMemory, or maxRequestBytes if larger, so that a request
+// of the largest size can always be read.
+func RequestMemory(maxRequestBytes int64) int64 {
+	return max(MaxRequestMemory, maxRequestBytes)
+}
 
 // The admin endpoint's defaults.
 const (

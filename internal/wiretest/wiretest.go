@@ -35,6 +35,8 @@ var Malformed = []struct {
 	{"absolute-form with another scheme", "GET ftp://example.com/ HTTP/1.0\r\n\r\n", 400, "origin-form"},
 	{"absolute-form with userinfo", "GET http://user:pw@example.com/ HTTP/1.0\r\n\r\n", 400, "userinfo"},
 	{"absolute-form with an empty host", "GET http:///hello HTTP/1.0\r\n\r\n", 400, "empty host"},
+	{"absolute-form with a port and no host", "GET http://:80/hello HTTP/1.0\r\n\r\n", 400, "empty host"},
+	{"absolute-form with a colon and no host", "GET http://:/hello HTTP/1.0\r\n\r\n", 400, "empty host"},
 	{"absolute-form with a bad port", "GET http://example.com:x/ HTTP/1.0\r\n\r\n", 400, "invalid authority"},
 	{"absolute-form with dot segments", "GET http://example.com/a/../b HTTP/1.0\r\n\r\n", 400, "segment"},
 	{"authority-form CONNECT", "CONNECT example.com:443 HTTP/1.0\r\n\r\n", 400, "origin-form"},
