@@ -2,6 +2,8 @@ package admin
 
 import (
 	"context"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -119,6 +121,18 @@ func TestDashboardInBrowser(t *testing.T) {
 	if certs := text("tls"); !strings.Contains(certs, "protocol") || !strings.Contains(certs, "CN=localhost,O=tinyhttpd") ||
 		!strings.Contains(certs, "days left") {
 		t.Errorf("TLS certificates table %q", certs)
+	}
+
+	// A large request held open shows the memory it holds.
+	held, err := net.Dial("tcp", f.protoAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	held.SetDeadline(time.Now().Add(30 * time.Second))
+	io.WriteString(held, "PUT /hello\n\n"+strings.Repeat("x", 200<<10))
+	if err := chromedp.Do(ctx, poll(`document.getElementById("conn-memory").textContent.endsWith(" KiB")`)); err != nil {
+		t.Errorf("request memory %q while a 200 KiB request is held (server counts %d bytes): %v", text("conn-memory"), f.srv.Stats().RequestMemory, err)
 	}
 
 	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))

@@ -117,6 +117,7 @@
     $("conn-reading").textContent = s.connections.reading;
     $("conn-writing").textContent = s.connections.writing;
     $("conn-lingering").textContent = s.connections.lingering;
+    $("conn-memory").textContent = fmtBytes(s.connections.request_memory_bytes);
     fillRows($("replies"), sortedEntries(s.totals.replies).map(([k, v]) =>
       [cell(k, k === "none" || Number(k) >= 500 ? "bad" : ""), v.toLocaleString()]));
     fillRows($("ends"), sortedEntries(s.totals.ends).map(([k, v]) => [k, v.toLocaleString()]));
