@@ -177,6 +177,13 @@ func (a *acceptor) acceptOne() error {
 	case arr.c != nil:
 		s.stats.accepted.Add(1)
 		a.stats.accepted.Add(1)
+		// Tracked here, before the acceptor can stop, so that Close and
+		// Shutdown, which wait for the acceptors first, always see it.
+		if !s.trackConn(arr.c) {
+			arr.c.Close()
+			s.untrackConn(arr.c)
+			return nil
+		}
 		go s.servePlain(arr.c, time.Now())
 		return nil
 	default:
@@ -250,17 +257,12 @@ func (a *acceptor) abort(ex *exchange) {
 	ex.finish()
 }
 
-// servePlain serves a connection that has no transport, in a goroutine of
-// its own from the start: a connection behind the PROXY protocol, whose
-// client address the header read first names, or any connection where
-// there is no transport.
+// servePlain serves a connection that has no transport, tracked by its
+// acceptor, in a goroutine of its own from the start: a connection behind
+// the PROXY protocol, whose client address the header read first names, or
+// any connection where there is no transport.
 func (s *Server) servePlain(c net.Conn, start time.Time) {
 	clearLabels()
-	if !s.trackConn(c) {
-		c.Close()
-		s.untrackConn(c)
-		return
-	}
 	c.SetReadDeadline(start.Add(s.readTimeout()))
 	remote := remoteAddr(c)
 	adm := s.admit(remote.Addr())

@@ -60,7 +60,7 @@
 //	                  (acceptor.stop)                              heap (internal/waitset)
 //	wait, goroutine   exchange.leave (Server.trackConn)            exchange.readRequest,       exchange.run
 //	                                                               flush, earlyReply
-//	plain             Server.servePlain                            servePlain, then as above   exchange.run
+//	plain             its acceptor (acceptor.acceptOne)            servePlain, then as above   exchange.run
 //
 // # TLS
 //

@@ -47,12 +47,11 @@ var (
 	errNoMemory = errors.New("server: request memory exhausted")
 )
 
-// readBufSize is the read buffer an exchange starts with; buffers grow for
-// larger requests and only small ones go back to the pool.
-const (
-	readBufSize    = 4 << 10
-	maxPooledBytes = 64 << 10
-)
+// readBufSize is the read buffer an exchange starts with, from a pool.
+// Buffers grow for larger requests, counted against MaxRequestMemory, and
+// only those of this size go back to the pool: a larger one would let the
+// next exchange hold more than this uncounted.
+const readBufSize = 4 << 10
 
 var readBufPool = sync.Pool{New: func() any { b := make([]byte, 0, readBufSize); return &b }}
 
@@ -570,7 +569,7 @@ func (ex *exchange) release() {
 	if ex.reserved != 0 {
 		ex.srv.requestMemory.Add(-ex.reserved)
 	}
-	if ex.buf != nil && cap(*ex.buf) <= maxPooledBytes {
+	if ex.buf != nil && cap(*ex.buf) == readBufSize {
 		*ex.buf = (*ex.buf)[:0]
 		readBufPool.Put(ex.buf)
 	}

@@ -128,3 +128,31 @@ func TestReusePortSiblings(t *testing.T) {
 		t.Errorf("%d listeners, acceptors %+v: want 3 sockets, and connections on at least 2", listeners, st.Acceptors)
 	}
 }
+
+// TestServeAfterCloseKeepsNoDescriptor checks that a Serve called once
+// Close has begun frees the epoll instances and eventfds it made for its
+// acceptors.
+func TestServeAfterCloseKeepsNoDescriptor(t *testing.T) {
+	openFDs := func() int {
+		entries, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(entries)
+	}
+	srv := &Server{Acceptors: 4}
+	srv.Close()
+	before := openFDs()
+	for range 10 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := srv.Serve(l); !errors.Is(err, ErrServerClosed) {
+			t.Fatalf("Serve after Close returned %v", err)
+		}
+	}
+	if after := openFDs(); after > before {
+		t.Errorf("%d descriptors open before 10 Serve calls after Close, %d after", before, after)
+	}
+}

@@ -204,6 +204,9 @@ func (s *Server) serveListener(l net.Listener, k int) error {
 	l, srcs := s.sources(l, k)
 	defer l.Close()
 	if !s.startAcceptors(l, len(srcs)) {
+		for _, src := range srcs {
+			src.close(nil) // an epoll instance and eventfd each, on the raw path
+		}
 		return ErrServerClosed
 	}
 	defer s.untrackListener(l)

@@ -454,11 +454,11 @@ func TestMaxRequestMemoryGets503(t *testing.T) {
 	body := strings.Repeat("m", 600<<10)
 	holder := dial(t, addr) // never half-closes until the end: holds its buffer
 	io.WriteString(holder, head+body)
-	// A request's buffer grows from at most the largest pooled one, so
-	// once the 600 KiB are read it counts at least 600 KiB - 64 KiB, and
-	// another such request would take the two over 1 MiB; alone, each
-	// counts at most 1 MiB.
-	held := int64(len(head+body) - maxPooledBytes)
+	// A request's buffer grows from the pooled one, so once the 600 KiB
+	// are read it counts at least 600 KiB - 4 KiB, and another such
+	// request would take the two over 1 MiB; alone, each counts at most
+	// 1 MiB.
+	held := int64(len(head+body) - readBufSize)
 	waitFor(t, "the first request's memory to be counted", func() bool { return srv.Stats().RequestMemory >= held })
 
 	r := parseReply(t, roundTrip(t, addr, head+body))
@@ -503,6 +503,29 @@ func TestEarlyReplyGivesBackRequestMemory(t *testing.T) {
 	if rep := parseReply(t, <-r); rep.status != 413 {
 		t.Errorf("the oversized request got %d %q", rep.status, rep.body)
 	}
+}
+
+// TestPooledBuffersStayCounted checks that a buffer grown by one exchange
+// does not let a later one hold more than readBufSize uncounted: after
+// requests of 40 KiB, connections holding 50 KiB each are counted.
+func TestPooledBuffersStayCounted(t *testing.T) {
+	const limit = 1 << 20
+	srv := &Server{MaxRequestBytes: limit, MaxRequestMemory: limit}
+	addr := startServer(t, srv, testRoutes(t))
+	for range 20 {
+		if r := parseReply(t, roundTrip(t, addr, "PUT /echo\n\n"+strings.Repeat("w", 40<<10))); r.status != 200 {
+			t.Fatalf("a 40 KiB request got %d %q", r.status, r.body)
+		}
+	}
+	const holders, size = 40, 50 << 10
+	for range holders {
+		c := dial(t, addr)
+		io.WriteString(c, "PUT /echo\n\n"+strings.Repeat("h", size))
+	}
+	waitFor(t, "every held request to be counted or refused", func() bool {
+		st := srv.Stats()
+		return st.Reading+st.Lingering == holders && st.RequestMemory >= st.Reading*(size-readBufSize)
+	})
 }
 
 // readAllInBackground reads c to EOF in a goroutine of its own and sends
@@ -569,6 +592,53 @@ func TestRequestMemoryDefaultCoversLargestRequest(t *testing.T) {
 	} {
 		if got := (&Server{MaxRequestBytes: tt.maxBytes}).maxRequestMemory(); got != tt.want {
 			t.Errorf("MaxRequestBytes %d: bound %d, want %d", tt.maxBytes, got, tt.want)
+		}
+	}
+}
+
+// TestClosePlainConnectionsArriving checks that Close, while plain
+// connections are being accepted, reaches every one: each is tracked
+// before its acceptor can stop, so Close never waits for an exchange it
+// has not counted.
+func TestClosePlainConnectionsArriving(t *testing.T) {
+	for range 100 {
+		srv := &Server{Acceptors: 1, path: pathPlain, Logger: slog.New(slog.DiscardHandler)}
+		tbl, err := respond.NewTable(testRoutes(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.SetRoutes(tbl)
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		served := make(chan error, 1)
+		go func() { served <- srv.Serve(l) }()
+		stop := make(chan struct{})
+		var dialers sync.WaitGroup
+		for range 8 {
+			dialers.Go(func() {
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					if c, err := net.Dial("tcp", l.Addr().String()); err == nil {
+						c.Close()
+					}
+				}
+			})
+		}
+		time.Sleep(5 * time.Millisecond)
+		srv.Close()
+		close(stop)
+		dialers.Wait()
+		if err := <-served; !errors.Is(err, ErrServerClosed) {
+			t.Fatalf("Serve returned %v", err)
+		}
+		if n := srv.openConns(); n != 0 {
+			t.Fatalf("%d connections still tracked after Close", n)
 		}
 	}
 }
