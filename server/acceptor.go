@@ -179,12 +179,18 @@ func (a *acceptor) acceptOne() error {
 		a.stats.accepted.Add(1)
 		// Tracked here, before the acceptor can stop, so that Close and
 		// Shutdown, which wait for the acceptors first, always see it.
-		if !s.trackConn(arr.c) {
+		adm := s.admitConn()
+		if adm.verdict == dropped {
+			arr.c.Close()
+			return nil
+		}
+		if !s.trackConn(arr.c) { // Close came first
+			s.release(adm)
 			arr.c.Close()
 			s.untrackConn(arr.c)
 			return nil
 		}
-		go s.servePlain(arr.c, time.Now())
+		go s.servePlain(arr.c, time.Now(), adm)
 		return nil
 	default:
 		s.stats.accepted.Add(1)
@@ -257,15 +263,15 @@ func (a *acceptor) abort(ex *exchange) {
 	ex.finish()
 }
 
-// servePlain serves a connection that has no transport, tracked by its
-// acceptor, in a goroutine of its own from the start: a connection behind
-// the PROXY protocol, whose client address the header read first names, or
-// any connection where there is no transport.
-func (s *Server) servePlain(c net.Conn, start time.Time) {
+// servePlain serves a connection that has no transport, admitted and
+// tracked by its acceptor, in a goroutine of its own from the start: a
+// connection behind the PROXY protocol, whose client address the header
+// read first names, or any connection where there is no transport.
+func (s *Server) servePlain(c net.Conn, start time.Time, adm admission) {
 	clearLabels()
 	c.SetReadDeadline(start.Add(s.readTimeout()))
 	remote := remoteAddr(c)
-	adm := s.admit(remote.Addr())
+	s.admitFrom(&adm, remote.Addr())
 	if adm.verdict == dropped {
 		c.Close()
 		s.untrackConn(c)
@@ -300,12 +306,13 @@ const (
 // drain accepts and serves, before l closes at shutdown, the connections
 // it has queued: closing a listener resets the connections in its queue,
 // whose clients were told they had connected. New connection requests are
-// refused first where the system can (socket.PauseAccepting); the drain
+// refused first where the system can (socket.PauseAccepting), unless the
+// listener is shared (Server.ListenersShared); the drain
 // ends once none has come for drainQuiet and those a deferred accept held
 // back have settled, or after drainMax or that; a failed accept is retried.
 func (s *Server) drain(l net.Listener, accept func() error) {
 	var settle time.Duration
-	if tl := socket.TCPListenerOf(l); tl != nil {
+	if tl := socket.TCPListenerOf(l); tl != nil && !s.ListenersShared {
 		settle, _ = socket.PauseAccepting(tl)
 	}
 	d, ok := l.(deadliner)

@@ -24,28 +24,51 @@ const (
 type admission struct {
 	verdict verdict
 	reason  string     // why the connection is refused
-	ip      netip.Addr // the client address counted against MaxConnsPerIP
+	ip      netip.Addr // the client address counted against MaxConnsPerIP, if any
 }
 
 // admit decides whether a new connection from the client at ip is served,
 // refused with 503, or dropped, and counts it: every admission must be
 // released once its connection closes. Every way of accepting calls it,
-// once the client's address is known; a connection without one, such as a
-// Unix socket's, is not counted against MaxConnsPerIP.
+// or admitConn and then admitFrom, once the client's address is known; a
+// connection without one, such as a Unix socket's, is not counted against
+// MaxConnsPerIP.
 func (s *Server) admit(ip netip.Addr) admission {
-	limit := int64(s.maxConns())
-	var reason string
-	switch {
-	case s.served.Add(1) > limit:
+	a := s.admitConn()
+	s.admitFrom(&a, ip)
+	return a
+}
+
+// admitConn is admit's first step, which needs no address: the connection
+// counts against MaxConns. A connection whose address comes later, from
+// a PROXY header, is counted at once, so that a flood of connections that
+// never send one is bounded as any other.
+func (s *Server) admitConn() admission {
+	if s.served.Add(1) > int64(s.maxConns()) {
 		s.served.Add(-1)
-		reason = "server busy: too many connections"
-	case s.MaxConnsPerIP > 0 && ip.IsValid() && !s.perIP.add(ip, s.MaxConnsPerIP):
-		s.served.Add(-1)
-		reason = "too many connections from " + ip.String()
-	default:
-		return admission{verdict: admitted, ip: ip}
+		return s.refuse("server busy: too many connections")
 	}
-	if s.refused.Add(1) > limit {
+	return admission{verdict: admitted}
+}
+
+// admitFrom is admit's second step, for a connection admitConn admitted:
+// it counts the connection against MaxConnsPerIP for the client at ip.
+func (s *Server) admitFrom(a *admission, ip netip.Addr) {
+	if a.verdict != admitted || s.MaxConnsPerIP <= 0 || !ip.IsValid() {
+		return
+	}
+	if !s.perIP.add(ip, s.MaxConnsPerIP) {
+		s.served.Add(-1)
+		*a = s.refuse("too many connections from " + ip.String())
+		return
+	}
+	a.ip = ip
+}
+
+// refuse answers a connection 503 with reason, unless MaxConns connections
+// are being refused already: then it is dropped.
+func (s *Server) refuse(reason string) admission {
+	if s.refused.Add(1) > int64(s.maxConns()) {
 		s.refused.Add(-1)
 		s.stats.dropped.Add(1)
 		return admission{verdict: dropped}
@@ -58,7 +81,7 @@ func (s *Server) release(a admission) {
 	switch a.verdict {
 	case admitted:
 		s.served.Add(-1)
-		if s.MaxConnsPerIP > 0 && a.ip.IsValid() {
+		if a.ip.IsValid() {
 			s.perIP.remove(a.ip)
 		}
 	case refused:

@@ -74,6 +74,12 @@ type Server struct {
 	// client address (the one a PROXY protocol header names, behind a
 	// proxy); connections over it get 503. If zero, there is no limit.
 	MaxConnsPerIP int
+	// ListenersShared says that the listeners Serve is given stay open in
+	// another process after this server closes them, as a socket systemd
+	// passes does. Their queues then outlive the server, so Shutdown does
+	// not stop the kernel from queueing new connections on them: those wait
+	// for the next server rather than being dropped.
+	ListenersShared bool
 	// Acceptors is the number of goroutines that accept from each listener
 	// Serve is given. If zero, runtime.GOMAXPROCS(0).
 	Acceptors int

@@ -6,12 +6,16 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
+	"os"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/tinyhttpd/tinyhttpd/internal/proxyprotocol"
+	"github.com/tinyhttpd/tinyhttpd/internal/socket"
 	"github.com/tinyhttpd/tinyhttpd/respond"
 )
 
@@ -33,6 +37,9 @@ func TestShutdownResetsNoConnectedClient(t *testing.T) {
 		{"raw deferred", listenDeferred, pathAuto},
 		{"portable deferred", listenDeferred, pathPortable},
 		{"SO_REUSEPORT sockets", listenReusePort, pathAuto},
+		{"PROXY protocol, direct clients", listenProxyProtocol, pathAuto},
+		{"plain", testListen, pathPlain},
+		{"portable", testListen, pathPortable},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			tbl, err := respond.NewTable(testRoutes(t))
@@ -90,6 +97,20 @@ func TestShutdownResetsNoConnectedClient(t *testing.T) {
 	}
 }
 
+// listenProxyProtocol listens on loopback behind the PROXY protocol,
+// trusting proxies at 10.0.0.0/8 only, so that loopback clients are served
+// as direct ones.
+func listenProxyProtocol() (net.Listener, error) {
+	l, err := listenTCP(socket.ListenOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return proxyprotocol.NewListener(l, proxyprotocol.Config{
+		Trusted: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")},
+		Logger:  slog.New(slog.DiscardHandler),
+	}), nil
+}
+
 type exchangeOutcome int
 
 const (
@@ -121,4 +142,71 @@ func halfCloseExchange(addr string) exchangeOutcome {
 		return exchangeReset // closed unanswered
 	}
 	return exchangeOther
+}
+
+// TestMaxConnsBeforeProxyHeader checks that behind the PROXY protocol a
+// connection counts against MaxConns from its accept, before its header
+// (or, from a direct client, its first bytes) arrives: of many silent
+// connections, MaxConns wait to be served and MaxConns more to be answered
+// 503 (each reads its header first, to log the client's address); the
+// others are closed at once.
+func TestMaxConnsBeforeProxyHeader(t *testing.T) {
+	const maxConns, conns = 4, 200
+	srv := &Server{MaxConns: maxConns}
+	old := testListen
+	testListen = listenProxyProtocol
+	defer func() { testListen = old }()
+	addr := startServer(t, srv, testRoutes(t))
+	cs := make([]net.Conn, conns)
+	for i := range cs {
+		cs[i] = dial(t, addr)
+	}
+	var waiting atomic.Int64
+	var readers sync.WaitGroup
+	deadline := time.Now().Add(time.Second)
+	for _, c := range cs {
+		c.SetReadDeadline(deadline)
+		readers.Go(func() {
+			if _, err := io.ReadAll(c); errors.Is(err, os.ErrDeadlineExceeded) {
+				waiting.Add(1)
+			}
+		})
+	}
+	readers.Wait()
+	if n := waiting.Load(); n > 2*maxConns {
+		t.Errorf("%d of %d silent connections still waiting after a second, want at most twice MaxConns %d", n, conns, maxConns)
+	}
+}
+
+// TestShutdownLeavesSharedListenerOpen checks that Shutdown leaves a
+// shared listener's socket (Server.ListenersShared) taking connections for
+// the next server, as systemd's socket does between two tinyhttpd, while
+// an unshared one is paused before it closes.
+func TestShutdownLeavesSharedListenerOpen(t *testing.T) {
+	for _, shared := range []bool{true, false} {
+		l, err := testListen()
+		if err != nil {
+			t.Fatal(err)
+		}
+		held, err := l.(*net.TCPListener).File() // the socket's other holder
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer held.Close()
+		srv := &Server{ListenersShared: shared, Logger: slog.New(slog.DiscardHandler)}
+		served := make(chan error, 1)
+		go func() { served <- srv.Serve(l) }()
+		waitFor(t, "the server to listen", srv.Ready)
+		if err := srv.Shutdown(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		<-served
+		c, err := net.DialTimeout("tcp", l.Addr().String(), 300*time.Millisecond)
+		if err == nil {
+			c.Close()
+		}
+		if connected := err == nil; connected != shared {
+			t.Errorf("ListenersShared %v: a connect after Shutdown got %v", shared, err)
+		}
+	}
 }

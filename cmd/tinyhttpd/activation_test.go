@@ -3,6 +3,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"net"
 	"os"
 	"os/exec"
@@ -13,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/loadgen"
+	"github.com/tinyhttpd/tinyhttpd/internal/socket"
 )
 
 // activatedCommand returns tinyhttpd started as systemd starts the service
@@ -32,10 +35,15 @@ func activatedCommand(t *testing.T, files []*os.File, names string, env ...strin
 }
 
 // socketFile returns a listening TCP socket on loopback, held for the test
-// as systemd holds a socket unit's, and a file of it to pass on.
+// as systemd holds a socket unit's, and a file of it to pass on. It is a
+// plain TCP socket, as systemd's ListenStream= makes, not the Multipath TCP
+// one that net.Listen makes where the system has it, which refuses some
+// options (a socket filter among them).
 func socketFile(t *testing.T) (addr string, f *os.File) {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	var lc net.ListenConfig
+	lc.SetMultipathTCP(false)
+	l, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,6 +104,34 @@ func TestSocketActivationRestart(t *testing.T) {
 	if code := d.wait(t, 15*time.Second); code != 0 {
 		t.Errorf("exit %d after SIGTERM", code)
 	}
+}
+
+// TestSocketActivationRepairsPausedSocket starts tinyhttpd on a socket
+// left paused (socket.PauseAccepting), as an earlier tinyhttpd killed
+// while draining it leaves one: new connections must be taken again.
+func TestSocketActivationRepairsPausedSocket(t *testing.T) {
+	addr, f := socketFile(t)
+	fl, err := net.FileListener(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fl.Close()
+	if _, err := socket.PauseAccepting(fl.(*net.TCPListener)); errors.Is(err, errors.ErrUnsupported) {
+		t.Skip("this system has no socket filter to leave behind")
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	routes := writeRoutes(t, t.TempDir(), "hi")
+	d := runDaemon(t, activatedCommand(t, []*os.File{f}, "protocol", "TINYHTTPD_ROUTES="+routes))
+	defer func() {
+		d.cmd.Process.Signal(syscall.SIGTERM)
+		d.wait(t, 15*time.Second)
+	}()
+	c, err := net.DialTimeout("tcp", addr, 500*time.Millisecond)
+	if err != nil {
+		t.Fatalf("a connect to the socket tinyhttpd took: %v", err)
+	}
+	c.Close()
 }
 
 // TestSocketActivationRefusals checks the sockets tinyhttpd does not take:

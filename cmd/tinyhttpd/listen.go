@@ -163,7 +163,9 @@ func removeStaleSocket(path string) error {
 	return nil
 }
 
-// tuneInherited sets the listener options on a socket systemd passed.
+// tuneInherited sets the listener options on a socket systemd passed, and
+// removes the filter that an earlier tinyhttpd, stopped while draining the
+// socket, may have left on it (socket.ResumeAccepting).
 func tuneInherited(l net.Listener, opts socket.ListenOptions) error {
 	sc, ok := l.(syscall.Conn)
 	if !ok {
@@ -171,6 +173,9 @@ func tuneInherited(l net.Listener, opts socket.ListenOptions) error {
 	}
 	rc, err := sc.SyscallConn()
 	if err != nil {
+		return err
+	}
+	if err := socket.ResumeAccepting(sc); err != nil {
 		return err
 	}
 	return opts.Control("tcp", l.Addr().String(), rc)

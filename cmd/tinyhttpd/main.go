@@ -175,6 +175,7 @@ func serve(s config.Settings, table *respond.Table, logger *slog.Logger) int {
 		logger.Error("cannot use the sockets systemd passed", "err", err)
 		return exitConfig
 	}
+	srv.ListenersShared = inherited != nil // systemd keeps the socket open
 	l, err := listen(s, inherited, logger)
 	if err != nil {
 		logger.Error("cannot listen", "addr", s.Addr, "err", err)

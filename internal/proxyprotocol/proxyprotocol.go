@@ -90,6 +90,18 @@ func (l *listener) Accept() (net.Conn, error) {
 func (l *listener) Close() error   { return l.pl.Close() }
 func (l *listener) Addr() net.Addr { return l.pl.Addr() }
 
+// SetDeadline sets the deadline of the listener that l reads PROXY headers
+// from, which ends a waiting Accept, as a server that drains its listener
+// at shutdown needs; it returns an error wrapping errors.ErrUnsupported if
+// that listener has none.
+func (l *listener) SetDeadline(t time.Time) error {
+	d, ok := l.pl.Listener.(interface{ SetDeadline(time.Time) error })
+	if !ok {
+		return fmt.Errorf("proxyprotocol: %T has no SetDeadline: %w", l.pl.Listener, errors.ErrUnsupported)
+	}
+	return d.SetDeadline(t)
+}
+
 // Unwrap returns the listener that l reads PROXY headers from, for the
 // server to set socket options on.
 func (l *listener) Unwrap() net.Listener { return l.pl.Listener }

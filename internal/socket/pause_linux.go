@@ -51,6 +51,24 @@ func PauseAccepting(c syscall.Conn) (settle time.Duration, err error) {
 	return settle, errors.Join(err, serr)
 }
 
+// ResumeAccepting removes the filter PauseAccepting attaches, if the
+// listener has one: a socket outlives a process that systemd passed it to,
+// and one that was stopped while draining it may have left the filter on.
+func ResumeAccepting(c syscall.Conn) error {
+	rc, err := c.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var serr error
+	err = rc.Control(func(fd uintptr) {
+		serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_DETACH_FILTER, 0)
+		if errors.Is(serr, unix.ENOENT) {
+			serr = nil // no filter
+		}
+	})
+	return errors.Join(err, serr)
+}
+
 // A connection whose handshake is complete, but which TCP_DEFER_ACCEPT
 // holds back for its first bytes, reaches the accept queue once the option
 // is off at the next resend of its SYN-ACK, which the client's ACK

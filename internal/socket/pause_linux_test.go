@@ -65,3 +65,30 @@ func TestPauseAccepting(t *testing.T) {
 		l.Close()
 	}
 }
+
+// TestResumeAccepting checks that a paused listener takes new connections
+// again once resumed, and that resuming one that was never paused is no
+// error.
+func TestResumeAccepting(t *testing.T) {
+	lc := ListenOptions{}.ListenConfig()
+	l, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	tl := l.(*net.TCPListener)
+	if err := ResumeAccepting(tl); err != nil {
+		t.Errorf("resuming a listener never paused: %v", err)
+	}
+	if _, err := PauseAccepting(tl); err != nil {
+		t.Fatal(err)
+	}
+	if err := ResumeAccepting(tl); err != nil {
+		t.Fatal(err)
+	}
+	c, err := net.DialTimeout("tcp", l.Addr().String(), 300*time.Millisecond)
+	if err != nil {
+		t.Fatalf("a connect to a resumed listener: %v", err)
+	}
+	c.Close()
+}

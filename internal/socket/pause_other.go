@@ -15,3 +15,7 @@ import (
 func PauseAccepting(syscall.Conn) (settle time.Duration, err error) {
 	return 0, errors.ErrUnsupported
 }
+
+// ResumeAccepting removes what PauseAccepting set; on this system it sets
+// nothing, so there is nothing to remove.
+func ResumeAccepting(syscall.Conn) error { return nil }
