@@ -359,7 +359,7 @@ func (p *routesParser) route(n *yaml.Node) (r route.Route, ok bool) {
 	if r.Kind == route.KindRedirect {
 		p.redirectRoute(&r, entries)
 	}
-	if v := lookup(entries, "status"); v != nil && route.NoBody(r.Status) && r.Kind != "" && r.Kind != route.KindRedirect && (r.Kind != route.KindBody || r.Body != "") {
+	if v := lookup(entries, "status"); v != nil && route.NoContent(r.Status) && r.Kind != "" && r.Kind != route.KindRedirect && (r.Kind != route.KindBody || r.Body != "") {
 		p.errorf(v, `status: a %d reply has no body; only a body route with body: "" may have it`, r.Status)
 	}
 	if listing := lookup(entries, "listing"); listing != nil && r.Kind != "" && r.Kind != route.KindDir {
@@ -549,6 +549,9 @@ func redirectProblem(s string) string {
 		r, _ := utf8.DecodeRuneInString(s[i:])
 		return fmt.Sprintf("must not contain white space, control or non-ASCII characters (found %q); percent-encode them", r)
 	}
+	if strings.ContainsRune(s, '\\') {
+		return `must not contain "\", which browsers read as "/" (so "/\host" names another host); percent-encode it as %5C`
+	}
 	if strings.HasPrefix(s, "/") {
 		if strings.HasPrefix(s, "//") {
 			return `must not start with "//"; write an absolute URL with its scheme`
@@ -703,6 +706,9 @@ func pathProblem(s string, k route.Kind) string {
 	}
 	if strings.Contains(s, "//") {
 		return `must not contain "//"`
+	}
+	if decoded, err := url.PathUnescape(s); err == nil && decoded != s {
+		return fmt.Sprintf("looks percent-encoded: requests are matched after decoding, so write %q", decoded)
 	}
 	for seg := range strings.SplitSeq(s, "/") {
 		if seg == "." || seg == ".." {

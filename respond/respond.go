@@ -19,6 +19,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/regfile"
 	"github.com/tinyhttpd/tinyhttpd/route"
@@ -227,12 +228,14 @@ func fileReply(f fs.File, name string, enc encoding, req *wire.Request, r *entry
 		if failed := v.preconditionFailed(im, hasIM, ius); failed != "" {
 			return plain(412, "precondition failed: "+failed, headOnly)
 		}
+		inm, hasINM := req.List("If-None-Match")
 		if req.Method == "GET" || headOnly {
-			inm, hasINM := req.List("If-None-Match")
 			ims, _ := req.Get("If-Modified-Since")
 			if v.notModified(inm, hasINM, ims) {
 				return rendered(304, wire.RenderHead(304, "", -1, append(extra, r.Headers...)), nil)
 			}
+		} else if hasINM && v.notModified(inm, true, "") {
+			return plain(412, "precondition failed: If-None-Match matches", headOnly) // RFC 9110 section 13.2.2, step 3
 		}
 		rg, outcome := requestedRange(req, v, size)
 		switch outcome {
@@ -303,6 +306,10 @@ func serveDir(files fs.FS, req *wire.Request, r *entry, headOnly bool) Reply {
 	}
 	open := func(n string) (fs.File, error) { return openInDir(files, r.Dir, n) }
 	if !st.IsDir() {
+		if strings.HasSuffix(req.Path, "/") && rel != "." {
+			f.Close() // a file named as a directory: one name per file, as nginx has it
+			return plain(404, "not found: "+req.Path, headOnly)
+		}
 		return sendVariant(f, rel, open, req, r, headOnly)
 	}
 	defer f.Close()
@@ -421,6 +428,9 @@ func listing(f fs.File, r *entry, headOnly bool) Reply {
 	names := make([]string, 0, len(entries))
 	for _, e := range entries {
 		name := e.Name()
+		if strings.ContainsFunc(name, unicode.IsControl) {
+			name = strconv.Quote(name) // one line per name, whatever the name holds
+		}
 		if e.IsDir() {
 			name += "/"
 		}

@@ -22,9 +22,10 @@ const date = "Sun, 29 Nov 2026 07:00:00 GMT"
 func replyTable(t *testing.T) *Table {
 	t.Helper()
 	files := fstest.MapFS{
-		"site/a.txt":        {Data: []byte("0123456789"), ModTime: time.Unix(1_700_000_000, 0)},
-		"site/sub/b.txt":    {Data: []byte("b\n")},
-		"site/sub/b.txt.gz": {Data: []byte("gzipped b")},
+		"site/a.txt":          {Data: []byte("0123456789"), ModTime: time.Unix(1_700_000_000, 0)},
+		"site/sub/b.txt":      {Data: []byte("b\n")},
+		"site/sub/b.txt.gz":   {Data: []byte("gzipped b")},
+		"site/sub/two\nlines": {Data: []byte("x")},
 	}
 	tbl, err := NewTable(&route.Routes{Source: "test", Files: files, Routes: []route.Route{
 		{Path: "/hello", Kind: route.KindBody, Body: "hello\n"},
@@ -33,6 +34,8 @@ func replyTable(t *testing.T) *Table {
 		{Path: "/slow", Kind: route.KindBody, Body: "slow\n", Delay: time.Second},
 		{Path: "/echo", Kind: route.KindEcho, Methods: []string{"POST"}},
 		{Path: "/a", Kind: route.KindFile, File: "site/a.txt"},
+		{Path: "/a-post", Kind: route.KindFile, File: "site/a.txt", Methods: []string{"GET", "HEAD", "POST"}},
+		{Path: "/reset-content", Kind: route.KindBody, Status: 205},
 		{Path: "/missing", Kind: route.KindFile, File: "site/none.txt"},
 		{Path: "/site/", Prefix: true, Kind: route.KindDir, Dir: "site", Listing: true},
 		{Path: "/reset", Kind: route.KindFault, Fault: route.FaultReset},
@@ -103,6 +106,12 @@ func TestReply(t *testing.T) {
 		{"GET /a\nIf-None-Match: *\n", 304, []string{"HTTP/1.0 304 Not Modified\r\n"}, ""},
 		{"GET /site/sub/b.txt\nAccept-Encoding: gzip\n", 200, []string{"Content-Encoding: gzip\r\n", "Content-Type: text/plain; charset=utf-8\r\n"}, "gzipped b"},
 		{"GET /site/\n", 200, nil, "a.txt\nsub/\n"},
+		{"GET /site/sub/\n", 200, nil, "\"two\\nlines\"\nb.txt\nb.txt.gz\n"}, // one line per name
+		{"GET /site/a.txt/\n", 404, nil, "not found: /site/a.txt/\n"},        // a file named as a directory
+		{"POST /a-post\nIf-None-Match: \"6553f100-a\"\n", 412, nil, "precondition failed: If-None-Match matches\n"},
+		{"POST /a-post\nIf-None-Match: *\n", 412, nil, "precondition failed: If-None-Match matches\n"},
+		{"POST /a-post\nIf-None-Match: \"other\"\n", 200, nil, "0123456789"},
+		{"GET /reset-content\n", 205, []string{"Content-Length: 0\r\n"}, ""},
 		{"GET /site\n", 301, []string{"\r\nLocation: /site/\r\n"}, "redirect to /site/\n"},
 		{"GET /site/sub\n", 301, []string{"\r\nLocation: /site/sub/\r\n"}, "redirect to /site/sub/\n"},
 		{"GET /site/sub?x=1\n", 301, []string{"\r\nLocation: /site/sub/?x=1\r\n"}, "redirect to /site/sub/?x=1\n"},
@@ -331,5 +340,17 @@ func TestSlashRedirectStaysOnHost(t *testing.T) {
 	}
 	if rep, b := decide(t, tbl, "GET /ok\n"); rep.Status != 301 || !strings.Contains(b, "\r\nLocation: /ok/\r\n") {
 		t.Errorf("/ok: %q", b)
+	}
+}
+
+// TestIndexNamesNoServerPath checks that an index route names its routes
+// file without the server's directories.
+func TestIndexNamesNoServerPath(t *testing.T) {
+	text := indexText("/etc/tinyhttpd/routes.yaml", nil)
+	if !strings.Contains(text, "routes from routes.yaml") || strings.Contains(text, "/etc") {
+		t.Errorf("index text %q", text)
+	}
+	if text := indexText("embedded default", nil); !strings.Contains(text, "routes from embedded default") {
+		t.Errorf("index text %q", text)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -57,7 +58,7 @@ func NewTable(rs *route.Routes) (*Table, error) {
 	}
 	for _, rt := range t.routes {
 		r := &entry{Route: rt, allow: strings.Join(rt.Methods, ", ")}
-		if route.NoBody(r.Status) && (r.Kind != route.KindBody || r.Body != "") {
+		if route.NoContent(r.Status) && (r.Kind != route.KindBody || r.Body != "") {
 			return nil, fmt.Errorf("respond: route %s: a %d reply has no body; only a body route with an empty body may have it", r.Path, r.Status)
 		}
 		switch r.Kind {
@@ -137,6 +138,9 @@ func newStaticReply(status int, body []byte, headers []route.Header) *staticRepl
 // indexText is the body of index routes: one line per route.
 func indexText(source string, routes []route.Route) string {
 	var b strings.Builder
+	if filepath.IsAbs(source) {
+		source = filepath.Base(source) // the server's directories are not the client's business
+	}
 	fmt.Fprintf(&b, "tinyhttpd %d routes from %s\n\n", len(routes), source)
 	width, kindWidth := 0, 0
 	for _, r := range routes {

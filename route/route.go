@@ -100,9 +100,13 @@ func RedirectStatuses() []int { return []int{301, 302, 303, 307, 308} }
 
 // NoBody reports whether replies with status carry no body, and so no
 // Content-Length and no Content-Type either (RFC 9110 sections 15.3.5 and
-// 15.4.5): 204 No Content and 304 Not Modified. Only a body route with an
-// empty body may have such a status.
+// 15.4.5): 204 No Content and 304 Not Modified.
 func NoBody(status int) bool { return status == 204 || status == 304 }
+
+// NoContent reports whether replies with status must have empty content:
+// those NoBody names, and 205 Reset Content (RFC 9110 section 15.3.6),
+// which says so with Content-Length: 0.
+func NoContent(status int) bool { return NoBody(status) || status == 205 }
 
 // DefaultMethods returns the methods allowed on a route that lists none:
 // GET and HEAD.
