@@ -71,6 +71,7 @@ func runLargeHolders(t *testing.T, sc scale, memory string) largeHoldersRun {
 		"TINYHTTPD_ROUTES=" + routes,
 		"TINYHTTPD_MAX_REQUEST_MEMORY=" + memory,
 		"TINYHTTPD_READ_TIMEOUT=60s",
+		"TINYHTTPD_LINGER_TIMEOUT=60s", // the 503s linger until every client has sent, however slow the machine
 	}})
 	run := largeHoldersRun{outcomes: new(tally)}
 	run.before = d.baseline()

@@ -344,13 +344,24 @@ func TestSlashRedirectStaysOnHost(t *testing.T) {
 }
 
 // TestIndexNamesNoServerPath checks that an index route names its routes
-// file without the server's directories.
+// file without the server's directories, absolute or relative, and
+// embedded routes as their source says.
 func TestIndexNamesNoServerPath(t *testing.T) {
-	text := indexText("/etc/tinyhttpd/routes.yaml", nil)
-	if !strings.Contains(text, "routes from routes.yaml") || strings.Contains(text, "/etc") {
-		t.Errorf("index text %q", text)
-	}
-	if text := indexText("embedded default", nil); !strings.Contains(text, "routes from embedded default") {
-		t.Errorf("index text %q", text)
+	for source, want := range map[string]string{
+		"/etc/tinyhttpd/routes.yaml":              "routes from routes.yaml\n",
+		"../../srv/app/conf/routes.yaml":          "routes from routes.yaml\n",
+		"embedded default (testdata/routes.yaml)": "routes from embedded default (testdata/routes.yaml)\n",
+	} {
+		var files fs.FS
+		if strings.HasPrefix(source, "embedded") {
+			files = fstest.MapFS{}
+		}
+		tbl, err := NewTable(&route.Routes{Source: source, Files: files, Routes: []route.Route{{Path: "/", Kind: route.KindIndex}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, b := decide(t, tbl, "GET /\n"); !strings.Contains(b, want) || strings.Contains(b, "srv/") || strings.Contains(b, "/etc") {
+			t.Errorf("index of %q: %q, want %q", source, b, want)
+		}
 	}
 }

@@ -65,7 +65,7 @@ func NewTable(rs *route.Routes) (*Table, error) {
 		case route.KindBody:
 			r.static = newStaticReply(r.Status, []byte(r.Body), r.Headers)
 		case route.KindIndex:
-			r.static = newStaticReply(r.Status, []byte(indexText(t.source, t.routes)), r.Headers)
+			r.static = newStaticReply(r.Status, []byte(indexText(t.indexSource(), t.routes)), r.Headers)
 		case route.KindRedirect:
 			headers := append([]route.Header{{Name: "Location", Value: r.Redirect}}, r.Headers...)
 			r.static = newStaticReply(r.Status, []byte("redirect to "+r.Redirect+"\n"), headers)
@@ -135,12 +135,19 @@ func newStaticReply(status int, body []byte, headers []route.Header) *staticRepl
 	return &staticReply{pre: h.Pre, full: full, headLen: len(h.Post)}
 }
 
+// indexSource names the table's source for an index route: a routes
+// file by its name alone, since the server's directories are not the
+// client's business; embedded routes (t.files) as their source says.
+func (t *Table) indexSource() string {
+	if t.files == nil {
+		return filepath.Base(t.source)
+	}
+	return t.source
+}
+
 // indexText is the body of index routes: one line per route.
 func indexText(source string, routes []route.Route) string {
 	var b strings.Builder
-	if filepath.IsAbs(source) {
-		source = filepath.Base(source) // the server's directories are not the client's business
-	}
 	fmt.Fprintf(&b, "tinyhttpd %d routes from %s\n\n", len(routes), source)
 	width, kindWidth := 0, 0
 	for _, r := range routes {

@@ -101,10 +101,12 @@ func (s *Server) acceptPath() acceptPath {
 
 // acceptor accepts connections from one source and starts their exchanges.
 type acceptor struct {
-	srv   *Server
-	l     net.Listener // what the acceptor's source accepts from
-	src   source
-	stats *acceptorCounters
+	srv *Server
+	l   net.Listener // what the acceptor's source accepts from
+	// shared: l stays open in another process (Server.ListenersShared).
+	shared bool
+	src    source
+	stats  *acceptorCounters
 	// stalled is an exchange that must leave the acceptor but could not,
 	// for want of a file descriptor: the acceptor tries again before
 	// accepting more, while its loop backs off.
@@ -137,7 +139,7 @@ func (a *acceptor) loop() error {
 			continue
 		}
 		if s.shuttingDown() {
-			s.drain(a.l, a.acceptOne)
+			s.drain(a.l, a.acceptOne, a.shared)
 			a.stop()
 			return ErrServerClosed
 		}
@@ -306,13 +308,13 @@ const (
 // drain accepts and serves, before l closes at shutdown, the connections
 // it has queued: closing a listener resets the connections in its queue,
 // whose clients were told they had connected. New connection requests are
-// refused first where the system can (socket.PauseAccepting), unless the
-// listener is shared (Server.ListenersShared); the drain
+// refused first where the system can (socket.PauseAccepting), unless l is
+// shared (Server.ListenersShared); the drain
 // ends once none has come for drainQuiet and those a deferred accept held
 // back have settled, or after drainMax or that; a failed accept is retried.
-func (s *Server) drain(l net.Listener, accept func() error) {
+func (s *Server) drain(l net.Listener, accept func() error, shared bool) {
 	var settle time.Duration
-	if tl := socket.TCPListenerOf(l); tl != nil && !s.ListenersShared {
+	if tl := socket.TCPListenerOf(l); tl != nil && !shared {
 		settle, _ = socket.PauseAccepting(tl)
 	}
 	d, ok := l.(deadliner)

@@ -78,7 +78,8 @@ type Server struct {
 	// another process after this server closes them, as a socket systemd
 	// passes does. Their queues then outlive the server, so Shutdown does
 	// not stop the kernel from queueing new connections on them: those wait
-	// for the next server rather than being dropped.
+	// for the next server rather than being dropped. The SO_REUSEPORT
+	// sockets Serve opens beside such a listener are this server's alone.
 	ListenersShared bool
 	// Acceptors is the number of goroutines that accept from each listener
 	// Serve is given. If zero, runtime.GOMAXPROCS(0).
@@ -181,8 +182,9 @@ func (s *Server) Serve(l net.Listener) error {
 		ls, perListener = append(ls, siblings...), 1
 	}
 	errs := make(chan error, len(ls))
-	for _, l := range ls {
-		go func() { errs <- s.serveListener(l, perListener) }()
+	for i, l := range ls {
+		shared := i == 0 && s.ListenersShared // the siblings are this server's own
+		go func() { errs <- s.serveListener(l, perListener, shared) }()
 	}
 	s.listening.Add(1)
 	defer s.listening.Add(-1)
@@ -203,7 +205,7 @@ func firstError(errs <-chan error, n int) error {
 
 // serveListener runs k acceptors on l until they stop, then closes l. If
 // one stops for an error, the others stop too.
-func (s *Server) serveListener(l net.Listener, k int) error {
+func (s *Server) serveListener(l net.Listener, k int, shared bool) error {
 	if s.TLSConfig == nil {
 		corkListener(l)
 	}
@@ -218,7 +220,7 @@ func (s *Server) serveListener(l net.Listener, k int) error {
 	defer s.untrackListener(l)
 	errs := make(chan error, k)
 	for _, src := range srcs {
-		a := &acceptor{srv: s, l: l, src: src, stats: s.newAcceptorCounters()}
+		a := &acceptor{srv: s, l: l, shared: shared, src: src, stats: s.newAcceptorCounters()}
 		go func() {
 			defer s.accepting.Done()
 			err := a.run()

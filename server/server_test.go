@@ -510,7 +510,9 @@ func TestEarlyReplyGivesBackRequestMemory(t *testing.T) {
 // requests of 40 KiB, connections holding 50 KiB each are counted.
 func TestPooledBuffersStayCounted(t *testing.T) {
 	const limit = 1 << 20
-	srv := &Server{MaxRequestBytes: limit, MaxRequestMemory: limit}
+	// The refused connections linger until the test ends, however slow the
+	// machine.
+	srv := &Server{MaxRequestBytes: limit, MaxRequestMemory: limit, LingerTimeout: time.Minute}
 	addr := startServer(t, srv, testRoutes(t))
 	for range 20 {
 		if r := parseReply(t, roundTrip(t, addr, "PUT /echo\n\n"+strings.Repeat("w", 40<<10))); r.status != 200 {

@@ -32,14 +32,20 @@ func TestShutdownResetsNoConnectedClient(t *testing.T) {
 		name   string
 		listen func() (net.Listener, error)
 		path   acceptPath
+		// shared: the test holds the listener as systemd does
+		// (Server.ListenersShared), and a second server serves it after
+		// the first's Shutdown; only the SO_REUSEPORT sockets the first
+		// opened beside it close.
+		shared bool
 	}{
-		{"raw", testListen, pathAuto},
-		{"raw deferred", listenDeferred, pathAuto},
-		{"portable deferred", listenDeferred, pathPortable},
-		{"SO_REUSEPORT sockets", listenReusePort, pathAuto},
-		{"PROXY protocol, direct clients", listenProxyProtocol, pathAuto},
-		{"plain", testListen, pathPlain},
-		{"portable", testListen, pathPortable},
+		{"raw", testListen, pathAuto, false},
+		{"raw deferred", listenDeferred, pathAuto, false},
+		{"portable deferred", listenDeferred, pathPortable, false},
+		{"SO_REUSEPORT sockets", listenReusePort, pathAuto, false},
+		{"PROXY protocol, direct clients", listenProxyProtocol, pathAuto, false},
+		{"plain", testListen, pathPlain, false},
+		{"portable", testListen, pathPortable, false},
+		{"SO_REUSEPORT sockets beside a shared one", listenReusePort, pathAuto, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			tbl, err := respond.NewTable(testRoutes(t))
@@ -52,8 +58,20 @@ func TestShutdownResetsNoConnectedClient(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				srv := &Server{path: tt.path, Logger: slog.New(slog.DiscardHandler)}
+				srv := &Server{path: tt.path, ListenersShared: tt.shared, Acceptors: map[bool]int{true: 4}[tt.shared], Logger: slog.New(slog.DiscardHandler)}
 				srv.SetRoutes(tbl)
+				var held net.Listener // the socket's other holder, when shared
+				if tt.shared {
+					f, err := l.(*net.TCPListener).File()
+					if err != nil {
+						t.Fatal(err)
+					}
+					held, err = net.FileListener(f)
+					f.Close()
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
 				srvErr := make(chan error, 1)
 				go func() { srvErr <- srv.Serve(l) }()
 				addr := l.Addr().String()
@@ -83,8 +101,20 @@ func TestShutdownResetsNoConnectedClient(t *testing.T) {
 					t.Errorf("Shutdown: %v", err)
 				}
 				cancel()
+				var next *Server
+				nextErr := make(chan error, 1)
+				if held != nil {
+					next = &Server{ListenersShared: true, Acceptors: 1, Logger: slog.New(slog.DiscardHandler)}
+					next.SetRoutes(tbl)
+					go func() { nextErr <- next.Serve(held) }()
+					time.Sleep(100 * time.Millisecond)
+				}
 				stop.Store(true)
 				wg.Wait()
+				if next != nil {
+					next.Shutdown(context.Background())
+					<-nextErr
+				}
 				if err := <-srvErr; !errors.Is(err, ErrServerClosed) {
 					t.Errorf("Serve: %v", err)
 				}
