@@ -239,8 +239,10 @@ func TestHAProxyRestartByHealthChecks(t *testing.T) {
 	defer load.Stop()
 	start := time.Now()
 	restarts := 0
-	// A restart takes about a second; none starts in the last two.
-	for time.Since(start) < duration-2*time.Second {
+	// A restart takes one to three seconds (a stop waits about 1.25 s for
+	// connections TCP_DEFER_ACCEPT holds back); each instance restarts at
+	// least once, and no further restart starts in the last two seconds.
+	for restarts < len(instances) || time.Since(start) < duration-2*time.Second {
 		in := instances[restarts%len(instances)]
 		in.drain(t)
 		down := h.waitOut(t, in)
@@ -253,11 +255,11 @@ func TestHAProxyRestartByHealthChecks(t *testing.T) {
 			t.Fatalf("load stalled after restarting %s: %v", in.Name, load.Snapshot())
 		}
 	}
-	time.Sleep(duration - time.Since(start))
+	time.Sleep(max(duration-time.Since(start), 500*time.Millisecond))
 	res := load.Stop()
 	t.Logf("%d restarts of 2 instances behind HAProxy by health checks alone: %v", restarts, res)
-	if res.OK == 0 || restarts < len(instances) {
-		t.Errorf("%d restarts, %d exchanges: the test did not run", restarts, res.OK)
+	if res.OK == 0 {
+		t.Errorf("%d restarts, no exchange: the test did not run", restarts)
 	}
 	if res.Failed > 0 || res.Refused > 0 || res.Unanswered > 0 || len(res.Statuses) > 0 {
 		t.Errorf("failed exchanges: %v\n%s", res, strings.Join(res.Errors, "\n"))
