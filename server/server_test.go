@@ -603,12 +603,12 @@ func TestRequestMemoryDefaultCoversLargestRequest(t *testing.T) {
 // before its acceptor can stop, so Close never waits for an exchange it
 // has not counted.
 func TestClosePlainConnectionsArriving(t *testing.T) {
+	tbl, err := respond.NewTable(testRoutes(t))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for range 100 {
 		srv := &Server{Acceptors: 1, path: pathPlain, Logger: slog.New(slog.DiscardHandler)}
-		tbl, err := respond.NewTable(testRoutes(t))
-		if err != nil {
-			t.Fatal(err)
-		}
 		srv.SetRoutes(tbl)
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
