@@ -165,7 +165,11 @@ func (s *Server) ListenAndServe() error {
 // TCP_CORK on a TCP listener, or on the one l wraps if l has an Unwrap()
 // net.Listener method, so that a reply's last segment carries the FIN; a
 // wrapper's connections must then write nothing of their own. At Shutdown,
-// the connections l has queued are accepted and served before it closes.
+// the connections l has queued are accepted and served before it closes;
+// on Linux new ones are kept out meanwhile by a socket filter, which a
+// Multipath TCP socket refuses, and net.Listen makes one where the kernel
+// has it: pass a plain TCP listener (net.ListenConfig with
+// SetMultipathTCP(false)), or a client may still be reset at the close.
 // Serve closes l when it returns. Temporary accept errors, such as running
 // out of file descriptors, are retried with a growing delay.
 //
