@@ -210,9 +210,10 @@ func fileReply(f fs.File, name string, enc encoding, req *wire.Request, r *entry
 	}
 	size := st.Size()
 	status, start, length := r.Status, int64(0), size
-	var extra []route.Header
+	var extra, vary []route.Header // vary: for every reply that depends on Accept-Encoding
 	if enc.vary {
-		extra = append(extra, route.Header{Name: "Vary", Value: "Accept-Encoding"})
+		vary = []route.Header{{Name: "Vary", Value: "Accept-Encoding"}}
+		extra = append(extra, vary...)
 	}
 	if enc.gzip {
 		extra = append(extra, route.Header{Name: "Content-Encoding", Value: "gzip"})
@@ -226,7 +227,7 @@ func fileReply(f fs.File, name string, enc encoding, req *wire.Request, r *entry
 		im, hasIM := req.List("If-Match")
 		ius, _ := req.Get("If-Unmodified-Since")
 		if failed := v.preconditionFailed(im, hasIM, ius); failed != "" {
-			return plain(412, "precondition failed: "+failed, headOnly)
+			return plain(412, "precondition failed: "+failed, headOnly, vary...)
 		}
 		inm, hasINM := req.List("If-None-Match")
 		if req.Method == "GET" || headOnly {
@@ -235,13 +236,13 @@ func fileReply(f fs.File, name string, enc encoding, req *wire.Request, r *entry
 				return rendered(304, wire.RenderHead(304, "", -1, append(extra, r.Headers...)), nil)
 			}
 		} else if hasINM && v.notModified(inm, true, "") {
-			return plain(412, "precondition failed: If-None-Match matches", headOnly) // RFC 9110 section 13.2.2, step 3
+			return plain(412, "precondition failed: If-None-Match matches", headOnly, vary...) // RFC 9110 section 13.2.2, step 3
 		}
 		rg, outcome := requestedRange(req, v, size)
 		switch outcome {
 		case rangeUnsatisfiable:
 			return plain(416, "range not satisfiable: the file has "+strconv.FormatInt(size, 10)+" bytes", headOnly,
-				route.Header{Name: "Content-Range", Value: "bytes */" + strconv.FormatInt(size, 10)})
+				append(vary, route.Header{Name: "Content-Range", Value: "bytes */" + strconv.FormatInt(size, 10)})...)
 		case rangeOne:
 			if s, ok := f.(io.Seeker); ok {
 				if _, err := s.Seek(rg.Start, io.SeekStart); err == nil {

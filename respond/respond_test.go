@@ -103,6 +103,8 @@ func TestReply(t *testing.T) {
 		{"GET /site/sub/b.txt\n", 200, []string{"Vary: Accept-Encoding\r\n"}, "b\n"},
 		{"GET /site/sub/b.txt\nIf-None-Match: *\n", 304, []string{"HTTP/1.0 304 Not Modified\r\n"}, ""},
 		{"GET /site/sub/b.txt\nIf-None-Match: \"x\"\n", 200, nil, "b\n"},
+		{"GET /site/sub/b.txt\nIf-Match: \"x\"\n", 412, []string{"Vary: Accept-Encoding\r\n"}, "precondition failed: If-Match names no current entity tag of the file\n"},
+		{"GET /site/sub/b.txt\nRange: bytes=9-\n", 416, []string{"Vary: Accept-Encoding\r\n", "Content-Range: bytes */2\r\n"}, "range not satisfiable: the file has 2 bytes\n"},
 		{"GET /a\nIf-None-Match: *\n", 304, []string{"HTTP/1.0 304 Not Modified\r\n"}, ""},
 		{"GET /site/sub/b.txt\nAccept-Encoding: gzip\n", 200, []string{"Content-Encoding: gzip\r\n", "Content-Type: text/plain; charset=utf-8\r\n"}, "gzipped b"},
 		{"GET /site/\n", 200, nil, "a.txt\nsub/\n"},
