@@ -320,8 +320,8 @@ func clearLabels() { pprof.SetGoroutineLabels(context.Background()) }
 func (ex *exchange) readAndReply() {
 	s := ex.srv
 	body, err := ex.readRequest()
-	if err != nil {
-		ex.dropRequest()
+	if err != nil && ex.unreserve() {
+		ex.buf = nil // not needed for the early reply, which may linger
 	}
 	switch {
 	case err == nil:
@@ -395,14 +395,15 @@ func (ex *exchange) readRequest() ([]byte, error) {
 	}
 }
 
-// dropRequest gives back the buffer a request that failed before its end
-// grew, and the memory counted for it: the reply to such a request does not
-// need them, and may linger for LingerTimeout.
-func (ex *exchange) dropRequest() {
-	if ex.reserved != 0 {
-		ex.srv.requestMemory.Add(-ex.reserved)
-		ex.reserved, ex.buf = 0, nil
+// unreserve gives back the memory counted for the exchange's grown
+// buffer, and reports whether there was any.
+func (ex *exchange) unreserve() bool {
+	if ex.reserved == 0 {
+		return false
 	}
+	ex.srv.requestMemory.Add(-ex.reserved)
+	ex.reserved = 0
+	return true
 }
 
 // earlyReply answers before the request's end with the RST-safe close:
@@ -566,9 +567,7 @@ func (ex *exchange) finish() {
 // release returns ex, and its read buffer, to their pools, keeping the
 // slices ex grew.
 func (ex *exchange) release() {
-	if ex.reserved != 0 {
-		ex.srv.requestMemory.Add(-ex.reserved)
-	}
+	ex.unreserve()
 	if ex.buf != nil && cap(*ex.buf) == readBufSize {
 		*ex.buf = (*ex.buf)[:0]
 		readBufPool.Put(ex.buf)

@@ -62,8 +62,8 @@ func ResumeAccepting(c syscall.Conn) error {
 	var serr error
 	err = rc.Control(func(fd uintptr) {
 		serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_DETACH_FILTER, 0)
-		if errors.Is(serr, unix.ENOENT) {
-			serr = nil // no filter
+		if errors.Is(serr, unix.ENOENT) || errors.Is(serr, unix.EOPNOTSUPP) {
+			serr = nil // no filter, or a socket that takes none (Multipath TCP)
 		}
 	})
 	return errors.Join(err, serr)

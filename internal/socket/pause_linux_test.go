@@ -91,4 +91,16 @@ func TestResumeAccepting(t *testing.T) {
 		t.Fatalf("a connect to a resumed listener: %v", err)
 	}
 	c.Close()
+
+	// net.Listen makes a Multipath TCP socket where the kernel has it,
+	// which takes no filter: nothing to remove, and no reason to refuse
+	// such a socket when systemd passes one.
+	mp, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mp.Close()
+	if err := ResumeAccepting(mp.(*net.TCPListener)); err != nil {
+		t.Errorf("resuming a socket that takes no filter: %v", err)
+	}
 }
