@@ -4,6 +4,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -82,25 +83,30 @@ func TestSourcesAtMostWorkers(t *testing.T) {
 
 // TestSourcesOverTheWire checks that a run's connections come from as many
 // source addresses as -sources asks, and that all succeed. Each worker keeps
-// one source, so the counts per source follow the workers' pace.
+// one source and has one exchange in flight, so the server answers none
+// until every worker has connected: the counts per source would otherwise
+// follow the workers' pace, and a worker the scheduler starts late might
+// find the run already over.
 func TestSourcesOverTheWire(t *testing.T) {
 	if !canBindSources {
 		t.Skip("source addresses are chosen on Linux only")
 	}
 	needSources(t, 4)
+	const workers = 8
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
 	seen := map[string]int{}
+	allConnected := make(chan struct{})
 	var wg sync.WaitGroup
 	t.Cleanup(func() {
 		l.Close()
 		wg.Wait()
 	})
 	wg.Go(func() {
-		for {
+		for accepted := 1; ; accepted++ {
 			c, err := l.Accept()
 			if err != nil {
 				return
@@ -108,12 +114,18 @@ func TestSourcesOverTheWire(t *testing.T) {
 			mu.Lock()
 			seen[c.RemoteAddr().(*net.TCPAddr).IP.String()]++
 			mu.Unlock()
-			io.ReadAll(c)
-			io.WriteString(c, helloReply)
-			c.Close()
+			if accepted == workers {
+				close(allConnected)
+			}
+			wg.Go(func() {
+				defer c.Close()
+				io.ReadAll(c)
+				<-allConnected
+				io.WriteString(c, helloReply)
+			})
 		}
 	})
-	r, code := runJSON(t, "-n", "40", "-c", "8", "-sources", "4", l.Addr().String()+"/hello")
+	r, code := runJSON(t, "-n", "40", "-c", strconv.Itoa(workers), "-sources", "4", l.Addr().String()+"/hello")
 	if code != exitOK || r.OK != 40 || r.Sources != 4 {
 		t.Fatalf("exit %d, %d ok, %d sources; want 0, 40, 4", code, r.OK, r.Sources)
 	}
@@ -123,9 +135,12 @@ func TestSourcesOverTheWire(t *testing.T) {
 	for _, n := range seen {
 		total += n
 	}
-	for _, ip := range []string{"127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"} {
-		if seen[ip] == 0 || len(seen) != 4 || total != 40 {
-			t.Fatalf("connections by source %v; want 40 from 127.0.0.1 to 127.0.0.4", seen)
-		}
+	want := []string{"127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"}
+	ok := len(seen) == len(want) && total == 40
+	for _, ip := range want {
+		ok = ok && seen[ip] > 0
+	}
+	if !ok {
+		t.Fatalf("connections by source %v; want 40 from 127.0.0.1 to 127.0.0.4", seen)
 	}
 }
