@@ -72,6 +72,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return writeSelfSigned(*genCert, stdout, stderr)
 	}
 
+	// SIGHUP is caught from here on: a reload asked for while the server
+	// starts (systemd's reload right after its restart) must not end it, as
+	// the signal's default action would. It waits in hups and runs once the
+	// server serves.
+	hups := make(chan os.Signal, 1)
+	signal.Notify(hups, syscall.SIGHUP)
+	defer signal.Stop(hups)
+
 	settings, err := config.LoadFromEnv()
 	if err != nil {
 		fmt.Fprintf(stderr, "tinyhttpd: %v\n", err)
@@ -100,7 +108,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		logger.Warn("unknown setting ignored", attrs...)
 	}
-	return serve(settings, table, logger)
+	return serve(settings, table, logger, hups)
 }
 
 func usage(fs *flag.FlagSet, w io.Writer) {
@@ -144,7 +152,7 @@ func newLogger(s config.Settings, logs *logbuf.Writer) *slog.Logger {
 // until SIGINT or SIGTERM; then it shuts down gracefully (see shutdown).
 // SIGHUP reloads the routes file, keeping the current table if the file is
 // bad.
-func serve(s config.Settings, table *respond.Table, logger *slog.Logger) int {
+func serve(s config.Settings, table *respond.Table, logger *slog.Logger, hups chan os.Signal) int {
 	srv := &server.Server{
 		Addr:             s.Addr,
 		ReadTimeout:      s.ReadTimeout,
@@ -224,8 +232,6 @@ func serve(s config.Settings, table *respond.Table, logger *slog.Logger) int {
 	stops := make(chan os.Signal, 2) // the first, and the second that aborts
 	signal.Notify(stops, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(stops)
-	hups := make(chan os.Signal, 1)
-	signal.Notify(hups, syscall.SIGHUP)
 	reloading := make(chan struct{})
 	go func() {
 		defer close(reloading)

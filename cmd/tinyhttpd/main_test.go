@@ -63,6 +63,15 @@ func startDaemon(t *testing.T, env ...string) *daemon {
 // runDaemon starts cmd, a tinyhttpd, and waits for its start line.
 func runDaemon(t *testing.T, cmd *exec.Cmd) *daemon {
 	t.Helper()
+	d := launch(t, cmd)
+	d.waitStarted(t)
+	return d
+}
+
+// launch starts cmd, a tinyhttpd, without waiting for it to serve. The
+// process is killed when the test ends if still running.
+func launch(t *testing.T, cmd *exec.Cmd) *daemon {
+	t.Helper()
 	d := &daemon{cmd: cmd, logs: new(testenv.SyncBuffer), done: make(chan error, 1)}
 	cmd.Stderr = d.logs
 	cmd.Stdout = d.logs
@@ -76,11 +85,23 @@ func runDaemon(t *testing.T, cmd *exec.Cmd) *daemon {
 			<-d.done
 		}
 	})
+	return d
+}
+
+// waitStarted waits for the start line of d and notes its addresses.
+func (d *daemon) waitStarted(t *testing.T) {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		if m := listenLine.FindStringSubmatch(d.logs.String()); m != nil {
 			d.addr, d.adminAddr = m[1], m[2]
-			return d
+			return
+		}
+		select {
+		case err := <-d.done:
+			d.done <- err // for wait
+			t.Fatalf("tinyhttpd ended before it served (%v):\n%s", err, d.logs.String())
+		default:
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("tinyhttpd did not start:\n%s", d.logs.String())
