@@ -271,6 +271,25 @@ func TestRoutesAndRequests(t *testing.T) {
 	if reqs.Requests[2].Target != "/b" {
 		t.Errorf("oldest kept %+v, want /b", reqs.Requests[2])
 	}
+	code, body = f.do(t, "GET", "/api/requests?limit=2", nil)
+	if err := json.Unmarshal([]byte(body), &reqs); code != 200 || err != nil || len(reqs.Requests) != 2 || reqs.Requests[1].Target != "/c" {
+		t.Errorf("limit=2: %d %v %s; want the 2 most recent", code, err, body)
+	}
+	for _, bad := range []string{"0", "-1", "x"} {
+		if code, body := f.do(t, "GET", "/api/requests?limit="+bad, nil); code != 400 {
+			t.Errorf("limit=%s: %d %s; want 400", bad, code, body)
+		}
+	}
+	long := "/" + strings.Repeat("a", 4000)
+	f.exchange(t, "GET "+long+"\n")
+	f.waitExchanges(t, 6)
+	code, body = f.do(t, "GET", "/api/requests?limit=1", nil)
+	if err := json.Unmarshal([]byte(body), &reqs); code != 200 || err != nil || len(reqs.Requests) != 1 {
+		t.Fatalf("after a long target: %d %v %s", code, err, body)
+	}
+	if got := reqs.Requests[0].Target; len(got) != maxRecentTarget || !strings.HasPrefix(long, strings.TrimSuffix(got, cutMark)) || !strings.HasSuffix(got, cutMark) {
+		t.Errorf("a 4001-byte target is kept as %q (%d bytes); want its first bytes and %q, %d bytes in all", got, len(got), cutMark, maxRecentTarget)
+	}
 
 	code, body = f.do(t, "GET", "/api/routes", nil)
 	var routes RoutesBody

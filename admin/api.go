@@ -220,8 +220,19 @@ func routeDetail(rt route.Route) string {
 	return ""
 }
 
+// requests answers GET /api/requests?limit=N (N ≥ 1; default, and at
+// most, all that the ring keeps): the N most recent exchanges, most recent
+// first, each target cut to maxRecentTarget bytes.
 func (a *Admin) requests(w http.ResponseWriter, r *http.Request) error {
-	writeJSON(w, http.StatusOK, map[string]any{"size": len(a.recent.ring), "requests": a.recent.list()})
+	size := len(a.recent.ring)
+	limit := size
+	if v := r.URL.Query().Get("limit"); v != "" {
+		var err error
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 {
+			return errorf(http.StatusBadRequest, "limit must be a whole number from 1")
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"size": size, "requests": a.recent.list(limit)})
 	return nil
 }
 

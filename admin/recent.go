@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"strings"
 	"sync"
 	"time"
 
@@ -17,9 +18,20 @@ type recent struct {
 
 func newRecent(size int) *recent { return &recent{ring: make([]server.Exchange, max(size, 1))} }
 
+// maxRecentTarget bounds the bytes of a target the ring keeps, so that
+// clients sending long targets cannot make the ring hold ADMIN_RECENT times
+// MAX_REQUEST_BYTES.
+const maxRecentTarget = 256
+
+// add keeps e, its target cut to maxRecentTarget bytes and marked so.
 func (r *recent) add(e *server.Exchange) {
+	kept := *e
+	if len(kept.Target) > maxRecentTarget {
+		// A copy: a substring would keep the whole target alive.
+		kept.Target = strings.Clone(kept.Target[:maxRecentTarget-len(cutMark)]) + cutMark
+	}
 	r.mu.Lock()
-	r.ring[r.next] = *e
+	r.ring[r.next] = kept
 	r.next++
 	if r.next == len(r.ring) {
 		r.next, r.full = 0, true
@@ -41,14 +53,19 @@ type Request struct {
 	End        string    `json:"end"`
 }
 
-// list returns the exchanges, most recent first.
-func (r *recent) list() []Request {
+// cutMark ends a target the ring cut short. Targets are ASCII (the parser
+// refuses others), so the mark cannot be taken for part of one.
+const cutMark = "…"
+
+// list returns the limit most recent exchanges, most recent first.
+func (r *recent) list(limit int) []Request {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	n := r.next
 	if r.full {
 		n = len(r.ring)
 	}
+	n = min(n, limit)
 	out := make([]Request, 0, n)
 	for i := range n {
 		e := &r.ring[(r.next-1-i+len(r.ring))%len(r.ring)]

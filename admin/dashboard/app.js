@@ -3,6 +3,7 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const pollMillis = 1000;
+  const recentRows = 50; // the recent exchanges shown, and fetched
   // color returns a colour of style.css, which states each once.
   const color = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
@@ -168,7 +169,7 @@
   }
 
   function renderRecent(list) {
-    fillRows($("recent"), list.slice(0, 50).map((e) => [
+    fillRows($("recent"), list.slice(0, recentRows).map((e) => [
       new Date(e.start).toLocaleTimeString(), e.remote, e.method || "–", e.target || "–",
       cell(e.status || "none", e.status === 0 || e.status >= 500 ? "bad" : ""),
       e.bytes_in, e.bytes_out, e.duration_ms, e.end,
@@ -178,7 +179,7 @@
   async function poll() {
     try {
       const [status, series, recent, routes] = await Promise.all([
-        getJSON("/api/status"), getJSON("/api/series?seconds=120"), getJSON("/api/requests"),
+        getJSON("/api/status"), getJSON("/api/series?seconds=120"), getJSON("/api/requests?limit=" + recentRows),
         getJSON("/api/routes"),
       ]);
       renderStatus(status);
