@@ -223,39 +223,55 @@ func (p *routesParser) yamlError(data []byte, err error) {
 	p.problem(l, c, msg)
 }
 
-// maxProblemSearch bounds the lines problemAt tries, each a parse of the
-// file up to it.
-const maxProblemSearch = 200
-
 // problemAt returns the line and column of a syntax error that yaml
 // reports with msg at line from, which for many errors is where the
 // enclosing block starts rather than where the problem is: the first line,
 // from there on, at which the file cut short fails with the same message,
-// and the column of that line's first character. When no such line is
-// found within maxProblemSearch lines, it returns from, column 1.
+// and the column of that line's first character. Cut after the problem,
+// the file fails as a whole does; cut before it, it parses or fails
+// otherwise: so the line is found by parses of the file cut at lines ever
+// further from from, then halving the span between the last two, a number
+// of parses that grows with the logarithm of the distance. When no cut
+// fails with msg, it returns from, column 1.
 func problemAt(data []byte, from int, msg string) (line, col int) {
 	lines := bytes.SplitAfter(data, []byte("\n"))
-	end := 0
-	for _, l := range lines[:min(from-1, len(lines))] {
-		end += len(l)
+	ends := make([]int, len(lines)+1) // ends[n]: the end of line n in data
+	for i, l := range lines {
+		ends[i+1] = ends[i] + len(l)
 	}
-	for n := from; n <= len(lines) && n < from+maxProblemSearch; n++ {
-		end += len(lines[n-1])
+	failsWithMsg := func(n int) bool {
 		var doc yaml.Node
-		err := yaml.NewDecoder(bytes.NewReader(data[:end])).Decode(&doc)
+		err := yaml.NewDecoder(bytes.NewReader(data[:ends[n]])).Decode(&doc)
 		if err == nil || err == io.EOF {
-			continue
+			return false
 		}
 		got := err.Error()
 		if m := yamlLine.FindStringSubmatch(got); m != nil {
 			got = got[len(m[0]):]
 		}
-		if strings.TrimPrefix(got, "yaml: ") == msg {
-			text := strings.TrimRight(string(lines[n-1]), "\r\n")
-			return n, utf8.RuneCountInString(text[:len(text)-len(strings.TrimLeft(text, " "))]) + 1
+		return strings.TrimPrefix(got, "yaml: ") == msg
+	}
+	last := len(lines)
+	if from > last {
+		return from, 1
+	}
+	// ok is a line known, or taken, not to fail; bad one that fails.
+	ok, bad := from-1, from
+	for step := 1; !failsWithMsg(bad); step *= 2 {
+		if bad == last {
+			return from, 1
+		}
+		ok, bad = bad, min(bad+step, last)
+	}
+	for bad-ok > 1 {
+		if mid := ok + (bad-ok)/2; failsWithMsg(mid) {
+			bad = mid
+		} else {
+			ok = mid
 		}
 	}
-	return from, 1
+	text := strings.TrimRight(string(lines[bad-1]), "\r\n")
+	return bad, utf8.RuneCountInString(text[:len(text)-len(strings.TrimLeft(text, " "))]) + 1
 }
 
 // invalidUTF8 stands for a byte that is not valid UTF-8 in findRune.

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -398,6 +399,25 @@ func TestLoadRoutesFileMatchesDefault(t *testing.T) {
 		}
 		if !reflect.DeepEqual(r, d) {
 			t.Errorf("route %d:\n file %+v\n  embedded %+v", i, r, d)
+		}
+	}
+}
+
+// TestSyntaxErrorFarFromItsBlock puts a syntax error that yaml reports at
+// the start of its block hundreds of lines below it, in files of growing
+// size: its position must still be the line at fault.
+func TestSyntaxErrorFarFromItsBlock(t *testing.T) {
+	for _, routes := range []int{10, 120, 1000, 9000} {
+		var b strings.Builder
+		b.WriteString("routes:\n")
+		for i := range routes {
+			fmt.Fprintf(&b, "  - path: /r%d\n    body: x\n", i)
+		}
+		b.WriteString("   bad: 1\n")
+		line := 2*routes + 2
+		_, err := ParseRoutes("r.yaml", []byte(b.String()), fstest.MapFS{}, ".")
+		if want := fmt.Sprintf("r.yaml:%d:4: did not find expected '-' indicator", line); err == nil || err.Error() != want {
+			t.Errorf("%d routes: %v; want %s", routes, err, want)
 		}
 	}
 }
