@@ -164,7 +164,7 @@ func TestTLSDaemon(t *testing.T) {
 	// A bad pair is kept out, with its reason; a good one is taken.
 	os.WriteFile(x.CertFile, []byte("garbage"), 0o644)
 	d.cmd.Process.Signal(syscall.SIGHUP)
-	waitLog(t, d, "keeping the current certificate")
+	waitLog(t, d, "keeping the current routes and certificates")
 	if r := tlsExchange(t, d.addr, cfg, "GET /hello\n"); !strings.HasSuffix(r, "\r\n\r\nhi\n") {
 		t.Errorf("after a bad reload: %q", r)
 	}

@@ -4,6 +4,7 @@
 package reload
 
 import (
+	"crypto/tls"
 	"errors"
 	"log/slog"
 	"sync"
@@ -17,8 +18,8 @@ import (
 )
 
 // Reloader reloads the routes of Server from File ("" for the embedded
-// default), and the certificates of Certs. A bad file never replaces the
-// table or certificate being served.
+// default), and the certificates of Certs. A reload is whole: a bad file
+// replaces nothing being served.
 type Reloader struct {
 	Server *server.Server
 	File   string
@@ -44,43 +45,39 @@ type Result struct {
 	Error string `json:"error,omitempty"`
 }
 
-// Reload loads the routes and, if they are valid, makes them the server's
-// table; exchanges in flight finish on the table they started with. It
-// then re-reads each certificate, which handshakes use from then on. It
-// returns why, and keeps what is being served, if a file is bad; the
-// routes and each certificate are kept or replaced on their own.
+// Reload reads the routes file and every certificate and, if all are
+// good, makes them what the server uses: its table, for exchanges that
+// start from then on (those in flight finish on the table they started
+// with), and each certificate, for handshakes from then on. If any is bad,
+// it changes nothing and returns why, for every file at fault.
 func (r *Reloader) Reload(trigger string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	log := r.logger()
-	var errs []error
 	table, err := Load(r.File)
-	if err != nil {
+	errs := []error{err}
+	certs := make([]*tls.Certificate, len(r.Certs))
+	for i, c := range r.Certs {
+		certs[i], err = c.Read()
 		errs = append(errs, err)
-		log.Error("reload failed; keeping the current routes", "trigger", trigger, "current", r.Server.Routes().Source(), "err", err)
-	} else {
-		r.Server.SetRoutes(table)
-		log.Info("routes reloaded", "trigger", trigger, "routes", table.Source(), "route_count", len(table.Routes()))
-	}
-	for _, c := range r.Certs {
-		if err := c.Reload(); err != nil {
-			errs = append(errs, err)
-			log.Error("reload failed; keeping the current certificate", "trigger", trigger, "listener", c.Name, "err", err)
-			continue
-		}
-		leaf := c.Leaf()
-		log.Info("TLS certificate reloaded", "trigger", trigger, "listener", c.Name, "subject", leaf.Subject.String(), "not_after", leaf.NotAfter)
 	}
 	res := &Result{At: time.Now(), Trigger: trigger}
-	err = errors.Join(errs...)
-	if err != nil {
+	defer r.last.Store(res)
+	log := r.logger()
+	if err := errors.Join(errs...); err != nil {
 		r.failed.Add(1)
 		res.Error = err.Error()
-	} else {
-		r.ok.Add(1)
+		log.Error("reload failed; keeping the current routes and certificates", "trigger", trigger, "current", r.Server.Routes().Source(), "err", err)
+		return err
 	}
-	r.last.Store(res)
-	return err
+	r.ok.Add(1)
+	r.Server.SetRoutes(table)
+	log.Info("routes reloaded", "trigger", trigger, "routes", table.Source(), "route_count", len(table.Routes()))
+	for i, c := range r.Certs {
+		c.Use(certs[i])
+		leaf := certs[i].Leaf
+		log.Info("TLS certificate reloaded", "trigger", trigger, "listener", c.Name, "subject", leaf.Subject.String(), "not_after", leaf.NotAfter)
+	}
+	return nil
 }
 
 // Counts returns how many reloads succeeded and failed.

@@ -105,13 +105,26 @@ func NewStore(name, certFile, keyFile string) (*Store, error) {
 func (s *Store) Reload() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cert, err := Load(s.CertFile, s.KeyFile)
+	cert, err := s.Read()
 	if err != nil {
-		return fmt.Errorf("%s TLS certificate: %w", s.Name, err)
+		return err
 	}
-	s.cur.Store(cert)
+	s.Use(cert)
 	return nil
 }
+
+// Read reads the files again and returns their pair, without handing it
+// out: a reload of several files reads them all before it uses any.
+func (s *Store) Read() (*tls.Certificate, error) {
+	cert, err := Load(s.CertFile, s.KeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("%s TLS certificate: %w", s.Name, err)
+	}
+	return cert, nil
+}
+
+// Use makes cert, which Read returned, the certificate handed out.
+func (s *Store) Use(cert *tls.Certificate) { s.cur.Store(cert) }
 
 // GetCertificate returns the current certificate, for tls.Config.
 func (s *Store) GetCertificate(*tls.ClientHelloInfo) (*tls.Certificate, error) {
