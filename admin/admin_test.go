@@ -226,6 +226,9 @@ func TestStatus(t *testing.T) {
 		s.Totals.Replies["200"] != 3 || s.Totals.Replies["404"] != 1 || s.Routes["/hello"] != 3 || s.Routes[noRoute] != 2 {
 		t.Errorf("totals %+v, routes %v", s.Totals, s.Routes)
 	}
+	if s.Totals.Busy != 0 || s.Totals.Timeouts != 0 {
+		t.Errorf("busy %d, timeouts %d before any", s.Totals.Busy, s.Totals.Timeouts)
+	}
 	if s.Latency.Count != 5 || s.Latency.P50 <= 0 || s.Latency.P99 < s.Latency.P50 {
 		t.Errorf("latency %+v", s.Latency)
 	}
@@ -244,6 +247,22 @@ func TestStatus(t *testing.T) {
 	}
 	if len(s.Acceptors) == 0 || accepted != 5 {
 		t.Errorf("acceptors %+v: want them to have accepted 5 in all", s.Acceptors)
+	}
+
+	// Routes replying 503 and 408 are not the server busy or timing out.
+	testenv.WriteFile(t, f.routes, "routes:\n  - path: /maint\n    status: 503\n    body: \"later\\n\"\n  - path: /gone\n    status: 408\n    body: \"x\\n\"\n")
+	if err := f.admin.opts.Reloader.Reload("test"); err != nil {
+		t.Fatal(err)
+	}
+	f.exchange(t, "GET /maint\n")
+	f.exchange(t, "GET /gone\n")
+	f.waitExchanges(t, 7)
+	var after Status
+	if _, body := f.do(t, "GET", "/api/status", nil); json.Unmarshal([]byte(body), &after) != nil {
+		t.Fatalf("status: %s", body)
+	}
+	if after.Totals.Replies["503"] != 1 || after.Totals.Replies["408"] != 1 || after.Totals.Busy != 0 || after.Totals.Timeouts != 0 {
+		t.Errorf("after a route's 503 and 408: replies %v, busy %d, timeouts %d; want busy and timeouts 0", after.Totals.Replies, after.Totals.Busy, after.Totals.Timeouts)
 	}
 }
 

@@ -51,17 +51,20 @@ type Connections struct {
 
 // Totals count exchanges since start.
 type Totals struct {
-	Accepted   uint64            `json:"accepted"`
-	Dropped    uint64            `json:"dropped"`
-	Delivered  uint64            `json:"delivered"`
-	ClientGone uint64            `json:"client_gone"`
-	Timeouts   uint64            `json:"timeouts"`
-	TooLarge   uint64            `json:"too_large"`
-	Malformed  uint64            `json:"malformed"`
-	Busy       uint64            `json:"busy"`
-	Panics     uint64            `json:"panics"`
-	Replies    map[string]uint64 `json:"replies"`
-	Ends       map[string]uint64 `json:"ends"`
+	Accepted   uint64 `json:"accepted"`
+	Dropped    uint64 `json:"dropped"`
+	Delivered  uint64 `json:"delivered"`
+	ClientGone uint64 `json:"client_gone"`
+	// Timeouts, TooLarge, Malformed and Busy count the server's own
+	// replies, not a route's of the same status: 408 (and replies cut by
+	// the write timeout); 413; 400, 414, 431 and 505; 503.
+	Timeouts  uint64            `json:"timeouts"`
+	TooLarge  uint64            `json:"too_large"`
+	Malformed uint64            `json:"malformed"`
+	Busy      uint64            `json:"busy"`
+	Panics    uint64            `json:"panics"`
+	Replies   map[string]uint64 `json:"replies"`
+	Ends      map[string]uint64 `json:"ends"`
 }
 
 // Bytes count protocol bytes since start.
@@ -93,6 +96,9 @@ func (a *Admin) status(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// own returns how many replies of status the server made itself.
+func (a *Admin) own(status int) uint64 { return a.ownReplies[status].Load() }
+
 func (a *Admin) snapshot(now time.Time) Status {
 	srv := a.opts.Server
 	st := srv.Stats()
@@ -110,10 +116,10 @@ func (a *Admin) snapshot(now time.Time) Status {
 			Dropped:    st.Dropped,
 			Delivered:  st.Ends[server.EndDelivered],
 			ClientGone: st.Ends[server.EndClientGone] + st.Ends[server.EndReset],
-			Timeouts:   st.Replies[408] + st.Ends[server.EndWriteTimeout],
-			TooLarge:   st.Replies[413],
-			Malformed:  st.Replies[400] + st.Replies[414] + st.Replies[431] + st.Replies[505],
-			Busy:       st.Replies[503],
+			Timeouts:   a.own(408) + st.Ends[server.EndWriteTimeout],
+			TooLarge:   a.own(413),
+			Malformed:  a.own(400) + a.own(414) + a.own(431) + a.own(505),
+			Busy:       a.own(503),
 			Panics:     st.Panics,
 			Replies:    make(map[string]uint64),
 			Ends:       make(map[string]uint64),
