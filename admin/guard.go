@@ -21,8 +21,6 @@ type guard struct {
 	// names are the configured names, normalized (see normalHost), each
 	// also with the listener's port when it has none.
 	names map[string]bool
-	// checkHost says whether the Host header is checked at all.
-	checkHost bool
 }
 
 // newGuard returns the guard of an admin listener on addr with the
@@ -32,8 +30,8 @@ type guard struct {
 // rebinding) sends that name as Host. On a loopback listener the Host must
 // name the listener exactly, as its address or as localhost with its port,
 // or be one of names. Beyond loopback the names clients use are not known:
-// with no names any Host is accepted; with names, a Host must be one of
-// them, an IP address or localhost (which no page can rebind). Health
+// a Host must be one of names, an IP address or localhost (which no page
+// can rebind). Health
 // checks and scrapes are answered whatever the listener (see isProbe).
 func newGuard(token string, addr net.Addr, names []string) *guard {
 	g := &guard{token: token, own: map[string]bool{}, names: map[string]bool{}}
@@ -58,7 +56,6 @@ func newGuard(token string, addr net.Addr, names []string) *guard {
 			g.names[name+":"+port] = true
 		}
 	}
-	g.checkHost = len(g.own) > 0 || len(g.names) > 0
 	return g
 }
 
@@ -66,8 +63,6 @@ func newGuard(token string, addr net.Addr, names []string) *guard {
 // answered (see newGuard).
 func (g *guard) acceptsHost(host string) bool {
 	switch {
-	case !g.checkHost:
-		return true
 	case g.own[strings.ToLower(host)] || g.names[normalHost(host)]:
 		return true
 	case len(g.own) > 0:

@@ -266,3 +266,4 @@ func rawRequest(t *testing.T, addr, method, path, host string) (int, string) {
 	}
 	return status, reply
 }
+

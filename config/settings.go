@@ -72,7 +72,7 @@ type Settings struct {
 	AdminToken        string        `env:"ADMIN_TOKEN" usage:"bearer token for admin writes and pprof"`
 	AdminTokenFile    string        `env:"ADMIN_TOKEN_FILE" usage:"file holding the admin token, instead of ADMIN_TOKEN"`
 	AdminRecent       int           `env:"ADMIN_RECENT" usage:"recent exchanges kept for the admin API and dashboard (1 to 100000)"`
-	AdminHosts        string        `env:"ADMIN_HOSTS" usage:"comma-separated names (host or host:port) the admin endpoint also answers to in the Host header; with a non-loopback ADMIN_ADDR, once it is set, a Host with any other name is refused (DNS rebinding; IP addresses and localhost stay accepted), and while it is empty any Host is accepted"`
+	AdminHosts        string        `env:"ADMIN_HOSTS" usage:"comma-separated names (host or host:port) the admin endpoint also answers to in the Host header, beside its address and localhost; a Host with any other name is refused (DNS rebinding), and with a non-loopback ADMIN_ADDR any IP address is accepted too"`
 	TLSCert           string        `env:"TLS_CERT" usage:"PEM certificate chain (leaf first) that makes the protocol listener a TLS one (TLS 1.2 and 1.3); with TLS_KEY; re-read on SIGHUP and POST /api/reload"`
 	TLSKey            string        `env:"TLS_KEY" usage:"PEM private key of TLS_CERT"`
 	TLSClientCA       string        `env:"TLS_CLIENT_CA" usage:"PEM certificates of the authorities client certificates must chain to: with it, every protocol client must present one (mutual TLS), and its subject is logged; needs TLS_CERT"`
