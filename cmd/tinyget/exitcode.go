@@ -84,6 +84,9 @@ type exitError struct {
 	code  exitCode
 	msg   string // what happened, printed after "tinyget: (code) "
 	cause error  // the client's error, if it came from the exchange
+	// keepOutput says that the output was written whole and stays, as
+	// --fail-with-body's does; any other failure drops it.
+	keepOutput bool
 }
 
 // Error returns the message.

@@ -198,7 +198,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVarP(&o.fail, "fail", "f", false, "exit 22, writing no body, when the status is 400 or more (with -i, the header section is written)")
 	fs.BoolVar(&o.failWithBody, "fail-with-body", false, "exit 22 when the status is 400 or more, after writing the body")
 	fs.Float64VarP(new(float64), "max-time", "m", 0, "give up on each attempt after `SECONDS` in all (0: no limit)")
-	fs.Float64Var(new(float64), "connect-timeout", 0, "give up connecting after `SECONDS` (0: only -m applies)")
+	fs.Float64Var(new(float64), "connect-timeout", 0, "give up connecting, the TLS handshake included, after `SECONDS` (0 or unset: 300, as curl)")
 	fs.IntVar(&o.retry, "retry", 0, "retry `N` times on a transient failure: timeout, unresolved name, status 408, 429, 500, 502, 503 or 504")
 	fs.Float64Var(new(float64), "retry-delay", 0, "wait `SECONDS` before each retry (0: 1s, doubling up to 10 minutes; a Retry-After header can lengthen it)")
 	fs.Float64Var(new(float64), "retry-max-time", 0, "start no retry after `SECONDS` since the first attempt (0: no limit)")
@@ -260,6 +260,7 @@ func parseArgs(args []string) (*options, error) {
 			return nil, err
 		}
 	}
+
 	if o.help || o.version {
 		return o, nil
 	}
@@ -285,8 +286,10 @@ func parseArgs(args []string) (*options, error) {
 	switch {
 	case len(o.urls) == 0:
 		return nil, fail(exitUsage, "no URL specified")
-	case o.head && len(o.data) > 0:
+	case o.head && len(o.data) > 0 && !o.get:
 		return nil, fail(exitUsage, "-I (HEAD) and -d (POST) ask for two methods")
+	case o.head && o.uploadFile != "":
+		return nil, fail(exitUsage, "-I (HEAD) and -T (PUT) ask for two methods")
 	case o.fail && o.failWithBody:
 		return nil, fail(exitUsage, "--fail and --fail-with-body cannot be used together")
 	case o.retry < 0:

@@ -45,6 +45,7 @@ func TestParseArgs(t *testing.T) {
 		{"redirects and parallel", []string{"-LZ", "--max-redirs", "-1", "--parallel-max", "500", "h:1/"}, options{location: true, maxRedirs: -1, parallel: true, parallelMax: 300, urls: u}},
 		{"data flags of all kinds", []string{"--data-urlencode", "a b", "--json", "{}", "-G", "h:1/"},
 			options{data: []dataArg{{"a b", dataURLEncode}, {"{}", dataJSON}}, get: true, urls: u}},
+		{"-G -I -d: HEAD with a query", []string{"-G", "-I", "-d", "a=b", "h:1/"}, options{data: []dataArg{{"a=b", dataASCII}}, get: true, head: true, urls: u}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -78,6 +79,8 @@ func TestParseArgsErrors(t *testing.T) {
 		{"negative time", []string{"-m", "-1", "h:1/"}},
 		{"infinite time", []string{"--connect-timeout", "Inf", "h:1/"}},
 		{"negative retries", []string{"--retry", "-1", "h:1/"}},
+		{"-I and -d", []string{"-I", "-d", "a=b", "h:1/"}},
+		{"-I and -T", []string{"-I", "-T", "file", "h:1/"}},
 		{"HEAD with data", []string{"-I", "-d", "x", "h:1/"}},
 		{"both fail flags", []string{"-f", "--fail-with-body", "h:1/"}},
 		{"bad -C", []string{"-C", "x", "h:1/"}},

@@ -62,6 +62,37 @@ func TestOutputTempFile(t *testing.T) {
 	}
 }
 
+// TestFailedRedirectKeepsFile follows, with -i, a redirect whose next hop
+// fails (its connect refused, or one redirect too many): the headers of the
+// first hop were written out, yet the transfer failed, so the file already
+// under the name must stay as it was.
+func TestFailedRedirectKeepsFile(t *testing.T) {
+	refused := closedPort(t)
+	addr, _ := serveReply(t, "HTTP/1.0 302 Found\r\nLocation: http://"+refused+"/x\r\n\r\n")
+	for _, tt := range []struct {
+		args []string
+		code exitCode
+	}{
+		{[]string{"-L", "-i"}, exitConnect},
+		{[]string{"-L", "-I"}, exitConnect},
+		{[]string{"-L", "-i", "--max-redirs", "0"}, exitTooManyRedirects},
+	} {
+		path := filepath.Join(t.TempDir(), "out.txt")
+		if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if r := tinyget("", append(tt.args, "-s", "-o", path, addr+"/")...); r.code != int(tt.code) {
+			t.Errorf("%q: exit %d, want %d", tt.args, r.code, tt.code)
+		}
+		if b, _ := os.ReadFile(path); string(b) != "old" {
+			t.Errorf("%q: the failed transfer changed the file to %q", tt.args, b)
+		}
+		if left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".out.txt.tinyget-*")); len(left) > 0 {
+			t.Errorf("%q: temporary files left: %q", tt.args, left)
+		}
+	}
+}
+
 // TestOutputReplaces checks that a successful transfer replaces the file,
 // which keeps its permissions, and that a symbolic link is followed and
 // kept rather than replaced.

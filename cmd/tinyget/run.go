@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -302,9 +303,15 @@ func (r *runner) retrying(ti *transferInfo, t target, req *client.Request) (stri
 }
 
 // finish ends a transfer whose last attempt ended with err: its output is
-// committed (with --remove-on-error, removed if err is set), and -R gives
-// the file the reply's time. It returns the transfer's error.
+// committed if the transfer succeeded, or failed by --fail-with-body (with
+// --remove-on-error, then removed), and dropped otherwise, so that a file
+// already under its name stays as it was; -R gives the file the reply's
+// time. It returns the transfer's error.
 func (r *runner) finish(ti *transferInfo, err error) error {
+	var ee *exitError
+	if err != nil && !(errors.As(err, &ee) && ee.keepOutput) {
+		ti.drop()
+	}
 	if ti.out != nil {
 		out := ti.out
 		ti.out = nil

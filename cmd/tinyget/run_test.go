@@ -376,3 +376,15 @@ func TestChunkedReply(t *testing.T) {
 		t.Errorf("request head %q", head)
 	}
 }
+
+// TestGetHeadWithData checks that -G -I -d sends HEAD with the data in the
+// query, as curl does, rather than refusing two methods.
+func TestGetHeadWithData(t *testing.T) {
+	addr, requests := serveReply(t, "HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\n")
+	if r := tinyget("", "-G", "-I", "-d", "a=b", addr+"/x"); r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	if req := <-requests; !strings.HasPrefix(req, "HEAD /x?a=b HTTP/1.") {
+		t.Errorf("request %q; want HEAD /x?a=b", req)
+	}
+}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"cmp"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"strconv"
@@ -10,6 +12,11 @@ import (
 
 	"github.com/tinyhttpd/tinyhttpd/client"
 )
+
+// defaultConnectTimeout bounds a connect and TLS handshake when
+// --connect-timeout is not given, as curl's default does: a peer that
+// accepts and never answers the handshake cannot hold tinyget for good.
+const defaultConnectTimeout = 300 * time.Second
 
 // copyBufSize is the size of the buffer the body is copied through.
 const copyBufSize = 32 << 10
@@ -33,7 +40,7 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (strin
 		ctx, cancel = context.WithTimeout(ctx, r.o.maxTime)
 		defer cancel()
 	}
-	c := &client.Client{ConnectTimeout: r.o.connectTimeout, Trace: tr.event}
+	c := &client.Client{ConnectTimeout: cmp.Or(r.o.connectTimeout, defaultConnectTimeout), Trace: tr.event}
 	switch r.o.ipVersion {
 	case 4:
 		c.Network = "tcp4"
@@ -186,7 +193,7 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (strin
 		}
 	}
 	if r.o.failWithBody && resp.StatusCode >= 400 {
-		return "", fail(exitHTTPError, "The requested URL returned error: %d", resp.StatusCode)
+		return "", &exitError{code: exitHTTPError, msg: fmt.Sprintf("The requested URL returned error: %d", resp.StatusCode), keepOutput: true}
 	}
 	return "", nil
 }
