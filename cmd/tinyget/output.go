@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // sink is where one attempt's output goes: stdout, or a file. A file is
@@ -60,6 +61,7 @@ func openFile(name string, createDirs bool) (*sink, error) {
 		if perm != 0 {
 			f.Chmod(perm) // a replaced file keeps its mode
 		}
+		temps.add(temp)
 		return &sink{w: f, f: f, name: dest, temp: temp}, nil
 	}
 	return nil, fail(exitWriteError, "Failed to open the file %s: no free temporary name", name)
@@ -134,10 +136,11 @@ func (s *sink) commit() error {
 	if s.temp == "" {
 		return nil
 	}
-	if err := os.Rename(s.temp, s.name); err != nil {
+	if err := temps.rename(s.temp, s.name); err != nil {
 		s.remove()
 		return fail(exitWriteError, "Failed to rename the output to %s: %v", s.name, unwrapPath(err))
 	}
+	s.temp = ""
 	return nil
 }
 
@@ -154,9 +157,63 @@ func (s *sink) abort() {
 // remove removes the temporary file, if any.
 func (s *sink) remove() {
 	if s.temp != "" {
-		os.Remove(s.temp)
+		temps.remove(s.temp)
 		s.temp = ""
 	}
+}
+
+// temps are the temporary files being written, which removeTemps removes
+// when a signal ends tinyget: an interrupted transfer leaves no hidden file
+// behind.
+var temps tempFiles
+
+// tempFiles is a set of temporary files. Its lock makes a rename and the
+// removal at a signal exclusive, so that no file is removed under its final
+// name, and none is created once all were removed.
+type tempFiles struct {
+	mu    sync.Mutex
+	names map[string]bool
+	ended bool // removeAll ran
+}
+
+// add counts name as a temporary file; once removeAll ran, it removes it.
+func (t *tempFiles) add(name string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.ended {
+		os.Remove(name)
+		return
+	}
+	if t.names == nil {
+		t.names = make(map[string]bool)
+	}
+	t.names[name] = true
+}
+
+// rename gives the temporary file temp its final name.
+func (t *tempFiles) rename(temp, name string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.names, temp)
+	return os.Rename(temp, name)
+}
+
+// remove removes the temporary file name.
+func (t *tempFiles) remove(name string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.names, name)
+	os.Remove(name)
+}
+
+// removeAll removes every temporary file, and any created later.
+func (t *tempFiles) removeAll() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for name := range t.names {
+		os.Remove(name)
+	}
+	t.names, t.ended = nil, true
 }
 
 // writeError returns the *exitError for a failed write of the output.

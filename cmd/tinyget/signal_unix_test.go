@@ -1,0 +1,64 @@
+//go:build unix
+
+package main
+
+import (
+	"errors"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
+)
+
+// TestSignalRemovesTempFile interrupts, by each of SIGINT, SIGTERM and
+// SIGHUP, a tinyget process writing -o while its reply is half sent: the
+// temporary file must go, the file already under the name stay as it was,
+// and the process end by the signal, as a shell expects.
+func TestSignalRemovesTempFile(t *testing.T) {
+	addr := testenv.Serve(t, func(c *net.TCPConn) {
+		io.Copy(io.Discard, c)
+		io.WriteString(c, "HTTP/1.0 200 OK\r\nContent-Length: 100\r\n\r\nhalf of it")
+		<-t.Context().Done()
+	})
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+		if signal.Ignored(sig) {
+			continue // ignored here, so in tinyget too, which keeps it so
+		}
+		dir := t.TempDir()
+		path := filepath.Join(dir, "out.txt")
+		if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = append(os.Environ(), argsVar+"=-s -o "+path+" "+addr+"/")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		var temps []string
+		for deadline := time.Now().Add(10 * time.Second); len(temps) == 0 && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+			temps, _ = filepath.Glob(filepath.Join(dir, ".out.txt.tinyget-*"))
+		}
+		cmd.Process.Signal(sig)
+		err := cmd.Wait()
+		if len(temps) == 0 {
+			t.Fatalf("%v: no temporary file while the transfer ran", sig)
+		}
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != sig {
+			t.Errorf("%v: tinyget ended with %v; want killed by the signal", sig, err)
+		}
+		if left, _ := filepath.Glob(filepath.Join(dir, ".out.txt.tinyget-*")); len(left) > 0 {
+			t.Errorf("%v: temporary files left: %q", sig, left)
+		}
+		if b, _ := os.ReadFile(path); string(b) != "old" {
+			t.Errorf("%v: the file under the name holds %q", sig, b)
+		}
+	}
+}
