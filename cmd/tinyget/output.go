@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -24,8 +25,31 @@ type sink struct {
 	written int64
 }
 
-// openStdout returns a sink writing to stdout.
-func openStdout(stdout io.Writer) *sink { return &sink{w: stdout} }
+// openStdout returns a sink writing to stdout. Unless binaryOK, output
+// holding a NUL byte is refused when stdout is a terminal, as curl
+// refuses it: it can leave the terminal in a state that needs a reset.
+func openStdout(stdout io.Writer, binaryOK bool) *sink {
+	if f, ok := stdout.(*os.File); ok && !binaryOK {
+		if _, tty := terminalWidth(f); tty {
+			return &sink{w: textOnly{f}}
+		}
+	}
+	return &sink{w: stdout}
+}
+
+// errBinaryOutput is the write error of output holding a NUL byte on a
+// terminal.
+var errBinaryOutput = errors.New("binary output refused on a terminal")
+
+// textOnly writes to w what holds no NUL byte, and refuses the rest.
+type textOnly struct{ w io.Writer }
+
+func (t textOnly) Write(p []byte) (int, error) {
+	if bytes.IndexByte(p, 0) >= 0 {
+		return 0, errBinaryOutput
+	}
+	return t.w.Write(p)
+}
 
 // openFile returns a sink writing to the file called name, creating its
 // directories first if createDirs. Its errors are *exitError with
@@ -218,6 +242,9 @@ func (t *tempFiles) removeAll() {
 
 // writeError returns the *exitError for a failed write of the output.
 func (s *sink) writeError(err error) error {
+	if err == errBinaryOutput {
+		return fail(exitWriteError, "Binary output can mess up your terminal. Use \"--output -\" to tell tinyget to output it to your terminal anyway, or consider \"--output <FILE>\" to save to a file.")
+	}
 	if s.f == nil {
 		return fail(exitWriteError, "Failure writing output to stdout: %v", unwrapPath(err))
 	}

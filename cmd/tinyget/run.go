@@ -251,6 +251,8 @@ func (r *runner) transferErr(ti *transferInfo) error {
 			ti.filename, ti.remote = r.outputPath(remoteName(t)), true
 		case out.path != "-":
 			ti.filename = r.outputPath(out.path)
+		default:
+			ti.stdoutChosen = true
 		}
 	}
 	if ti.resume = r.resumeOffset(ti.filename); ti.resume > 0 {

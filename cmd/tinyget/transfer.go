@@ -241,7 +241,7 @@ func (ti *transferInfo) output(r *runner) (*sink, error) {
 	var err error
 	switch {
 	case ti.filename == "":
-		ti.out = openStdout(r.stdout)
+		ti.out = openStdout(r.stdout, ti.stdoutChosen)
 	case ti.resume > 0:
 		ti.out, err = openAppend(ti.filename, ti.resume)
 	default:

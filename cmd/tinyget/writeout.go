@@ -30,10 +30,13 @@ type transferInfo struct {
 	errmsg      string // the failure's message; "" on success
 	resp        *client.Response
 	filename    string // the output file; "" for stdout
-	retries     int
-	trace       *tracer
-	total       time.Duration
-	download    int64 // body bytes written out
+	// stdoutChosen: -o - names stdout, where binary output goes even to
+	// a terminal.
+	stdoutChosen bool
+	retries      int
+	trace        *tracer
+	total        time.Duration
+	download     int64 // body bytes written out
 }
 
 // woKind is how a -w variable is formatted.
