@@ -64,11 +64,7 @@ func openFile(name string, createDirs bool) (*sink, error) {
 	}
 	dest, perm, inPlace := destination(name)
 	if inPlace {
-		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
-		if err != nil {
-			return nil, fail(exitWriteError, "Failed to open the file %s: %v", name, unwrapPath(err))
-		}
-		return &sink{w: f, f: f, name: name}, nil
+		return openInPlace(name)
 	}
 	dir, base := filepath.Split(dest)
 	for range 100 {
@@ -78,6 +74,11 @@ func openFile(name string, createDirs bool) (*sink, error) {
 		f, err := os.OpenFile(temp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
 		if errors.Is(err, fs.ErrExist) {
 			continue
+		}
+		if errors.Is(err, fs.ErrPermission) && perm != 0 {
+			// A file that may be written, in a directory that may not:
+			// written in place, as curl writes every file.
+			return openInPlace(dest)
 		}
 		if err != nil {
 			return nil, fail(exitWriteError, "Failed to open the file %s: %v", name, unwrapPath(err))
@@ -89,6 +90,16 @@ func openFile(name string, createDirs bool) (*sink, error) {
 		return &sink{w: f, f: f, name: dest, temp: temp}, nil
 	}
 	return nil, fail(exitWriteError, "Failed to open the file %s: no free temporary name", name)
+}
+
+// openInPlace returns a sink writing to the file called name itself,
+// truncated first.
+func openInPlace(name string) (*sink, error) {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
+	if err != nil {
+		return nil, fail(exitWriteError, "Failed to open the file %s: %v", name, unwrapPath(err))
+	}
+	return &sink{w: f, f: f, name: name}, nil
 }
 
 // openAppend returns a sink appending to the file called name, whose first

@@ -1,0 +1,75 @@
+//go:build unix
+
+package main
+
+import (
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+)
+
+// TestOutputInUnwritableDirectory writes -o to a file that may be written
+// in a directory that may not, where no temporary file can be made: the
+// file is written in place, as curl writes it, rather than refused. As
+// root, for whom every directory may be written, tinyget runs as nobody.
+func TestOutputInUnwritableDirectory(t *testing.T) {
+	addr, _ := serveReply(t, helloReply)
+	dir, err := os.MkdirTemp("", "tinyget-unwritable-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(dir, 0o755); os.RemoveAll(dir) })
+	out := filepath.Join(dir, "out")
+	if err := os.WriteFile(out, []byte("old"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(out, 0o666) // whatever the umask
+	if err := os.Chmod(dir, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	code := 0
+	if os.Geteuid() != 0 {
+		code = tinyget("", "-sS", "-o", out, addr+"/").code
+	} else {
+		// The test binary, copied where nobody may run it.
+		exe := filepath.Join(dir+"-bin", "tinyget.test")
+		if err := os.MkdirAll(filepath.Dir(exe), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.RemoveAll(filepath.Dir(exe)) })
+		copyFile(t, os.Args[0], exe)
+		cmd := exec.Command(exe)
+		cmd.Env = append(os.Environ(), argsVar+"=-sS -o "+out+" "+addr+"/")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+		b, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Logf("tinyget as nobody: %v\n%s", err, b)
+		}
+		code = cmd.ProcessState.ExitCode()
+	}
+	if b, _ := os.ReadFile(out); code != 0 || string(b) != "hello, world\n" {
+		t.Errorf("exit %d, file holds %q; want 0 and the body", code, b)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	src, err := os.Open(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o755)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		t.Fatal(err)
+	}
+	if err := dst.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
