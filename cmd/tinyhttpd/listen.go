@@ -105,6 +105,21 @@ func listenAdmin(addr string) (net.Listener, error) {
 	return lc.Listen(context.Background(), "tcp", addr)
 }
 
+// errAdminBeyondLoopback is the error of an admin listener without a token
+// whose address was taken for loopback but is not: "localhost" resolved to
+// another address.
+var errAdminBeyondLoopback = errors.New("the admin endpoint listens beyond loopback and TINYHTTPD_ADMIN_TOKEN is empty; set a token, or an ADMIN_ADDR with a loopback IP address")
+
+// checkAdminBound refuses an admin listener at bound without a token unless
+// it is on loopback. Settings check the address as written; this checks
+// the one a name such as localhost resolved to.
+func checkAdminBound(bound net.Addr, token string) error {
+	if tcp, ok := bound.(*net.TCPAddr); ok && token == "" && !tcp.IP.IsLoopback() {
+		return fmt.Errorf("%w (bound to %s)", errAdminBeyondLoopback, bound)
+	}
+	return nil
+}
+
 // listenUnix listens on a Unix domain socket at path, with mode and, when
 // uid or gid is not -1, that owner. A socket file already there that no
 // process listens on, left by a tinyhttpd that did not exit cleanly, is

@@ -203,6 +203,11 @@ func serve(s config.Settings, table *respond.Table, logger *slog.Logger, hups ch
 			logger.Error("cannot listen for the admin endpoint", "addr", s.AdminAddr, "err", err)
 			return exitFailed
 		}
+		if err := checkAdminBound(al.Addr(), s.AdminToken); err != nil {
+			al.Close()
+			logger.Error("refusing to serve the admin endpoint", "addr", s.AdminAddr, "err", err)
+			return exitConfig
+		}
 		adminAddr = al.Addr().String()
 		if adminCert != nil {
 			al = tls.NewListener(al, adminCert.ServerConfig(nil))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -456,4 +457,26 @@ func TestDefaultSettingsListen(t *testing.T) {
 		t.Fatalf("default settings: %v", err)
 	}
 	l.Close()
+}
+
+// TestCheckAdminBound checks the rule on the address an admin listener
+// bound, which a name such as localhost may have made other than loopback:
+// without a token, only loopback is served.
+func TestCheckAdminBound(t *testing.T) {
+	for _, tt := range []struct {
+		ip    string
+		token string
+		ok    bool
+	}{
+		{"127.0.0.1", "", true},
+		{"::1", "", true},
+		{"192.0.2.7", "", false},
+		{"0.0.0.0", "", false},
+		{"192.0.2.7", "s3cret", true},
+	} {
+		err := checkAdminBound(&net.TCPAddr{IP: net.ParseIP(tt.ip), Port: 7071}, tt.token)
+		if (err == nil) != tt.ok || err != nil && !errors.Is(err, errAdminBeyondLoopback) {
+			t.Errorf("%s, token %q: %v; want ok %v", tt.ip, tt.token, err, tt.ok)
+		}
+	}
 }
