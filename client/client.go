@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/tls"
+	"io"
 	"net"
 	"net/netip"
 	"strings"
@@ -78,6 +79,13 @@ var zeroDialer net.Dialer
 // Every error from Do is an *Error, and so is every error from resp.Body.Read
 // before Close other than io.EOF, which ends a complete body.
 func (c *Client) Do(ctx context.Context, addr string, req *Request) (*Response, error) {
+	var body io.ReadCloser
+	if req.GetBody != nil {
+		var err error
+		if body, err = req.GetBody(); err != nil {
+			return nil, &Error{Kind: Send, Op: "open request body", Err: err}
+		}
+	}
 	connectCtx, cancel := ctx, context.CancelFunc(func() {})
 	if c.ConnectTimeout > 0 {
 		connectCtx, cancel = context.WithTimeout(ctx, c.ConnectTimeout)
@@ -85,6 +93,7 @@ func (c *Client) Do(ctx context.Context, addr string, req *Request) (*Response, 
 	defer cancel()
 	conn, err := c.dial(connectCtx, addr)
 	if err != nil {
+		closeBody(body)
 		return nil, dialError(ctx, err)
 	}
 	if c.Trace != nil {
@@ -93,10 +102,11 @@ func (c *Client) Do(ctx context.Context, addr string, req *Request) (*Response, 
 	var under *tlseof.Conn
 	if c.TLSConfig != nil {
 		if conn, under, err = c.handshake(connectCtx, conn, addr); err != nil {
+			closeBody(body)
 			return nil, err
 		}
 	}
-	x := newExchange(ctx, conn, req, c.maxHeaderBytes(), c.Trace)
+	x := newExchange(ctx, conn, req, body, c.maxHeaderBytes(), c.Trace)
 	x.reply.tls = under
 	if err := x.readHead(&x.resp, req.method() == "HEAD"); err != nil {
 		err = x.sendFailure(err)
@@ -105,6 +115,14 @@ func (c *Client) Do(ctx context.Context, addr string, req *Request) (*Response, 
 	}
 	x.resp.Body = x
 	return &x.resp, nil
+}
+
+// closeBody closes a request body from GetBody, if any, that no exchange
+// took: an exchange closes its own once sent.
+func closeBody(body io.ReadCloser) {
+	if body != nil {
+		body.Close()
+	}
 }
 
 // dial connects to addr. A localhost name is the loopback addresses, tried

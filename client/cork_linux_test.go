@@ -65,7 +65,7 @@ func TestNoHalfCloseIsNotCorked(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	x := newExchange(t.Context(), c, &Request{Target: "/", NoHalfClose: true}, DefaultMaxHeaderBytes, nil)
+	x := newExchange(t.Context(), c, &Request{Target: "/", NoHalfClose: true}, nil, DefaultMaxHeaderBytes, nil)
 	defer x.Close()
 	<-got
 	if corked := testenv.SockoptInt(t, c.(*net.TCPConn), unix.IPPROTO_TCP, unix.TCP_CORK); corked != 0 {

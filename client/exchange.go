@@ -3,6 +3,7 @@ package client
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"sync"
 	"time"
@@ -40,10 +41,11 @@ type exchange struct {
 	closed    bool
 	werr      error // the request writer's failure, once writer is done
 
-	head    []byte      // request head, and the body too when it fits in headBuf
-	body    []byte      // request body when not in head
-	bufs    net.Buffers // head and body for one writev
-	vec     [2][]byte   // backing array for bufs
+	head    []byte        // request head, and the body too when it fits in headBuf
+	body    []byte        // request body when not in head
+	bodyRC  io.ReadCloser // request body from GetBody, sent after head and closed
+	bufs    net.Buffers   // head and body for one writev
+	vec     [2][]byte     // backing array for bufs
 	headBuf [512]byte
 
 	traceMu sync.Mutex
@@ -52,8 +54,8 @@ type exchange struct {
 
 // newExchange starts the exchange on conn: it ties the connection to ctx and
 // starts writing req.
-func newExchange(ctx context.Context, conn net.Conn, req *Request, maxHeader int, trace func(Event)) *exchange {
-	x := &exchange{conn: conn, halfClose: !req.NoHalfClose, cork: !req.NoHalfClose && !req.NoCork}
+func newExchange(ctx context.Context, conn net.Conn, req *Request, body io.ReadCloser, maxHeader int, trace func(Event)) *exchange {
+	x := &exchange{conn: conn, halfClose: !req.NoHalfClose, cork: !req.NoHalfClose && !req.NoCork, bodyRC: body}
 	if d, ok := ctx.Deadline(); ok {
 		conn.SetDeadline(d)
 	}
@@ -70,9 +72,11 @@ func newExchange(ctx context.Context, conn net.Conn, req *Request, maxHeader int
 			x.emit(Event{Kind: EventRequestLine, Line: string(bytes.TrimSuffix(line, []byte("\r\n")))})
 		}
 	}
-	if len(x.head)+len(req.Body) <= len(x.headBuf) {
+	switch {
+	case body != nil:
+	case len(x.head)+len(req.Body) <= len(x.headBuf):
 		x.head = append(x.head, req.Body...)
-	} else {
+	default:
 		x.body = req.Body
 	}
 	x.writer.Go(x.write)
@@ -90,11 +94,14 @@ func (x *exchange) write() {
 		// server's first read finds the request whole, with the EOF.
 		socket.SetCork(tc)
 	}
-	if x.body == nil {
+	switch {
+	case x.bodyRC != nil:
+		n, err = x.writeFrom(x.bodyRC)
+	case x.body == nil:
 		var m int
 		m, err = x.conn.Write(x.head)
 		n = int64(m)
-	} else {
+	default:
 		x.bufs = append(x.vec[:0], x.head, x.body)
 		n, err = x.bufs.WriteTo(x.conn)
 	}
@@ -121,6 +128,36 @@ func (x *exchange) write() {
 		x.traceFn(Event{Kind: EventWriteClosed, Err: cerr})
 	}
 }
+
+// writeFrom sends the head, then the body read from body to its EOF,
+// which it closes. When reading the body fails, the request cannot be
+// whole: the connection is closed, so that the reply's read fails rather
+// than wait for a server waiting for the rest.
+func (x *exchange) writeFrom(body io.ReadCloser) (int64, error) {
+	defer body.Close()
+	m, err := x.conn.Write(x.head)
+	if err != nil {
+		return int64(m), err
+	}
+	var readErr error
+	k, err := io.Copy(x.conn, readerFunc(func(p []byte) (int, error) {
+		n, err := body.Read(p)
+		if err != nil && err != io.EOF {
+			readErr = err
+		}
+		return n, err
+	}))
+	if readErr != nil {
+		x.conn.Close()
+		return int64(m) + k, &Error{Kind: Send, Op: "read request body", Err: readErr}
+	}
+	return int64(m) + k, err
+}
+
+// readerFunc is a function that reads as an io.Reader does.
+type readerFunc func([]byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
 
 // sendGrace bounds the wait for the request writer once the reply has
 // failed, to learn whether the failure came from sending. A writer that a

@@ -1,5 +1,7 @@
 package client
 
+import "io"
+
 // Header is one header field. Fields keep the order and spelling they were
 // given or received in, so a request goes out exactly as built and a reply
 // can be shown exactly as it came.
@@ -26,6 +28,15 @@ type Request struct {
 	// reading it until the Response's Body is closed, because the server may
 	// reply before the whole request has been written.
 	Body []byte
+
+	// GetBody, if not nil, returns the body to send in place of Body,
+	// so that a large one streams from a file rather than from memory:
+	// Do calls it once, before connecting, and closes what it returns
+	// once sent or once the exchange ends. The caller sets the
+	// Content-Length. Failing to read from it fails the exchange with
+	// Kind Send; failing to get it is an *Error of Kind Send with Op
+	// "open request body".
+	GetBody func() (io.ReadCloser, error)
 
 	// NoHalfClose leaves the write side open after the request. Plain HTTP
 	// servers need it: they find the end of a request by Content-Length and

@@ -88,6 +88,29 @@ func appendFormEscaped(dst []byte, s string) []byte {
 	return dst
 }
 
+// loadUpload returns the body of -T name: a regular file streamed, of the
+// size it has now; stdin ("-") and other files (a FIFO, /dev/stdin) read
+// into memory, since they can be read only once and their size is known
+// only at their end.
+func loadUpload(name string, stdin io.Reader) (requestBody, error) {
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return requestBody{}, err
+		}
+		defer f.Close()
+		info, err := f.Stat()
+		if err != nil {
+			return requestBody{}, err
+		}
+		if info.Mode().IsRegular() {
+			return requestBody{path: name, size: info.Size()}, nil
+		}
+	}
+	data, err := readSource(name, stdin)
+	return inMemory(data), err
+}
+
 // readSource reads the file name, or stdin if name is "-".
 func readSource(name string, stdin io.Reader) ([]byte, error) {
 	if name == "-" {

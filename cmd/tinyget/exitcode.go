@@ -182,6 +182,9 @@ func describe(err error, p progress) *exitError {
 			return &exitError{code: exitPartial, msg: fmt.Sprintf("Transfer closed with %d bytes remaining to read (%d of %d received)", p.length-p.received, p.received, p.length)}
 		}
 	case client.Send:
+		if be := bodyError(ce); be != nil {
+			return &exitError{code: exitReadError, msg: "Failed to open/read the -T file: " + reason(be.Err)}
+		}
 		return &exitError{code: exitSendError, msg: "Send failure: " + reason(ce.Err) + " (the server stopped reading the request)"}
 	case client.BadChunk:
 		return &exitError{code: exitRecvError, msg: "Bad chunked encoding in the reply: " + ce.Err.Error()}
@@ -190,6 +193,20 @@ func describe(err error, p progress) *exitError {
 	default: // client.Reset; Canceled cannot happen, nothing cancels
 		return &exitError{code: exitRecvError, msg: fmt.Sprintf("Recv failure: %s (after %d body bytes)", reason(ce.Err), p.received)}
 	}
+}
+
+// bodyError returns the error, within ce, of opening or reading the
+// request body that a -T file streams, or nil if there is none.
+func bodyError(ce *client.Error) *client.Error {
+	for e := ce; e != nil; {
+		if e.Op == "open request body" || e.Op == "read request body" {
+			return e
+		}
+		if !errors.As(e.Err, &e) {
+			return nil
+		}
+	}
+	return nil
 }
 
 // reason returns the system's words for err when it has some ("connection

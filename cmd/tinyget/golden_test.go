@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 	"github.com/tinyhttpd/tinyhttpd/internal/version"
 )
 
@@ -26,7 +27,7 @@ var update = flag.Bool("update", false, "rewrite the expected output in testdata
 // rewrites the sections after a deliberate change.
 func TestGolden(t *testing.T) {
 	addr := startTinyhttpd(t)
-	refused := closedPort(t)
+	refused := testenv.ClosedAddr(t)
 	files, err := filepath.Glob("testdata/golden/*.txt")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no golden files: %v", err)

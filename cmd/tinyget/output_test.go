@@ -67,7 +67,7 @@ func TestOutputTempFile(t *testing.T) {
 // first hop were written out, yet the transfer failed, so the file already
 // under the name must stay as it was.
 func TestFailedRedirectKeepsFile(t *testing.T) {
-	refused := closedPort(t)
+	refused := testenv.ClosedAddr(t)
 	addr, _ := serveReply(t, "HTTP/1.0 302 Found\r\nLocation: http://"+refused+"/x\r\n\r\n")
 	for _, tt := range []struct {
 		args []string
@@ -196,7 +196,7 @@ func TestFailWithBody(t *testing.T) {
 func TestSeveralURLs(t *testing.T) {
 	hello, requests := serveReply(t, helloReply)
 	empty, _ := serveReply(t, "")
-	refused := closedPort(t)
+	refused := testenv.ClosedAddr(t)
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
 

@@ -65,7 +65,7 @@ func redirectRequest(o *options, req *client.Request, code int, from, to target,
 		next.Method = o.method
 	}
 	if dropBody {
-		next.Body = nil
+		next.Body, next.GetBody = nil, nil
 	}
 	otherOrigin := !strings.EqualFold(from.Scheme, to.Scheme) || !strings.EqualFold(from.Host, to.Host) || from.Port != to.Port
 	next.Header = nil

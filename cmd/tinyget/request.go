@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
+	"io"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -24,13 +26,41 @@ type field struct {
 	builtin bool
 }
 
+// requestBody is the body a request sends: data, in memory; or, for a -T
+// regular file, size bytes streamed from the file at path, opened again
+// for each exchange (retries, redirects), so that an upload of any size
+// takes no more memory than a small one.
+type requestBody struct {
+	data []byte
+	path string // "" unless streamed
+	size int64
+}
+
+// inMemory returns the body data.
+func inMemory(data []byte) requestBody { return requestBody{data: data, size: int64(len(data))} }
+
+// open opens the streamed body. The file is read up to size bytes: one that
+// has grown since is sent as it was, and one that has shrunk is sent short,
+// which its Content-Length makes a failure the server sees.
+func (b requestBody) open() (io.ReadCloser, error) {
+	f, err := os.Open(b.path)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{io.LimitReader(f, b.size), f}, nil
+}
+
 // buildRequest builds the request from the options, the target and the
 // body: the data flags' (in the query with -G), or the -T file's (parseArgs
 // refuses both). warn
 // reports an -H value that is ignored. Its errors are *exitError with
 // exitUsage, or exitMalformedURL when -G would put a space or control
 // character in the request line, as curl has it.
-func buildRequest(o *options, t target, body []byte, warn func(format string, args ...any)) (*client.Request, error) {
+func buildRequest(o *options, t target, payload requestBody, warn func(format string, args ...any)) (*client.Request, error) {
+	body := payload.data
 	hasData := len(o.data) > 0
 	upload := o.uploadFile != ""
 	if o.get && hasData {
@@ -102,7 +132,7 @@ func buildRequest(o *options, t target, body []byte, warn func(format string, ar
 			field{client.Header{Name: "Content-Type", Value: contentType}, true},
 			field{client.Header{Name: "Content-Length", Value: strconv.Itoa(len(body))}, true})
 	case upload:
-		fields = append(fields, field{client.Header{Name: "Content-Length", Value: strconv.Itoa(len(body))}, true})
+		fields = append(fields, field{client.Header{Name: "Content-Length", Value: strconv.FormatInt(payload.size, 10)}, true})
 	}
 	if !halfClose {
 		fields = append(fields, field{client.Header{Name: "Connection", Value: "close"}, true})
@@ -122,14 +152,18 @@ func buildRequest(o *options, t target, body []byte, warn func(format string, ar
 	for i, f := range fields {
 		header[i] = f.Header
 	}
-	return &client.Request{
+	req := &client.Request{
 		Method:      method,
 		Target:      t.Path,
 		Header:      header,
 		Body:        body,
 		NoHalfClose: !halfClose,
 		Version:     requestVersion(o, t),
-	}, nil
+	}
+	if payload.path != "" {
+		req.GetBody = payload.open
+	}
+	return req, nil
 }
 
 // halfCloses reports whether the exchange half-closes after the request:

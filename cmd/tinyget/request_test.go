@@ -54,7 +54,7 @@ func TestBuildRequest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req, err := buildRequest(&tt.o, tt.t, []byte(tt.body), t.Errorf)
+			req, err := buildRequest(&tt.o, tt.t, inMemory([]byte(tt.body)), t.Errorf)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -71,7 +71,7 @@ func TestBuildRequest(t *testing.T) {
 func TestBuildRequestBadHeader(t *testing.T) {
 	tiny := target{Scheme: client.SchemeTiny, Host: "h", Port: "7070", Path: "/"}
 	for _, h := range []string{": value", "Bad Name: x", "X: a\r\nY: b"} {
-		_, err := buildRequest(&options{headers: []string{h}}, tiny, nil, t.Errorf)
+		_, err := buildRequest(&options{headers: []string{h}}, tiny, requestBody{}, t.Errorf)
 		if codeOf(err) != exitUsage {
 			t.Errorf("-H %q: error %v, code %d; want %d", h, err, codeOf(err), exitUsage)
 		}
@@ -79,7 +79,7 @@ func TestBuildRequestBadHeader(t *testing.T) {
 	// curl ignores a value with no colon; tinyget says so.
 	for _, h := range []string{"NoColon", "X;junk"} {
 		var warned []string
-		req, err := buildRequest(&options{headers: []string{h}}, tiny, nil, func(f string, a ...any) { warned = append(warned, fmt.Sprintf(f, a...)) })
+		req, err := buildRequest(&options{headers: []string{h}}, tiny, requestBody{}, func(f string, a ...any) { warned = append(warned, fmt.Sprintf(f, a...)) })
 		if err != nil || len(req.Header) != 3 || len(warned) != 1 || !strings.Contains(warned[0], "ignored") {
 			t.Errorf("-H %q: header %v, error %v, warnings %q", h, req.Header, err, warned)
 		}
@@ -100,7 +100,7 @@ func TestRequestVersion(t *testing.T) {
 		{options{httpVersion: "HTTP/1.1"}, tiny, "HTTP/1.1"},
 	}
 	for _, tt := range tests {
-		req, err := buildRequest(&tt.o, tt.t, nil, t.Errorf)
+		req, err := buildRequest(&tt.o, tt.t, requestBody{}, t.Errorf)
 		if err != nil || req.Version != tt.want {
 			t.Errorf("%s with %q: version %q, %v; want %q", tt.t.Scheme, tt.o.httpVersion, req.Version, err, tt.want)
 		}
@@ -113,11 +113,11 @@ func TestBuildRequestGetQuery(t *testing.T) {
 	tiny := target{Scheme: client.SchemeTiny, Host: "h", Port: "7070", Path: "/p?x=1"}
 	o := &options{get: true, data: []dataArg{{"d", dataASCII}}}
 	for _, body := range []string{"a b", "a\r\nX-Evil: 1", "a\tb", "a\x7f"} {
-		if _, err := buildRequest(o, tiny, []byte(body), t.Errorf); codeOf(err) != exitMalformedURL {
+		if _, err := buildRequest(o, tiny, inMemory([]byte(body)), t.Errorf); codeOf(err) != exitMalformedURL {
 			t.Errorf("-G -d %q: error %v, code %d; want %d", body, err, codeOf(err), exitMalformedURL)
 		}
 	}
-	req, err := buildRequest(o, tiny, []byte("q=caf\xc3\xa9&r=%20"), t.Errorf)
+	req, err := buildRequest(o, tiny, inMemory([]byte("q=caf\xc3\xa9&r=%20")), t.Errorf)
 	if err != nil {
 		t.Fatal(err)
 	}

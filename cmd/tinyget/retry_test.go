@@ -103,7 +103,7 @@ func TestRetryOutput(t *testing.T) {
 }
 
 func TestRetryConnRefused(t *testing.T) {
-	addr := closedPort(t)
+	addr := testenv.ClosedAddr(t)
 	r := tinyget("", "--retry", "2", "--retry-delay", "0.01", addr)
 	if r.code != int(exitConnect) || strings.Contains(r.stderr, "Warning") {
 		t.Errorf("without --retry-connrefused: %+v", r)

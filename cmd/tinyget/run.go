@@ -143,9 +143,9 @@ type runner struct {
 	o      *options
 	stdout io.Writer
 	stderr io.Writer
-	body   []byte // the request body, from the data flags
-	upload []byte // the -T file
-	format string // the -w format
+	body   []byte      // the request body, from the data flags
+	upload requestBody // the -T file
+	format string      // the -w format
 
 	tls tlsSetup // the TLS flags' configuration, built at the first TLS exchange
 
@@ -167,7 +167,7 @@ func (r *runner) load(stdin io.Reader) error {
 		if name == "." {
 			name = "-"
 		}
-		if r.upload, err = readSource(name, stdin); err != nil {
+		if r.upload, err = loadUpload(name, stdin); err != nil {
 			return fail(exitReadError, "Failed to open/read the -T file: %v", unwrapPath(err))
 		}
 	}
@@ -233,7 +233,7 @@ func (r *runner) transferErr(ti *transferInfo) error {
 		return err
 	}
 	ti.scheme = t.Scheme
-	body := r.body
+	body := inMemory(r.body)
 	if r.o.uploadFile != "" {
 		body = r.upload
 	}

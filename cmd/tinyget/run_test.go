@@ -102,7 +102,7 @@ func TestExitCodes(t *testing.T) {
 		stderr string
 	}{
 		{"resolve", func(*testing.T) string { return "nonexistent.invalid:7070" }, nil, exitResolve, "(6) Could not resolve host: nonexistent.invalid"},
-		{"connect", func(t *testing.T) string { return closedPort(t) }, nil, exitConnect, "(7) Failed to connect to 127.0.0.1 port "},
+		{"connect", func(t *testing.T) string { return testenv.ClosedAddr(t) }, nil, exitConnect, "(7) Failed to connect to 127.0.0.1 port "},
 		{"weird reply", reply("SSH-2.0-OpenSSH\r\n"), nil, exitWeirdReply, "(8) Weird server reply: not an HTTP reply"},
 		{"truncated", reply("HTTP/1.0 200 OK\r\nContent-Length: 13\r\n\r\nhello"), nil, exitPartial,
 			"(18) Transfer closed with 8 bytes remaining to read (5 of 13 received)"},
@@ -168,17 +168,6 @@ func bigFile(t *testing.T) string {
 	return path
 }
 
-// closedPort returns an address nothing listens on.
-func closedPort(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
 func TestUsageErrors(t *testing.T) {
 	tests := []struct {
 		args []string
@@ -199,7 +188,7 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestSilent(t *testing.T) {
-	addr := closedPort(t)
+	addr := testenv.ClosedAddr(t)
 	if r := tinyget("", "-s", addr); r.code != int(exitConnect) || r.stderr != "" {
 		t.Errorf("-s: %+v", r)
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/tinyhttpd/tinyhttpd/config"
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 	"github.com/tinyhttpd/tinyhttpd/respond"
 	"github.com/tinyhttpd/tinyhttpd/route"
 	"github.com/tinyhttpd/tinyhttpd/server"
@@ -69,7 +70,7 @@ func serveTinyhttpd(t *testing.T, routes *route.Routes, l net.Listener, cfg *tls
 // (8, 55) are in TestExitCodes.
 func TestAgainstTinyhttpd(t *testing.T) {
 	addr := startTinyhttpd(t)
-	refused := closedPort(t)
+	refused := testenv.ClosedAddr(t)
 	_, port, _ := net.SplitHostPort(addr)
 	notADir := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(notADir, nil, 0o600); err != nil {

@@ -292,7 +292,11 @@ func (r *runner) meter(tr *tracer, req *client.Request, toFile bool) *meter {
 			return nil
 		}
 	}
-	return newMeter(r.stderr, r.o.progressBar, width, &tr.uploaded, int64(len(req.Body)))
+	upload := int64(len(req.Body))
+	if req.GetBody != nil {
+		upload = r.upload.size
+	}
+	return newMeter(r.stderr, r.o.progressBar, width, &tr.uploaded, upload)
 }
 
 // resumesAt reports whether a reply with status and Content-Range

@@ -41,3 +41,16 @@ func ServeListener(t testing.TB, ln net.Listener, handle func(c net.Conn)) {
 		wg.Wait()
 	})
 }
+
+// ClosedAddr returns a loopback address that nothing listens on: a connect
+// to it is refused.
+func ClosedAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
