@@ -126,13 +126,25 @@ func (a *Admin) countRoute(route string) {
 	n.Add(1)
 }
 
-// routeCounts returns the exchanges per route label. Labels come from
-// route tables, never from request paths, so they stay bounded.
+// routeCounts returns the exchanges per route label, for the routes of the
+// current table and noRoute. Labels come from route tables, never from
+// request paths; those of routes a reload removed are dropped here, so that
+// reloads of changing tables do not grow them without bound.
 func (a *Admin) routeCounts() map[string]uint64 {
-	a.routesMu.RLock()
-	defer a.routesMu.RUnlock()
+	current := map[string]bool{noRoute: true}
+	if t := a.opts.Server.Routes(); t != nil {
+		for _, rt := range t.Routes() {
+			current[rt.Path] = true
+		}
+	}
+	a.routesMu.Lock()
+	defer a.routesMu.Unlock()
 	counts := make(map[string]uint64, len(a.routes))
 	for route, n := range a.routes {
+		if !current[route] {
+			delete(a.routes, route)
+			continue
+		}
 		counts[route] = n.Load()
 	}
 	return counts

@@ -704,3 +704,33 @@ func TestAssetsServeNoPage(t *testing.T) {
 		t.Errorf("GET /assets/app.js: %d, headers %v", res.StatusCode, res.Header)
 	}
 }
+
+// TestRouteLabelsFollowTheTable checks that the per-route counts keep only
+// the routes of the current table: after a reload without /hello, neither
+// /api/status nor /metrics shows it, so that labels stay bounded whatever
+// the reloads.
+func TestRouteLabelsFollowTheTable(t *testing.T) {
+	f := newFixture(t, true, Options{})
+	f.exchange(t, "GET /hello\n")
+	f.waitExchanges(t, 1)
+	if _, m := f.do(t, "GET", "/metrics", nil); !strings.Contains(m, `tinyhttpd_route_requests_total{route="/hello"} 1`) {
+		t.Fatalf("metrics lack /hello's count:\n%s", m)
+	}
+	testenv.WriteFile(t, f.routes, "routes:\n  - path: /other\n    body: \"x\\n\"\n")
+	if err := f.admin.opts.Reloader.Reload("test"); err != nil {
+		t.Fatal(err)
+	}
+	f.exchange(t, "GET /other\n")
+	f.waitExchanges(t, 2)
+	_, m := f.do(t, "GET", "/metrics", nil)
+	if strings.Contains(m, `route="/hello"`) || !strings.Contains(m, `tinyhttpd_route_requests_total{route="/other"} 1`) {
+		t.Errorf("after the reload, metrics show:\n%s", m)
+	}
+	var s Status
+	if _, body := f.do(t, "GET", "/api/status", nil); json.Unmarshal([]byte(body), &s) != nil || s.Routes["/hello"] != 0 || s.Routes["/other"] != 1 {
+		t.Errorf("status routes %v", s.Routes)
+	}
+	if _, ok := s.Routes["/hello"]; ok {
+		t.Errorf("status still lists /hello: %v", s.Routes)
+	}
+}
