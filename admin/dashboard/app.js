@@ -38,7 +38,9 @@
   }
 
   async function getJSON(path) {
-    const res = await fetch(path, { cache: "no-store" });
+    // A request that hangs (a network gone quiet) fails after a few polls'
+    // time, so that polling goes on and shows the endpoint unreachable.
+    const res = await fetch(path, { cache: "no-store", signal: AbortSignal.timeout(5 * pollMillis) });
     if (!res.ok) throw new Error(path + ": " + res.status);
     return res.json();
   }
