@@ -266,4 +266,3 @@ func rawRequest(t *testing.T, addr, method, path, host string) (int, string) {
 	}
 	return status, reply
 }
-
