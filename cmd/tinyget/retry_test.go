@@ -14,13 +14,16 @@ import (
 )
 
 // serveCounted starts a tiny server that answers the nth exchange (from 1)
-// with reply(n) and counts the exchanges it saw. A reply of "" closes
-// without replying; "stall" replies nothing until the test ends.
+// with reply(n) and counts the exchanges it saw, at their accept, so that
+// an attempt that timed out before its request was sent counts too. A
+// reply of "" closes without replying; "stall" replies nothing until the
+// test ends.
 func serveCounted(t *testing.T, reply func(n int64) string) (string, *atomic.Int64) {
 	var count atomic.Int64
 	addr := testenv.Serve(t, func(c *net.TCPConn) {
+		n := count.Add(1)
 		io.Copy(io.Discard, c)
-		switch r := reply(count.Add(1)); r {
+		switch r := reply(n); r {
 		case "stall":
 			<-t.Context().Done()
 		default:
@@ -67,7 +70,7 @@ func TestRetry(t *testing.T) {
 			if r.code != int(tt.code) {
 				t.Errorf("exit %d, want %d; stderr %q", r.code, tt.code, r.stderr)
 			}
-			if got := count.Load(); got != tt.attempts {
+			if got := waitCount(count, tt.attempts); got != tt.attempts {
 				t.Errorf("server saw %d attempts, want %d; stderr %q", got, tt.attempts, r.stderr)
 			}
 			warnings := strings.Count(r.stderr, "Warning: Problem")
@@ -170,12 +173,23 @@ func TestRetryBackoff(t *testing.T) {
 	}
 }
 
+// waitCount returns count once it reaches want, or after 5 s: the server
+// accepts an attempt's connection in a goroutine of its own, which may
+// come to it after tinyget has returned.
+func waitCount(count *atomic.Int64, want int64) int64 {
+	for deadline := time.Now().Add(5 * time.Second); count.Load() < want && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	return count.Load()
+}
+
 // TestRetryMaxTime checks that no retry starts once --retry-max-time has
 // passed since the first attempt.
 func TestRetryMaxTime(t *testing.T) {
 	addr, count := serveCounted(t, func(int64) string { return "stall" })
-	r := tinyget("", "-s", "-m", "0.1", "--retry", "20", "--retry-delay", "0.1", "--retry-max-time", "0.5", addr+"/")
-	if n := count.Load(); r.code != int(exitTimeout) || n < 2 || n > 4 {
+	// Attempts start at 0, 0.6 and 1.2 s, and the next would at 1.8 s.
+	r := tinyget("", "-s", "-m", "0.3", "--retry", "20", "--retry-delay", "0.3", "--retry-max-time", "1.5", addr+"/")
+	if n := waitCount(count, 2); r.code != int(exitTimeout) || n < 2 || n > 4 {
 		t.Errorf("exit %d after %d attempts, want 28 after 2 to 4", r.code, n)
 	}
 }

@@ -89,10 +89,12 @@ func launch(t *testing.T, cmd *exec.Cmd) *daemon {
 	return d
 }
 
-// waitStarted waits for the start line of d and notes its addresses.
+// waitStarted waits for the start line of d and notes its addresses. A
+// race-built tinyhttpd loading a large routes file on a loaded machine may
+// take many seconds; one that ends first fails the test at once.
 func (d *daemon) waitStarted(t *testing.T) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		if m := listenLine.FindStringSubmatch(d.logs.String()); m != nil {
 			d.addr, d.adminAddr = m[1], m[2]
@@ -420,9 +422,11 @@ func TestSIGHUPReloadsAndKeepsTableOnError(t *testing.T) {
 	}
 }
 
+// waitLog waits for a log line of d that holds want: a reload of a large
+// routes file may take many seconds on a loaded machine.
 func waitLog(t *testing.T, d *daemon, want string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for !strings.Contains(d.logs.String(), want) {
 		if time.Now().After(deadline) {
 			t.Fatalf("logs never showed %q:\n%s", want, d.logs.String())
