@@ -309,29 +309,50 @@ const (
 // it has queued: closing a listener resets the connections in its queue,
 // whose clients were told they had connected. New connection requests are
 // refused first where the system can (socket.PauseAccepting), unless l is
-// shared (Server.ListenersShared); the drain
-// ends once none has come for drainQuiet and those a deferred accept held
-// back have settled, or after drainMax or that; a failed accept is retried.
+// shared (Server.ListenersShared); the drain ends once none has come for
+// drainQuiet and those a deferred accept held back have settled, or after
+// drainMax or that; a failed accept is retried. Where the system tells the
+// queue's length (socket.Queued), the drain of a listener that is not
+// shared goes on while the queue is not empty, for up to drainMax more: an
+// accept whose deadline passed while its goroutine waited for a CPU says
+// nothing of the connections queued meanwhile.
 func (s *Server) drain(l net.Listener, accept func() error, shared bool) {
+	tl := socket.TCPListenerOf(l)
 	var settle time.Duration
-	if tl := socket.TCPListenerOf(l); tl != nil && !shared {
+	if tl != nil && !shared {
 		settle, _ = socket.PauseAccepting(tl)
 	}
 	d, ok := l.(deadliner)
 	if !ok {
 		return
 	}
+	queued := func() bool {
+		if tl == nil || shared {
+			return false // a shared socket keeps its queue open past us
+		}
+		n, ok := socket.Queued(tl)
+		return ok && n > 0
+	}
 	start := time.Now()
-	for end := start.Add(max(drainMax, settle+drainQuiet)); time.Now().Before(end); {
-		quiet := time.Now().Add(min(drainQuiet, time.Until(end)))
+	end := start.Add(max(drainMax, settle+drainQuiet))
+	for last := end.Add(drainMax); ; {
+		now := time.Now()
+		if !now.Before(end) && (!now.Before(last) || !queued()) {
+			return
+		}
+		bound := end
+		if !now.Before(end) {
+			bound = last
+		}
+		quiet := now.Add(min(drainQuiet, bound.Sub(now)))
 		d.SetDeadline(quiet)
 		switch err := accept(); {
 		case err != nil && time.Now().Before(quiet):
 			if !socket.IsTemporary(err) || !s.sleep(5*time.Millisecond) {
 				return // closed, or a lasting error
 			}
-		case err != nil && time.Since(start) >= settle:
-			return // quiet for drainQuiet, and no handshake left to settle
+		case err != nil && time.Since(start) >= settle && !queued():
+			return // quiet for drainQuiet, no handshake left to settle, none queued
 		}
 	}
 }

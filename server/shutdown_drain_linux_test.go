@@ -240,3 +240,39 @@ func TestShutdownLeavesSharedListenerOpen(t *testing.T) {
 		}
 	}
 }
+
+// TestDrainLooksAtTheQueue drains a listener whose accept first runs after
+// its deadline, as one whose goroutine waited for a CPU: the connections
+// queued meanwhile must still be accepted before the drain ends, since the
+// listener's close would reset them.
+func TestDrainLooksAtTheQueue(t *testing.T) {
+	l, err := net.ListenTCP("tcp", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	for range 3 {
+		c, err := net.Dial("tcp", l.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+	}
+	accepted, starved := 0, true
+	accept := func() error {
+		if starved {
+			starved = false
+			time.Sleep(drainQuiet + 50*time.Millisecond) // past the deadline
+		}
+		c, err := l.Accept()
+		if err != nil {
+			return err
+		}
+		accepted++
+		return c.Close()
+	}
+	new(Server).drain(l, accept, false)
+	if accepted != 3 {
+		t.Errorf("the drain accepted %d of the 3 queued connections", accepted)
+	}
+}

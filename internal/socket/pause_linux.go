@@ -80,3 +80,21 @@ const (
 	settleMargin = 250 * time.Millisecond
 	maxSettle    = 10 * time.Second
 )
+
+// Queued reports how many connections the TCP listener c holds in its
+// accept queue, and whether the system could say.
+func Queued(c syscall.Conn) (n int, ok bool) {
+	rc, err := c.SyscallConn()
+	if err != nil {
+		return 0, false
+	}
+	var info *unix.TCPInfo
+	var ierr error
+	if err := rc.Control(func(fd uintptr) {
+		info, ierr = unix.GetsockoptTCPInfo(int(fd), unix.IPPROTO_TCP, unix.TCP_INFO)
+	}); err != nil || ierr != nil {
+		return 0, false
+	}
+	// On a listening socket, tcpi_unacked is the accept queue's length.
+	return int(info.Unacked), true
+}

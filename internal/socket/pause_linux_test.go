@@ -104,3 +104,34 @@ func TestResumeAccepting(t *testing.T) {
 		t.Errorf("resuming a socket that takes no filter: %v", err)
 	}
 }
+
+// TestQueued checks the count of a listener's accept queue: the
+// connections completed and not yet accepted.
+func TestQueued(t *testing.T) {
+	l, err := net.ListenTCP("tcp", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if n, ok := Queued(l); !ok || n != 0 {
+		t.Fatalf("empty queue: %d, %v", n, ok)
+	}
+	for range 3 {
+		c, err := net.Dial("tcp", l.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+	}
+	if n, ok := Queued(l); !ok || n != 3 {
+		t.Errorf("3 connected, none accepted: %d, %v", n, ok)
+	}
+	c, err := l.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	if n, _ := Queued(l); n != 2 {
+		t.Errorf("after one accept: %d", n)
+	}
+}

@@ -19,3 +19,7 @@ func PauseAccepting(syscall.Conn) (settle time.Duration, err error) {
 // ResumeAccepting removes what PauseAccepting set; on this system it sets
 // nothing, so there is nothing to remove.
 func ResumeAccepting(syscall.Conn) error { return nil }
+
+// Queued reports how many connections the TCP listener c holds in its
+// accept queue, and whether the system could say; this one cannot.
+func Queued(syscall.Conn) (n int, ok bool) { return 0, false }
