@@ -18,6 +18,11 @@ import (
 // accepts and never answers the handshake cannot hold tinyget for good.
 const defaultConnectTimeout = 300 * time.Second
 
+// maxReplyHeader bounds a reply's header section, as curl's 300 KiB does:
+// servers that set many or large cookies send more than the client
+// library's default.
+const maxReplyHeader = 300 << 10
+
 // copyBufSize is the size of the buffer the body is copied through.
 const copyBufSize = 32 << 10
 
@@ -40,7 +45,7 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (strin
 		ctx, cancel = context.WithTimeout(ctx, r.o.maxTime)
 		defer cancel()
 	}
-	c := &client.Client{ConnectTimeout: cmp.Or(r.o.connectTimeout, defaultConnectTimeout), Trace: tr.event}
+	c := &client.Client{ConnectTimeout: cmp.Or(r.o.connectTimeout, defaultConnectTimeout), MaxHeaderBytes: maxReplyHeader, Trace: tr.event}
 	switch r.o.ipVersion {
 	case 4:
 		c.Network = "tcp4"
