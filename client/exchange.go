@@ -3,12 +3,14 @@ package client
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"io"
 	"net"
 	"sync"
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/socket"
+	"github.com/tinyhttpd/tinyhttpd/internal/tlseof"
 )
 
 // closeWriter is the half-close that the exchange needs from its connection.
@@ -131,8 +133,9 @@ func (x *exchange) write() {
 
 // writeFrom sends the head, then the body read from body to its EOF,
 // which it closes. When reading the body fails, the request cannot be
-// whole: the connection is closed, so that the reply's read fails rather
-// than wait for a server waiting for the rest.
+// whole: the connection is reset (abort), so that the server cannot take
+// what came for a whole request, and the reply's read fails rather than
+// wait for a server waiting for the rest.
 func (x *exchange) writeFrom(body io.ReadCloser) (int64, error) {
 	defer body.Close()
 	m, err := x.conn.Write(x.head)
@@ -148,10 +151,28 @@ func (x *exchange) writeFrom(body io.ReadCloser) (int64, error) {
 		return n, err
 	}))
 	if readErr != nil {
-		x.conn.Close()
+		x.abort()
 		return int64(m) + k, &Error{Kind: Send, Op: "read request body", Err: readErr}
 	}
 	return int64(m) + k, err
+}
+
+// abort closes the connection with a reset: neither a FIN, which ends a
+// request of the tiny protocol, nor a TLS close_notify, which ends a
+// stream, so that the server sees the request fail. A Unix domain socket
+// has no reset; its close is a FIN.
+func (x *exchange) abort() {
+	c := x.conn
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn()
+	}
+	if u, ok := c.(*tlseof.Conn); ok {
+		c = u.Conn
+	}
+	if tcp, ok := c.(*net.TCPConn); ok {
+		tcp.SetLinger(0)
+	}
+	c.Close()
 }
 
 // readerFunc is a function that reads as an io.Reader does.

@@ -8,6 +8,7 @@ import (
 	"net"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
@@ -91,4 +92,22 @@ func TestGetBodyFailures(t *testing.T) {
 			t.Errorf("body closed %d times, want 1", n)
 		}
 	})
+}
+
+// TestGetBodyReadFailureResets fails the body's read midway, with no
+// Content-Length, so that only the request's end could tell the server it
+// was whole: the server must see the connection reset, not the EOF that
+// ends a whole request.
+func TestGetBodyReadFailureResets(t *testing.T) {
+	got := make(chan error, 1)
+	addr := testenv.Serve(t, func(c *net.TCPConn) {
+		_, err := io.ReadAll(c)
+		got <- err
+	})
+	b := &trackedBody{r: bytes.NewReader(make([]byte, 1<<20)), failAfter: 64 << 10}
+	_, _, err := fetch(t, &Client{}, t.Context(), addr, &Request{Method: "PUT", GetBody: func() (io.ReadCloser, error) { return b, nil }})
+	wantKind(t, err, Send)
+	if serr := <-got; !errors.Is(serr, syscall.ECONNRESET) {
+		t.Errorf("the server's read ended with %v; want a reset", serr)
+	}
 }

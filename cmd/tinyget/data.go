@@ -88,24 +88,28 @@ func appendFormEscaped(dst []byte, s string) []byte {
 	return dst
 }
 
-// loadUpload returns the body of -T name: a regular file streamed, of the
-// size it has now; stdin ("-") and other files (a FIFO, /dev/stdin) read
-// into memory, since they can be read only once and their size is known
-// only at their end.
+// loadUpload returns the body of -T name: a regular file, kept open and
+// streamed, of the size it has now; stdin ("-") and other files (a FIFO,
+// /dev/stdin, and files that say they are empty, as /proc's do) read into
+// memory, since they can be read only once or their size is known only at
+// their end.
 func loadUpload(name string, stdin io.Reader) (requestBody, error) {
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
 			return requestBody{}, err
 		}
-		defer f.Close()
 		info, err := f.Stat()
 		if err != nil {
+			f.Close()
 			return requestBody{}, err
 		}
-		if info.Mode().IsRegular() {
-			return requestBody{path: name, size: info.Size()}, nil
+		if info.Mode().IsRegular() && info.Size() > 0 {
+			return requestBody{file: f, size: info.Size()}, nil
 		}
+		defer f.Close()
+		data, err := io.ReadAll(f)
+		return inMemory(data), err
 	}
 	data, err := readSource(name, stdin)
 	return inMemory(data), err

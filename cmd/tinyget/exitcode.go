@@ -183,7 +183,7 @@ func describe(err error, p progress) *exitError {
 		}
 	case client.Send:
 		if be := bodyError(ce); be != nil {
-			return &exitError{code: exitReadError, msg: "Failed to open/read the -T file: " + reason(be.Err)}
+			return &exitError{code: exitReadError, msg: "Failed to open/read the -T file: " + unwrapPath(be.Err).Error()}
 		}
 		return &exitError{code: exitSendError, msg: "Send failure: " + reason(ce.Err) + " (the server stopped reading the request)"}
 	case client.BadChunk:

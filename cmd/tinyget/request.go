@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"net/url"
 	"os"
@@ -27,30 +28,40 @@ type field struct {
 }
 
 // requestBody is the body a request sends: data, in memory; or, for a -T
-// regular file, size bytes streamed from the file at path, opened again
-// for each exchange (retries, redirects), so that an upload of any size
-// takes no more memory than a small one.
+// regular file, the first size bytes of file, streamed from disk for each
+// exchange (retries, redirects, parallel transfers), so that an upload of
+// any size takes no more memory than a small one. The file is the one
+// opened at the start: replaced meanwhile, it is still sent as it was.
 type requestBody struct {
 	data []byte
-	path string // "" unless streamed
+	file *os.File // nil unless streamed
 	size int64
 }
 
 // inMemory returns the body data.
 func inMemory(data []byte) requestBody { return requestBody{data: data, size: int64(len(data))} }
 
-// open opens the streamed body. The file is read up to size bytes: one that
-// has grown since is sent as it was, and one that has shrunk is sent short,
-// which its Content-Length makes a failure the server sees.
+// open returns the streamed body for one exchange. A file that has shrunk
+// since the start fails the exchange when its end comes early, rather than
+// send fewer bytes than its Content-Length says.
 func (b requestBody) open() (io.ReadCloser, error) {
-	f, err := os.Open(b.path)
-	if err != nil {
-		return nil, err
+	return io.NopCloser(&exactly{r: io.NewSectionReader(b.file, 0, b.size), left: b.size}), nil
+}
+
+// exactly reads left bytes from r, and fails with io.ErrUnexpectedEOF if r
+// ends before them.
+type exactly struct {
+	r    io.Reader
+	left int64
+}
+
+func (e *exactly) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	e.left -= int64(n)
+	if err == io.EOF && e.left > 0 {
+		err = fmt.Errorf("%w: the file ended %d bytes short of the size it had at the start", io.ErrUnexpectedEOF, e.left)
 	}
-	return struct {
-		io.Reader
-		io.Closer
-	}{io.LimitReader(f, b.size), f}, nil
+	return n, err
 }
 
 // buildRequest builds the request from the options, the target and the
@@ -160,7 +171,7 @@ func buildRequest(o *options, t target, payload requestBody, warn func(format st
 		NoHalfClose: !halfClose,
 		Version:     requestVersion(o, t),
 	}
-	if payload.path != "" {
+	if payload.file != nil {
 		req.GetBody = payload.open
 	}
 	return req, nil

@@ -61,11 +61,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		stdout, stderr = &lockedWriter{w: stdout}, &lockedWriter{w: stderr}
 	}
 	r := &runner{o: o, stdout: stdout, stderr: stderr}
+	defer r.closeFiles()
 	if err := r.load(stdin); err != nil {
 		r.reportError(err)
 		return int(codeOf(err))
 	}
-	defer r.closeDump()
 	if len(o.outputs) > len(o.urls) {
 		r.warn("Got more output options than URLs")
 	}
@@ -201,10 +201,13 @@ func (r *runner) dump(s string) error {
 	return nil
 }
 
-// closeDump closes the -D file.
-func (r *runner) closeDump() {
+// closeFiles closes the -D file and the -T file.
+func (r *runner) closeFiles() {
 	if r.dumpF != nil {
 		r.dumpF.Close()
+	}
+	if r.upload.file != nil {
+		r.upload.file.Close()
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
@@ -24,7 +25,7 @@ func TestUploadStreamsFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := make(chan string, 3)
-	n := 0
+	var served atomic.Int32
 	addr := testenv.Serve(t, func(c *net.TCPConn) {
 		req, _ := io.ReadAll(c)
 		head, body, _ := bytes.Cut(req, []byte("\r\n\r\n"))
@@ -32,7 +33,7 @@ func TestUploadStreamsFile(t *testing.T) {
 		if !bytes.Contains(append(head, "\r\n"...), []byte(fmt.Sprintf("\r\nContent-Length: %d\r\n", size))) {
 			t.Errorf("head %q lacks the file's Content-Length", head)
 		}
-		switch n++; n {
+		switch served.Add(1) {
 		case 1:
 			io.WriteString(c, busyReply)
 		case 2:
@@ -52,21 +53,58 @@ func TestUploadStreamsFile(t *testing.T) {
 	}
 }
 
-// TestUploadFileGoneBeforeRetry removes the -T file after the first
-// exchange: the retry cannot open it, which is exit 26 with the reason, as
-// a -T file that cannot be read at the start is.
-func TestUploadFileGoneBeforeRetry(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "up.txt")
-	if err := os.WriteFile(file, []byte("data\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	addr := testenv.Serve(t, func(c *net.TCPConn) {
-		io.Copy(io.Discard, c)
-		os.Remove(file)
-		io.WriteString(c, busyReply)
-	})
-	r := tinyget("", "-sS", "--retry", "1", "--retry-delay", "0.01", "-T", file, addr+"/up")
-	if r.code != int(exitReadError) || !strings.Contains(r.stderr, "Failed to open/read the -T file") || !strings.Contains(r.stderr, "no such file") {
-		t.Errorf("exit %d, stderr %q; want %d and the reason", r.code, r.stderr, exitReadError)
+// TestUploadFileChangesBeforeRetry changes the -T file after the first
+// exchange, which the server answers 503: replaced by another file or
+// removed, the retry still sends the one opened at the start; cut short,
+// the retry fails with exit 26 rather than send fewer bytes than its
+// Content-Length.
+func TestUploadFileChangesBeforeRetry(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		change func(file string)
+		code   exitCode
+	}{
+		{"replaced", func(file string) {
+			next := file + ".next"
+			os.WriteFile(next, []byte(strings.Repeat("NEW-", 30)), 0o600)
+			os.Rename(next, file)
+		}, exitOK},
+		{"removed", func(file string) { os.Remove(file) }, exitOK},
+		{"cut short", func(file string) { os.Truncate(file, 5) }, exitReadError},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "up.txt")
+			original := strings.Repeat("original ", 4)
+			if err := os.WriteFile(file, []byte(original), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			bodies := make(chan string, 2)
+			var served atomic.Int32
+			addr := testenv.Serve(t, func(c *net.TCPConn) {
+				req, _ := io.ReadAll(c)
+				_, body, _ := strings.Cut(string(req), "\r\n\r\n")
+				bodies <- body
+				if served.Add(1) == 1 {
+					tt.change(file)
+					io.WriteString(c, busyReply)
+					return
+				}
+				io.WriteString(c, helloReply)
+			})
+			r := tinyget("", "-sS", "-o", os.DevNull, "--retry", "1", "--retry-delay", "0.01", "-T", file, addr+"/up")
+			if r.code != int(tt.code) {
+				t.Fatalf("exit %d, stderr %q; want %d", r.code, r.stderr, tt.code)
+			}
+			if got := <-bodies; got != original {
+				t.Errorf("first exchange sent %q", got)
+			}
+			if tt.code == exitOK {
+				if got := <-bodies; got != original {
+					t.Errorf("the retry sent %q, want the file as it was at the start", got)
+				}
+			} else if !strings.Contains(r.stderr, "Failed to open/read the -T file") || !strings.Contains(r.stderr, "short") {
+				t.Errorf("stderr %q; want the reason", r.stderr)
+			}
+		})
 	}
 }
