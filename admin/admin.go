@@ -69,11 +69,6 @@ type Admin struct {
 
 	routesMu sync.RWMutex
 	routes   map[string]*atomic.Uint64
-
-	// ownReplies counts by status the replies the server made itself, no
-	// route replying: its refusals, timeouts and errors, told apart from a
-	// route's reply of the same status.
-	ownReplies [600]atomic.Uint64
 }
 
 // DefaultRecent is how many recent exchanges an admin endpoint keeps when
@@ -103,9 +98,6 @@ func (a *Admin) Observe(e *server.Exchange) {
 	a.series.observe(e.Start.Add(e.Duration), e.Duration, failed(e))
 	a.recent.add(e)
 	a.countRoute(e.Route)
-	if e.Route == "" && e.Status > 0 && e.Status < len(a.ownReplies) {
-		a.ownReplies[e.Status].Add(1)
-	}
 }
 
 func (a *Admin) countRoute(route string) {

@@ -96,9 +96,6 @@ func (a *Admin) status(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// own returns how many replies of status the server made itself.
-func (a *Admin) own(status int) uint64 { return a.ownReplies[status].Load() }
-
 func (a *Admin) snapshot(now time.Time) Status {
 	srv := a.opts.Server
 	st := srv.Stats()
@@ -116,10 +113,10 @@ func (a *Admin) snapshot(now time.Time) Status {
 			Dropped:    st.Dropped,
 			Delivered:  st.Ends[server.EndDelivered],
 			ClientGone: st.Ends[server.EndClientGone] + st.Ends[server.EndReset],
-			Timeouts:   a.own(408) + st.Ends[server.EndWriteTimeout],
-			TooLarge:   a.own(413),
-			Malformed:  a.own(400) + a.own(414) + a.own(431) + a.own(505),
-			Busy:       a.own(503),
+			Timeouts:   st.OwnReplies[408] + st.Ends[server.EndWriteTimeout],
+			TooLarge:   st.OwnReplies[413],
+			Malformed:  st.OwnReplies[400] + st.OwnReplies[414] + st.OwnReplies[431] + st.OwnReplies[505],
+			Busy:       st.OwnReplies[503],
 			Panics:     st.Panics,
 			Replies:    make(map[string]uint64),
 			Ends:       make(map[string]uint64),

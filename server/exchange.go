@@ -530,6 +530,9 @@ func (ex *exchange) finish() {
 	rec.Method, rec.Target = ex.req.Method, ex.req.Target
 	s.stats.states[ex.state].Add(-1)
 	s.stats.replies[rec.Status].Add(1)
+	if rec.Route == "" && rec.Status != 0 {
+		s.stats.ownReplies[rec.Status].Add(1)
+	}
 	s.stats.ends[rec.End].Add(1)
 	s.stats.bytesIn.Add(uint64(rec.BytesIn))
 	s.stats.bytesOut.Add(uint64(rec.BytesOut))

@@ -1023,6 +1023,22 @@ func TestStatsCountBytesAndStates(t *testing.T) {
 	}
 }
 
+// TestOwnReplies checks that the server's own replies are counted apart
+// from a route's reply of the same status.
+func TestOwnReplies(t *testing.T) {
+	srv := &Server{}
+	rs := &route.Routes{Routes: []route.Route{{Path: "/maint", Kind: route.KindBody, Status: 503, Body: "later\n"}}}
+	addr := startServer(t, srv, rs)
+	roundTrip(t, addr, "GET /maint\n")
+	roundTrip(t, addr, "GET /missing\n")
+	roundTrip(t, addr, "BROKEN\n")
+	waitFor(t, "the exchanges to be counted", func() bool { return srv.Stats().Ends[EndDelivered] == 3 })
+	st := srv.Stats()
+	if st.Replies[503] != 1 || st.OwnReplies[503] != 0 || st.OwnReplies[404] != 1 || st.OwnReplies[400] != 1 {
+		t.Errorf("replies %v, own %v; want the route's 503 not among the server's own", st.Replies, st.OwnReplies)
+	}
+}
+
 func TestDelayEndsOnClose(t *testing.T) {
 	srv := &Server{}
 	rs := &route.Routes{Routes: []route.Route{{Path: "/forever", Kind: route.KindBody, Body: "x", Delay: time.Hour}}}

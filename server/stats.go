@@ -87,6 +87,10 @@ type Stats struct {
 	// Replies counts replies by status; 0 counts exchanges that ended with
 	// no reply (a client reset, a fault).
 	Replies map[int]uint64
+	// OwnReplies counts, among Replies, those the server made itself, no
+	// route replying: its refusals (400, 413, 503...), timeouts (408) and
+	// 404s, told apart from a route's reply of the same status.
+	OwnReplies map[int]uint64
 	// Ends counts exchanges by how they ended.
 	Ends map[End]uint64
 	// BytesIn and BytesOut count bytes read and written on exchange
@@ -124,6 +128,7 @@ type counters struct {
 	accepted, dropped, panics atomic.Uint64
 	bytesIn, bytesOut         atomic.Uint64
 	replies                   [600]atomic.Uint64 // by status; 0 for none
+	ownReplies                [600]atomic.Uint64 // by status, those no route made
 	ends                      [numEnds]atomic.Uint64
 	states                    [numStates]atomic.Int64
 }
@@ -148,6 +153,7 @@ func (s *Server) Stats() Stats {
 		BytesIn:       c.bytesIn.Load(),
 		BytesOut:      c.bytesOut.Load(),
 		Replies:       make(map[int]uint64),
+		OwnReplies:    make(map[int]uint64),
 		Ends:          make(map[End]uint64),
 		Reading:       c.states[stateReading].Load(),
 		Writing:       c.states[stateWriting].Load(),
@@ -157,6 +163,9 @@ func (s *Server) Stats() Stats {
 	for status := range c.replies {
 		if n := c.replies[status].Load(); n > 0 {
 			st.Replies[status] = n
+		}
+		if n := c.ownReplies[status].Load(); n > 0 {
+			st.OwnReplies[status] = n
 		}
 	}
 	s.mu.Lock()
