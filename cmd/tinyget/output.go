@@ -31,7 +31,7 @@ type sink struct {
 func openStdout(stdout io.Writer, binaryOK bool) *sink {
 	if f, ok := stdout.(*os.File); ok && !binaryOK {
 		if _, tty := terminalWidth(f); tty {
-			return &sink{w: textOnly{f}}
+			return &sink{w: &textOnly{w: f}}
 		}
 	}
 	return &sink{w: stdout}
@@ -41,14 +41,24 @@ func openStdout(stdout io.Writer, binaryOK bool) *sink {
 // terminal.
 var errBinaryOutput = errors.New("binary output refused on a terminal")
 
-// textOnly writes to w what holds no NUL byte, and refuses the rest.
-type textOnly struct{ w io.Writer }
+// textOnly writes to w, refusing a write that holds a NUL byte while the
+// first binaryCheck bytes are written, as curl does: text output stays
+// text, and a long stream is not cut for a late NUL.
+type textOnly struct {
+	w       io.Writer
+	written int
+}
 
-func (t textOnly) Write(p []byte) (int, error) {
-	if bytes.IndexByte(p, 0) >= 0 {
+// binaryCheck is how much output textOnly checks, as curl's 2000 bytes.
+const binaryCheck = 2000
+
+func (t *textOnly) Write(p []byte) (int, error) {
+	if t.written < binaryCheck && bytes.IndexByte(p, 0) >= 0 {
 		return 0, errBinaryOutput
 	}
-	return t.w.Write(p)
+	n, err := t.w.Write(p)
+	t.written += n
+	return n, err
 }
 
 // openFile returns a sink writing to the file called name, creating its
@@ -71,7 +81,7 @@ func openFile(name string, createDirs bool) (*sink, error) {
 		var random [6]byte
 		rand.Read(random[:])
 		temp := filepath.Join(dir, "."+base+".tinyget-"+hex.EncodeToString(random[:]))
-		f, err := os.OpenFile(temp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+		f, err := temps.create(temp)
 		if errors.Is(err, fs.ErrExist) {
 			continue
 		}
@@ -86,7 +96,6 @@ func openFile(name string, createDirs bool) (*sink, error) {
 		if perm != 0 {
 			f.Chmod(perm) // a replaced file keeps its mode
 		}
-		temps.add(temp)
 		return &sink{w: f, f: f, name: dest, temp: temp}, nil
 	}
 	return nil, fail(exitWriteError, "Failed to open the file %s: no free temporary name", name)
@@ -197,39 +206,49 @@ func (s *sink) remove() {
 	}
 }
 
-// temps are the temporary files being written, which removeTemps removes
+// temps are the temporary files being written, which temps.removeAll removes
 // when a signal ends tinyget: an interrupted transfer leaves no hidden file
 // behind.
 var temps tempFiles
 
-// tempFiles is a set of temporary files. Its lock makes a rename and the
-// removal at a signal exclusive, so that no file is removed under its final
-// name, and none is created once all were removed.
+// tempFiles is a set of temporary files. Its lock makes their creation,
+// a rename and the removal at a signal exclusive, so that no file is
+// removed under its final name, and none is created, or left, once all
+// were removed.
 type tempFiles struct {
 	mu    sync.Mutex
-	names map[string]bool
+	files map[string]*os.File
 	ended bool // removeAll ran
 }
 
-// add counts name as a temporary file; once removeAll ran, it removes it.
-func (t *tempFiles) add(name string) {
+// errEnded is create's error once removeAll ran: a signal is ending
+// tinyget.
+var errEnded = errors.New("ending on a signal")
+
+// create creates the temporary file name, which must not exist, for
+// writing, unless removeAll ran.
+func (t *tempFiles) create(name string) (*os.File, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.ended {
-		os.Remove(name)
-		return
+		return nil, errEnded
 	}
-	if t.names == nil {
-		t.names = make(map[string]bool)
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+	if err != nil {
+		return nil, err
 	}
-	t.names[name] = true
+	if t.files == nil {
+		t.files = make(map[string]*os.File)
+	}
+	t.files[name] = f
+	return f, nil
 }
 
 // rename gives the temporary file temp its final name.
 func (t *tempFiles) rename(temp, name string) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	delete(t.names, temp)
+	delete(t.files, temp)
 	return os.Rename(temp, name)
 }
 
@@ -237,18 +256,20 @@ func (t *tempFiles) rename(temp, name string) error {
 func (t *tempFiles) remove(name string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	delete(t.names, name)
+	delete(t.files, name)
 	os.Remove(name)
 }
 
-// removeAll removes every temporary file, and any created later.
+// removeAll removes every temporary file, closed first (Windows removes no
+// open file), and refuses to create more.
 func (t *tempFiles) removeAll() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for name := range t.names {
+	for name, f := range t.files {
+		f.Close()
 		os.Remove(name)
 	}
-	t.names, t.ended = nil, true
+	t.files, t.ended = nil, true
 }
 
 // writeError returns the *exitError for a failed write of the output.

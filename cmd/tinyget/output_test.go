@@ -233,3 +233,34 @@ func TestSeveralURLs(t *testing.T) {
 		t.Errorf("two -o for one URL: %+v", r)
 	}
 }
+
+// TestRemoveOnErrorInPlace resumes a file in place (-C -) from a server
+// that stops short: with --remove-on-error the file goes, as curl has it,
+// since what was appended cannot be taken back; without, it stays with
+// the part that came.
+func TestRemoveOnErrorInPlace(t *testing.T) {
+	addr := testenv.Serve(t, func(c *net.TCPConn) {
+		io.Copy(io.Discard, c)
+		io.WriteString(c, "HTTP/1.0 206 Partial Content\r\nContent-Range: bytes 4-99/100\r\nContent-Length: 96\r\n\r\nabc")
+	})
+	for _, remove := range []bool{true, false} {
+		path := filepath.Join(t.TempDir(), "out")
+		if err := os.WriteFile(path, []byte("0123"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		args := []string{"-s", "-C", "-", "-o", path, addr + "/"}
+		if remove {
+			args = append([]string{"--remove-on-error"}, args...)
+		}
+		r := tinyget("", args...)
+		b, err := os.ReadFile(path)
+		switch {
+		case r.code != int(exitPartial):
+			t.Errorf("%q: exit %d, want %d", args, r.code, exitPartial)
+		case remove && !errors.Is(err, fs.ErrNotExist):
+			t.Errorf("%q: the file holds %q, %v; want it removed", args, b, err)
+		case !remove && string(b) != "0123abc":
+			t.Errorf("%q: the file holds %q, %v; want 0123abc", args, b, err)
+		}
+	}
+}
