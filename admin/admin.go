@@ -38,8 +38,7 @@ type Options struct {
 	// Addr is the admin listener's address, which the Host check accepts.
 	Addr net.Addr
 	// Hosts are further Host header values the admin endpoint answers to
-	// (see newGuard); for a listener beyond loopback they turn the Host
-	// check on.
+	// (see newGuard).
 	Hosts []string
 	// ProtocolAddr is the protocol listener's address, shown in status.
 	ProtocolAddr string

@@ -129,7 +129,7 @@ func normalHost(host string) string {
 func (g *guard) checkHostHeader(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !g.acceptsHost(r.Host) && !isProbe(r) {
-			writeError(w, errorf(http.StatusForbidden, "host "+quote(r.Host)+" is not this admin endpoint"))
+			writeError(w, errorf(http.StatusForbidden, "host "+quote(r.Host)+" is not this admin endpoint; a name it answers to goes in TINYHTTPD_ADMIN_HOSTS"))
 			return
 		}
 		next.ServeHTTP(w, r)

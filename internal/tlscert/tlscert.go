@@ -87,7 +87,7 @@ type Store struct {
 	Name              string
 	CertFile, KeyFile string
 
-	mu  sync.Mutex // one reload at a time
+	mu  sync.Mutex // one Reload at a time; Read and Use leave it to the caller
 	cur atomic.Pointer[tls.Certificate]
 }
 
