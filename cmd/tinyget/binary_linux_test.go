@@ -2,7 +2,7 @@ package main
 
 import (
 	"bytes"
-	"io"
+	"os"
 	"strings"
 	"testing"
 )
@@ -20,17 +20,10 @@ func TestBinaryToTerminal(t *testing.T) {
 		{nil, exitWriteError, ""},
 		{[]string{"-o", "-"}, exitOK, "ab\x00c"},
 	} {
-		control, term := openPTY(t)
-		shown := make(chan []byte, 1)
-		go func() {
-			b, _ := io.ReadAll(control) // ends with EIO once the terminal end is closed
-			shown <- b
-		}()
 		var stderr bytes.Buffer
-		code := run(append(tt.args, "-s", "-S", addr+"/"), strings.NewReader(""), term, &stderr)
-		term.Close()
-		screen := string(<-shown)
-		control.Close()
+		code, screen := onPTY(t, func(term *os.File) int {
+			return run(append(tt.args, "-s", "-S", addr+"/"), strings.NewReader(""), term, &stderr)
+		})
 		if code != int(tt.code) || screen != tt.shown {
 			t.Errorf("%q: exit %d, terminal showed %q; want %d, %q (stderr %q)", tt.args, code, screen, tt.code, tt.shown, stderr.String())
 		}

@@ -55,18 +55,25 @@ func openPTY(t *testing.T) (control, term *os.File) {
 // runOnPTY runs tinyget with stderr on a pseudo-terminal and returns what
 // the terminal showed, with its CRLF line ends made LF again.
 func runOnPTY(t *testing.T, args ...string) (r result, screen string) {
+	var stdout bytes.Buffer
+	code, shown := onPTY(t, func(term *os.File) int { return run(args, strings.NewReader(""), &stdout, term) })
+	return result{code: code, stdout: stdout.String()}, strings.ReplaceAll(shown, "\r\n", "\n")
+}
+
+// onPTY calls f with the terminal end of a pseudo-terminal and returns its
+// result and all that the terminal showed.
+func onPTY(t *testing.T, f func(term *os.File) int) (int, string) {
 	control, term := openPTY(t)
 	shown := make(chan []byte, 1)
 	go func() {
 		b, _ := io.ReadAll(control) // ends with EIO once the terminal end is closed
 		shown <- b
 	}()
-	var stdout bytes.Buffer
-	code := run(args, strings.NewReader(""), &stdout, term)
+	code := f(term)
 	term.Close()
 	b := <-shown
 	control.Close()
-	return result{code: code, stdout: stdout.String()}, strings.ReplaceAll(string(b), "\r\n", "\n")
+	return code, string(b)
 }
 
 // serveSlowly starts a tiny server that sends a 300,000-byte body in three
