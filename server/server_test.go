@@ -1023,6 +1023,37 @@ func TestStatsCountBytesAndStates(t *testing.T) {
 	}
 }
 
+// TestOwnRepliesWithinReplies takes snapshots of the counters while 404s
+// are counted: no snapshot may hold more of them among the server's own
+// replies than among all replies.
+func TestOwnRepliesWithinReplies(t *testing.T) {
+	srv := &Server{}
+	addr := startServer(t, srv, testRoutes(t))
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 250 {
+				roundTrip(t, addr, "GET /missing\n")
+			}
+		})
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	for bad := 0; ; {
+		select {
+		case <-done:
+			if bad > 0 {
+				t.Errorf("%d snapshots had more own 404s than 404s", bad)
+			}
+			return
+		default:
+		}
+		if st := srv.Stats(); st.OwnReplies[404] > st.Replies[404] {
+			bad++
+		}
+	}
+}
+
 // TestOwnReplies checks that the server's own replies are counted apart
 // from a route's reply of the same status.
 func TestOwnReplies(t *testing.T) {

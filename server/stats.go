@@ -87,9 +87,11 @@ type Stats struct {
 	// Replies counts replies by status; 0 counts exchanges that ended with
 	// no reply (a client reset, a fault).
 	Replies map[int]uint64
-	// OwnReplies counts, among Replies, those the server made itself, no
-	// route replying: its refusals (400, 413, 503...), timeouts (408) and
-	// 404s, told apart from a route's reply of the same status.
+	// OwnReplies counts, among Replies, those of exchanges that no route
+	// answered: the server's refusals (400, 413, 503...), timeouts (408)
+	// and 404s for paths no route names, told apart from a route's reply
+	// of the same status. A route's 405, or its 404 for a missing file,
+	// counts as the route's.
 	OwnReplies map[int]uint64
 	// Ends counts exchanges by how they ended.
 	Ends map[End]uint64
@@ -161,11 +163,13 @@ func (s *Server) Stats() Stats {
 		RequestMemory: s.requestMemory.Load(),
 	}
 	for status := range c.replies {
-		if n := c.replies[status].Load(); n > 0 {
-			st.Replies[status] = n
-		}
+		// Own first: finish adds to replies first, so that no snapshot
+		// has more of a status among own replies than in all.
 		if n := c.ownReplies[status].Load(); n > 0 {
 			st.OwnReplies[status] = n
+		}
+		if n := c.replies[status].Load(); n > 0 {
+			st.Replies[status] = n
 		}
 	}
 	s.mu.Lock()

@@ -12,7 +12,16 @@ import (
 
 func main() {
 	endOnSignal()
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// exit ends tinyget with code, unless a signal is ending it: then the
+// signal's end must win over the error its cleanup may have caused.
+func exit(code int) {
+	if temps.ending() {
+		select {} // endOnSignal ends the process
+	}
+	os.Exit(code)
 }
 
 // endOnSignal makes SIGINT, SIGTERM and SIGHUP end tinyget as they would,

@@ -20,7 +20,7 @@ const argsVar = "TINYGET_TEST_ARGS"
 func TestMain(m *testing.M) {
 	if args, ok := os.LookupEnv(argsVar); ok {
 		endOnSignal()
-		os.Exit(run(strings.Fields(args), os.Stdin, os.Stdout, os.Stderr))
+		exit(run(strings.Fields(args), os.Stdin, os.Stdout, os.Stderr))
 	}
 	// No ~/.tinygetrc of the machine's may change what the tests run;
 	// the tests of it set HOME themselves.

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 )
 
@@ -260,16 +261,27 @@ func (t *tempFiles) remove(name string) {
 	os.Remove(name)
 }
 
-// removeAll removes every temporary file, closed first (Windows removes no
-// open file), and refuses to create more.
+// removeAll removes every temporary file and refuses to create more. On
+// Windows, which removes no open file, each is closed first; elsewhere it
+// stays open, so that a transfer writing it meets no error before the
+// signal ends tinyget.
 func (t *tempFiles) removeAll() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for name, f := range t.files {
-		f.Close()
+		if runtime.GOOS == "windows" {
+			f.Close()
+		}
 		os.Remove(name)
 	}
 	t.files, t.ended = nil, true
+}
+
+// ending reports whether removeAll ran: a signal is ending tinyget.
+func (t *tempFiles) ending() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.ended
 }
 
 // writeError returns the *exitError for a failed write of the output.
