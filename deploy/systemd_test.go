@@ -79,6 +79,7 @@ func TestSystemdUnit(t *testing.T) {
 		t.Errorf("TimeoutStopSec=%v is not more than TINYHTTPD_SHUTDOWN_DELAY=%v plus TINYHTTPD_SHUTDOWN_TIMEOUT=%v: systemd would SIGKILL a drain in progress", stop, s.ShutdownDelay, s.ShutdownTimeout)
 	}
 	for key, want := range map[string]string{
+		"Type":                     "notify",
 		"ExecReload":               "/bin/kill -HUP $MAINPID",
 		"KillSignal":               "SIGTERM",
 		"RestartPreventExitStatus": "2",

@@ -24,6 +24,8 @@ import (
 	"syscall"
 	"time"
 
+	systemd "github.com/coreos/go-systemd/v22/daemon"
+
 	"github.com/tinyhttpd/tinyhttpd/admin"
 	"github.com/tinyhttpd/tinyhttpd/config"
 	"github.com/tinyhttpd/tinyhttpd/internal/logbuf"
@@ -148,6 +150,15 @@ func newLogger(s config.Settings, logs *logbuf.Writer) *slog.Logger {
 	return slog.New(&logbuf.Handler{Handler: h, Writer: logs, Level: slog.LevelWarn})
 }
 
+// notifySystemd tells systemd the service's state (sd_notify), when it
+// runs tinyhttpd as a Type=notify service: NOTIFY_SOCKET names its socket.
+// Without it, nothing is sent; a failure to send is logged, not fatal.
+func notifySystemd(logger *slog.Logger, state string) {
+	if _, err := systemd.SdNotify(false, state); err != nil {
+		logger.Warn("cannot notify systemd", "state", state, "err", err)
+	}
+}
+
 // serve runs the protocol server, and the admin endpoint unless disabled,
 // until SIGINT or SIGTERM; then it shuts down gracefully (see shutdown).
 // SIGHUP reloads the routes file, keeping the current table if the file is
@@ -255,6 +266,9 @@ func serve(s config.Settings, table *respond.Table, logger *slog.Logger, hups ch
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()
+	// The listener is bound and queues connections: under systemd's
+	// Type=notify the start ends here, and a reload is sent no sooner.
+	notifySystemd(logger, systemd.SdNotifyReady)
 	for {
 		select {
 		case err := <-served:
@@ -352,6 +366,7 @@ func proxyFrom(s config.Settings) string {
 // second signal, during the delay or after, closes every connection at
 // once.
 func shutdown(srv *server.Server, s config.Settings, sig os.Signal, signals <-chan os.Signal, served <-chan error, logger *slog.Logger) int {
+	notifySystemd(logger, systemd.SdNotifyStopping)
 	abort, cancelAbort := context.WithCancel(context.Background())
 	defer cancelAbort()
 	go func() {

@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -81,6 +82,37 @@ func TestReloadOfFIFO(t *testing.T) {
 	}
 	d.cmd.Process.Signal(syscall.SIGTERM)
 	if code := d.wait(t, 10*time.Second); code != 0 {
+		t.Errorf("exit %d:\n%s", code, d.logs.String())
+	}
+}
+
+// TestNotifiesSystemd runs tinyhttpd as systemd's Type=notify does, with a
+// datagram socket in NOTIFY_SOCKET: it must say READY=1 once it serves,
+// and STOPPING=1 when SIGTERM starts its shutdown.
+func TestNotifiesSystemd(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "notify")
+	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	next := func(want string) {
+		t.Helper()
+		conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+		buf := make([]byte, 256)
+		n, err := conn.Read(buf)
+		if err != nil || string(buf[:n]) != want {
+			t.Fatalf("systemd was told %q, %v; want %q", buf[:n], err, want)
+		}
+	}
+	d := startDaemon(t, "NOTIFY_SOCKET="+sock)
+	next("READY=1")
+	if r := exchange(t, d.addr, "GET /hello\n"); !strings.Contains(r, " 200 ") {
+		t.Errorf("once ready: %q", r)
+	}
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	next("STOPPING=1")
+	if code := d.wait(t, 20*time.Second); code != 0 {
 		t.Errorf("exit %d:\n%s", code, d.logs.String())
 	}
 }
