@@ -218,6 +218,11 @@ func (r *runner) transfer(n int, rawURL string) exitCode {
 	ti := &transferInfo{url: rawURL, effective: rawURL, urlnum: n, trace: new(tracer)}
 	err := r.transferErr(ti)
 	ti.code = codeOf(err)
+	if temps.ending() {
+		// A signal is ending tinyget: the failure its cleanup may have
+		// caused is not the transfer's, and nothing more is written.
+		return ti.code
+	}
 	if err != nil {
 		ti.errmsg = err.Error()
 		r.reportError(err)

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net"
@@ -43,7 +44,9 @@ func TestSignalRemovesTempFile(t *testing.T) {
 			t.Fatal(err)
 		}
 		cmd := exec.Command(os.Args[0])
-		cmd.Env = append(os.Environ(), argsVar+"=-s -o "+path+" "+addr+"/")
+		cmd.Env = append(os.Environ(), argsVar+"=-sS -o "+path+" "+addr+"/")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -59,6 +62,9 @@ func TestSignalRemovesTempFile(t *testing.T) {
 		var exit *exec.ExitError
 		if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != sig {
 			t.Errorf("%v: tinyget ended with %v; want killed by the signal", sig, err)
+		}
+		if stderr.Len() > 0 {
+			t.Errorf("%v: tinyget wrote %q; want nothing, as the signal ends it", sig, stderr.String())
 		}
 		if left, _ := filepath.Glob(filepath.Join(dir, ".out.txt.tinyget-*")); len(left) > 0 {
 			t.Errorf("%v: temporary files left: %q", sig, left)
