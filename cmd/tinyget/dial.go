@@ -7,15 +7,18 @@ import (
 
 // dialAddr returns the address to connect to for a target: its host and
 // port, changed by the first --connect-to entry that matches them, then
-// by the first --resolve entry that matches the result. Its errors are
-// *exitError for a malformed entry: exitUsage for --connect-to's, and
-// curl's exitOptionSyntax for --resolve's.
-func (r *runner) dialAddr(t target) (string, error) {
-	host, port := t.Host, t.Port
+// by the first --resolve entry that matches the result. name and port are
+// the host and port connected to as messages name them, as curl's do:
+// after --connect-to, before --resolve. Its errors are *exitError for a
+// malformed entry: exitUsage for --connect-to's, and curl's
+// exitOptionSyntax for --resolve's.
+func (r *runner) dialAddr(t target) (addr, name, port string, err error) {
+	host := t.Host
+	port = t.Port
 	for _, e := range r.o.connectTo {
 		parts := splitHostParts(e)
 		if len(parts) != 4 {
-			return "", fail(exitUsage, "--connect-to %q: want HOST1:PORT1:HOST2:PORT2", e)
+			return "", "", "", fail(exitUsage, "--connect-to %q: want HOST1:PORT1:HOST2:PORT2", e)
 		}
 		if (parts[0] == "" || strings.EqualFold(parts[0], host)) && (parts[1] == "" || parts[1] == port) {
 			if parts[2] != "" {
@@ -27,10 +30,11 @@ func (r *runner) dialAddr(t target) (string, error) {
 			break
 		}
 	}
+	name = host
 	for _, e := range r.o.resolve {
 		parts := splitHostParts(strings.TrimPrefix(e, "+"))
 		if len(parts) != 3 || parts[2] == "" {
-			return "", fail(exitOptionSyntax, "--resolve %q: want HOST:PORT:ADDRESS", e)
+			return "", "", "", fail(exitOptionSyntax, "--resolve %q: want HOST:PORT:ADDRESS", e)
 		}
 		if (parts[0] == "*" || strings.EqualFold(parts[0], host)) && parts[1] == port {
 			addr, _, _ := strings.Cut(parts[2], ",")
@@ -38,7 +42,7 @@ func (r *runner) dialAddr(t target) (string, error) {
 			break
 		}
 	}
-	return net.JoinHostPort(host, port), nil
+	return net.JoinHostPort(host, port), name, port, nil
 }
 
 // splitHostParts splits s at its colons, but not at those inside

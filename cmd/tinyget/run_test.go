@@ -395,3 +395,15 @@ func TestLargeReplyHeader(t *testing.T) {
 		t.Errorf("310 KiB header section: exit %d, stderr %q; want %d", r.code, r.stderr, exitWeirdReply)
 	}
 }
+
+// TestConnectFailureNamesWhereItConnected checks that a failed connect
+// names the host and port connected to, which --connect-to may have
+// changed, as curl's message does.
+func TestConnectFailureNamesWhereItConnected(t *testing.T) {
+	closed := testenv.ClosedAddr(t)
+	host, port, _ := net.SplitHostPort(closed)
+	r := tinyget("", "-sS", "--connect-to", "::"+host+":"+port, "http://example.invalid:8080/")
+	if want := "(7) Failed to connect to " + host + " port " + port + " "; r.code != int(exitConnect) || !strings.Contains(r.stderr, want) {
+		t.Errorf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, exitConnect, want)
+	}
+}

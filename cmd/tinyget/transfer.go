@@ -52,7 +52,7 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (strin
 	case 6:
 		c.Network = "tcp6"
 	}
-	addr, err := r.dialAddr(t)
+	addr, dialName, dialPort, err := r.dialAddr(t)
 	if err != nil {
 		return "", err
 	}
@@ -70,7 +70,7 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (strin
 		defer m.stop()
 	}
 
-	p := progress{host: t.Host, port: t.Port, length: -1}
+	p := progress{host: dialName, port: dialPort, length: -1}
 	resp, err := c.Do(ctx, addr, req)
 	if err != nil {
 		p.elapsed = time.Since(tr.start)
