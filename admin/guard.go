@@ -31,8 +31,8 @@ type guard struct {
 // name the listener exactly, as its address or as localhost with its port,
 // or be one of names. Beyond loopback the names clients use are not known:
 // a Host must be one of names, an IP address or localhost (which no page
-// can rebind). Health
-// checks and scrapes are answered whatever the listener (see isProbe).
+// can rebind). Health checks and scrapes are answered whatever the
+// listener (see isProbe).
 func newGuard(token string, addr net.Addr, names []string) *guard {
 	g := &guard{token: token, own: map[string]bool{}, names: map[string]bool{}}
 	tcp, ok := addr.(*net.TCPAddr)

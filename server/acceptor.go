@@ -335,16 +335,15 @@ func (s *Server) drain(l net.Listener, accept func() error, shared bool) {
 	}
 	start := time.Now()
 	end := start.Add(max(drainMax, settle+drainQuiet))
-	for last := end.Add(drainMax); ; {
-		now := time.Now()
-		if !now.Before(end) && (!now.Before(last) || !queued()) {
-			return
-		}
-		bound := end
+	for {
+		now, limit := time.Now(), end
 		if !now.Before(end) {
-			bound = last
+			// Past its time, the drain goes on only for what is queued.
+			if limit = end.Add(drainMax); !now.Before(limit) || !queued() {
+				return
+			}
 		}
-		quiet := now.Add(min(drainQuiet, bound.Sub(now)))
+		quiet := now.Add(min(drainQuiet, limit.Sub(now)))
 		d.SetDeadline(quiet)
 		switch err := accept(); {
 		case err != nil && time.Now().Before(quiet):

@@ -260,7 +260,6 @@ func parseArgs(args []string) (*options, error) {
 			return nil, err
 		}
 	}
-
 	if o.help || o.version {
 		return o, nil
 	}

@@ -114,7 +114,7 @@ var errAdminBeyondLoopback = errors.New("the admin endpoint listens beyond loopb
 // it is on loopback. Settings check the address as written; this checks
 // the one a name such as localhost resolved to.
 func checkAdminBound(bound net.Addr, token string) error {
-	if tcp, ok := bound.(*net.TCPAddr); ok && token == "" && !tcp.IP.IsLoopback() {
+	if token == "" && !config.IsLoopback(bound.String()) {
 		return fmt.Errorf("%w (bound to %s)", errAdminBeyondLoopback, bound)
 	}
 	return nil
