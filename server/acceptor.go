@@ -75,7 +75,10 @@ const (
 // sources returns the listener that stands for l, and the sources of k
 // acceptors.
 func (s *Server) sources(l net.Listener, k int) (net.Listener, []source) {
-	path := s.acceptPath()
+	path := s.path
+	if s.TLSConfig != nil {
+		path = pathPlain // a TLS exchange needs a net.Conn from the start
+	}
 	if path == pathAuto {
 		if rl, srcs := rawSources(l, k); rl != nil {
 			return rl, srcs
@@ -88,15 +91,6 @@ func (s *Server) sources(l net.Listener, k int) (net.Listener, []source) {
 		srcs[i] = src
 	}
 	return l, srcs
-}
-
-// acceptPath returns the path Serve takes: the plain one for TLS, whose
-// exchanges need a net.Conn from the start.
-func (s *Server) acceptPath() acceptPath {
-	if s.TLSConfig != nil {
-		return pathPlain
-	}
-	return s.path
 }
 
 // acceptor accepts connections from one source and starts their exchanges.
@@ -139,7 +133,7 @@ func (a *acceptor) loop() error {
 			continue
 		}
 		if s.shuttingDown() {
-			s.drain(a.l, a.acceptOne, a.shared)
+			s.drainQueue(a.l, a.acceptOne, a.shared)
 			a.stop()
 			return ErrServerClosed
 		}
@@ -305,7 +299,7 @@ const (
 	drainMax   = time.Second
 )
 
-// drain accepts and serves, before l closes at shutdown, the connections
+// drainQueue accepts and serves, before l closes at shutdown, the connections
 // it has queued: closing a listener resets the connections in its queue,
 // whose clients were told they had connected. New connection requests are
 // refused first where the system can (socket.PauseAccepting), unless l is
@@ -316,10 +310,13 @@ const (
 // shared goes on while the queue is not empty, for up to drainMax more: an
 // accept whose deadline passed while its goroutine waited for a CPU says
 // nothing of the connections queued meanwhile.
-func (s *Server) drain(l net.Listener, accept func() error, shared bool) {
+func (s *Server) drainQueue(l net.Listener, accept func() error, shared bool) {
 	tl := socket.TCPListenerOf(l)
+	if shared {
+		tl = nil // a shared socket keeps its queue open past us
+	}
 	var settle time.Duration
-	if tl != nil && !shared {
+	if tl != nil {
 		settle, _ = socket.PauseAccepting(tl)
 	}
 	d, ok := l.(deadliner)
@@ -327,8 +324,8 @@ func (s *Server) drain(l net.Listener, accept func() error, shared bool) {
 		return
 	}
 	queued := func() bool {
-		if tl == nil || shared {
-			return false // a shared socket keeps its queue open past us
+		if tl == nil {
+			return false
 		}
 		n, ok := socket.Queued(tl)
 		return ok && n > 0

@@ -4,6 +4,7 @@ package server
 
 import (
 	"net"
+	"os"
 	"syscall"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/socket"
@@ -17,6 +18,7 @@ type connTransport struct {
 	rc      syscall.RawConn
 	readFn  func(uintptr) bool
 	writeFn func(uintptr) bool
+	readyFn func(uintptr) bool
 	// The arguments and results of the last call, for the callbacks.
 	p     []byte
 	parts [][]byte
@@ -35,7 +37,7 @@ func newConnTransport(c net.Conn) transport {
 		return nil
 	}
 	t := &connTransport{c: tc, rc: rc}
-	t.readFn, t.writeFn = t.read, t.write
+	t.readFn, t.writeFn, t.readyFn = t.read, t.write, t.readable
 	return t
 }
 
@@ -65,6 +67,26 @@ func (t *connTransport) writeNow(parts [][]byte) (int, error) {
 func (t *connTransport) write(fd uintptr) bool {
 	t.n, t.err = socket.WriteNow(int(fd), t.parts)
 	return true
+}
+
+// waitReadable parks until a read would return at once; err is the
+// poller's, as when the read deadline passes. A socket error, such as a
+// reset, is reported only once, and the check consumes it: it is sockErr,
+// for the exchange to keep.
+func (t *connTransport) waitReadable() (sockErr, err error) {
+	t.err = nil
+	err = t.rc.Read(t.readyFn)
+	return t.err, err
+}
+
+// readable is waitReadable's callback. The poller's readiness alone is
+// not enough: the last read may already have consumed what it reported.
+func (t *connTransport) readable(fd uintptr) bool {
+	ready, err := socket.Readable(int(fd))
+	if err != nil {
+		t.err = os.NewSyscallError("recvfrom", err)
+	}
+	return ready
 }
 
 func (t *connTransport) conn() (net.Conn, error) { return t.c, nil }

@@ -26,8 +26,6 @@ type closeWriter interface {
 	CloseWrite() error
 }
 
-var _ closeWriter = (*net.TCPConn)(nil)
-
 // writeConner is a connection that wraps another and changes only what is
 // read from it, as one that first consumes a PROXY protocol header does.
 // WriteConn returns the wrapped connection. The exchange reads through the
@@ -406,11 +404,9 @@ func (ex *exchange) unreserve() bool {
 	return true
 }
 
-// earlyReply answers before the request's end with the RST-safe close:
-// write the reply, half-close, discard input until the client's EOF (bounded
-// by LingerTimeout and lingerMaxBytes); finish then closes. Closing with
-// unread input would make the kernel send RST, which can destroy the reply
-// before the client reads it.
+// earlyReply answers before the request's end with the RST-safe close
+// (doc.go): write the reply, half-close, discard input until the client's
+// EOF, bounded by LingerTimeout and lingerMaxBytes; finish then closes.
 func (ex *exchange) earlyReply(status int, reason string) {
 	if !ex.writePlain(status, reason) {
 		return

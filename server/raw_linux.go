@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"net"
 	"net/netip"
 	"os"
@@ -15,24 +14,15 @@ import (
 	"github.com/tinyhttpd/tinyhttpd/internal/waitset"
 )
 
-// Raw accepts. On Linux each acceptor of a TCP listener runs an event loop
-// of its own: an epoll instance holding the listener, the connections whose
-// request is still coming, and an eventfd that wakes it; the instance is
-// waited on through Go's poller, so the acceptor parks like any goroutine.
-// It accepts with accept4 and starts each exchange on the bare descriptor,
-// with no net.Conn: an exchange answered on the acceptor costs accept4, two
-// reads, sendmsg and close, and none of what Go's netFD adds (registering
-// with the poller and leaving it, getsockname, TCP_NODELAY, a finalizer). A
-// connection whose request is incomplete stays in the acceptor's epoll
-// instance until the rest arrives, holding no goroutine and no buffer. An
+// Raw accepts. On Linux each acceptor of a TCP listener is an event loop
+// around a waitset.Set: an epoll instance that watches the listener and
+// holds the connections whose request is still coming. It accepts with
+// accept4 and starts each exchange on the bare descriptor, with no
+// net.Conn: an exchange answered on the acceptor costs accept4, two reads,
+// sendmsg and close, and none of what Go's netFD adds (registering with the
+// poller and leaving it, getsockname, TCP_NODELAY, a finalizer). An
 // exchange that must wait otherwise becomes a *net.TCPConn (net.FileConn)
 // in a goroutine of its own.
-
-// Tokens of the epoll events that are not held connections'.
-const (
-	listenerToken = -1
-	wakeToken     = -2
-)
 
 // rawListener is a TCP listener whose acceptors accept raw. SetDeadline
 // and Close reach every acceptor through its eventfd.
@@ -63,13 +53,15 @@ func rawSources(l net.Listener, k int) (net.Listener, []source) {
 	rl := &rawListener{TCPListener: tl, rc: rc}
 	srcs := make([]source, 0, k)
 	for range k {
-		s, err := newRawSource(rl)
+		held, err := waitset.New[heldExchange](rc)
 		if err != nil {
 			for _, s := range slices.Clone(rl.sources) {
 				s.close(nil)
 			}
 			return nil, nil
 		}
+		s := &rawSource{l: rl, held: held}
+		s.acceptFn = s.accept4
 		rl.mu.Lock()
 		rl.sources = append(rl.sources, s)
 		rl.mu.Unlock()
@@ -107,7 +99,7 @@ func (l *rawListener) wakeAll() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, s := range l.sources {
-		socket.Wake(s.evfd)
+		s.held.Wake()
 	}
 }
 
@@ -126,14 +118,8 @@ func (l *rawListener) state() (time.Time, bool) {
 // the next.
 type rawSource struct {
 	l        *rawListener
-	ep       *os.File // the epoll instance, waited on through Go's poller
-	erc      syscall.RawConn
-	epfd     int
-	evfd     int
-	waitFn   func(uintptr) bool
+	held     *waitset.Set[heldExchange] // the epoll instance and what it holds
 	acceptFn func(uintptr)
-	events   [64]socket.EpollEvent
-	nev, iev int
 	// listenerReady: the listener had a connection queued when last
 	// looked at, so accept4 is tried before waiting again; the first
 	// accept of a burst clears it.
@@ -145,44 +131,11 @@ type rawSource struct {
 	// not keep listenerReady: the loop asks the epoll instance again, which
 	// it must before it parks anyway, instead of an accept4 that, at low
 	// load, finds the queue empty. The later ones accept until the queue is.
-	burst        bool
-	held         waitset.Set[heldExchange]
-	waitDeadline time.Time // ep's read deadline, as last set
+	burst bool
 
 	t     rawTransport
 	peer  netip.AddrPort
 	errno syscall.Errno
-}
-
-func newRawSource(l *rawListener) (*rawSource, error) {
-	epfd, err := socket.EpollCreate()
-	if err != nil {
-		return nil, err
-	}
-	s := &rawSource{l: l, epfd: epfd, evfd: -1}
-	fail := func(err error) (*rawSource, error) {
-		s.close(nil)
-		return nil, err
-	}
-	if s.evfd, err = socket.Eventfd(); err != nil {
-		return fail(err)
-	}
-	if err := socket.EpollAdd(epfd, s.evfd, socket.EpollEvent{Events: socket.EventIn, Fd: wakeToken}); err != nil {
-		return fail(err)
-	}
-	var serr error
-	err = l.rc.Control(func(fd uintptr) {
-		serr = socket.EpollAdd(epfd, int(fd), socket.EpollEvent{Events: socket.EventIn, Fd: listenerToken})
-	})
-	if err = errors.Join(err, serr); err != nil {
-		return fail(err)
-	}
-	s.ep = os.NewFile(uintptr(epfd), "epoll")
-	if s.erc, err = s.ep.SyscallConn(); err != nil {
-		return fail(err)
-	}
-	s.waitFn, s.acceptFn = s.epollWait, s.accept4
-	return s, nil
 }
 
 // maxAcceptsInARow bounds the connections next accepts before it looks
@@ -195,23 +148,12 @@ const maxAcceptsInARow = 16
 // need, descriptors among them.
 func (s *rawSource) next() (arrival, error) {
 	for {
-		for s.iev < s.nev {
-			ev := s.events[s.iev]
-			s.iev++
-			switch ev.Fd {
-			case listenerToken:
-				s.listenerReady = true
-			case wakeToken:
-				socket.Drain(s.evfd)
-			default:
-				if h := s.held.Take(s.epfd, ev); h != nil {
-					s.t = rawTransport{fd: h.FD}
-					return arrival{held: &h.Value, t: &s.t}, nil
-				}
-			}
+		if h := s.held.Ready(); h != nil {
+			s.t = rawTransport{fd: h.FD}
+			return arrival{held: &h.Value, t: &s.t}, nil
 		}
 		now := time.Now()
-		if h := s.held.Expired(s.epfd, now); h != nil {
+		if h := s.held.Expired(now); h != nil {
 			s.t = rawTransport{fd: h.FD}
 			return arrival{held: &h.Value, t: &s.t, expired: true}, nil
 		}
@@ -224,7 +166,7 @@ func (s *rawSource) next() (arrival, error) {
 		}
 		if s.listenerReady {
 			if s.acceptsInARow++; s.acceptsInARow > maxAcceptsInARow && s.held.Len() > 0 {
-				s.epollWait(uintptr(s.epfd))
+				s.looked(s.held.Poll())
 				continue
 			}
 			if err := s.l.rc.Control(s.acceptFn); err != nil {
@@ -245,10 +187,20 @@ func (s *rawSource) next() (arrival, error) {
 			}
 			return arrival{}, os.NewSyscallError("accept4", s.errno)
 		}
-		if err := s.wait(deadline); err != nil {
+		queued, emptied, err := s.held.Wait(deadline)
+		if err != nil {
 			return arrival{}, err
 		}
+		s.looked(queued, emptied)
 	}
+}
+
+// looked notes what the epoll instance showed of the listener's queue
+// when the events were taken: a queue seen empty ends a burst.
+func (s *rawSource) looked(queued, emptied bool) {
+	s.acceptsInARow = 0
+	s.listenerReady = s.listenerReady || queued
+	s.burst = s.burst && !emptied
 }
 
 // accept4 accepts one connection from the listener's descriptor, under
@@ -259,50 +211,12 @@ func (s *rawSource) accept4(lfd uintptr) {
 	s.t, s.peer, s.errno = rawTransport{fd: fd}, peer, errno
 }
 
-// wait waits until the epoll instance has events, or the earlier of the
-// listener's deadline and the first held exchange's passes.
-func (s *rawSource) wait(listenerDeadline time.Time) error {
-	d := s.held.FirstDeadline()
-	if d.IsZero() || !listenerDeadline.IsZero() && listenerDeadline.Before(d) {
-		d = listenerDeadline
-	}
-	if !d.Equal(s.waitDeadline) {
-		s.ep.SetReadDeadline(d)
-		s.waitDeadline = d
-	}
-	err := s.erc.Read(s.waitFn)
-	if errors.Is(err, os.ErrDeadlineExceeded) {
-		return nil // next looks at what the deadline was for
-	}
-	return err
-}
-
-// epollWait is the callback of the epoll instance's RawConn.Read: it takes
-// the events ready, or asks to wait until there are some. Events without
-// the listener's end a burst: its queue was empty.
-func (s *rawSource) epollWait(fd uintptr) bool {
-	n, errno := socket.EpollWaitNow(int(fd), s.events[:])
-	for errno == syscall.EINTR {
-		n, errno = socket.EpollWaitNow(int(fd), s.events[:])
-	}
-	if errno != 0 {
-		return false
-	}
-	s.nev, s.iev, s.acceptsInARow = n, 0, 0
-	if s.burst && !slices.ContainsFunc(s.events[:n], isListenerEvent) {
-		s.burst = false
-	}
-	return n > 0
-}
-
-func isListenerEvent(ev socket.EpollEvent) bool { return ev.Fd == listenerToken }
-
 // hold keeps ex in the epoll instance until more of its request arrives.
 // The held exchange lives in the item; the next Add that reuses the item
 // starts from a zero value, so the bytes an exchange taken up again still
 // points to (its pending) are never written over.
 func (s *rawSource) hold(ex *exchange) bool {
-	h := s.held.Add(s.epfd, ex.t.(*rawTransport).fd, ex.rec.Start.Add(ex.srv.readTimeout()))
+	h := s.held.Add(ex.t.(*rawTransport).fd, ex.rec.Start.Add(ex.srv.readTimeout()))
 	if h == nil {
 		return false
 	}
@@ -313,25 +227,17 @@ func (s *rawSource) hold(ex *exchange) bool {
 // close hands every held exchange to each (if not nil) and frees the
 // epoll instance and the eventfd.
 func (s *rawSource) close(each func(*heldExchange, transport)) {
-	for _, h := range s.held.All(s.epfd) {
+	for _, h := range s.held.All() {
 		if each != nil {
 			each(&h.Value, &rawTransport{fd: h.FD})
 		} else {
 			socket.Close(h.FD)
 		}
 	}
-	if s.ep != nil {
-		s.ep.Close()
-	} else {
-		socket.Close(s.epfd)
-	}
 	s.l.mu.Lock()
 	defer s.l.mu.Unlock()
 	s.l.sources = slices.DeleteFunc(s.l.sources, func(o *rawSource) bool { return o == s })
-	if s.evfd >= 0 {
-		socket.Close(s.evfd)
-		s.evfd = -1
-	}
+	s.held.Close()
 }
 
 // rawTransport is a connection's bare, non-blocking descriptor.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"io"
 	"net"
 	"time"
@@ -38,7 +39,7 @@ func (ex *exchange) send(rep respond.Reply) {
 	switch rep.Fault {
 	case route.FaultReset:
 		ex.rec.End = EndFault
-		if tc, ok := ex.tcpConn().(*net.TCPConn); ok {
+		if tc, ok := cmp.Or(ex.tcp, ex.wconn).(*net.TCPConn); ok { // the one under TLS
 			tc.SetLinger(0)
 		}
 		if ex.tcp != nil {
@@ -74,13 +75,4 @@ func (ex *exchange) copyFile(rep respond.Reply) {
 	default:
 		ex.rec.End = writeEnd(err)
 	}
-}
-
-// tcpConn returns the connection the reply is written to, or the one under
-// TLS.
-func (ex *exchange) tcpConn() net.Conn {
-	if ex.tcp != nil {
-		return ex.tcp
-	}
-	return ex.wconn
 }

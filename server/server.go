@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -34,11 +35,9 @@ const (
 // reset; below it the client reads the reply and a clean close.
 const lingerMaxBytes = 16 << 20
 
-var (
-	// ErrServerClosed is returned by Serve and ListenAndServe after Shutdown
-	// or Close.
-	ErrServerClosed = errors.New("server: Server closed")
-)
+// ErrServerClosed is returned by Serve and ListenAndServe after Shutdown or
+// Close.
+var ErrServerClosed = errors.New("server: Server closed")
 
 // Server serves the half-close exchange. The zero value is ready to use: it
 // listens on DefaultAddr and answers 404 until SetRoutes gives it a table.
@@ -180,7 +179,10 @@ func (s *Server) Serve(l net.Listener) error {
 		l.Close()
 		return err
 	}
-	k := s.acceptorCount()
+	k := s.Acceptors
+	if k == 0 {
+		k = runtime.GOMAXPROCS(0)
+	}
 	ls, perListener := []net.Listener{l}, k
 	if siblings := reusePortSiblings(l, k-1, s.logger()); len(siblings) > 0 {
 		ls, perListener = append(ls, siblings...), 1
@@ -250,14 +252,6 @@ func reusePortSiblings(l net.Listener, n int, logger *slog.Logger) []net.Listene
 		logger.Warn("cannot open another SO_REUSEPORT socket; its acceptor shares the first", "addr", tl.Addr().String(), "err", err)
 	}
 	return siblings
-}
-
-// acceptorCount is the number of acceptors for each listener.
-func (s *Server) acceptorCount() int {
-	if s.Acceptors > 0 {
-		return s.Acceptors
-	}
-	return runtime.GOMAXPROCS(0)
 }
 
 // newAcceptorCounters adds an acceptor's counters to the server's.
@@ -355,8 +349,10 @@ func (s *Server) Close() error {
 	if !s.isClosed.Swap(true) {
 		close(s.doneChan())
 	}
-	s.closeListeners()
 	s.mu.Lock()
+	for l := range s.listeners {
+		l.Close()
+	}
 	for c := range s.conns {
 		c.Close()
 	}
@@ -403,14 +399,6 @@ func (s *Server) shuttingDown() bool { return s.inShutdown.Load() }
 // closed reports whether Close has been called.
 func (s *Server) closed() bool { return s.isClosed.Load() }
 
-func (s *Server) closeListeners() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for l := range s.listeners {
-		l.Close()
-	}
-}
-
 // stopAccepting ends the acceptors' waits, so that they drain their
 // listeners and return; a listener whose wait cannot be ended is closed.
 func (s *Server) stopAccepting() {
@@ -437,32 +425,23 @@ func (s *Server) doneChan() chan struct{} {
 
 // sleep waits for d, or until Close; it reports whether d passed.
 func (s *Server) sleep(d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-time.After(d):
 		return true
 	case <-s.doneChan():
 		return false
 	}
 }
 
-func (s *Server) logger() *slog.Logger {
-	if s.Logger != nil {
-		return s.Logger
-	}
-	return slog.Default()
-}
+func (s *Server) logger() *slog.Logger { return cmp.Or(s.Logger, slog.Default()) }
 
-func (s *Server) readTimeout() time.Duration  { return orDefault(s.ReadTimeout, DefaultReadTimeout) }
-func (s *Server) writeTimeout() time.Duration { return orDefault(s.WriteTimeout, DefaultWriteTimeout) }
-func (s *Server) lingerTimeout() time.Duration {
-	return orDefault(s.LingerTimeout, DefaultLingerTimeout)
-}
-func (s *Server) maxRequestBytes() int64 { return orDefault(s.MaxRequestBytes, DefaultMaxRequestBytes) }
-func (s *Server) maxConns() int          { return orDefault(s.MaxConns, DefaultMaxConns) }
+func (s *Server) readTimeout() time.Duration   { return cmp.Or(s.ReadTimeout, DefaultReadTimeout) }
+func (s *Server) writeTimeout() time.Duration  { return cmp.Or(s.WriteTimeout, DefaultWriteTimeout) }
+func (s *Server) lingerTimeout() time.Duration { return cmp.Or(s.LingerTimeout, DefaultLingerTimeout) }
+func (s *Server) maxRequestBytes() int64       { return cmp.Or(s.MaxRequestBytes, DefaultMaxRequestBytes) }
+func (s *Server) maxConns() int                { return cmp.Or(s.MaxConns, DefaultMaxConns) }
 func (s *Server) maxRequestMemory() int64 {
-	return orDefault(s.MaxRequestMemory, defaults.RequestMemory(s.maxRequestBytes()))
+	return cmp.Or(s.MaxRequestMemory, defaults.RequestMemory(s.maxRequestBytes()))
 }
 
 // checkFields reports a negative limit, timeout or count, which would
@@ -487,12 +466,4 @@ func (s *Server) checkFields() error {
 		}
 	}
 	return nil
-}
-
-func orDefault[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
 }

@@ -271,7 +271,7 @@ func TestDrainLooksAtTheQueue(t *testing.T) {
 		accepted++
 		return c.Close()
 	}
-	new(Server).drain(l, accept, false)
+	new(Server).drainQueue(l, accept, false)
 	if accepted != 3 {
 		t.Errorf("the drain accepted %d of the 3 queued connections", accepted)
 	}

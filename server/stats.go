@@ -105,8 +105,7 @@ type Stats struct {
 	// discarding input after an early reply.
 	Reading, Writing, Lingering int64
 	// RequestMemory is the memory the requests being read or answered
-	// hold, as counted
-	// against MaxRequestMemory.
+	// hold, as counted against MaxRequestMemory.
 	RequestMemory int64
 	// Acceptors holds each acceptor's counts, in the order the acceptors
 	// started.
@@ -149,38 +148,36 @@ const (
 func (s *Server) Stats() Stats {
 	c := &s.stats
 	st := Stats{
-		Accepted:      c.accepted.Load(),
-		Dropped:       c.dropped.Load(),
-		Panics:        c.panics.Load(),
-		BytesIn:       c.bytesIn.Load(),
-		BytesOut:      c.bytesOut.Load(),
-		Replies:       make(map[int]uint64),
-		OwnReplies:    make(map[int]uint64),
-		Ends:          make(map[End]uint64),
+		Accepted: c.accepted.Load(),
+		Dropped:  c.dropped.Load(),
+		Panics:   c.panics.Load(),
+		BytesIn:  c.bytesIn.Load(),
+		BytesOut: c.bytesOut.Load(),
+		// Own replies first: finish adds to replies first, so that no
+		// snapshot has more of a status among own replies than in all.
+		OwnReplies:    nonZero[int](c.ownReplies[:]),
+		Replies:       nonZero[int](c.replies[:]),
+		Ends:          nonZero[End](c.ends[:]),
 		Reading:       c.states[stateReading].Load(),
 		Writing:       c.states[stateWriting].Load(),
 		Lingering:     c.states[stateLingering].Load(),
 		RequestMemory: s.requestMemory.Load(),
-	}
-	for status := range c.replies {
-		// Own first: finish adds to replies first, so that no snapshot
-		// has more of a status among own replies than in all.
-		if n := c.ownReplies[status].Load(); n > 0 {
-			st.OwnReplies[status] = n
-		}
-		if n := c.replies[status].Load(); n > 0 {
-			st.Replies[status] = n
-		}
 	}
 	s.mu.Lock()
 	for _, a := range s.acceptors {
 		st.Acceptors = append(st.Acceptors, AcceptorStats{ID: a.id, Accepted: a.accepted.Load(), Inline: a.inline.Load()})
 	}
 	s.mu.Unlock()
-	for e := range c.ends {
-		if n := c.ends[e].Load(); n > 0 {
-			st.Ends[End(e)] = n
+	return st
+}
+
+// nonZero returns the counts in c that are not zero, by index.
+func nonZero[K ~int | ~uint8](c []atomic.Uint64) map[K]uint64 {
+	m := make(map[K]uint64)
+	for i := range c {
+		if n := c[i].Load(); n > 0 {
+			m[K(i)] = n
 		}
 	}
-	return st
+	return m
 }

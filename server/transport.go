@@ -6,13 +6,7 @@ import "net"
 // returns at once. An exchange starts on one, on the acceptor's goroutine,
 // reads what has arrived and, when it can, answers there; the rest of an
 // exchange, whose calls may wait, goes on in a goroutine of its own over the
-// net.Conn that conn returns.
-//
-// There are two: rawTransport, a bare descriptor from accept4 (Linux), and
-// connTransport, a *net.TCPConn read and written through its RawConn
-// (Unix). Connections that have neither, such as those behind the PROXY
-// protocol or on Windows, are served in a goroutine from the start (see
-// doc.go).
+// net.Conn that conn returns. doc.go tells which paths have one.
 type transport interface {
 	// readNow reads into p what has arrived: n > 0 bytes; or 0 and io.EOF
 	// once the client has half-closed; or 0 and socket.ErrWouldBlock when

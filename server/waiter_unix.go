@@ -2,24 +2,6 @@
 
 package server
 
-import (
-	"net"
-	"os"
-
-	"github.com/tinyhttpd/tinyhttpd/internal/socket"
-)
-
-// waiter is an exchange waiting, in a goroutine of its own, for more of
-// its request.
-type waiter struct {
-	held    heldExchange
-	srv     *Server
-	conn    net.Conn
-	t       *connTransport
-	err     error // a socket error the readiness check reported, and so consumed
-	readyFn func(uintptr) bool
-}
-
 // waitAndRun runs an exchange whose request is incomplete: it parks until
 // more has arrived, reads it, as often as it takes for the request to be
 // complete, then runs the exchange. Between reads it holds neither buffer
@@ -34,15 +16,15 @@ func (ex *exchange) waitAndRun() {
 		ex.run()
 		return
 	}
-	w := &waiter{srv: ex.srv, conn: ex.conn, t: t}
-	w.readyFn = w.readable
-	ex.conn.SetReadDeadline(ex.rec.Start.Add(ex.srv.readTimeout()))
+	srv, c := ex.srv, ex.conn
+	c.SetReadDeadline(ex.rec.Start.Add(srv.readTimeout()))
+	var held heldExchange
 	for {
-		ex.park(&w.held)
-		err := w.t.rc.Read(w.readyFn)
-		ex = w.held.unpark(w.srv)
-		ex.t, ex.conn, ex.wconn, ex.tracked, ex.readErr = w.t, w.conn, w.conn, true, w.err
-		if err == nil && w.err == nil {
+		ex.park(&held)
+		sockErr, err := t.waitReadable()
+		ex = held.unpark(srv)
+		ex.t, ex.conn, ex.wconn, ex.tracked, ex.readErr = t, c, c, true, sockErr
+		if err == nil && sockErr == nil {
 			ex.readAvailable()
 			if ex.mayWait() {
 				continue
@@ -51,16 +33,4 @@ func (ex *exchange) waitAndRun() {
 		ex.run()
 		return
 	}
-}
-
-// readable reports whether a read would return at once. The poller's
-// readiness alone is not enough: the last read may already have consumed
-// what it reported. A socket error, such as a reset, is reported only
-// once, so it is kept for the exchange.
-func (w *waiter) readable(fd uintptr) bool {
-	ready, err := socket.Readable(int(fd))
-	if err != nil {
-		w.err = &net.OpError{Op: "read", Net: "tcp", Addr: w.conn.RemoteAddr(), Err: os.NewSyscallError("recvfrom", err)}
-	}
-	return ready
 }

@@ -1,11 +1,10 @@
 package waitset
 
 import (
+	"net"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/tinyhttpd/tinyhttpd/internal/socket"
 )
 
 // pair returns two connected stream sockets, closed when t ends.
@@ -19,85 +18,78 @@ func pair(t *testing.T) (a, b int) {
 	return fds[0], fds[1]
 }
 
-func epoll(t *testing.T) int {
+// newSet returns a Set watching a new loopback listener, both closed when
+// t ends.
+func newSet[T any](t *testing.T) (*Set[T], *net.TCPListener) {
 	t.Helper()
-	epfd, err := socket.EpollCreate()
+	l, err := net.ListenTCP("tcp", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { syscall.Close(epfd) })
-	return epfd
-}
-
-// ready returns the events epfd has now.
-func ready(t *testing.T, epfd int) []socket.EpollEvent {
-	t.Helper()
-	evs := make([]socket.EpollEvent, 8)
-	n, errno := socket.EpollWaitNow(epfd, evs)
-	if errno != 0 {
-		t.Fatal(errno)
+	t.Cleanup(func() { l.Close() })
+	rc, err := l.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return evs[:n]
+	s, err := New[T](rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s, l
 }
 
-func TestTakeOnInputAndHalfClose(t *testing.T) {
-	epfd := epoll(t)
-	var s Set[string]
+// readyValues polls s and returns the values of the items it shows ready.
+func readyValues[T comparable](s *Set[T]) map[T]bool {
+	s.Poll()
+	got := map[T]bool{}
+	for it := s.Ready(); it != nil; it = s.Ready() {
+		got[it.Value] = true
+	}
+	return got
+}
+
+func TestReadyOnInputAndHalfClose(t *testing.T) {
+	s, _ := newSet[string](t)
 	a, peerA := pair(t)
 	b, peerB := pair(t)
-	itA := s.Add(epfd, a, time.Now().Add(time.Hour))
-	itA.Value = "a"
-	itB := s.Add(epfd, b, time.Now().Add(time.Hour))
-	itB.Value = "b"
-	if evs := ready(t, epfd); len(evs) != 0 {
-		t.Fatalf("events before any input: %v", evs)
+	s.Add(a, time.Now().Add(time.Hour)).Value = "a"
+	s.Add(b, time.Now().Add(time.Hour)).Value = "b"
+	if got := readyValues(s); len(got) != 0 {
+		t.Fatalf("ready before any input: %v", got)
 	}
 	syscall.Write(peerA, []byte("more"))
 	syscall.Shutdown(peerB, syscall.SHUT_WR)
-	got := map[string]bool{}
-	for _, ev := range ready(t, epfd) {
-		it := s.Take(epfd, ev)
-		if it == nil {
-			t.Fatalf("event %+v names no item", ev)
-		}
-		got[it.Value] = true
+	if got := readyValues(s); !got["a"] || !got["b"] || s.Len() != 0 {
+		t.Fatalf("ready %v, %d still held; want a and b, none held", got, s.Len())
 	}
-	if !got["a"] || !got["b"] || s.Len() != 0 {
-		t.Fatalf("taken %v, %d still held; want a and b, none held", got, s.Len())
-	}
-	if evs := ready(t, epfd); len(evs) != 0 {
-		t.Fatalf("events after both were taken out of the epoll instance: %v", evs)
+	if got := readyValues(s); len(got) != 0 {
+		t.Fatalf("ready again after both were taken out of the epoll instance: %v", got)
 	}
 }
 
 func TestStaleEventIsIgnored(t *testing.T) {
-	epfd := epoll(t)
-	var s Set[int]
+	s, _ := newSet[int](t)
 	a, peerA := pair(t)
-	it := s.Add(epfd, a, time.Now().Add(time.Hour))
+	it := s.Add(a, time.Now().Add(time.Hour))
 	it.Value = 42
 	syscall.Write(peerA, []byte("x"))
-	evs := ready(t, epfd)
-	if len(evs) != 1 {
-		t.Fatalf("got %d events, want 1", len(evs))
+	s.Poll()
+	// The item leaves before its event is looked at, and the slot's next
+	// holder must not take that event for its own.
+	if s.Expired(time.Now().Add(2*time.Hour)) != it {
+		t.Fatal("the item did not expire")
 	}
-	if s.Take(epfd, evs[0]) != it {
-		t.Fatal("the event did not name its item")
-	}
-	// The slot's next holder must not take an event meant for the last.
 	b, _ := pair(t)
-	next := s.Add(epfd, b, time.Now().Add(time.Hour))
+	next := s.Add(b, time.Now().Add(time.Hour))
 	if next.slot != it.slot {
 		t.Fatalf("slot %d not reused (got %d)", it.slot, next.slot)
 	}
 	if next.Value != 0 {
 		t.Fatalf("the slot's next holder starts with the last one's value %d", next.Value)
 	}
-	if got := s.Take(epfd, evs[0]); got != nil {
+	if got := s.Ready(); got != nil {
 		t.Fatal("an event of the slot's last holder was taken for its next")
-	}
-	if got := s.Take(epfd, socket.EpollEvent{Fd: -1}); got != nil {
-		t.Fatal("a negative token, the caller's own, named an item")
 	}
 	if s.Len() != 1 {
 		t.Fatalf("%d held, want 1", s.Len())
@@ -105,21 +97,20 @@ func TestStaleEventIsIgnored(t *testing.T) {
 }
 
 func TestExpiredInDeadlineOrder(t *testing.T) {
-	epfd := epoll(t)
-	var s Set[int]
+	s, _ := newSet[int](t)
 	now := time.Now()
 	for i, d := range []time.Duration{3, 1, 2} {
 		fd, _ := pair(t)
-		s.Add(epfd, fd, now.Add(d*time.Second)).Value = i
+		s.Add(fd, now.Add(d*time.Second)).Value = i
 	}
 	if got, want := s.FirstDeadline(), now.Add(time.Second); !got.Equal(want) {
 		t.Fatalf("first deadline %v, want %v", got, want)
 	}
-	if it := s.Expired(epfd, now); it != nil {
+	if it := s.Expired(now); it != nil {
 		t.Fatalf("item %d expired before its deadline", it.Value)
 	}
 	var order []int
-	for it := s.Expired(epfd, now.Add(time.Hour)); it != nil; it = s.Expired(epfd, now.Add(time.Hour)) {
+	for it := s.Expired(now.Add(time.Hour)); it != nil; it = s.Expired(now.Add(time.Hour)) {
 		order = append(order, it.Value)
 	}
 	if len(order) != 3 || order[0] != 1 || order[1] != 2 || order[2] != 0 {
@@ -131,13 +122,12 @@ func TestExpiredInDeadlineOrder(t *testing.T) {
 }
 
 func TestAllAndRefusedDescriptor(t *testing.T) {
-	epfd := epoll(t)
-	var s Set[int]
+	s, _ := newSet[int](t)
 	for range 3 {
 		fd, _ := pair(t)
-		s.Add(epfd, fd, time.Now().Add(time.Hour))
+		s.Add(fd, time.Now().Add(time.Hour))
 	}
-	if n := len(s.All(epfd)); n != 3 || s.Len() != 0 {
+	if n := len(s.All()); n != 3 || s.Len() != 0 {
 		t.Fatalf("All returned %d, %d still held; want 3, 0", n, s.Len())
 	}
 	// A regular file cannot be added to an epoll instance.
@@ -146,12 +136,62 @@ func TestAllAndRefusedDescriptor(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer syscall.Close(f)
-	if it := s.Add(epfd, f, time.Now()); it != nil || s.Len() != 0 {
+	if it := s.Add(f, time.Now()); it != nil || s.Len() != 0 {
 		t.Fatal("a descriptor the epoll instance refused was held")
 	}
 	// Its slot is free for the next.
 	fd, _ := pair(t)
-	if it := s.Add(epfd, fd, time.Now()); it == nil || s.Len() != 1 {
+	if it := s.Add(fd, time.Now()); it == nil || s.Len() != 1 {
 		t.Fatal("the next descriptor was not held")
+	}
+}
+
+func TestWaitReportsTheListenersQueue(t *testing.T) {
+	s, l := newSet[int](t)
+	if queued, emptied := s.Poll(); queued || !emptied {
+		t.Fatalf("nothing queued: Poll reported queued %v, emptied %v; want false, true", queued, emptied)
+	}
+	c, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	queued, emptied, err := s.Wait(time.Now().Add(10 * time.Second))
+	if err != nil || !queued || emptied {
+		t.Fatalf("a connection queued: Wait reported queued %v, emptied %v, %v; want true, false, nil", queued, emptied, err)
+	}
+	if got := s.Ready(); got != nil {
+		t.Fatal("the listener's event was taken for a held item")
+	}
+}
+
+func TestWaitEndsAtTheFirstDeadlineAndOnWake(t *testing.T) {
+	s, _ := newSet[int](t)
+	fd, _ := pair(t)
+	held := time.Now().Add(50 * time.Millisecond)
+	s.Add(fd, held)
+	queued, emptied, err := s.Wait(time.Now().Add(time.Hour))
+	if err != nil || queued || !emptied {
+		t.Fatalf("Wait reported queued %v, emptied %v, %v; want false, true, nil", queued, emptied, err)
+	}
+	if time.Now().Before(held) {
+		t.Fatal("Wait returned before the held deadline")
+	}
+	if s.Expired(time.Now()) == nil {
+		t.Fatal("the held item has not expired")
+	}
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		s.Wake()
+	}()
+	if _, _, err := s.Wait(time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Ready(); got != nil {
+		t.Fatal("the wake-up was taken for a held item")
+	}
+	// The wake-up is drained: a Poll finds nothing more.
+	if s.Poll(); s.Ready() != nil || s.nev != 0 {
+		t.Fatalf("%d events after the wake-up was drained", s.nev)
 	}
 }
