@@ -1,9 +1,13 @@
 package server
 
 import (
+	"io"
 	"log/slog"
+	"net"
 	"net/netip"
+	"os"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,5 +56,29 @@ func TestBeginYieldsOnce(t *testing.T) {
 				ex.finish()
 			}
 		})
+	}
+}
+
+// TestReadErrorKeepsTheMethod checks that a read without waiting that
+// failed on the deadline, as a waiter's can just after its wake-up, is
+// answered as a read that waited would be: a 408 to a HEAD request has no
+// body.
+func TestReadErrorKeepsTheMethod(t *testing.T) {
+	srv := &Server{Logger: slog.New(slog.DiscardHandler)}
+	peer := netip.MustParseAddrPort("127.0.0.1:40000")
+	conn, client := net.Pipe()
+	ex := srv.newExchange(time.Now(), peer, srv.admit(peer.Addr()), nil)
+	ex.pending = []byte("HEAD /hello HTTP/1.0\r\n")
+	ex.readErr = os.ErrDeadlineExceeded
+	ex.conn, ex.wconn, ex.tracked = conn, conn, false
+	got := make(chan []byte)
+	go func() {
+		b, _ := io.ReadAll(client)
+		got <- b
+	}()
+	ex.run()
+	reply := string(<-got)
+	if !strings.HasPrefix(reply, "HTTP/1.0 408 ") || !strings.HasSuffix(reply, "\r\n\r\n") {
+		t.Fatalf("reply %q; want a 408 head and no body", reply)
 	}
 }

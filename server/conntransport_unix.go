@@ -18,7 +18,7 @@ type connTransport struct {
 	rc      syscall.RawConn
 	readFn  func(uintptr) bool
 	writeFn func(uintptr) bool
-	readyFn func(uintptr) bool
+	readyFn func(uintptr) bool // made by the first waitReadable
 	// The arguments and results of the last call, for the callbacks.
 	p     []byte
 	parts [][]byte
@@ -37,7 +37,7 @@ func newConnTransport(c net.Conn) transport {
 		return nil
 	}
 	t := &connTransport{c: tc, rc: rc}
-	t.readFn, t.writeFn, t.readyFn = t.read, t.write, t.readable
+	t.readFn, t.writeFn = t.read, t.write
 	return t
 }
 
@@ -74,6 +74,9 @@ func (t *connTransport) write(fd uintptr) bool {
 // reset, is reported only once, and the check consumes it: it is sockErr,
 // for the exchange to keep.
 func (t *connTransport) waitReadable() (sockErr, err error) {
+	if t.readyFn == nil {
+		t.readyFn = t.readable
+	}
 	t.err = nil
 	err = t.rc.Read(t.readyFn)
 	return t.err, err

@@ -352,9 +352,6 @@ func (ex *exchange) readAndReply() {
 // (fail), so that an early reply to HEAD has no body.
 func (ex *exchange) readRequest() ([]byte, error) {
 	limit := ex.srv.maxRequestBytes()
-	if ex.readErr != nil {
-		return nil, ex.readErr
-	}
 	ex.takeBuf()
 	b := *ex.buf
 	fail := func(err error) ([]byte, error) {
@@ -362,6 +359,8 @@ func (ex *exchange) readRequest() ([]byte, error) {
 		return nil, err
 	}
 	switch {
+	case ex.readErr != nil:
+		return fail(ex.readErr)
 	case int64(len(b)) > limit:
 		return fail(errTooLarge)
 	case ex.eof:

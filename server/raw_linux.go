@@ -124,7 +124,8 @@ type rawSource struct {
 	// looked at, so accept4 is tried before waiting again; the first
 	// accept of a burst clears it.
 	listenerReady bool
-	// acceptsInARow counts the accepts since the events were last taken.
+	// acceptsInARow counts the accepts since the epoll instance was last
+	// waited on or polled.
 	acceptsInARow int
 	// burst: a connection has been accepted since the epoll instance last
 	// showed the listener's queue empty. The first accept of a burst does

@@ -84,7 +84,8 @@ func New[T any](listener syscall.RawConn) (*Set[T], error) {
 // the events. It reports whether the last look at the instance showed
 // connections queued on the listener, and whether any look showed its
 // queue empty, as the look before parking does. A deadline that passes
-// is not an error.
+// is not an error. The events taken before, which Ready had not yet
+// returned, are dropped: call Ready until it returns nil first.
 func (s *Set[T]) Wait(deadline time.Time) (queued, emptied bool, err error) {
 	if d := s.FirstDeadline(); deadline.IsZero() || !d.IsZero() && d.Before(deadline) {
 		deadline = d
@@ -102,7 +103,7 @@ func (s *Set[T]) Wait(deadline time.Time) (queued, emptied bool, err error) {
 }
 
 // Poll takes the events ready now, without waiting, and reports as Wait
-// does.
+// does; like Wait, it drops the events Ready had not yet returned.
 func (s *Set[T]) Poll() (queued, emptied bool) {
 	s.queued, s.emptied = false, false
 	s.take(uintptr(s.epfd))
@@ -144,8 +145,10 @@ func (s *Set[T]) Ready() *Item[T] {
 	return nil
 }
 
-// Wake makes a Wait in another goroutine return. It may be called at any
-// time before Close.
+// Wake makes a Wait in another goroutine return, or the next Wait if none
+// is waiting. It may be called at any time before Close. The wake-up stays
+// pending, and every Wait returns at once, until Ready has passed its
+// event.
 func (s *Set[T]) Wake() { socket.Wake(s.evfd) }
 
 // Close frees the epoll instance and the eventfd. The descriptors still

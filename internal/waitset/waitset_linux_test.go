@@ -156,6 +156,15 @@ func TestWaitReportsTheListenersQueue(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
+	// The connection may reach the queue a moment after Dial returns.
+	for end := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+		if queued, _ := s.Poll(); queued {
+			break
+		}
+		if time.Now().After(end) {
+			t.Fatal("the connection was never shown queued")
+		}
+	}
 	queued, emptied, err := s.Wait(time.Now().Add(10 * time.Second))
 	if err != nil || !queued || emptied {
 		t.Fatalf("a connection queued: Wait reported queued %v, emptied %v, %v; want true, false, nil", queued, emptied, err)
@@ -165,33 +174,87 @@ func TestWaitReportsTheListenersQueue(t *testing.T) {
 	}
 }
 
-func TestWaitEndsAtTheFirstDeadlineAndOnWake(t *testing.T) {
+func TestWaitReportsAQueueSeenEmptyBeforeParking(t *testing.T) {
+	s, l := newSet[int](t)
+	dialed := make(chan net.Conn, 1)
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		c, _ := net.Dial("tcp", l.Addr().String())
+		dialed <- c
+	}()
+	queued, emptied, err := s.Wait(time.Now().Add(10 * time.Second))
+	if c := <-dialed; c != nil {
+		c.Close()
+	}
+	if err != nil || !queued || !emptied {
+		t.Fatalf("Wait reported queued %v, emptied %v, %v; want true, true: the look before parking saw the queue empty", queued, emptied, err)
+	}
+}
+
+// waitFor runs Wait(deadline) and returns how long it took.
+func waitFor[T any](t *testing.T, s *Set[T], deadline time.Time) time.Duration {
+	t.Helper()
+	start := time.Now()
+	if _, _, err := s.Wait(deadline); err != nil {
+		t.Fatal(err)
+	}
+	return time.Since(start)
+}
+
+func TestWaitEndsAtTheEarlierDeadline(t *testing.T) {
 	s, _ := newSet[int](t)
 	fd, _ := pair(t)
 	held := time.Now().Add(50 * time.Millisecond)
 	s.Add(fd, held)
-	queued, emptied, err := s.Wait(time.Now().Add(time.Hour))
-	if err != nil || queued || !emptied {
-		t.Fatalf("Wait reported queued %v, emptied %v, %v; want false, true, nil", queued, emptied, err)
-	}
-	if time.Now().Before(held) {
+	if waitFor(t, s, time.Now().Add(10*time.Second)); time.Now().Before(held) {
 		t.Fatal("Wait returned before the held deadline")
 	}
 	if s.Expired(time.Now()) == nil {
 		t.Fatal("the held item has not expired")
 	}
+	// The caller's deadline, when earlier than a held one.
+	s.Add(fd, time.Now().Add(3*time.Second))
+	if d := waitFor(t, s, time.Now().Add(50*time.Millisecond)); d > 2*time.Second {
+		t.Fatalf("Wait took %v, past the caller's 50ms deadline", d)
+	}
+}
+
+func TestWaitWithoutDeadlineEndsOnWake(t *testing.T) {
+	s, _ := newSet[int](t)
+	fd, _ := pair(t)
+	// A held deadline that passed, then left with its item, must not end
+	// the next Wait that has none.
+	s.Add(fd, time.Now().Add(20*time.Millisecond))
+	waitFor(t, s, time.Time{})
+	if s.Expired(time.Now()) == nil {
+		t.Fatal("the held item has not expired")
+	}
 	go func() {
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond)
 		s.Wake()
 	}()
-	if _, _, err := s.Wait(time.Time{}); err != nil {
-		t.Fatal(err)
+	if d := waitFor(t, s, time.Time{}); d < 80*time.Millisecond {
+		t.Fatalf("Wait with no deadline returned after %v, before the wake-up", d)
 	}
 	if got := s.Ready(); got != nil {
 		t.Fatal("the wake-up was taken for a held item")
 	}
-	// The wake-up is drained: a Poll finds nothing more.
-	if s.Poll(); s.Ready() != nil || s.nev != 0 {
-		t.Fatalf("%d events after the wake-up was drained", s.nev)
+	// Ready drained the wake-up: a Wait now lasts until its deadline.
+	if d := waitFor(t, s, time.Now().Add(50*time.Millisecond)); d < 40*time.Millisecond {
+		t.Fatalf("Wait returned after %v: the wake-up was not drained", d)
+	}
+}
+
+func TestReadyAfterASmallerBatch(t *testing.T) {
+	s, _ := newSet[string](t)
+	for _, batch := range [][]string{{"a", "b"}, {"c"}} {
+		for _, v := range batch {
+			fd, peer := pair(t)
+			s.Add(fd, time.Now().Add(time.Hour)).Value = v
+			syscall.Write(peer, []byte("x"))
+		}
+		if got := readyValues(s); len(got) != len(batch) {
+			t.Fatalf("ready %v, want %v", got, batch)
+		}
 	}
 }
