@@ -24,54 +24,63 @@
 //
 // # One exchange, three paths
 //
-// Serve runs Server.Acceptors acceptor goroutines per listener (acceptor.go).
-// An acceptor takes a connection and asks admit (admission.go) whether to
-// serve it, refuse it with 503 or drop it. How the exchange then runs
-// depends on the path the listener allows:
+// Serve (server.go, with the tracking that Close and Shutdown reach) runs
+// Server.Acceptors acceptors per listener, one on each SO_REUSEPORT socket
+// it opens beside it; sources (acceptor.go) picks the path. An acceptor
+// takes a connection and asks admit (admission.go) whether to serve it,
+// refuse it with 503 or drop it. How the exchange then runs depends on the
+// path:
 //
 //	path      listener               acceptor's connection                         where the exchange runs
 //	raw       TCP, Linux             bare descriptor: rawTransport (raw_linux.go)  acceptor, then maybe a goroutine
-//	portable  TCP, other Unix        *net.TCPConn: connTransport                   acceptor, then maybe a goroutine
-//	                                 (conntransport_unix.go)
+//	portable  TCP, other Unix (or    *net.TCPConn: connTransport                   acceptor, then maybe a goroutine
+//	          Linux without epoll)   (conntransport_unix.go)
 //	plain     TLS, PROXY protocol,   net.Conn (acceptor.go: servePlain)            a goroutine from the start
 //	          other
 //
 // On the raw and portable paths the acceptor reads what has arrived without
-// waiting (exchange.begin in exchange.go) and decides how the exchange goes
-// on (type next, transport.go): inline, when the request is complete and
-// its reply small and ready, answered there with calls that never wait;
-// wait, when more is to come; goroutine, for everything else. On Linux, a
-// new loopback client's request that came without its EOF is read again
-// after the acceptor yields its CPU, so that the client can half-close. On
-// the raw path each acceptor is an event loop (raw_linux.go): it holds a
-// waiting exchange in its own epoll instance, with no goroutine and no
-// buffer (internal/waitset), takes it up again when more arrives, and hands
-// it to a goroutine for its 408 once ReadTimeout passes. On the portable path a
-// waiting exchange parks in a goroutine of its own, without a buffer
-// (waiter_unix.go). An exchange that leaves its acceptor becomes a
-// net.Conn (exchange.leave) and runs exchange.run, with calls that wait
-// under its deadlines; so does an inline reply the kernel did not take
-// whole. Both transports read and write with socket.ReadNow and
-// socket.WriteNow; every system call lives in internal/socket.
+// waiting (exchange.begin in exchange.go; a refused connection goes to a
+// goroutine for its 503) and decides how the exchange goes on (type next,
+// transport.go): inline, when the request is complete and its reply small
+// and ready, answered there with calls that never wait; wait, when more is
+// to come; goroutine, for everything else. On Linux, a new loopback
+// client's request that came without its EOF is read again after the
+// acceptor yields its CPU, so that the client can half-close. On the raw
+// path each acceptor is an event loop (raw_linux.go) around a waitset.Set
+// (internal/waitset): it holds a waiting exchange in the set's epoll
+// instance, keeping the bytes read so far but no goroutine and no pooled
+// buffer, takes it up again (exchange.begin) when more arrives, and once
+// its ReadTimeout passes hands it to a goroutine, whose read reports the
+// deadline: 408. On the portable path a waiting exchange parks in a
+// goroutine of its own, without a buffer (exchange.waitAndRun,
+// waiter_unix.go). An exchange that leaves its acceptor becomes a net.Conn
+// (exchange.leave) and runs exchange.run, after waitAndRun if it waits,
+// with calls that wait under its deadlines; so does an inline reply the
+// kernel did not take whole. Both transports read and write with
+// socket.ReadNow and socket.WriteNow; every system call lives in
+// internal/socket.
 //
 //	path / part       tracks the connection (Close reaches it)     sets deadlines              recovers panics
 //	inline            nobody: it never waits                       nobody: nothing waits       exchange.begin
-//	held (raw wait)   its acceptor, which ends it at Close         the acceptor's deadline     exchange.begin
-//	                  (acceptor.stop)                              heap (internal/waitset)
-//	wait, goroutine   exchange.leave (Server.trackConn)            exchange.readRequest,       exchange.run
-//	                                                               flush, earlyReply
-//	plain             its acceptor (acceptor.acceptOne)            servePlain, then as above   exchange.run
+//	held (raw wait)   its acceptor (acceptor.stop: at Shutdown     waitset.Set (Add, Wait,     exchange.begin
+//	                  it goes on as "wait", at Close it ends)      Expired), then as below
+//	wait, goroutine   exchange.leave (Server.trackConn)            exchange.waitAndRun,        exchange.run
+//	                                                               readRequest, flush,
+//	                                                               earlyReply
+//	plain             its acceptor (acceptor.acceptOne)            servePlain, then as above   exchange.startTLS,
+//	                                                                                           then exchange.run
 //
 // # TLS
 //
-// With Server.TLSConfig set, every connection takes the plain path (tls.go):
-// the handshake runs under the request's ReadTimeout, and a handshake that
-// fails or does not complete ends the exchange as EndHandshakeFailed. The
-// client's close_notify alert is its half-close; a request ended by a bare
-// FIN instead, which an attacker may have cut short, gets 400. tls.Conn's
-// CloseWrite sends close_notify, so the early replies below work unchanged,
-// and its Close sends the server's own. No cork is set: the handshake's
-// writes would wait behind it.
+// With Server.TLSConfig set, every connection takes the plain path, and
+// exchange.startTLS (tls.go) runs the handshake under the request's
+// ReadTimeout; one that fails, panics or does not complete ends the
+// exchange as EndHandshakeFailed. The client's close_notify alert is its
+// half-close; a request ended by a bare FIN instead, which an attacker may
+// have cut short, gets 400. tls.Conn's CloseWrite sends close_notify, so
+// the early replies below work unchanged, and its Close sends the
+// server's own. No cork is set: the handshake's writes would wait behind
+// it.
 //
 // # Replies before the request's end
 //

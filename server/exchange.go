@@ -501,11 +501,17 @@ func (ex *exchange) recoverPanic() {
 }
 
 func (ex *exchange) panicked(p any) {
-	ex.srv.stats.panics.Add(1)
-	ex.srv.logger().Error("panic serving exchange", "remote", ex.rec.RemoteString(), "panic", p, "stack", string(debug.Stack()))
+	ex.srv.logPanic(ex.rec.RemoteString(), p)
 	if ex.rec.BytesOut == 0 && allWritten(ex.parts[:]) {
 		ex.writePlain(500, "internal server error")
 	}
+}
+
+// logPanic counts and logs, with its stack, a panic serving the client at
+// remote.
+func (s *Server) logPanic(remote string, p any) {
+	s.stats.panics.Add(1)
+	s.logger().Error("panic serving exchange", "remote", remote, "panic", p, "stack", string(debug.Stack()))
 }
 
 // finish releases the connection's admission and closes it, records the

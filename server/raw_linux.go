@@ -14,25 +14,21 @@ import (
 	"github.com/tinyhttpd/tinyhttpd/internal/waitset"
 )
 
-// Raw accepts. On Linux each acceptor of a TCP listener is an event loop
-// around a waitset.Set: an epoll instance that watches the listener and
-// holds the connections whose request is still coming. It accepts with
-// accept4 and starts each exchange on the bare descriptor, with no
-// net.Conn: an exchange answered on the acceptor costs accept4, two reads,
+// Raw accepts (the raw path of doc.go). An acceptor accepts with accept4
+// and starts each exchange on the bare descriptor, with no net.Conn, so
+// that an exchange answered on the acceptor costs accept4, two reads,
 // sendmsg and close, and none of what Go's netFD adds (registering with the
-// poller and leaving it, getsockname, TCP_NODELAY, a finalizer). An
-// exchange that must wait otherwise becomes a *net.TCPConn (net.FileConn)
-// in a goroutine of its own.
+// poller and leaving it, getsockname, TCP_NODELAY, a finalizer).
 
 // rawListener is a TCP listener whose acceptors accept raw. SetDeadline
 // and Close reach every acceptor through its eventfd.
 type rawListener struct {
 	*net.TCPListener
 	rc syscall.RawConn
-	// deadline (Unix nanoseconds, 0 for none) and isClosed are read by
-	// every acceptor on every turn of its loop, so they are atomic rather
-	// than under mu, which guards sources.
-	deadline atomic.Int64
+	// deadline (the zero Time for none) and isClosed are read by every
+	// acceptor on every turn of its loop, so they are atomic rather than
+	// under mu, which guards sources.
+	deadline atomic.Pointer[time.Time]
 	isClosed atomic.Bool
 	mu       sync.Mutex
 	sources  []*rawSource
@@ -51,6 +47,7 @@ func rawSources(l net.Listener, k int) (net.Listener, []source) {
 		return nil, nil
 	}
 	rl := &rawListener{TCPListener: tl, rc: rc}
+	rl.deadline.Store(new(time.Time))
 	srcs := make([]source, 0, k)
 	for range k {
 		held, err := waitset.New[heldExchange](rc)
@@ -72,11 +69,7 @@ func rawSources(l net.Listener, k int) (net.Listener, []source) {
 
 // SetDeadline ends the acceptors' waits for new connections at t.
 func (l *rawListener) SetDeadline(t time.Time) error {
-	var ns int64
-	if !t.IsZero() {
-		ns = t.UnixNano()
-	}
-	l.deadline.Store(ns)
+	l.deadline.Store(&t)
 	l.wakeAll()
 	return nil
 }
@@ -103,15 +96,6 @@ func (l *rawListener) wakeAll() {
 	}
 }
 
-// state returns the deadline and whether the listener is closed.
-func (l *rawListener) state() (time.Time, bool) {
-	var deadline time.Time
-	if ns := l.deadline.Load(); ns != 0 {
-		deadline = time.Unix(0, ns)
-	}
-	return deadline, l.isClosed.Load()
-}
-
 // rawSource is one acceptor's event loop on a rawListener, with the
 // transport it lends each exchange it starts or takes up again: an
 // acceptor goes on with one at a time, and hands the connection over before
@@ -124,8 +108,7 @@ type rawSource struct {
 	// looked at, so accept4 is tried before waiting again; the first
 	// accept of a burst clears it.
 	listenerReady bool
-	// acceptsInARow counts the accepts since the epoll instance was last
-	// waited on or polled.
+	// acceptsInARow counts the accepts since the last Wait or Poll.
 	acceptsInARow int
 	// burst: a connection has been accepted since the epoll instance last
 	// showed the listener's queue empty. The first accept of a burst does
@@ -158,9 +141,9 @@ func (s *rawSource) next() (arrival, error) {
 			s.t = rawTransport{fd: h.FD}
 			return arrival{held: &h.Value, t: &s.t, expired: true}, nil
 		}
-		deadline, closed := s.l.state()
+		deadline := *s.l.deadline.Load()
 		switch {
-		case closed:
+		case s.l.isClosed.Load():
 			return arrival{}, net.ErrClosed
 		case !deadline.IsZero() && !now.Before(deadline):
 			return arrival{}, os.ErrDeadlineExceeded

@@ -98,7 +98,8 @@ type Stats struct {
 	// BytesIn and BytesOut count bytes read and written on exchange
 	// connections.
 	BytesIn, BytesOut uint64
-	// Panics counts exchanges that panicked and were answered 500.
+	// Panics counts exchanges that panicked, each logged with its stack;
+	// one whose reply had not begun was answered 500 where it could be.
 	Panics uint64
 	// Reading, Writing and Lingering are the connections now reading a
 	// request to its EOF, replying (a route's delay included), and

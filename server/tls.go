@@ -13,8 +13,15 @@ import (
 // those of the request. It reports whether the handshake completed; when it
 // did not, the exchange ends as EndHandshakeFailed and the reason is logged
 // at debug level. The exchange then reads from and writes to the TLS
-// connection; the TCP connection stays reachable for SetLinger.
-func (ex *exchange) startTLS(c net.Conn, cfg *tls.Config) bool {
+// connection; the TCP connection stays reachable for SetLinger. A panic in
+// the handshake, as in a GetCertificate, is logged and fails it.
+func (ex *exchange) startTLS(c net.Conn, cfg *tls.Config) (ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			ex.srv.logPanic(ex.rec.RemoteString(), p)
+			ex.rec.End, ok = EndHandshakeFailed, false
+		}
+	}()
 	ex.tcp = c
 	if wc, ok := c.(writeConner); ok {
 		ex.tcp = wc.WriteConn()

@@ -9,6 +9,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -250,6 +251,46 @@ func TestTLSHandshakeBoundedByReadTimeout(t *testing.T) {
 	waitFor(t, "the handshakes to be counted", func() bool { return srv.Stats().Ends[EndHandshakeFailed] == 2 })
 	if n := srv.Stats().Replies[0]; n != 2 {
 		t.Errorf("%d exchanges without a reply, want 2", n)
+	}
+}
+
+// TestTLSHandshakePanic checks that a panic in the handshake, here in
+// GetCertificate, fails that handshake alone: it is counted and logged,
+// and the server goes on serving.
+func TestTLSHandshakePanic(t *testing.T) {
+	x := testenv.NewTLS(t)
+	cfg := x.ServerConfig(t)
+	cert := cfg.Certificates[0]
+	var calls atomic.Int32
+	cfg.Certificates = nil
+	cfg.GetCertificate = func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+		if calls.Add(1) == 1 {
+			panic("GetCertificate failed")
+		}
+		return &cert, nil
+	}
+	var logs bytes.Buffer
+	var mu sync.Mutex
+	srv := &Server{TLSConfig: cfg, Logger: slog.New(slog.NewTextHandler(&lockedWriter{w: &logs, mu: &mu}, nil))}
+	addr, _ := startTLS(t, srv)
+	raw := dial(t, addr)
+	if err := tls.Client(raw, x.ClientConfig()).Handshake(); err == nil {
+		t.Fatal("the handshake whose GetCertificate panicked completed")
+	}
+	if r := tlsRoundTrip(t, addr, x.ClientConfig(), "GET /hello\n"); r.status != 200 {
+		t.Fatalf("after the panic: status %d", r.status)
+	}
+	waitFor(t, "both exchanges to be counted", func() bool {
+		st := srv.Stats()
+		return st.Ends[EndHandshakeFailed] == 1 && st.Ends[EndDelivered] == 1
+	})
+	if n := srv.Stats().Panics; n != 1 {
+		t.Errorf("%d panics counted, want 1", n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(logs.String(), "GetCertificate failed") {
+		t.Errorf("the panic was not logged:\n%s", logs.String())
 	}
 }
 
