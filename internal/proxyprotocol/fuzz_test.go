@@ -31,7 +31,7 @@ func FuzzHeader(f *testing.F) {
 			return
 		}
 		if validate(h) == nil && h.SourceAddr != nil {
-			h.SourceAddr.String() // the remote address of the exchange's record
+			_ = h.SourceAddr.String() // the remote address of the exchange's record
 		}
 	})
 }
