@@ -40,7 +40,7 @@ func sendVariant(f fs.File, name string, open func(string) (fs.File, error), req
 // q above 0 when gzip is not listed itself.
 func acceptsGzip(ae string) bool {
 	star := false
-	for _, item := range strings.Split(ae, ",") {
+	for item := range strings.SplitSeq(ae, ",") {
 		coding, params, _ := strings.Cut(item, ";")
 		coding = strings.ToLower(strings.Trim(coding, " \t"))
 		q := qvalue(params)
@@ -57,7 +57,7 @@ func acceptsGzip(ae string) bool {
 // qvalue returns the q parameter in params (";q=0.5;..."), 1 when absent,
 // and 0 when malformed.
 func qvalue(params string) float64 {
-	for _, p := range strings.Split(params, ";") {
+	for p := range strings.SplitSeq(params, ";") {
 		name, value, ok := strings.Cut(strings.Trim(p, " \t"), "=")
 		if !ok || !strings.EqualFold(strings.TrimSpace(name), "q") {
 			continue

@@ -129,7 +129,7 @@ func fileValidators(mtime time.Time, size int64) validators {
 // it pass.
 func (v validators) preconditionFailed(ifMatch string, hasIM bool, ifUnmodifiedSince string) string {
 	if hasIM {
-		for _, tag := range strings.Split(ifMatch, ",") {
+		for tag := range strings.SplitSeq(ifMatch, ",") {
 			if tag = strings.Trim(tag, " \t"); tag == "*" || v.etag != "" && tag == v.etag {
 				return ""
 			}
@@ -153,7 +153,7 @@ func (v validators) preconditionFailed(ifMatch string, hasIM bool, ifUnmodifiedS
 // at or before the If-Modified-Since date.
 func (v validators) notModified(ifNoneMatch string, hasINM bool, ifModifiedSince string) bool {
 	if hasINM {
-		for _, tag := range strings.Split(ifNoneMatch, ",") {
+		for tag := range strings.SplitSeq(ifNoneMatch, ",") {
 			tag = strings.Trim(tag, " \t")
 			if tag == "*" || v.etag != "" && strings.TrimPrefix(tag, "W/") == v.etag {
 				return true

@@ -4,6 +4,9 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -364,6 +367,43 @@ func TestIndexNamesNoServerPath(t *testing.T) {
 		}
 		if _, b := decide(t, tbl, "GET /\n"); !strings.Contains(b, want) || strings.Contains(b, "srv/") || strings.Contains(b, "/etc") {
 			t.Errorf("index of %q: %q, want %q", source, b, want)
+		}
+	}
+}
+
+// TestListHeadersAllocateInProportion checks that a request of 1 MiB (the
+// default MAX_REQUEST_BYTES) whose If-None-Match, If-Match or
+// Accept-Encoding is all commas costs a few times its size to answer, not
+// a string header per element (16 MiB), outside MAX_REQUEST_MEMORY's
+// count.
+func TestListHeadersAllocateInProportion(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f.txt")
+	for _, name := range []string{file, file + ".gz"} {
+		if err := os.WriteFile(name, []byte("x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tbl, err := NewTable(&route.Routes{Routes: []route.Route{{Path: "/f", Kind: route.KindFile, File: file}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range []string{"If-None-Match", "If-Match", "Accept-Encoding"} {
+		raw := "GET /f HTTP/1.0\r\n" + h + ": " + strings.Repeat(",", 1<<20-64) + "\r\n\r\n"
+		req, perr := wire.ParseRequest([]byte(raw))
+		if perr != nil {
+			t.Fatal(perr)
+		}
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		rep := tbl.Reply(req, tbl.Lookup(req))
+		runtime.ReadMemStats(&after)
+		if rep.File != nil {
+			rep.File.Close()
+		}
+		if got := after.TotalAlloc - before.TotalAlloc; got > 4*uint64(len(raw)) {
+			t.Errorf("%s: a %d-byte request allocated %d bytes (%.1fx)", h, len(raw), got, float64(got)/float64(len(raw)))
 		}
 	}
 }
