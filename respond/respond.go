@@ -14,6 +14,7 @@ import (
 	"mime"
 	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -166,22 +167,18 @@ func echo(req *wire.Request, r *entry, headOnly bool) Reply {
 	return rendered(r.Status, h, req.Body)
 }
 
-// openFile opens name in files, or on the operating system when files is nil.
-func openFile(files fs.FS, name string) (fs.File, error) {
-	if files == nil {
-		return os.OpenFile(name, regfile.Flags, 0)
-	}
-	return files.Open(name)
-}
-
 // serveFile opens one file and sends it, or its precompressed variant (see
-// sendVariant).
+// sendVariant). Both are opened inside the file's directory, as a dir
+// route's files are inside its own: a symlink there that leads out of it
+// is not followed.
 func serveFile(files fs.FS, req *wire.Request, r *entry, headOnly bool) Reply {
-	f, err := openFile(files, r.File)
+	dir := filepath.Dir(r.File)
+	open := func(n string) (fs.File, error) { return openInDir(files, dir, filepath.Base(n)) }
+	f, err := open(r.File)
 	if err != nil {
 		return openFailed(err, req, headOnly, true)
 	}
-	return sendVariant(f, r.File, func(n string) (fs.File, error) { return openFile(files, n) }, req, r, headOnly)
+	return sendVariant(f, r.File, open, req, r, headOnly)
 }
 
 // sendFile sends an open file, which it closes unless the Reply carries

@@ -163,3 +163,43 @@ func TestDirListingShowsNamesOnly(t *testing.T) {
 	}
 	checkFramed(t, r)
 }
+
+// TestFileRouteConfinedToItsDirectory checks that a file route's file and
+// its .gz variant are opened inside the file's directory: a symlink planted
+// there after load that leads out of it is refused (404), one that stays
+// inside is followed.
+func TestFileRouteConfinedToItsDirectory(t *testing.T) {
+	parent := t.TempDir()
+	site := filepath.Join(parent, "site")
+	mustWrite(t, filepath.Join(parent, "secret.txt"), secretContent+"\n")
+	mustWrite(t, filepath.Join(site, "doc.txt"), "doc\n")
+	mustWrite(t, filepath.Join(site, "v2.txt"), "doc, second edition\n")
+	addr := startServer(t, &Server{}, &route.Routes{Routes: []route.Route{
+		{Path: "/doc", Kind: route.KindFile, File: filepath.Join(site, "doc.txt")},
+		{Path: "/current", Kind: route.KindFile, File: filepath.Join(site, "current.txt")},
+		{Path: "/moved", Kind: route.KindFile, File: filepath.Join(site, "moved.txt")},
+	}})
+	for _, link := range []struct{ target, name string }{
+		{"../secret.txt", "doc.txt.gz"}, // the variant sent to a client that takes gzip
+		{"v2.txt", "current.txt"},       // inside the directory
+		{"../secret.txt", "moved.txt"},  // the file itself, out of it
+	} {
+		if err := os.Symlink(link.target, filepath.Join(site, link.name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		req    string
+		status int
+		body   string
+	}{
+		{"GET /doc HTTP/1.0\r\nAccept-Encoding: gzip\r\n\r\n", 200, "doc\n"},
+		{"GET /current HTTP/1.0\r\n\r\n", 200, "doc, second edition\n"},
+		{"GET /moved HTTP/1.0\r\n\r\n", 404, ""},
+	} {
+		r := parseReply(t, roundTrip(t, addr, c.req))
+		if strings.Contains(r.body, secretContent) || r.status != c.status || c.body != "" && r.body != c.body {
+			t.Errorf("%q: %d %q; want %d %q", strings.SplitN(c.req, "\r\n", 2)[0], r.status, r.body, c.status, c.body)
+		}
+	}
+}
