@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/net/netutil"
 
 	"github.com/tinyhttpd/tinyhttpd/config"
 	"github.com/tinyhttpd/tinyhttpd/internal/defaults"
@@ -208,8 +209,19 @@ func limitBody(next http.Handler) http.Handler {
 	})
 }
 
+// MaxConns bounds the connections the admin endpoint serves at once (see
+// Listener): a dashboard in a browser holds about six, a scraper one.
+const MaxConns = 64
+
+// Listener returns l bounded to MaxConns connections at once: Accept waits
+// while that many are open, and the kernel queues the rest, so that a
+// flood of idle connections cannot take the descriptors the protocol
+// listener needs. With TLS, wrap the Listener in the TLS one, not the
+// other way round: net/http sets Request.TLS only for a *tls.Conn.
+func Listener(l net.Listener) net.Listener { return netutil.LimitListener(l, MaxConns) }
+
 // HTTPServer returns an http.Server for the admin endpoint with explicit
-// timeouts and header limits.
+// timeouts and header limits; serve it on a Listener.
 func (a *Admin) HTTPServer() *http.Server {
 	return &http.Server{
 		Handler:           a.Handler(),

@@ -220,6 +220,7 @@ func serve(s config.Settings, table *respond.Table, logger *slog.Logger, hups ch
 			return exitConfig
 		}
 		adminAddr = al.Addr().String()
+		al = admin.Listener(al) // under TLS, which net/http must see to set Request.TLS
 		if adminCert != nil {
 			al = tls.NewListener(al, adminCert.ServerConfig(nil))
 		} else if warning := adminTLSWarning(s); warning != "" {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -10,11 +11,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/tinyhttpd/tinyhttpd/admin"
 	"github.com/tinyhttpd/tinyhttpd/config"
 	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
@@ -482,5 +485,56 @@ func TestCheckAdminBound(t *testing.T) {
 		if (err == nil) != tt.ok || err != nil && !errors.Is(err, errAdminBeyondLoopback) {
 			t.Errorf("%s, token %q: %v; want ok %v", tt.ip, tt.token, err, tt.ok)
 		}
+	}
+}
+
+// TestAdminConnectionsBounded checks that idle connections to the admin
+// endpoint beyond admin.MaxConns wait in the kernel's queue instead of
+// taking a descriptor each, and that the endpoint serves again once they
+// close.
+func TestAdminConnectionsBounded(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("counts descriptors in /proc")
+	}
+	d := startDaemon(t)
+	fds := func() int {
+		entries, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", d.cmd.Process.Pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(entries)
+	}
+	before := fds()
+	const idle = admin.MaxConns + 200
+	conns := make([]net.Conn, 0, idle)
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for range idle {
+		c, err := net.Dial("tcp", d.adminAddr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+	// Give the server time to accept what it will.
+	time.Sleep(200 * time.Millisecond)
+	if n := fds() - before; n > admin.MaxConns+8 {
+		t.Errorf("%d idle admin connections took %d descriptors; want at most %d", idle, n, admin.MaxConns)
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	conns = nil
+	client := &http.Client{Timeout: 10 * time.Second}
+	res, err := client.Get("http://" + d.adminAddr + "/livez")
+	if err != nil {
+		t.Fatalf("after the idle connections closed: %v", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Errorf("after the idle connections closed: status %d", res.StatusCode)
 	}
 }
