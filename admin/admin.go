@@ -221,15 +221,19 @@ const MaxConns = 64
 func Listener(l net.Listener) net.Listener { return netutil.LimitListener(l, MaxConns) }
 
 // HTTPServer returns an http.Server for the admin endpoint with explicit
-// timeouts and header limits; serve it on a Listener.
+// timeouts and header limits; serve it on a Listener. It closes each
+// connection after its reply: an idle keep-alive connection would hold one
+// of the Listener's MaxConns, and enough of them would keep a health
+// probe waiting.
 func (a *Admin) HTTPServer() *http.Server {
-	return &http.Server{
+	s := &http.Server{
 		Handler:           a.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		// pprof's profile and trace run for up to 30 s by default.
 		WriteTimeout:   60 * time.Second,
-		IdleTimeout:    60 * time.Second,
 		MaxHeaderBytes: 16 << 10,
 	}
+	s.SetKeepAlivesEnabled(false)
+	return s
 }

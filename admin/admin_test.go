@@ -587,10 +587,25 @@ func TestDashboardServed(t *testing.T) {
 	}
 }
 
-func TestHTTPServerHasTimeouts(t *testing.T) {
+func TestHTTPServerHasLimits(t *testing.T) {
 	s := New(Options{Server: &server.Server{}}).HTTPServer()
-	if s.ReadHeaderTimeout == 0 || s.ReadTimeout == 0 || s.WriteTimeout == 0 || s.IdleTimeout == 0 || s.MaxHeaderBytes == 0 {
+	if s.ReadHeaderTimeout == 0 || s.ReadTimeout == 0 || s.WriteTimeout == 0 || s.MaxHeaderBytes == 0 {
 		t.Errorf("http.Server without explicit limits: %+v", s)
+	}
+	// No connection outlives its reply, so none idles on a Listener slot.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go s.Serve(Listener(l))
+	defer s.Close()
+	res, err := http.Get("http://" + l.Addr().String() + "/livez")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if !res.Close {
+		t.Error("the admin endpoint keeps connections open after their replies")
 	}
 }
 

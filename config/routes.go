@@ -742,8 +742,7 @@ func pathProblem(s string, k route.Kind) string {
 
 // resolve returns the path of the file or directory named in v, resolved
 // as the package doc describes, after checking that it exists and is a
-// regular file (dir false) or a directory (dir true). A file that is a
-// symlink resolves to its target.
+// regular file (dir false) or a directory (dir true).
 func (p *routesParser) resolve(v *yaml.Node, what string, dir bool) string {
 	name, ok := p.str(v, what)
 	if !ok {
@@ -783,14 +782,6 @@ func (p *routesParser) resolve(v *yaml.Node, what string, dir bool) string {
 		p.errorf(v, "%s %q: %q is a directory; serve it with dir", what, name, full)
 	case !dir && !info.Mode().IsRegular():
 		p.errorf(v, "%s %q: %q is not a regular file", what, name, full)
-	case !dir && p.files == nil:
-		// A file is served from inside its directory, where a symlink
-		// leading out is refused: one named here is followed now.
-		if li, err := os.Lstat(full); err == nil && li.Mode()&fs.ModeSymlink != 0 {
-			if target, err := filepath.EvalSymlinks(full); err == nil {
-				full = target
-			}
-		}
 	}
 	return full
 }

@@ -167,16 +167,28 @@ func echo(req *wire.Request, r *entry, headOnly bool) Reply {
 	return rendered(r.Status, h, req.Body)
 }
 
+// openFile opens name in files, or on the operating system when files is nil.
+func openFile(files fs.FS, name string) (fs.File, error) {
+	if files == nil {
+		return os.OpenFile(name, regfile.Flags, 0)
+	}
+	return files.Open(name)
+}
+
 // serveFile opens one file and sends it, or its precompressed variant (see
-// sendVariant). Both are opened inside the file's directory, as a dir
-// route's files are inside its own: a symlink there that leads out of it
-// is not followed.
+// sendVariant). The file is opened by the path the routes name, symlinks
+// and all; its variant, which they do not name, is opened inside the
+// file's directory, as a dir route's files are inside theirs: a variant
+// that is a symlink leading out of the directory, or one in a directory
+// that may be searched but not read, is not sent.
 func serveFile(files fs.FS, req *wire.Request, r *entry, headOnly bool) Reply {
-	dir := filepath.Dir(r.File)
-	open := func(n string) (fs.File, error) { return openInDir(files, dir, filepath.Base(n)) }
-	f, err := open(r.File)
+	f, err := openFile(files, r.File)
 	if err != nil {
 		return openFailed(err, req, headOnly, true)
+	}
+	open := func(n string) (fs.File, error) { return openFile(files, n) }
+	if files == nil {
+		open = func(n string) (fs.File, error) { return openInDir(nil, filepath.Dir(n), filepath.Base(n)) }
 	}
 	return sendVariant(f, r.File, open, req, r, headOnly)
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tinyhttpd/tinyhttpd/config"
 	"github.com/tinyhttpd/tinyhttpd/route"
 )
 
@@ -164,42 +165,78 @@ func TestDirListingShowsNamesOnly(t *testing.T) {
 	checkFramed(t, r)
 }
 
-// TestFileRouteConfinedToItsDirectory checks that a file route's file and
-// its .gz variant are opened inside the file's directory: a symlink planted
-// there after load that leads out of it is refused (404), one that stays
-// inside is followed.
-func TestFileRouteConfinedToItsDirectory(t *testing.T) {
+// TestFileRouteVariantConfinedToItsDirectory checks that a file route's
+// .gz variant, which the routes do not name, is opened inside the file's
+// directory: one planted there after load as a symlink leading out of it is
+// not sent, one that stays inside is; the file itself is opened by the path
+// the routes name.
+func TestFileRouteVariantConfinedToItsDirectory(t *testing.T) {
 	parent := t.TempDir()
 	site := filepath.Join(parent, "site")
 	mustWrite(t, filepath.Join(parent, "secret.txt"), secretContent+"\n")
 	mustWrite(t, filepath.Join(site, "doc.txt"), "doc\n")
 	mustWrite(t, filepath.Join(site, "v2.txt"), "doc, second edition\n")
+	mustWrite(t, filepath.Join(site, "v2.txt.gz"), "gzipped\n")
 	addr := startServer(t, &Server{}, &route.Routes{Routes: []route.Route{
 		{Path: "/doc", Kind: route.KindFile, File: filepath.Join(site, "doc.txt")},
 		{Path: "/current", Kind: route.KindFile, File: filepath.Join(site, "current.txt")},
-		{Path: "/moved", Kind: route.KindFile, File: filepath.Join(site, "moved.txt")},
 	}})
 	for _, link := range []struct{ target, name string }{
-		{"../secret.txt", "doc.txt.gz"}, // the variant sent to a client that takes gzip
-		{"v2.txt", "current.txt"},       // inside the directory
-		{"../secret.txt", "moved.txt"},  // the file itself, out of it
+		{"../secret.txt", "doc.txt.gz"}, // out of the directory
+		{"v2.txt", "current.txt"},       // inside it
+		{"v2.txt.gz", "current.txt.gz"}, // inside it
 	} {
 		if err := os.Symlink(link.target, filepath.Join(site, link.name)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	for _, c := range []struct {
-		req    string
-		status int
-		body   string
-	}{
-		{"GET /doc HTTP/1.0\r\nAccept-Encoding: gzip\r\n\r\n", 200, "doc\n"},
-		{"GET /current HTTP/1.0\r\n\r\n", 200, "doc, second edition\n"},
-		{"GET /moved HTTP/1.0\r\n\r\n", 404, ""},
+	for _, c := range []struct{ req, body string }{
+		{"GET /doc HTTP/1.0\r\nAccept-Encoding: gzip\r\n\r\n", "doc\n"},
+		{"GET /current HTTP/1.0\r\n\r\n", "doc, second edition\n"},
+		{"GET /current HTTP/1.0\r\nAccept-Encoding: gzip\r\n\r\n", "gzipped\n"},
 	} {
-		r := parseReply(t, roundTrip(t, addr, c.req))
-		if strings.Contains(r.body, secretContent) || r.status != c.status || c.body != "" && r.body != c.body {
-			t.Errorf("%q: %d %q; want %d %q", strings.SplitN(c.req, "\r\n", 2)[0], r.status, r.body, c.status, c.body)
+		if r := parseReply(t, roundTrip(t, addr, c.req)); r.status != 200 || r.body != c.body {
+			t.Errorf("%q: %d %q; want 200 %q", c.req, r.status, r.body, c.body)
 		}
+	}
+}
+
+// TestFileRouteFollowsItsSymlink checks that a file route whose file is a
+// symlink serves what the link names at each request, under the name the
+// routes give it, as a Kubernetes ConfigMap volume's files are
+// (index.html -> ..data/index.html, ..data -> a dated directory that each
+// update replaces).
+func TestFileRouteFollowsItsSymlink(t *testing.T) {
+	site := filepath.Join(t.TempDir(), "site")
+	mustWrite(t, filepath.Join(site, "..v1", "index.html"), "v1\n")
+	mustWrite(t, filepath.Join(site, "..v1", "index.html.gz"), "v1 gzipped\n")
+	for _, link := range []struct{ target, name string }{
+		{"..v1", "..data"},
+		{"..data/index.html", "index.html"},
+		{"..data/index.html.gz", "index.html.gz"},
+	} {
+		if err := os.Symlink(link.target, filepath.Join(site, link.name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustWrite(t, filepath.Join(site, "routes.yaml"), "routes:\n  - path: /\n    file: index.html\n")
+	rs, err := config.LoadRoutesFile(filepath.Join(site, "routes.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := startServer(t, &Server{}, rs)
+	mustWrite(t, filepath.Join(site, "..v2", "index.html"), "v2\n")
+	if err := os.Symlink("..v2", filepath.Join(site, "..data_tmp")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(site, "..data_tmp"), filepath.Join(site, "..data")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(site, "..v1")); err != nil {
+		t.Fatal(err)
+	}
+	raw := roundTrip(t, addr, "GET / HTTP/1.0\r\nAccept-Encoding: gzip\r\n\r\n")
+	if r := parseReply(t, raw); r.status != 200 || r.body != "v2\n" || !strings.Contains(raw, "Content-Type: text/html") {
+		t.Errorf("after the update: %q; want 200 \"v2\\n\" as text/html", raw)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -537,4 +538,32 @@ func TestAdminConnectionsBounded(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Errorf("after the idle connections closed: status %d", res.StatusCode)
 	}
+}
+
+// TestAdminProbeWithIdleClients checks that clients which made a request
+// each and kept their connections hold none of the admin endpoint's
+// admin.MaxConns: a health probe with a one-second timeout is still
+// answered.
+func TestAdminProbeWithIdleClients(t *testing.T) {
+	d := startDaemon(t)
+	for range admin.MaxConns {
+		c, err := net.Dial("tcp", d.adminAddr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if _, err := c.Write([]byte("GET /livez HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")); err != nil {
+			t.Fatal(err)
+		}
+		res, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close() // the client keeps its connection
+	}
+	res, err := (&http.Client{Timeout: time.Second}).Get("http://" + d.adminAddr + "/livez")
+	if err != nil {
+		t.Fatalf("a probe after %d clients kept their connections: %v", admin.MaxConns, err)
+	}
+	res.Body.Close()
 }
