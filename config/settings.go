@@ -390,8 +390,10 @@ func (s *Settings) validate(environ map[string]string, parseErrs []error) []erro
 	s.checkTLS(bad)
 	if err := s.loadToken(); err != nil {
 		errs = append(errs, err)
-	} else if s.AdminAddr != "" && adminAddrOK && s.AdminToken == "" && !IsLoopback(s.AdminAddr) {
-		bad("AdminAddr", "not a loopback address: set "+fieldVar("AdminToken")+" or "+fieldVar("AdminTokenFile")+" to serve the admin API beyond this machine")
+	} else if s.AdminAddr != "" && adminAddrOK && !IsLoopback(s.AdminAddr) {
+		if reason := RemoteAdminTokenProblem(s.AdminToken); reason != "" {
+			bad("AdminAddr", "not a loopback address: "+reason)
+		}
 	}
 	return errs
 }
@@ -621,6 +623,24 @@ func (s *Settings) loadToken() error {
 		return fileErr("the token in the file " + reason)
 	}
 	return nil
+}
+
+// MinRemoteAdminTokenLen is the length of the shortest admin token that
+// may guard an admin endpoint beyond loopback, where anyone who reaches it
+// may guess: 16 characters.
+const MinRemoteAdminTokenLen = 16
+
+// RemoteAdminTokenProblem says why token cannot guard an admin endpoint
+// that listens beyond loopback, or returns "" if it can.
+func RemoteAdminTokenProblem(token string) string {
+	set := fieldVar("AdminToken") + " or " + fieldVar("AdminTokenFile")
+	switch {
+	case token == "":
+		return "set " + set + " to serve the admin API beyond this machine"
+	case len(token) < MinRemoteAdminTokenLen:
+		return fmt.Sprintf("the admin token (%s) has %d characters; beyond this machine it needs at least %d", set, len(token), MinRemoteAdminTokenLen)
+	}
+	return ""
 }
 
 // maxTokenFileSize bounds the admin token file.

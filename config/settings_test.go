@@ -367,10 +367,16 @@ func TestWriteUsage(t *testing.T) {
 }
 
 func TestAdminBeyondLoopbackWithToken(t *testing.T) {
-	s, err := Load(map[string]string{"TINYHTTPD_ADMIN_ADDR": ":7071", "TINYHTTPD_ADMIN_TOKEN": "t0ken"})
+	s, err := Load(map[string]string{"TINYHTTPD_ADMIN_ADDR": ":7071", "TINYHTTPD_ADMIN_TOKEN": "a-token-of-sixteen"})
 	if err != nil || s.AdminAddr != ":7071" {
 		t.Errorf("Load = %+v, %v", s, err)
 	}
+	// A short token guards loopback, but not beyond it.
+	if _, err := Load(map[string]string{"TINYHTTPD_ADMIN_TOKEN": "t0ken"}); err != nil {
+		t.Errorf("a short token on loopback: %v", err)
+	}
+	_, err = Load(map[string]string{"TINYHTTPD_ADMIN_ADDR": ":7071", "TINYHTTPD_ADMIN_TOKEN": "t0ken"})
+	checkSettingsError(t, err, `config: TINYHTTPD_ADMIN_ADDR=":7071": not a loopback address: the admin token (TINYHTTPD_ADMIN_TOKEN or TINYHTTPD_ADMIN_TOKEN_FILE) has 5 characters; beyond this machine it needs at least 16`)
 }
 
 func TestProxyProtocol(t *testing.T) {

@@ -158,7 +158,7 @@ func TestKubernetesManifests(t *testing.T) {
 		t.Errorf("TINYHTTPD_ADMIN_TOKEN_FILE=%s is not in a volume mounted from a Secret", tokenFile)
 	}
 	tokenDir := t.TempDir()
-	os.WriteFile(filepath.Join(tokenDir, "token"), []byte("k8s-test-token\n"), 0o600)
+	os.WriteFile(filepath.Join(tokenDir, "token"), []byte("k8s-test-token-of-32-characters\n"), 0o600)
 	environ := make(map[string]string)
 	for k, v := range env {
 		environ[k] = v

@@ -105,17 +105,21 @@ func listenAdmin(addr string) (net.Listener, error) {
 	return lc.Listen(context.Background(), "tcp", addr)
 }
 
-// errAdminBeyondLoopback is the error of an admin listener without a token
-// whose address was taken for loopback but is not: "localhost" resolved to
-// another address.
-var errAdminBeyondLoopback = errors.New("the admin endpoint listens beyond loopback and TINYHTTPD_ADMIN_TOKEN is empty; set a token, or an ADMIN_ADDR with a loopback IP address")
+// errAdminBeyondLoopback is the error of an admin listener whose address
+// was taken for loopback but is not ("localhost" resolved to another
+// address), without a token that may guard it there.
+var errAdminBeyondLoopback = errors.New("the admin endpoint listens beyond loopback")
 
-// checkAdminBound refuses an admin listener at bound without a token unless
-// it is on loopback. Settings check the address as written; this checks
-// the one a name such as localhost resolved to.
+// checkAdminBound refuses an admin listener at bound beyond loopback
+// without a token that may guard it there (config.RemoteAdminTokenProblem).
+// Settings check the address as written; this checks the one a name such
+// as localhost resolved to.
 func checkAdminBound(bound net.Addr, token string) error {
-	if token == "" && !config.IsLoopback(bound.String()) {
-		return fmt.Errorf("%w (bound to %s)", errAdminBeyondLoopback, bound)
+	if config.IsLoopback(bound.String()) {
+		return nil
+	}
+	if reason := config.RemoteAdminTokenProblem(token); reason != "" {
+		return fmt.Errorf("%w (bound to %s): %s, or an ADMIN_ADDR with a loopback IP address", errAdminBeyondLoopback, bound, reason)
 	}
 	return nil
 }

@@ -480,7 +480,8 @@ func TestCheckAdminBound(t *testing.T) {
 		{"::1", "", true},
 		{"192.0.2.7", "", false},
 		{"0.0.0.0", "", false},
-		{"192.0.2.7", "s3cret", true},
+		{"192.0.2.7", "s3cret", false},
+		{"192.0.2.7", "a-token-of-sixteen", true},
 	} {
 		err := checkAdminBound(&net.TCPAddr{IP: net.ParseIP(tt.ip), Port: 7071}, tt.token)
 		if (err == nil) != tt.ok || err != nil && !errors.Is(err, errAdminBeyondLoopback) {
