@@ -69,7 +69,8 @@ func newFixture(t *testing.T, serve bool, opts Options) *fixture {
 	opts.Server, opts.Reloader, opts.Addr, opts.ProtocolAddr = f.srv, rl, ts.Listener.Addr(), f.protoAddr
 	f.admin = New(opts)
 	f.srv.OnExchange = f.admin.Observe
-	ts.Config.Handler = f.admin.Handler()
+	ts.Config = f.admin.HTTPServer() // as tinyhttpd serves it, on a Listener
+	ts.Listener = Listener(ts.Listener)
 	ts.Start()
 	f.adminURL = ts.URL
 

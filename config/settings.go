@@ -16,6 +16,7 @@ import (
 	"text/tabwriter"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/caarlos0/env/v11"
 
@@ -637,8 +638,8 @@ func RemoteAdminTokenProblem(token string) string {
 	switch {
 	case token == "":
 		return "set " + set + " to serve the admin API beyond this machine"
-	case len(token) < MinRemoteAdminTokenLen:
-		return fmt.Sprintf("the admin token (%s) has %d characters; beyond this machine it needs at least %d", set, len(token), MinRemoteAdminTokenLen)
+	case utf8.RuneCountInString(token) < MinRemoteAdminTokenLen:
+		return fmt.Sprintf("the admin token (%s) has %d characters; beyond this machine it needs at least %d", set, utf8.RuneCountInString(token), MinRemoteAdminTokenLen)
 	}
 	return ""
 }

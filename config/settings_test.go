@@ -375,6 +375,10 @@ func TestAdminBeyondLoopbackWithToken(t *testing.T) {
 	if _, err := Load(map[string]string{"TINYHTTPD_ADMIN_TOKEN": "t0ken"}); err != nil {
 		t.Errorf("a short token on loopback: %v", err)
 	}
+	// Characters, not bytes: ten é are 20 bytes.
+	if reason := RemoteAdminTokenProblem(strings.Repeat("é", 10)); !strings.Contains(reason, "has 10 characters") {
+		t.Errorf("a token of ten é: %q", reason)
+	}
 	_, err = Load(map[string]string{"TINYHTTPD_ADMIN_ADDR": ":7071", "TINYHTTPD_ADMIN_TOKEN": "t0ken"})
 	checkSettingsError(t, err, `config: TINYHTTPD_ADMIN_ADDR=":7071": not a loopback address: the admin token (TINYHTTPD_ADMIN_TOKEN or TINYHTTPD_ADMIN_TOKEN_FILE) has 5 characters; beyond this machine it needs at least 16`)
 }

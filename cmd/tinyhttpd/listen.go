@@ -119,7 +119,7 @@ func checkAdminBound(bound net.Addr, token string) error {
 		return nil
 	}
 	if reason := config.RemoteAdminTokenProblem(token); reason != "" {
-		return fmt.Errorf("%w (bound to %s): %s, or an ADMIN_ADDR with a loopback IP address", errAdminBeyondLoopback, bound, reason)
+		return fmt.Errorf("%w (bound to %s): %s; or give TINYHTTPD_ADMIN_ADDR a loopback IP address", errAdminBeyondLoopback, bound, reason)
 	}
 	return nil
 }
