@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"runtime/debug"
 	"time"
 
 	"github.com/pires/go-proxyproto"
@@ -61,7 +62,7 @@ func NewListener(l net.Listener, cfg Config) net.Listener {
 	pl.pl = &proxyproto.Listener{
 		Listener:          l,
 		ConnPolicy:        pl.policy,
-		ValidateHeader:    validate,
+		ValidateHeader:    validateHeader,
 		ReadHeaderTimeout: cfg.HeaderTimeout,
 	}
 	return pl
@@ -129,6 +130,10 @@ func (l *listener) trusts(addr net.Addr) bool {
 	return false
 }
 
+// validateHeader is validate; a test makes it panic, as a bug in the
+// header's parser would.
+var validateHeader = validate
+
 // validate accepts headers for TCP over IPv4 or IPv6, v1's UNKNOWN, and
 // LOCAL (a proxy's own connection, such as a health check).
 func validate(h *proxyproto.Header) error {
@@ -149,6 +154,42 @@ type Conn struct {
 	*proxyproto.Conn
 	logger   *slog.Logger
 	reported bool // a read error has been looked at; only the first can be the header's
+	broken   bool // reading the header panicked, and the connection is closed
+}
+
+// errParserPanic is the read error of a connection whose header's parser
+// panicked.
+var errParserPanic = errors.New("proxyprotocol: the header's parser failed")
+
+// recoverHeader, deferred by each method that may read the header, turns
+// a panic in the header's parser into a failed connection, logged and
+// closed, whose reads fail from then on, instead of the end of the
+// process.
+func (c *Conn) recoverHeader() {
+	if p := recover(); p != nil {
+		c.broken = true
+		c.Raw().Close()
+		c.logger.Error("PROXY protocol: the header's parser panicked; closing connection",
+			"peer", c.Raw().RemoteAddr().String(), "panic", p, "stack", string(debug.Stack()))
+	}
+}
+
+// RemoteAddr returns the client's address from the header, reading the
+// header first if need be; the proxy's own when there is none, or when
+// reading it failed.
+func (c *Conn) RemoteAddr() (addr net.Addr) {
+	if !c.broken {
+		addr = c.readAddr()
+	}
+	if c.broken {
+		return c.Raw().RemoteAddr()
+	}
+	return addr
+}
+
+func (c *Conn) readAddr() net.Addr {
+	defer c.recoverHeader()
+	return c.Conn.RemoteAddr()
 }
 
 // WriteConn returns the accepted connection under the header parser. Writing
@@ -165,10 +206,16 @@ func (c *Conn) CloseWrite() error {
 }
 
 // Read reads the header on the first call, then the stream after it. When
-// the header is missing, invalid or not allowed, Read fails, and the failure
-// is logged once with the peer's address.
+// the header is missing, invalid or not allowed, or its parser panicked,
+// Read fails, and the failure is logged once with the peer's address.
 func (c *Conn) Read(b []byte) (int, error) {
-	n, err := c.Conn.Read(b)
+	if c.broken {
+		return 0, errParserPanic
+	}
+	n, err := c.read(b)
+	if c.broken {
+		return 0, errParserPanic
+	}
 	if err != nil && !c.reported {
 		c.reported = true
 		if isHeaderError(err) {
@@ -177,6 +224,11 @@ func (c *Conn) Read(b []byte) (int, error) {
 		}
 	}
 	return n, err
+}
+
+func (c *Conn) read(b []byte) (n int, err error) {
+	defer c.recoverHeader()
+	return c.Conn.Read(b)
 }
 
 // isHeaderError reports whether a read error came from the header rather

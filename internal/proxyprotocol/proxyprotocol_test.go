@@ -206,6 +206,32 @@ func udpHeader(t *testing.T) []byte {
 	return b
 }
 
+// TestParserPanic checks that a panic while a trusted proxy's header is
+// read, as a bug in the parser would cause, fails that connection alone:
+// it is closed unanswered and logged, and the server goes on serving.
+func TestParserPanic(t *testing.T) {
+	validateHeader = func(*proxyproto.Header) error { panic("parser bug") }
+	t.Cleanup(func() { validateHeader = validate })
+	f := start(t, "127.0.0.0/8", &server.Server{})
+	_, reply, _ := f.exchange(t, []byte("PROXY TCP4 192.0.2.10 198.51.100.1 40001 7070\r\n"), "GET /hello\n")
+	if reply != "" {
+		t.Errorf("reply %q to a connection whose header's parser panicked; want none", reply)
+	}
+	if e := f.next(t); e.Status != 0 {
+		t.Errorf("recorded %+v; want no reply", e)
+	}
+	if logs := f.logs.String(); !strings.Contains(logs, "parser panicked") || !strings.Contains(logs, "parser bug") {
+		t.Errorf("the panic was not logged:\n%s", logs)
+	}
+	// The process is still up, and serves a proxy's client once the parser
+	// works.
+	validateHeader = validate
+	f2 := start(t, "127.0.0.0/8", &server.Server{})
+	if _, reply, err := f2.exchange(t, []byte("PROXY TCP4 192.0.2.10 198.51.100.1 40001 7070\r\n"), "GET /hello\n"); err != nil || !strings.HasSuffix(reply, "hello, world\n") {
+		t.Errorf("after the panic: %q, %v", reply, err)
+	}
+}
+
 func TestUntrustedDirectClient(t *testing.T) {
 	f := start(t, "192.0.2.0/24", &server.Server{})
 	// Shorter than either signature, and starting like one.
