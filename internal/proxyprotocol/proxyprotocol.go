@@ -154,42 +154,88 @@ type Conn struct {
 	*proxyproto.Conn
 	logger   *slog.Logger
 	reported bool // a read error has been looked at; only the first can be the header's
-	broken   bool // reading the header panicked, and the connection is closed
+	broken   bool // the header's parser panicked, and the connection is closed
 }
 
-// errParserPanic is the read error of a connection whose header's parser
-// panicked.
+// errParserPanic is the error of every call on a connection whose header's
+// parser panicked.
 var errParserPanic = errors.New("proxyprotocol: the header's parser failed")
 
-// recoverHeader, deferred by each method that may read the header, turns
-// a panic in the header's parser into a failed connection, logged and
-// closed, whose reads fail from then on, instead of the end of the
-// process.
-func (c *Conn) recoverHeader() {
-	if p := recover(); p != nil {
-		c.broken = true
-		c.Raw().Close()
-		c.logger.Error("PROXY protocol: the header's parser panicked; closing connection",
-			"peer", c.Raw().RemoteAddr().String(), "panic", p, "stack", string(debug.Stack()))
+// headerRead reads the header, the first time, with each method of Conn
+// that reads it, and reports whether the connection may be used: a panic
+// in the header's parser fails the connection, logged and closed, instead
+// of ending the process. The methods that would read the header are the
+// embedded connection's Read, Write, ReadFrom, WriteTo, LocalAddr,
+// RemoteAddr and ProxyHeader, which Conn's own come through here first.
+func (c *Conn) headerRead() bool {
+	if !c.broken {
+		c.readHeader()
 	}
+	return !c.broken
 }
 
-// RemoteAddr returns the client's address from the header, reading the
-// header first if need be; the proxy's own when there is none, or when
-// reading it failed.
-func (c *Conn) RemoteAddr() (addr net.Addr) {
-	if !c.broken {
-		addr = c.readAddr()
-	}
-	if c.broken {
+func (c *Conn) readHeader() {
+	defer func() {
+		if p := recover(); p != nil {
+			c.broken = true
+			c.Raw().Close()
+			c.logger.Error("PROXY protocol: the header's parser panicked; closing connection",
+				"peer", c.Raw().RemoteAddr().String(), "panic", p, "stack", string(debug.Stack()))
+		}
+	}()
+	c.Conn.ProxyHeader()
+}
+
+// RemoteAddr returns the client's address from the header; the proxy's
+// own when there is none, or when reading it failed.
+func (c *Conn) RemoteAddr() net.Addr {
+	if !c.headerRead() {
 		return c.Raw().RemoteAddr()
 	}
-	return addr
+	return c.Conn.RemoteAddr()
 }
 
-func (c *Conn) readAddr() net.Addr {
-	defer c.recoverHeader()
-	return c.Conn.RemoteAddr()
+// LocalAddr returns the address the client connected to, from the header;
+// the connection's own when there is none, or when reading it failed.
+func (c *Conn) LocalAddr() net.Addr {
+	if !c.headerRead() {
+		return c.Raw().LocalAddr()
+	}
+	return c.Conn.LocalAddr()
+}
+
+// ProxyHeader returns the header, or nil when there is none, or when
+// reading it failed.
+func (c *Conn) ProxyHeader() *proxyproto.Header {
+	if !c.headerRead() {
+		return nil
+	}
+	return c.Conn.ProxyHeader()
+}
+
+// Write writes to the connection once its header has been read.
+func (c *Conn) Write(b []byte) (int, error) {
+	if !c.headerRead() {
+		return 0, errParserPanic
+	}
+	return c.Conn.Write(b)
+}
+
+// ReadFrom writes what r holds to the connection once its header has been
+// read.
+func (c *Conn) ReadFrom(r io.Reader) (int64, error) {
+	if !c.headerRead() {
+		return 0, errParserPanic
+	}
+	return c.Conn.ReadFrom(r)
+}
+
+// WriteTo writes to w what comes after the header.
+func (c *Conn) WriteTo(w io.Writer) (int64, error) {
+	if !c.headerRead() {
+		return 0, errParserPanic
+	}
+	return c.Conn.WriteTo(w)
 }
 
 // WriteConn returns the accepted connection under the header parser. Writing
@@ -209,13 +255,10 @@ func (c *Conn) CloseWrite() error {
 // the header is missing, invalid or not allowed, or its parser panicked,
 // Read fails, and the failure is logged once with the peer's address.
 func (c *Conn) Read(b []byte) (int, error) {
-	if c.broken {
+	if !c.headerRead() {
 		return 0, errParserPanic
 	}
-	n, err := c.read(b)
-	if c.broken {
-		return 0, errParserPanic
-	}
+	n, err := c.Conn.Read(b)
 	if err != nil && !c.reported {
 		c.reported = true
 		if isHeaderError(err) {
@@ -224,11 +267,6 @@ func (c *Conn) Read(b []byte) (int, error) {
 		}
 	}
 	return n, err
-}
-
-func (c *Conn) read(b []byte) (n int, err error) {
-	defer c.recoverHeader()
-	return c.Conn.Read(b)
 }
 
 // isHeaderError reports whether a read error came from the header rather

@@ -232,6 +232,56 @@ func TestParserPanic(t *testing.T) {
 	}
 }
 
+// TestParserPanicEveryMethod checks that whichever method of Conn reads
+// the header first, a panic there fails the connection, and that every
+// later call fails too instead of reading past a header that was never
+// parsed.
+func TestParserPanicEveryMethod(t *testing.T) {
+	validateHeader = func(*proxyproto.Header) error { panic("parser bug") }
+	t.Cleanup(func() { validateHeader = validate })
+	for name, first := range map[string]func(*Conn){
+		"RemoteAddr":  func(c *Conn) { c.RemoteAddr() },
+		"LocalAddr":   func(c *Conn) { c.LocalAddr() },
+		"ProxyHeader": func(c *Conn) { c.ProxyHeader() },
+		"Read":        func(c *Conn) { c.Read(make([]byte, 1)) },
+		"Write":       func(c *Conn) { c.Write([]byte("x")) },
+		"WriteTo":     func(c *Conn) { c.WriteTo(io.Discard) },
+		"ReadFrom":    func(c *Conn) { c.ReadFrom(strings.NewReader("x")) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			l, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer l.Close()
+			pl := NewListener(l, Config{Trusted: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, Logger: slog.New(slog.DiscardHandler)})
+			client, err := net.Dial("tcp", l.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer client.Close()
+			client.Write([]byte("PROXY TCP4 192.0.2.10 198.51.100.1 40001 7070\r\nGET /hello\n"))
+			ac, err := pl.Accept()
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := ac.(*Conn)
+			defer c.Close()
+			first(c)
+			var buf bytes.Buffer
+			if n, err := c.WriteTo(&buf); n != 0 || !errors.Is(err, errParserPanic) {
+				t.Errorf("WriteTo after the panic: %d bytes (%q), %v", n, buf.String(), err)
+			}
+			if n, err := c.Read(make([]byte, 64)); n != 0 || !errors.Is(err, errParserPanic) {
+				t.Errorf("Read after the panic: %d bytes, %v", n, err)
+			}
+			if c.ProxyHeader() != nil || c.RemoteAddr().String() != client.LocalAddr().String() {
+				t.Errorf("after the panic: header %v, remote %v", c.ProxyHeader(), c.RemoteAddr())
+			}
+		})
+	}
+}
+
 func TestUntrustedDirectClient(t *testing.T) {
 	f := start(t, "192.0.2.0/24", &server.Server{})
 	// Shorter than either signature, and starting like one.
