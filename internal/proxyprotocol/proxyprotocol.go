@@ -11,9 +11,10 @@
 // still works: the spec's warning against guessing whether a header is present
 // holds because the decision rests on who connected, not on what they sent.
 //
-// A connection whose header is missing, invalid or not allowed fails its
-// first Read; the server then closes it without a reply, as the spec asks,
-// and the listener logs why.
+// A connection whose header is missing, invalid or not allowed is closed
+// as soon as the header is read (by the server's first RemoteAddr or
+// Read), so that it gets no reply, as the spec asks; its reads fail, and
+// the listener logs why.
 package proxyprotocol
 
 import (
@@ -152,9 +153,9 @@ func validate(h *proxyproto.Header) error {
 // writev and sendfile.
 type Conn struct {
 	*proxyproto.Conn
-	logger   *slog.Logger
-	reported bool // a read error has been looked at; only the first can be the header's
-	broken   bool // the header's parser panicked, and the connection is closed
+	logger  *slog.Logger
+	checked bool // the header has been read, and its error, if any, handled
+	broken  bool // the header's parser panicked, and the connection is closed
 }
 
 // errParserPanic is the error of every call on a connection whose header's
@@ -162,19 +163,23 @@ type Conn struct {
 var errParserPanic = errors.New("proxyprotocol: the header's parser failed")
 
 // headerRead reads the header, the first time, with each method of Conn
-// that reads it, and reports whether the connection may be used: a panic
-// in the header's parser fails the connection, logged and closed, instead
-// of ending the process. The methods that would read the header are the
-// embedded connection's Read, Write, ReadFrom, WriteTo, LocalAddr,
-// RemoteAddr and ProxyHeader, which Conn's own come through here first.
+// that reads it, and reports whether the connection may be used. A header
+// that is missing, invalid or not allowed is logged, and the connection
+// closed, so that nothing the server writes reaches the peer; reads then
+// fail with the header's error. A panic in the header's parser fails the
+// connection the same way instead of ending the process. The methods that
+// would read the header are the embedded connection's Read, Write,
+// ReadFrom, WriteTo, LocalAddr, RemoteAddr and ProxyHeader, which Conn's
+// own come through here first.
 func (c *Conn) headerRead() bool {
-	if !c.broken {
+	if !c.checked {
 		c.readHeader()
 	}
 	return !c.broken
 }
 
 func (c *Conn) readHeader() {
+	c.checked = true
 	defer func() {
 		if p := recover(); p != nil {
 			c.broken = true
@@ -183,7 +188,13 @@ func (c *Conn) readHeader() {
 				"peer", c.Raw().RemoteAddr().String(), "panic", p, "stack", string(debug.Stack()))
 		}
 	}()
-	c.Conn.ProxyHeader()
+	// An empty read returns the header's error, if any, and reads nothing
+	// past it.
+	if _, err := c.Conn.Read(nil); err != nil && isHeaderError(err) {
+		c.Raw().Close()
+		c.logger.Warn("PROXY protocol: closing connection", "peer", c.Raw().RemoteAddr().String(),
+			"trusted", c.ProxyHeaderPolicy == proxyproto.REQUIRE, "reason", reason(err))
+	}
 }
 
 // RemoteAddr returns the client's address from the header; the proxy's
@@ -251,22 +262,13 @@ func (c *Conn) CloseWrite() error {
 	return cw.CloseWrite()
 }
 
-// Read reads the header on the first call, then the stream after it. When
-// the header is missing, invalid or not allowed, or its parser panicked,
-// Read fails, and the failure is logged once with the peer's address.
+// Read reads the header on the first call (see headerRead), then the
+// stream after it.
 func (c *Conn) Read(b []byte) (int, error) {
 	if !c.headerRead() {
 		return 0, errParserPanic
 	}
-	n, err := c.Conn.Read(b)
-	if err != nil && !c.reported {
-		c.reported = true
-		if isHeaderError(err) {
-			c.logger.Warn("PROXY protocol: closing connection", "peer", c.Raw().RemoteAddr().String(),
-				"trusted", c.ProxyHeaderPolicy == proxyproto.REQUIRE, "reason", reason(err))
-		}
-	}
-	return n, err
+	return c.Conn.Read(b)
 }
 
 // isHeaderError reports whether a read error came from the header rather

@@ -196,6 +196,27 @@ func TestRefused(t *testing.T) {
 	}
 }
 
+// TestRefusedWhileBusy checks that a connection whose header is invalid
+// gets no reply even when the server, over MaxConns, would answer it 503:
+// a PROXY protocol peer that broke the protocol gets nothing back.
+func TestRefusedWhileBusy(t *testing.T) {
+	f := start(t, "127.0.0.1", &server.Server{MaxConns: 1})
+	held, err := net.Dial("tcp", f.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	held.Write([]byte("PROXY TCP4 192.0.2.10 198.51.100.1 40001 7070\r\nGET /hel"))
+	time.Sleep(100 * time.Millisecond) // the held connection takes the one place
+	_, reply, _ := f.exchange(t, []byte("PROXY TCP4 not-an-ip 198.51.100.1 1 2\r\n"), "GET /hello\n")
+	if reply != "" {
+		t.Errorf("a reply to a connection with an invalid header: %q", reply)
+	}
+	if !strings.Contains(f.logs.String(), "invalid PROXY header") {
+		t.Errorf("logs lack the reason:\n%s", f.logs.String())
+	}
+}
+
 func udpHeader(t *testing.T) []byte {
 	t.Helper()
 	h := proxyproto.HeaderProxyFromAddrs(2, &net.UDPAddr{IP: net.ParseIP("192.0.2.1"), Port: 1}, &net.UDPAddr{IP: net.ParseIP("192.0.2.2"), Port: 2})
