@@ -183,17 +183,24 @@ func (c *Conn) readHeader() {
 	defer func() {
 		if p := recover(); p != nil {
 			c.broken = true
-			c.Raw().Close()
 			c.logger.Error("PROXY protocol: the header's parser panicked; closing connection",
 				"peer", c.Raw().RemoteAddr().String(), "panic", p, "stack", string(debug.Stack()))
+			c.Raw().Close()
 		}
 	}()
 	// An empty read returns the header's error, if any, and reads nothing
-	// past it.
-	if _, err := c.Conn.Read(nil); err != nil && isHeaderError(err) {
-		c.Raw().Close()
+	// past it. A trusted proxy's connection fails with any error: its
+	// header is missing or cut short. A direct client's fails only for a
+	// header it sent; the end of its stream or a failed read is the
+	// server's to see.
+	_, err := c.Conn.Read(nil)
+	header := err != nil && isHeaderError(err)
+	if header {
 		c.logger.Warn("PROXY protocol: closing connection", "peer", c.Raw().RemoteAddr().String(),
 			"trusted", c.ProxyHeaderPolicy == proxyproto.REQUIRE, "reason", reason(err))
+	}
+	if header || err != nil && c.ProxyHeaderPolicy == proxyproto.REQUIRE {
+		c.Raw().Close()
 	}
 }
 
@@ -274,8 +281,11 @@ func (c *Conn) Read(b []byte) (int, error) {
 // isHeaderError reports whether a read error came from the header rather
 // than from the connection.
 func isHeaderError(err error) bool {
-	var ne net.Error
-	return !errors.Is(err, io.EOF) && !errors.As(err, &ne)
+	// The parser returns the end of the stream and a failed read as they
+	// came, and wraps them in an error of its own when they cut a header
+	// short.
+	_, bare := err.(net.Error)
+	return err != io.EOF && !bare
 }
 
 // reason explains a header error in the settings' terms.

@@ -217,6 +217,39 @@ func TestRefusedWhileBusy(t *testing.T) {
 	}
 }
 
+// TestTruncatedHeader checks that a trusted proxy's header cut short, by
+// a stall past the header timeout or by a FIN, gets no reply, the server
+// busy or not: the parser wraps the timeout or the EOF in an error of its
+// own, which is the header's.
+func TestTruncatedHeader(t *testing.T) {
+	t.Run("stalled", func(t *testing.T) {
+		f := start(t, "127.0.0.1", &server.Server{})
+		c, err := net.Dial("tcp", f.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		c.Write(v2Header(t, "192.0.2.10:40001", "198.51.100.1:7070")[:16])
+		if b, _ := io.ReadAll(c); len(b) != 0 {
+			t.Errorf("a reply to a header that stalled: %q", b)
+		}
+	})
+	t.Run("cut by a FIN while busy", func(t *testing.T) {
+		f := start(t, "127.0.0.1", &server.Server{MaxConns: 1})
+		held, err := net.Dial("tcp", f.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer held.Close()
+		held.Write([]byte("PROXY TCP4 192.0.2.10 198.51.100.1 40001 7070\r\nGET /hel"))
+		time.Sleep(100 * time.Millisecond) // the held connection takes the one place
+		if _, reply, _ := f.exchange(t, append([]byte(nil), proxyproto.SIGV2...), "\x21"); reply != "" {
+			t.Errorf("a reply to a header cut by a FIN: %q", reply)
+		}
+	})
+}
+
 func udpHeader(t *testing.T) []byte {
 	t.Helper()
 	h := proxyproto.HeaderProxyFromAddrs(2, &net.UDPAddr{IP: net.ParseIP("192.0.2.1"), Port: 1}, &net.UDPAddr{IP: net.ParseIP("192.0.2.2"), Port: 2})
