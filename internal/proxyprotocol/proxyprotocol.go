@@ -24,6 +24,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"os"
 	"runtime/debug"
 	"time"
 
@@ -283,9 +284,13 @@ func (c *Conn) Read(b []byte) (int, error) {
 func isHeaderError(err error) bool {
 	// The parser returns the end of the stream and a failed read as they
 	// came, and wraps them in an error of its own when they cut a header
-	// short.
-	_, bare := err.(net.Error)
-	return err != io.EOF && !bare
+	// short: a FIN or a stall then is the header's fault, a reset the
+	// connection's.
+	if _, bare := err.(net.Error); bare || err == io.EOF {
+		return false
+	}
+	var ne net.Error
+	return !errors.As(err, &ne) || ne.Timeout()
 }
 
 // reason explains a header error in the settings' terms.
@@ -295,6 +300,8 @@ func reason(err error) string {
 		return "sent a PROXY header but is not in TINYHTTPD_PROXY_PROTOCOL_FROM"
 	case errors.Is(err, proxyproto.ErrNoProxyProtocol):
 		return "trusted proxy's connection did not start with a PROXY header (other bytes came first, or none in time); is send-proxy (HAProxy) or proxy_protocol (nginx) set?"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, os.ErrDeadlineExceeded):
+		return "PROXY header cut short (the peer closed, or stalled past the header timeout): " + err.Error()
 	}
 	return "invalid PROXY header: " + err.Error()
 }

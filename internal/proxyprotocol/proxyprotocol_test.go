@@ -250,6 +250,41 @@ func TestTruncatedHeader(t *testing.T) {
 	})
 }
 
+// TestHeaderCutShortReasons checks what the log says of a trusted proxy's
+// header cut short: a stall is the header's fault, told as such, and a
+// reset is the connection's, not logged as a header problem; neither is
+// called invalid.
+func TestHeaderCutShortReasons(t *testing.T) {
+	for _, c := range []struct {
+		name, want string
+		reset      bool
+	}{
+		{"stalled", "PROXY header cut short", false},
+		{"reset", "", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := start(t, "127.0.0.1", &server.Server{})
+			conn, err := net.Dial("tcp", f.addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc := conn.(*net.TCPConn)
+			defer tc.Close()
+			tc.Write(v2Header(t, "192.0.2.10:40001", "198.51.100.1:7070")[:16])
+			if c.reset {
+				time.Sleep(50 * time.Millisecond)
+				tc.SetLinger(0)
+				tc.Close()
+			}
+			f.next(t)
+			logs := f.logs.String()
+			if strings.Contains(logs, "invalid PROXY header") || c.want != "" && !strings.Contains(logs, c.want) || c.want == "" && strings.Contains(logs, "closing connection") {
+				t.Errorf("logs, want %q:\n%s", c.want, logs)
+			}
+		})
+	}
+}
+
 func udpHeader(t *testing.T) []byte {
 	t.Helper()
 	h := proxyproto.HeaderProxyFromAddrs(2, &net.UDPAddr{IP: net.ParseIP("192.0.2.1"), Port: 1}, &net.UDPAddr{IP: net.ParseIP("192.0.2.2"), Port: 2})
