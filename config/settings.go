@@ -635,11 +635,11 @@ const MinRemoteAdminTokenLen = 16
 // that listens beyond loopback, or returns "" if it can.
 func RemoteAdminTokenProblem(token string) string {
 	set := fieldVar("AdminToken") + " or " + fieldVar("AdminTokenFile")
-	switch {
-	case token == "":
+	switch n := utf8.RuneCountInString(token); {
+	case n == 0:
 		return "set " + set + " to serve the admin API beyond this machine"
-	case utf8.RuneCountInString(token) < MinRemoteAdminTokenLen:
-		return fmt.Sprintf("the admin token (%s) has %d characters; beyond this machine it needs at least %d", set, utf8.RuneCountInString(token), MinRemoteAdminTokenLen)
+	case n < MinRemoteAdminTokenLen:
+		return fmt.Sprintf("the admin token (%s) has %d characters; beyond this machine it needs at least %d", set, n, MinRemoteAdminTokenLen)
 	}
 	return ""
 }

@@ -188,7 +188,12 @@ func serveFile(files fs.FS, req *wire.Request, r *entry, headOnly bool) Reply {
 	}
 	open := func(n string) (fs.File, error) { return openFile(files, n) }
 	if files == nil {
-		open = func(n string) (fs.File, error) { return openInDir(nil, filepath.Dir(n), filepath.Base(n)) }
+		open = func(n string) (fs.File, error) {
+			if _, err := os.Lstat(n); err != nil {
+				return nil, err // no variant, the usual case: one system call
+			}
+			return openInDir(nil, filepath.Dir(n), filepath.Base(n))
+		}
 	}
 	return sendVariant(f, r.File, open, req, r, headOnly)
 }

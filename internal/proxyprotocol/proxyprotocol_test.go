@@ -196,18 +196,32 @@ func TestRefused(t *testing.T) {
 	}
 }
 
-// TestRefusedWhileBusy checks that a connection whose header is invalid
-// gets no reply even when the server, over MaxConns, would answer it 503:
-// a PROXY protocol peer that broke the protocol gets nothing back.
-func TestRefusedWhileBusy(t *testing.T) {
-	f := start(t, "127.0.0.1", &server.Server{MaxConns: 1})
+// startBusy starts a server with MaxConns 1 behind a trusted proxy and
+// fills its one place with a client still sending its request, so that
+// the server answers the next connection 503 unless it closes it first.
+func startBusy(t *testing.T) *fixture {
+	t.Helper()
+	srv := &server.Server{MaxConns: 1}
+	f := start(t, "127.0.0.1", srv)
 	held, err := net.Dial("tcp", f.addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer held.Close()
+	t.Cleanup(func() { held.Close() })
 	held.Write([]byte("PROXY TCP4 192.0.2.10 198.51.100.1 40001 7070\r\nGET /hel"))
-	time.Sleep(100 * time.Millisecond) // the held connection takes the one place
+	for deadline := time.Now().Add(5 * time.Second); srv.Stats().Reading < 1; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the held connection never took the server's one place")
+		}
+	}
+	return f
+}
+
+// TestRefusedWhileBusy checks that a connection whose header is invalid
+// gets no reply even when the server, over MaxConns, would answer it 503:
+// a PROXY protocol peer that broke the protocol gets nothing back.
+func TestRefusedWhileBusy(t *testing.T) {
+	f := startBusy(t)
 	_, reply, _ := f.exchange(t, []byte("PROXY TCP4 not-an-ip 198.51.100.1 1 2\r\n"), "GET /hello\n")
 	if reply != "" {
 		t.Errorf("a reply to a connection with an invalid header: %q", reply)
@@ -236,14 +250,7 @@ func TestTruncatedHeader(t *testing.T) {
 		}
 	})
 	t.Run("cut by a FIN while busy", func(t *testing.T) {
-		f := start(t, "127.0.0.1", &server.Server{MaxConns: 1})
-		held, err := net.Dial("tcp", f.addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer held.Close()
-		held.Write([]byte("PROXY TCP4 192.0.2.10 198.51.100.1 40001 7070\r\nGET /hel"))
-		time.Sleep(100 * time.Millisecond) // the held connection takes the one place
+		f := startBusy(t)
 		if _, reply, _ := f.exchange(t, append([]byte(nil), proxyproto.SIGV2...), "\x21"); reply != "" {
 			t.Errorf("a reply to a header cut by a FIN: %q", reply)
 		}
