@@ -225,6 +225,21 @@ func (u URL) HostHeader() string {
 	return host + ":" + u.Port
 }
 
+// String returns the URL as scheme://host[:port]/path?query, without its
+// user name and password: the form that a Referer, and a report of the URL
+// fetched, may show. The port is left out when it is the scheme's default;
+// an IPv6 address is in brackets, its zone encoded as %25zone.
+func (u URL) String() string {
+	host := strings.Replace(u.Host, "%", "%25", 1)
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if u.Port != u.defaultPort() {
+		host += ":" + u.Port
+	}
+	return u.Scheme + "://" + host + u.Path
+}
+
 // HalfClose reports whether an exchange with this URL half-closes after the
 // request: tiny:// and tinys:// do.
 func (u URL) HalfClose() bool { return u.Scheme == SchemeTiny || u.Scheme == SchemeTinyS }

@@ -110,6 +110,31 @@ func TestParseURLUserInfo(t *testing.T) {
 	}
 }
 
+func TestURLString(t *testing.T) {
+	tests := []struct{ url, want string }{
+		{"127.0.0.1:8080/a?b=1#frag", "tiny://127.0.0.1:8080/a?b=1"},
+		{"tiny://host", "tiny://host/"},
+		{"tiny://host:7070/", "tiny://host/"},
+		{"http://user:pw@host:80/x", "http://host/x"},
+		{"https://host:8443/x", "https://host:8443/x"},
+		{"tinys://[fe80::1%25eth0]:9/p", "tinys://[fe80::1%25eth0]:9/p"},
+		{"http://[::1]/caf\u00e9", "http://[::1]/caf%C3%A9"},
+	}
+	for _, tt := range tests {
+		u, err := ParseURL(tt.url)
+		if err != nil {
+			t.Errorf("%s: %v", tt.url, err)
+			continue
+		}
+		if got := u.String(); got != tt.want {
+			t.Errorf("%s: String() = %q, want %q", tt.url, got, tt.want)
+		}
+		if again, err := ParseURL(u.String()); err != nil || again.String() != u.String() {
+			t.Errorf("%s: %q does not parse to itself: %v", tt.url, u.String(), err)
+		}
+	}
+}
+
 func TestRemoveDotSegments(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"/a/../echo/./x", "/echo/x"},

@@ -240,7 +240,7 @@ func (r *runner) transferErr(ti *transferInfo) error {
 	if err != nil {
 		return err
 	}
-	ti.scheme = t.Scheme
+	ti.effective, ti.scheme = t.String(), t.Scheme
 	body := inMemory(r.body)
 	if r.o.uploadFile != "" {
 		body = r.upload
@@ -284,7 +284,7 @@ func (r *runner) transferErr(ti *transferInfo) error {
 		}
 		req = redirectRequest(r.o, req, ti.status(), t, next, ti.effective)
 		ti.redirects++
-		ti.effective, ti.scheme, ti.method = nextURL, next.Scheme, req.Method
+		ti.effective, ti.scheme, ti.method = next.String(), next.Scheme, req.Method
 		t = next
 	}
 }

@@ -113,6 +113,7 @@ func TestAgainstTinyhttpd(t *testing.T) {
 		{"max time on the slow route", []string{"-m", "0.5", addr + "/slow"}, exitTimeout, "", "(28) Operation timed out after "},
 		{"empty reply", []string{addr + "/broken/close"}, exitEmptyReply, "", "(52) Empty reply from server"},
 		{"reset", []string{addr + "/broken/reset"}, exitRecvError, "", "(56) Recv failure: connection reset by peer"},
+		{"-w url_effective with the scheme and without dot segments", []string{"-w", "%{url_effective}", addr + "/x/../hello"}, exitOK, "hello, world\ntiny://" + addr + "/hello", ""},
 		{"-L across two redirect routes", []string{"-L", "-w", "%{num_redirects} %{url_effective}", addr + "/moved/twice"}, exitOK, "hello, world\n2 tiny://" + addr + "/hello", ""},
 		{"-I -L shows each hop", []string{"-s", "-I", "-L", addr + "/moved/twice"}, exitOK, "HTTP/1.0 302 Found\r\n", ""},
 		{"redirect without -L", []string{"-w", "%{http_code} %{redirect_url}", addr + "/moved/once"}, exitOK, "redirect to /hello\n308 tiny://" + addr + "/hello", ""},
