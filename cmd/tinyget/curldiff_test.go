@@ -109,6 +109,8 @@ var flagCases = []flagCase{
 	{name: "-C OFFSET on a reply as long as the offset", args: []string{"-s", "-C", "13", "-o", "out", "http://{addr}/missing"}, seed: map[string]string{"out": "whatever it was"}, files: map[string]string{"out": "whatever it was"}},
 	{name: "-f -i -C OFFSET on a 404", args: []string{"-sfi", "-C", "5", "http://{addr}/missing"}, code: exitHTTPError, stdout: "HTTP/1.1 404 Not Found\r\nContent-Length: 13\r\n\r\n"},
 	{name: "-f -C - on a 404", args: []string{"-sf", "-C", "-", "-o", "out", "http://{addr}/missing"}, seed: map[string]string{"out": "0123"}, code: exitHTTPError, files: map[string]string{"out": "0123"}},
+	{name: "-C past the file's end appends", args: []string{"-s", "-C", "990", "-o", "out", "http://{addr}/range"}, seed: map[string]string{"out": "abc"}, files: map[string]string{"out": "abc" + fakeContent[990:]}},
+	{name: "-C to a new file", args: []string{"-s", "-C", "990", "-o", "out", "http://{addr}/range"}, files: map[string]string{"out": fakeContent[990:]}},
 	{name: "-C - without a server that resumes", args: []string{"-s", "-C", "-", "-o", "out", "http://{addr}/file"}, seed: map[string]string{"out": "0123"}, code: exitRangeError, files: map[string]string{"out": "0123"}},
 
 	// Replies.
