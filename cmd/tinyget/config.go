@@ -126,6 +126,9 @@ func configArgs(file, text string, stdin io.Reader, depth int) ([]string, error)
 		if err != nil {
 			return nil, fail(exitUsage, "%s:%d: %v", file, n+1, err)
 		}
+		if takesNumber(f) && f.Value.Set(value) != nil {
+			return nil, fail(exitUsage, "%s:%d: %s", file, n+1, notANumber(f, value))
+		}
 		if f.Name == "config" {
 			more, err := expandArgs([]string{"--config", value}, stdin, depth)
 			if err != nil {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"crypto/tls"
+	"errors"
+	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -243,6 +245,10 @@ func parseArgs(args []string) (*options, error) {
 	fs := newFlagSet(o)
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(markURLs(fs, args)); err != nil {
+		var bad *pflag.InvalidValueError
+		if errors.As(err, &bad) && takesNumber(bad.GetFlag()) {
+			return nil, fail(exitUsage, "%s", notANumber(bad.GetFlag(), bad.GetValue()))
+		}
 		return nil, &exitError{code: exitUsage, msg: err.Error()}
 	}
 	o.userAgentSet = fs.Changed("user-agent")
@@ -379,6 +385,22 @@ func byteSize(fs *pflag.FlagSet, name string) (int64, error) {
 		return 0, fail(exitUsage, "--%s: %q is not a number of bytes (suffix k, m or g)", name, v)
 	}
 	return int64(f * float64(int64(1)<<shift)), nil
+}
+
+// takesNumber reports whether f's value is a number: --max-time, --retry
+// and the like.
+func takesNumber(f *pflag.Flag) bool {
+	switch f.Value.Type() {
+	case "float64", "int":
+		return true
+	}
+	return false
+}
+
+// notANumber says that value, given to the flag f that takes a number, is
+// none.
+func notANumber(f *pflag.Flag, value string) string {
+	return fmt.Sprintf("--%s: %q is not a number", f.Name, value)
 }
 
 // seconds returns the value of a float flag in seconds as a duration.

@@ -2,6 +2,9 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -106,5 +109,32 @@ func TestParseArgsErrors(t *testing.T) {
 				t.Errorf("error %v, code %d; want %d", err, codeOf(err), exitUsage)
 			}
 		})
+	}
+}
+
+// TestNotANumber checks the words for a number flag's value that is none,
+// on the command line and in a -K file, where the file and line are named.
+func TestNotANumber(t *testing.T) {
+	conf := filepath.Join(t.TempDir(), "conf")
+	if err := os.WriteFile(conf, []byte("silent\nmax-time = abc\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-m", "abc", "h:1/"}, `--max-time: "abc" is not a number`},
+		{[]string{"--retry=1.5", "h:1/"}, `--retry: "1.5" is not a number`},
+		{[]string{"--connect-timeout", "", "h:1/"}, `--connect-timeout: "" is not a number`},
+		{[]string{"-K", conf, "h:1/"}, conf + `:2: --max-time: "abc" is not a number`},
+	}
+	for _, tt := range tests {
+		args, err := expandArgs(tt.args, strings.NewReader(""), 0)
+		if err == nil {
+			_, err = parseArgs(args)
+		}
+		if codeOf(err) != exitUsage || err.Error() != tt.want {
+			t.Errorf("%q: error %v, code %d; want %q, code %d", tt.args, err, codeOf(err), tt.want, exitUsage)
+		}
 	}
 }
