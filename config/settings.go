@@ -363,6 +363,8 @@ func (s *Settings) validate(environ map[string]string, parseErrs []error) []erro
 	} else {
 		if reason := checkHostPort(s.Addr); reason != "" {
 			bad("Addr", reason)
+		} else if s.AdminAddr != "" && checkHostPort(s.AdminAddr) == "" && samePort(s.Addr, s.AdminAddr) {
+			bad("AdminAddr", "takes the port of "+fieldVar("Addr")+" ("+s.Addr+"): the two listeners need ports of their own")
 		}
 		for _, f := range []string{"UnixMode", "UnixOwner"} {
 			if environ[fieldVar(f)] != "" {
@@ -513,6 +515,19 @@ func checkHostPort(addr string) string {
 		return "host " + strconv.Quote(host) + " is neither an IP address nor a host name (letters, digits, hyphens and underscores, in labels between dots)"
 	}
 	return ""
+}
+
+// samePort reports whether listeners on the valid host:port addresses a
+// and b would want the same port: one that is not 0, on the same host or
+// with either of them on every interface.
+func samePort(a, b string) bool {
+	hostA, portA, _ := net.SplitHostPort(a)
+	hostB, portB, _ := net.SplitHostPort(b)
+	everywhere := func(host string) bool {
+		ip, err := netip.ParseAddr(host)
+		return host == "" || err == nil && ip.IsUnspecified()
+	}
+	return portA == portB && portA != "0" && (hostA == hostB || everywhere(hostA) || everywhere(hostB))
 }
 
 // dropUnsupported turns off the listener options the system lacks: one

@@ -165,6 +165,7 @@ func TestLoadErrors(t *testing.T) {
 		{"ADDR", "localhost:70000", `config: TINYHTTPD_ADDR="localhost:70000": port "70000" is not a number`},
 		{"ADDR", "localhost:", `config: TINYHTTPD_ADDR="localhost:": port "" is not a number`},
 		{"ADMIN_ADDR", "::1:7071", `config: TINYHTTPD_ADMIN_ADDR="::1:7071": want host:port`},
+		{"ADMIN_ADDR", "127.0.0.1:7070", `config: TINYHTTPD_ADMIN_ADDR="127.0.0.1:7070": takes the port of TINYHTTPD_ADDR (127.0.0.1:7070): the two listeners need ports of their own`},
 		{"ADDR", "foo bar:80", `config: TINYHTTPD_ADDR="foo bar:80": host "foo bar" is neither an IP address nor a host name`},
 		{"ADDR", "a!b:80", `config: TINYHTTPD_ADDR="a!b:80": host "a!b" is neither`},
 		{"ADMIN_ADDR", "a%41b:80", `config: TINYHTTPD_ADMIN_ADDR="a%41b:80": host "a%41b" is neither`},
@@ -410,6 +411,27 @@ func TestAdminHostList(t *testing.T) {
 	}
 	if got := (Settings{}).AdminHostList(); got != nil {
 		t.Errorf("empty AdminHosts gives %q", got)
+	}
+}
+
+func TestSamePort(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"127.0.0.1:7070", "127.0.0.1:7070", true},
+		{":7070", "127.0.0.1:7070", true},
+		{"[::1]:7070", "[::]:7070", true},
+		{"0.0.0.0:7070", "localhost:7070", true},
+		{"127.0.0.1:7070", "127.0.0.1:7071", false},
+		{"127.0.0.1:7070", "[::1]:7070", false},
+		{"127.0.0.2:7070", "127.0.0.1:7070", false},
+		{"127.0.0.1:0", "127.0.0.1:0", false},
+	}
+	for _, tt := range tests {
+		if got := samePort(tt.a, tt.b); got != tt.want {
+			t.Errorf("samePort(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
 	}
 }
 
