@@ -195,6 +195,8 @@ func TestParseRoutesErrors(t *testing.T) {
 		{"header Content-Length", head + "    body: x\n    headers: {content-length: 3}\n", []string{`4:15: header "content-length" is set by the server`}},
 		{"header Connection", head + "    body: x\n    headers: {Connection: keep-alive}\n", []string{`4:15: header "Connection" is set by the server`}},
 		{"header Date", head + "    body: x\n    headers: {DATE: x}\n", []string{`4:15: header "DATE" is set by the server`}},
+		{"header ETag on a file route", head + "    file: logo.svg\n    headers: {ETag: '\"v1\"', Cache-Control: no-cache}\n", []string{`4:15: header "ETag" is set by the server on file routes and cannot be configured there`}},
+		{"header Accept-Ranges on a dir route", "routes:\n  - path: /x/\n    dir: .\n    headers:\n      accept-ranges: none\n      content-encoding: identity\n", []string{`5:7: header "accept-ranges" is set by the server on dir routes`, `6:7: header "content-encoding" is set by the server on dir routes`}},
 		{"header Transfer-Encoding", head + "    body: x\n    headers: {Transfer-Encoding: chunked}\n", []string{`4:15: header "Transfer-Encoding" is set by the server`}},
 		{"header duplicate key", head + "    body: x\n    headers: {X-A: 1, X-A: 2}\n", []string{`4:23: duplicate key "X-A" (first at line 4)`}},
 		{"header duplicate name", head + "    body: x\n    headers: {X-A: 1, x-a: 2}\n", []string{`4:23: duplicate header "x-a"`}},
