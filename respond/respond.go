@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/regfile"
 	"github.com/tinyhttpd/tinyhttpd/route"
@@ -427,24 +428,35 @@ func openInDir(files fs.FS, dir, rel string) (fs.File, error) {
 	return files.Open(path.Join(dir, rel))
 }
 
-// listing replies with the names in a directory, one a line, with "/"
-// after directories.
+// listingCut ends a listing of a directory that holds more than
+// maxListing entries.
+var listingCut = fmt.Sprintf("... more entries, not listed: a listing stops at %d\n", maxListing)
+
+// listing replies with the names in a directory, one a line, in byte
+// order, with "/" after directories. A name that is not valid UTF-8 or
+// holds a control character is quoted, as a Go string literal. Of a
+// directory that holds more than maxListing entries, the first maxListing
+// that it yields are listed, followed by listingCut.
 func listing(f fs.File, r *entry, headOnly bool) Reply {
 	d, ok := f.(fs.ReadDirFile)
 	if !ok {
 		return plain(403, "directory cannot be listed", headOnly)
 	}
-	entries, err := d.ReadDir(maxListing)
+	entries, err := d.ReadDir(maxListing + 1)
 	if err != nil && err != io.EOF {
 		rep := plain(500, "cannot read directory", headOnly)
 		rep.Err = err
 		return rep
 	}
+	cut := len(entries) > maxListing
+	if cut {
+		entries = entries[:maxListing]
+	}
 	names := make([]string, 0, len(entries))
 	for _, e := range entries {
 		name := e.Name()
-		if strings.ContainsFunc(name, unicode.IsControl) {
-			name = strconv.Quote(name) // one line per name, whatever the name holds
+		if !utf8.ValidString(name) || strings.ContainsFunc(name, unicode.IsControl) {
+			name = strconv.Quote(name) // one line of text per name, whatever the name holds
 		}
 		if e.IsDir() {
 			name += "/"
@@ -455,6 +467,9 @@ func listing(f fs.File, r *entry, headOnly bool) Reply {
 	var body []byte
 	for _, name := range names {
 		body = append(append(body, name...), '\n')
+	}
+	if cut {
+		body = append(body, listingCut...)
 	}
 	h := wire.RenderHead(r.Status, "text/plain; charset=utf-8", int64(len(body)), r.Headers)
 	if headOnly {

@@ -2,6 +2,7 @@ package respond
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -29,6 +30,7 @@ func replyTable(t *testing.T) *Table {
 		"site/sub/b.txt":      {Data: []byte("b\n")},
 		"site/sub/b.txt.gz":   {Data: []byte("gzipped b")},
 		"site/sub/two\nlines": {Data: []byte("x")},
+		"site/sub/caf\xe9":    {Data: []byte("Latin-1")},
 	}
 	tbl, err := NewTable(&route.Routes{Source: "test", Files: files, Routes: []route.Route{
 		{Path: "/hello", Kind: route.KindBody, Body: "hello\n"},
@@ -111,8 +113,8 @@ func TestReply(t *testing.T) {
 		{"GET /a\nIf-None-Match: *\n", 304, []string{"HTTP/1.0 304 Not Modified\r\n"}, ""},
 		{"GET /site/sub/b.txt\nAccept-Encoding: gzip\n", 200, []string{"Content-Encoding: gzip\r\n", "Content-Type: text/plain; charset=utf-8\r\n"}, "gzipped b"},
 		{"GET /site/\n", 200, nil, "a.txt\nsub/\n"},
-		{"GET /site/sub/\n", 200, nil, "\"two\\nlines\"\nb.txt\nb.txt.gz\n"}, // one line per name
-		{"GET /site/a.txt/\n", 404, nil, "not found: /site/a.txt/\n"},        // a file named as a directory
+		{"GET /site/sub/\n", 200, nil, "\"caf\\xe9\"\n\"two\\nlines\"\nb.txt\nb.txt.gz\n"}, // one line of UTF-8 per name
+		{"GET /site/a.txt/\n", 404, nil, "not found: /site/a.txt/\n"},                      // a file named as a directory
 		{"POST /a-post\nIf-None-Match: \"6553f100-a\"\n", 412, nil, "precondition failed: If-None-Match matches\n"},
 		{"POST /a-post\nIf-None-Match: *\n", 412, nil, "precondition failed: If-None-Match matches\n"},
 		{"POST /a-post\nIf-None-Match: \"other\"\n", 200, nil, "0123456789"},
@@ -298,6 +300,28 @@ func TestOpenFailed(t *testing.T) {
 
 // TestNoBodyStatuses checks that a table refuses a 204 or 304 route that
 // would send a body, which such replies cannot carry.
+func TestListingCut(t *testing.T) {
+	files := fstest.MapFS{}
+	for i := range maxListing + 1 {
+		files[fmt.Sprintf("d/%05d", i)] = &fstest.MapFile{}
+	}
+	tbl, err := NewTable(&route.Routes{Source: "test", Files: files, Routes: []route.Route{
+		{Path: "/d/", Prefix: true, Kind: route.KindDir, Dir: "d", Listing: true},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, b := decide(t, tbl, "GET /d/\n")
+	lines := strings.SplitAfter(b[strings.Index(b, "\r\n\r\n")+4:], "\n")
+	if n := len(lines) - 1; n != maxListing+1 || lines[0] != "00000\n" || lines[n-1] != listingCut || lines[n] != "" {
+		t.Errorf("listing of %d entries: %d lines, from %q to %q; want %d names and %q", maxListing+1, n, lines[0], lines[n-1], maxListing, listingCut)
+	}
+	delete(files, "d/00000")
+	if _, b := decide(t, tbl, "GET /d/\n"); strings.Contains(b, listingCut) {
+		t.Errorf("listing of %d entries is cut", maxListing)
+	}
+}
+
 func TestNoBodyStatuses(t *testing.T) {
 	for _, rt := range []route.Route{
 		{Path: "/a", Kind: route.KindBody, Body: "x\n", Status: 204},
