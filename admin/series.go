@@ -9,10 +9,11 @@ import (
 // seriesSeconds is how much history the per-second series keeps.
 const seriesSeconds = 300
 
-// latencyBuckets split durations from 1µs up, four buckets per doubling,
-// so a percentile read from them is within 19% of the true value.
+// latencyBuckets split durations from 1µs up, eight buckets per doubling.
+// A percentile is reported as the geometric middle of the bucket it falls
+// in, so it is within 2^(1/16), 4.4%, of the true value.
 const (
-	bucketsPerDoubling = 4
+	bucketsPerDoubling = 8
 	numLatencyBuckets  = 27 * bucketsPerDoubling // up to 2^27 µs, about 134 s
 )
 
@@ -40,9 +41,10 @@ func latencyBucket(d time.Duration) int {
 	return min(b, numLatencyBuckets-1)
 }
 
-// bucketUpper is the upper bound of a latency bucket.
-func bucketUpper(b int) time.Duration {
-	return time.Duration(math.Exp2(float64(b+1)/bucketsPerDoubling) * float64(time.Microsecond))
+// bucketMiddle is the geometric middle of a latency bucket, which stands
+// for the durations in it.
+func bucketMiddle(b int) time.Duration {
+	return time.Duration(math.Exp2((float64(b)+0.5)/bucketsPerDoubling) * float64(time.Microsecond))
 }
 
 func (s *series) observe(now time.Time, d time.Duration, failed bool) {
@@ -125,8 +127,8 @@ func (s *series) window(now time.Time, n int) Latency {
 	}
 }
 
-// percentile returns the upper bound of the bucket holding quantile q of
-// count observations, or 0 when there are none.
+// percentile returns the middle of the bucket holding quantile q of count
+// observations, or 0 when there are none.
 func percentile(buckets *[numLatencyBuckets]uint32, count uint32, q float64) time.Duration {
 	if count == 0 {
 		return 0
@@ -136,10 +138,10 @@ func percentile(buckets *[numLatencyBuckets]uint32, count uint32, q float64) tim
 	for i, c := range buckets {
 		seen += c
 		if seen >= rank {
-			return bucketUpper(i)
+			return bucketMiddle(i)
 		}
 	}
-	return bucketUpper(numLatencyBuckets - 1)
+	return bucketMiddle(numLatencyBuckets - 1)
 }
 
 func ms(d time.Duration) float64 {

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"math"
 	"testing"
 	"time"
 )
@@ -8,16 +9,16 @@ import (
 func TestLatencyBuckets(t *testing.T) {
 	prev := time.Duration(0)
 	for b := range numLatencyBuckets {
-		up := bucketUpper(b)
-		if up <= prev {
-			t.Fatalf("bucket %d upper %v not above %v", b, up, prev)
+		mid := bucketMiddle(b)
+		if mid <= prev {
+			t.Fatalf("bucket %d middle %v not above %v", b, mid, prev)
 		}
-		prev = up
+		prev = mid
 	}
-	for _, d := range []time.Duration{time.Microsecond, 137 * time.Microsecond, 3 * time.Millisecond, 2 * time.Second} {
+	for _, d := range []time.Duration{time.Microsecond, 137 * time.Microsecond, 3 * time.Millisecond, 2 * time.Second, 3000738801} {
 		b := latencyBucket(d)
-		if up := bucketUpper(b); up < d || float64(up) > 1.19*float64(d)+float64(time.Microsecond) {
-			t.Errorf("%v falls in bucket %d with upper bound %v", d, b, up)
+		if mid := bucketMiddle(b); math.Abs(float64(mid-d)) > 0.045*float64(d) {
+			t.Errorf("%v falls in bucket %d, whose middle %v is more than 4.5%% away", d, b, mid)
 		}
 	}
 	if b := latencyBucket(time.Hour); b != numLatencyBuckets-1 {
@@ -41,7 +42,7 @@ func TestSeriesWindowAndPoints(t *testing.T) {
 	if w.Count != 100 {
 		t.Fatalf("count %d, want 100", w.Count)
 	}
-	if w.P50 < 1 || w.P50 > 1.19 || w.P99 < 1 || w.P99 > 1.19 || w.P999 < 1000 || w.P999 > 1190 {
+	if w.P50 < 0.955 || w.P50 > 1.045 || w.P99 < 0.955 || w.P99 > 1.045 || w.P999 < 955 || w.P999 > 1045 {
 		t.Errorf("window %+v", w)
 	}
 	pts := s.points(now, 5)
