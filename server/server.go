@@ -120,6 +120,7 @@ type Server struct {
 	inShutdown atomic.Bool
 	unanswered atomic.Int64 // exchanges acceptors ended as they stopped (acceptor.abort)
 	draining   atomic.Bool
+	finalDrain atomic.Bool  // DrainUntilShutdown: no EndDrain
 	listening  atomic.Int32 // listeners in Serve
 	isClosed   atomic.Bool  // Close has been called
 	doneOnce   sync.Once
@@ -223,7 +224,7 @@ func (s *Server) serveListener(l net.Listener, k int, shared bool) error {
 		}
 		return ErrServerClosed
 	}
-	defer s.untrackListener(l)
+	defer func() { s.mu.Lock(); delete(s.listeners, l); s.mu.Unlock() }()
 	errs := make(chan error, k)
 	for _, src := range srcs {
 		a := &acceptor{srv: s, l: l, shared: shared, src: src, stats: s.newAcceptorCounters()}
@@ -303,12 +304,6 @@ func (s *Server) startAcceptors(l net.Listener, k int) bool {
 	return true
 }
 
-func (s *Server) untrackListener(l net.Listener) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.listeners, l)
-}
-
 // Shutdown stops the server gracefully: it stops accepting, accepts and
 // serves what each listener has queued, closes the listeners, and waits
 // for every Serve to return and every accepted exchange to finish.
@@ -374,11 +369,15 @@ func (s *Server) Drain() {
 	}
 }
 
+// DrainUntilShutdown starts a drain as Drain does, which only Shutdown or
+// Close ends: the delay before a Shutdown, say.
+func (s *Server) DrainUntilShutdown() { s.finalDrain.Store(true); s.Drain() }
+
 // EndDrain ends a drain that Drain began: Ready reports true again. It
-// reports false, and changes nothing, once Shutdown or Close has
-// begun, which no drain's end undoes.
+// reports false, and changes nothing, after DrainUntilShutdown and once
+// Shutdown or Close has begun, which no drain's end undoes.
 func (s *Server) EndDrain() bool {
-	if s.shuttingDown() {
+	if s.shuttingDown() || s.finalDrain.Load() {
 		return false
 	}
 	if s.draining.Swap(false) {

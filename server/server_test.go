@@ -1134,6 +1134,10 @@ func TestEndDrain(t *testing.T) {
 	if r := parseReply(t, roundTrip(t, addr, "GET /hello\n")); r.status != 200 {
 		t.Errorf("after the drain ended got %d %q", r.status, r.body)
 	}
+	srv.DrainUntilShutdown()
+	if srv.EndDrain() || !srv.Draining() || srv.Ready() {
+		t.Errorf("EndDrain undid DrainUntilShutdown: Draining %v, Ready %v", srv.Draining(), srv.Ready())
+	}
 	srv.Close()
 	if srv.EndDrain() || !srv.Draining() {
 		t.Errorf("EndDrain undid a Close: Draining %v", srv.Draining())

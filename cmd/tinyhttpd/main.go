@@ -379,7 +379,7 @@ func shutdown(srv *server.Server, s config.Settings, sig os.Signal, signals <-ch
 		}
 	}()
 	if s.ShutdownDelay > 0 {
-		srv.Drain()
+		srv.DrainUntilShutdown()
 		logger.Info("shutting down after a delay: not ready, still serving", "signal", sig.String(), "delay", s.ShutdownDelay)
 		delay := time.NewTimer(s.ShutdownDelay)
 		select {

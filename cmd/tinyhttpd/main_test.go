@@ -350,7 +350,8 @@ func checkSIGTERMAnswersAccepted(t *testing.T, d *daemon, dial func() halfCloser
 // closes everything at once, exit 1.
 func TestShutdownDelay(t *testing.T) {
 	const delay = time.Second
-	d := startDaemon(t, "TINYHTTPD_SHUTDOWN_DELAY="+delay.String(), "TINYHTTPD_ROUTES="+writeRoutes(t, t.TempDir(), "hi"))
+	const token = "0123456789abcdef"
+	d := startDaemon(t, "TINYHTTPD_SHUTDOWN_DELAY="+delay.String(), "TINYHTTPD_ADMIN_TOKEN="+token, "TINYHTTPD_ROUTES="+writeRoutes(t, t.TempDir(), "hi"))
 	if code := readyz(t, d); code != 200 {
 		t.Fatalf("readyz before SIGTERM: %d", code)
 	}
@@ -359,6 +360,16 @@ func TestShutdownDelay(t *testing.T) {
 	waitLog(t, d, "shutting down after a delay")
 	if code := readyz(t, d); code != 503 {
 		t.Errorf("readyz during the delay: %d", code)
+	}
+	endDrain, _ := http.NewRequest("DELETE", "http://"+d.adminAddr+"/api/drain", nil)
+	endDrain.Header.Set("Authorization", "Bearer "+token)
+	if res, err := http.DefaultClient.Do(endDrain); err != nil {
+		t.Error(err)
+	} else if res.Body.Close(); res.StatusCode != 409 {
+		t.Errorf("DELETE /api/drain during the delay: %d, want 409", res.StatusCode)
+	}
+	if code := readyz(t, d); code != 503 {
+		t.Errorf("readyz after DELETE /api/drain during the delay: %d", code)
 	}
 	served := 0
 	for time.Since(start) < delay*3/4 {
