@@ -76,25 +76,23 @@ func listen(s config.Settings, inherited net.Listener, logger *slog.Logger) (net
 	return l, nil
 }
 
-// refuseShared returns an "address already in use" error if a server
-// already listens on addr, as binding would without SO_REUSEPORT.
+// refuseShared returns an "address already in use" error if a socket
+// already listens on addr, as binding would without SO_REUSEPORT. It finds
+// out by listening there itself, without SO_REUSEPORT, and closing at once:
+// a server listening there never sees it, as it would see a connection.
 func refuseShared(addr string) error {
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil || port == "0" {
+	if _, port, err := net.SplitHostPort(addr); err != nil || port == "0" {
 		return nil
 	}
-	switch ip := net.ParseIP(host); {
-	case host == "", ip != nil && ip.IsUnspecified() && ip.To4() != nil:
-		host = "127.0.0.1"
-	case ip != nil && ip.IsUnspecified():
-		host = "::1"
-	}
-	c, err := net.DialTimeout("tcp", net.JoinHostPort(host, port), 300*time.Millisecond)
+	lc := socket.ListenOptions{}.ListenConfig()
+	probe, err := lc.Listen(context.Background(), "tcp", addr)
 	if err != nil {
-		return nil
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("%w (a server listens there; TINYHTTPD_REUSEPORT=true lets a new tinyhttpd share it, for an upgrade)", err)
+		}
+		return nil // the listen proper reports it
 	}
-	c.Close()
-	return fmt.Errorf("listen tcp %s: bind: address already in use (a server listens there; TINYHTTPD_REUSEPORT=true lets a new tinyhttpd share it, for an upgrade)", addr)
+	return probe.Close()
 }
 
 // listenAdmin listens for the admin endpoint on addr, with plain TCP as the

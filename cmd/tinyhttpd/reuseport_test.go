@@ -32,6 +32,29 @@ func TestDefaultRefusesABusyAddress(t *testing.T) {
 	}
 }
 
+// TestRefuseSharedConnectsToNothing checks that finding a busy address
+// leaves the server listening there alone: no connection reaches it.
+func TestRefuseSharedConnectsToNothing(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if err := refuseShared(l.Addr().String()); err == nil || !strings.Contains(err.Error(), "address already in use") {
+		t.Errorf("refuseShared on a busy address: %v", err)
+	}
+	l.(*net.TCPListener).SetDeadline(time.Now().Add(200 * time.Millisecond))
+	if c, err := l.Accept(); err == nil {
+		c.Close()
+		t.Error("refuseShared connected to the server listening there")
+	}
+	free := l.Addr().String()
+	l.Close()
+	if err := refuseShared(free); err != nil {
+		t.Errorf("refuseShared on a free address: %v", err)
+	}
+}
+
 // TestReusePortUpgrade replaces a running tinyhttpd with a new one on the
 // same address under load, as an upgrade does: A serves, B starts beside it
 // with SO_REUSEPORT, A gets SIGTERM and drains, B serves on. No exchange may
