@@ -1,6 +1,7 @@
 package config
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -515,6 +516,27 @@ func checkHostPort(addr string) string {
 		return "host " + strconv.Quote(host) + " is neither an IP address nor a host name (letters, digits, hyphens and underscores, in labels between dots)"
 	}
 	return ""
+}
+
+// LookUpHosts looks up the host names of Addr and AdminAddr, as listening
+// on them will, and returns a *SettingsError, joined, for each that does
+// not resolve. The other checks of the settings use no network: a server
+// calls this before it listens, and -check with the rest.
+func (s Settings) LookUpHosts(ctx context.Context) error {
+	var errs []error
+	for _, a := range []struct{ field, addr string }{{"Addr", s.Addr}, {"AdminAddr", s.AdminAddr}} {
+		if _, unix := s.UnixSocket(); a.addr == "" || a.field == "Addr" && unix {
+			continue
+		}
+		host, _, err := net.SplitHostPort(a.addr)
+		if _, ipErr := netip.ParseAddr(host); err != nil || host == "" || ipErr == nil {
+			continue
+		}
+		if _, err := net.DefaultResolver.LookupHost(ctx, host); err != nil {
+			errs = append(errs, &SettingsError{Var: fieldVar(a.field), Value: a.addr, Reason: "cannot listen on this host: " + err.Error()})
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // samePort reports whether listeners on the valid host:port addresses a

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/netip"
@@ -431,6 +432,28 @@ func TestSamePort(t *testing.T) {
 	for _, tt := range tests {
 		if got := samePort(tt.a, tt.b); got != tt.want {
 			t.Errorf("samePort(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func TestLookUpHosts(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, s := range []Settings{
+		{Addr: "127.0.0.1:7070", AdminAddr: "[::1]:7071"},
+		{Addr: "localhost:7070", AdminAddr: ""},
+		{Addr: ":7070", AdminAddr: "localhost:0"},
+		{Addr: "unix:/run/t.sock", AdminAddr: "127.0.0.1:7071"},
+	} {
+		if err := s.LookUpHosts(ctx); err != nil {
+			t.Errorf("%+v: %v", s, err)
+		}
+	}
+	s := Settings{Addr: "nosuch.invalid:7070", AdminAddr: "nosuch.invalid:7071"}
+	err := s.LookUpHosts(ctx)
+	for _, want := range []string{`config: TINYHTTPD_ADDR="nosuch.invalid:7070": cannot listen on this host: `, `config: TINYHTTPD_ADMIN_ADDR="nosuch.invalid:7071": cannot listen on this host: `} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v lacks %q", err, want)
 		}
 	}
 }

@@ -83,6 +83,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer signal.Stop(hups)
 
 	settings, err := config.LoadFromEnv()
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), lookUpTimeout)
+		err = settings.LookUpHosts(ctx)
+		cancel()
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "tinyhttpd: %v\n", err)
 		return exitConfig
@@ -135,6 +140,9 @@ Flags:
 // exchange (docs/PERFORMANCE.md gives the figure). A line waits at most
 // logFlushInterval; warnings and errors are written at once, and
 // everything is written before tinyhttpd exits.
+// lookUpTimeout bounds the look-up of the listeners' host names at start.
+const lookUpTimeout = 10 * time.Second
+
 const (
 	logBufferSize    = 64 << 10
 	logFlushInterval = 100 * time.Millisecond
