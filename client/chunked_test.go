@@ -30,6 +30,7 @@ func TestReadChunked(t *testing.T) {
 		{name: "several chunks", body: "3\r\nabc\r\n1\r\nd\r\nA\r\n0123456789\r\n0\r\n\r\n", want: "abcd0123456789"},
 		{name: "no chunks", body: "0\r\n\r\n", want: ""},
 		{name: "upper and lower hex", body: "a\r\n0123456789\r\nB\r\n0123456789a\r\n0\r\n\r\n", want: "01234567890123456789a"},
+		{name: "hex digits c to f", body: "fEdC\r\n" + strings.Repeat("x", 0xfedc) + "\r\nFeDc\r\n" + strings.Repeat("y", 0xfedc) + "\r\n0\r\n\r\n", want: strings.Repeat("x", 0xfedc) + strings.Repeat("y", 0xfedc)},
 		{name: "leading zeros", body: "0003\r\nabc\r\n000\r\n\r\n", want: "abc"},
 		{name: "extensions", body: "3;name=value\r\nabc\r\n0;last\r\n\r\n", want: "abc"},
 		{name: "space before the extension", body: "5 ;x\r\nhello\r\n0 \t;last\r\n\r\n", want: "hello"},
@@ -48,6 +49,7 @@ func TestReadChunked(t *testing.T) {
 
 		{name: "bare LF after the size", body: "5\nhello\r\n0\r\n\r\n", kind: BadChunk},
 		{name: "CR inside the size line", body: "5\r;x\r\nhello\r\n0\r\n\r\n", kind: BadChunk},
+		{name: "CR inside the extension", body: "5;x\ry\r\nhello\r\n0\r\n\r\n", kind: BadChunk},
 		{name: "not hex", body: "g\r\nhello\r\n0\r\n\r\n", kind: BadChunk},
 		{name: "empty size", body: "\r\nhello\r\n0\r\n\r\n", kind: BadChunk},
 		{name: "sign", body: "+5\r\nhello\r\n0\r\n\r\n", kind: BadChunk},
@@ -55,6 +57,7 @@ func TestReadChunked(t *testing.T) {
 		{name: "size over int64", body: "8000000000000000\r\nhello\r\n", kind: BadChunk},
 		{name: "data longer than its size", body: "3\r\nhello\r\n0\r\n\r\n", want: "hel", kind: BadChunk},
 		{name: "bare LF after data", body: "5\r\nhello\n0\r\n\r\n", want: "hello", kind: BadChunk},
+		{name: "another byte than CR before LF after data", body: "5\r\nhelloX\n0\r\n\r\n", want: "hello", kind: BadChunk},
 		{name: "size line too long", body: "5;" + strings.Repeat("x", maxChunkLine) + "\r\nhello\r\n0\r\n\r\n", kind: BadChunk},
 		{name: "endless size line", body: strings.Repeat("0", 3*maxChunkLine), kind: BadChunk},
 		{name: "trailer too large", body: "0\r\n" + strings.Repeat("X-Filler: "+strings.Repeat("x", 1000)+"\r\n", 70) + "\r\n", kind: BadChunk},

@@ -54,6 +54,7 @@ func TestParseHeaderLine(t *testing.T) {
 		{"Bad(Name): x", false, Header{}},
 		{"X: nul\x00", false, Header{}},
 		{"X: bare\rcr", false, Header{}},
+		{"X: del\x7f", false, Header{}},
 	}
 	for _, tt := range tests {
 		got, ok := parseHeaderLine(tt.line)
@@ -87,6 +88,45 @@ func TestParseContentLength(t *testing.T) {
 		got, err := parseContentLength(tt.value, tt.prev)
 		if (err == nil) != tt.ok || got != tt.want {
 			t.Errorf("parseContentLength(%q, %d) = %d, %v", tt.value, tt.prev, got, err)
+		}
+	}
+}
+
+func TestLastCoding(t *testing.T) {
+	tests := map[string]string{
+		"chunked":                    "chunked",
+		"gzip, chunked":              "chunked",
+		"gzip,chunked;ext=1":         "chunked",
+		"chunked ; q=x , gzip ;a=b ": "gzip",
+		"gzip, ,  ":                  "gzip",
+		"":                           "",
+		" , ;x":                      "",
+	}
+	for v, want := range tests {
+		if got := lastCoding(v); got != want {
+			t.Errorf("lastCoding(%q) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+func TestKeepsOpen(t *testing.T) {
+	tests := []struct {
+		connection string
+		want       bool
+	}{
+		{"", true},
+		{"keep-alive", true},
+		{"Close", false},
+		{"Keep-Alive, CLOSE", false},
+		{"closed", true},
+	}
+	for _, tt := range tests {
+		resp := &Response{Proto: "HTTP/1.1", ContentLength: 1}
+		if tt.connection != "" {
+			resp.Header = []Header{{Name: "connection", Value: tt.connection}}
+		}
+		if got := keepsOpen(resp, false); got != tt.want {
+			t.Errorf("Connection: %q: keepsOpen %v, want %v", tt.connection, got, tt.want)
 		}
 	}
 }
