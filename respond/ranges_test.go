@@ -3,6 +3,7 @@ package respond
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseRange(t *testing.T) {
@@ -90,5 +91,17 @@ func TestAcceptsGzip(t *testing.T) {
 		if got := acceptsGzip(ae); got != want {
 			t.Errorf("acceptsGzip(%q) = %v, want %v", ae, got, want)
 		}
+	}
+}
+
+func TestFileValidators(t *testing.T) {
+	for _, mtime := range []time.Time{{}, time.Unix(0, 0), time.Unix(-5, 0)} {
+		if v := fileValidators(mtime, 10); v != (validators{}) {
+			t.Errorf("a file modified at %v has validators %+v; want none", mtime, v)
+		}
+	}
+	v := fileValidators(time.Unix(1, 999_999_999), 10)
+	if v.etag != `"1-a"` || v.lastModified != "Thu, 01 Jan 1970 00:00:01 GMT" || !v.mtime.Equal(time.Unix(1, 0)) {
+		t.Errorf("validators %+v; want those of the second 1 and 10 bytes", v)
 	}
 }
