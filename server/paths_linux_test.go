@@ -192,9 +192,10 @@ func testNextDecisions(t *testing.T, path acceptPath) {
 	}
 }
 
-// TestEagerWaiterReset checks that a reset seen while waiting for the rest
-// of a request ends the exchange as a reset, not as a short request: the
-// peek that notices a reset consumes it.
+// TestEagerWaiterReset checks that a reset that comes while an acceptor
+// holds an exchange in its wait set, for the rest of the request, ends the
+// exchange as a reset, not as a short request. (The portable path's waiter
+// is checked by the path suites' ClientResetBeforeHalfClose.)
 func TestEagerWaiterReset(t *testing.T) {
 	old := testListen
 	testListen = listenDeferred
@@ -204,7 +205,7 @@ func TestEagerWaiterReset(t *testing.T) {
 	c := dial(t, addr)
 	io.WriteString(c, "GET /hel")
 	waitFor(t, "the server to read", func() bool { return srv.Stats().Reading == 1 })
-	time.Sleep(20 * time.Millisecond) // let the waiter park
+	time.Sleep(20 * time.Millisecond) // the exchange is held by now, nearly always
 	c.SetLinger(0)
 	c.Close()
 	waitFor(t, "the reset to be counted", func() bool { return srv.Stats().Ends[EndReset] == 1 })

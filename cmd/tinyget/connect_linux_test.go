@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 	"golang.org/x/sys/unix"
 )
 
@@ -38,7 +39,7 @@ func fullBacklog(t *testing.T) string {
 		}
 		t.Cleanup(func() { c.Close() })
 	}
-	t.Skip("the listen queue never filled up")
+	testenv.Unavailable(t, "the listen queue never filled up, so no connection can time out")
 	return ""
 }
 
