@@ -199,8 +199,15 @@ func TestLivezReadyz(t *testing.T) {
 		t.Errorf("readyz: %d %q", code, body)
 	}
 	f.srv.Drain()
-	if code, body := f.do(t, "GET", "/readyz?verbose", nil); code != 503 || !strings.Contains(body, "[-]draining failed: server is draining") {
+	if code, body := f.do(t, "GET", "/readyz?verbose", nil); code != 503 || !strings.Contains(body, "[+]listener ok\n[-]draining failed: server is draining") {
 		t.Errorf("readyz while draining: %d %q", code, body)
+	}
+	f.srv.Close()
+	for deadline := time.Now().Add(5 * time.Second); f.srv.Listening() && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond) // until Serve returns
+	}
+	if code, body := f.do(t, "GET", "/readyz?verbose", nil); code != 503 || !strings.Contains(body, "[-]listener failed") {
+		t.Errorf("readyz after Close: %d %q", code, body)
 	}
 }
 

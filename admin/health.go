@@ -21,7 +21,7 @@ func (a *Admin) livez(w http.ResponseWriter, r *http.Request) {
 func (a *Admin) readyz(w http.ResponseWriter, r *http.Request) {
 	srv := a.opts.Server
 	checks := []check{{name: "listener"}, {name: "draining"}, {name: "routes"}}
-	if !srv.Ready() && !srv.Draining() {
+	if !srv.Listening() {
 		checks[0].reason = "protocol listener not serving"
 	}
 	if srv.Draining() {

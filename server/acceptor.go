@@ -241,7 +241,7 @@ func (a *acceptor) stop() {
 	a.src.close(func(h *heldExchange, t transport) {
 		ex := h.unpark(a.srv)
 		ex.t = t
-		if a.srv.closed() || ex.leave() != nil {
+		if a.srv.isClosed.Load() || ex.leave() != nil {
 			a.abort(ex)
 			return
 		}
@@ -252,7 +252,7 @@ func (a *acceptor) stop() {
 // abort ends an exchange unanswered as the acceptor stops; unless Close
 // asked for that, Shutdown reports it.
 func (a *acceptor) abort(ex *exchange) {
-	if !a.srv.closed() {
+	if !a.srv.isClosed.Load() {
 		a.srv.unanswered.Add(1)
 	}
 	ex.rec.End = EndAborted

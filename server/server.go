@@ -277,7 +277,7 @@ func (s *Server) trackConn(c net.Conn) bool {
 	s.serving.Add(1)
 	// Close marks itself before it takes s.mu to close the connections:
 	// either it finds c there, or c is told here that Close came.
-	return !s.closed()
+	return !s.isClosed.Load()
 }
 
 func (s *Server) untrackConn(c net.Conn) {
@@ -389,14 +389,14 @@ func (s *Server) EndDrain() bool {
 // Draining reports whether Drain, Shutdown or Close has begun.
 func (s *Server) Draining() bool { return s.draining.Load() || s.shuttingDown() }
 
-// Ready reports whether the server wants new exchanges: at least one
-// listener is being served and no drain has begun.
-func (s *Server) Ready() bool { return s.listening.Load() > 0 && !s.Draining() }
+// Ready reports whether the server wants new exchanges: it is Listening
+// and no drain has begun.
+func (s *Server) Ready() bool { return s.Listening() && !s.Draining() }
+
+// Listening reports whether at least one listener is being served.
+func (s *Server) Listening() bool { return s.listening.Load() > 0 }
 
 func (s *Server) shuttingDown() bool { return s.inShutdown.Load() }
-
-// closed reports whether Close has been called.
-func (s *Server) closed() bool { return s.isClosed.Load() }
 
 // stopAccepting ends the acceptors' waits, so that they drain their
 // listeners and return; a listener whose wait cannot be ended is closed.
