@@ -113,20 +113,17 @@ func openInPlace(name string) (*sink, error) {
 }
 
 // openAppend returns a sink appending to the file called name, whose first
-// offset bytes are kept, for -C: the file is written in place, since a
-// resumed download is the file's own continuation. A file shorter than
-// offset is appended to at its end, as curl does, and never padded to the
-// offset: what it holds stays next to what the reply brings. Its errors are
-// *exitError with exitWriteError.
-func openAppend(name string, offset int64) (*sink, error) {
+// kept bytes are kept, for -C: the file is written in place, since a
+// resumed download is the file's own continuation. Each attempt of a
+// transfer cuts the file back to the same kept bytes, so that a retry
+// drops what a failed attempt wrote. Its errors are *exitError with
+// exitWriteError.
+func openAppend(name string, kept int64) (*sink, error) {
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE, 0o666)
 	if err == nil {
-		var info fs.FileInfo
-		if info, err = f.Stat(); err == nil {
-			keep := min(offset, info.Size())
-			if err = f.Truncate(keep); err == nil {
-				_, err = f.Seek(keep, io.SeekStart)
-			}
+		err = f.Truncate(kept)
+		if err == nil {
+			_, err = f.Seek(kept, io.SeekStart)
 		}
 		if err != nil {
 			f.Close()

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -261,6 +262,35 @@ func TestRemoveOnErrorInPlace(t *testing.T) {
 			t.Errorf("%q: the file holds %q, %v; want it removed", args, b, err)
 		case !remove && string(b) != "0123abc":
 			t.Errorf("%q: the file holds %q, %v; want 0123abc", args, b, err)
+		}
+	}
+}
+
+// TestResumeRetried resumes with -C past the end of a short file, or of
+// none, from a server whose first reply stops short: the retry must drop
+// what the failed attempt appended, so that the file ends as one whole
+// attempt leaves it.
+func TestResumeRetried(t *testing.T) {
+	var attempts atomic.Int32
+	addr := testenv.Serve(t, func(c *net.TCPConn) {
+		io.Copy(io.Discard, c)
+		head := "HTTP/1.0 206 Partial Content\r\nContent-Range: bytes 990-999/1000\r\nContent-Length: 10\r\n\r\n"
+		if attempts.Add(1)%2 == 1 {
+			io.WriteString(c, head+"ABCD") // stops short
+			return
+		}
+		io.WriteString(c, head+"ABCDEFGHIJ")
+	})
+	for _, seed := range []string{"abc", ""} {
+		path := filepath.Join(t.TempDir(), "out")
+		if seed != "" {
+			if err := os.WriteFile(path, []byte(seed), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r := tinyget("", "-sS", "-C", "990", "--retry", "1", "--retry-all-errors", "--retry-delay", "0.01", "-o", path, addr+"/")
+		if b, err := os.ReadFile(path); r.code != 0 || string(b) != seed+"ABCDEFGHIJ" {
+			t.Errorf("seed %q: exit %d, the file holds %q (%v); want %q: %s", seed, r.code, b, err, seed+"ABCDEFGHIJ", r.stderr)
 		}
 	}
 }

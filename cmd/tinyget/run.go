@@ -265,6 +265,7 @@ func (r *runner) transferErr(ti *transferInfo) error {
 	}
 	if ti.resume = r.resumeOffset(ti.filename); ti.resume > 0 {
 		setHeader(req, "Range", "bytes="+strconv.FormatInt(ti.resume, 10)+"-")
+		ti.kept = min(ti.resume, fileSize(ti.filename))
 	}
 	for {
 		loc, err := r.retrying(ti, t, req)
@@ -371,6 +372,12 @@ func (r *runner) resumeOffset(name string) int64 {
 	if r.o.continueAt != "-" || name == "" {
 		return r.o.resumeAt
 	}
+	return fileSize(name)
+}
+
+// fileSize returns the size of the file called name, or 0 when there is
+// none.
+func fileSize(name string) int64 {
 	info, err := os.Stat(name)
 	if err != nil {
 		return 0

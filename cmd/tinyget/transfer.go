@@ -248,7 +248,7 @@ func (ti *transferInfo) output(r *runner) (*sink, error) {
 	case ti.filename == "":
 		ti.out = openStdout(r.stdout, ti.stdoutChosen)
 	case ti.resume > 0:
-		ti.out, err = openAppend(ti.filename, ti.resume)
+		ti.out, err = openAppend(ti.filename, ti.kept)
 	default:
 		ti.out, err = openFile(ti.filename, r.o.createDirs)
 	}

@@ -21,6 +21,7 @@ type transferInfo struct {
 	out       *sink  // the output, once opened
 	remote    bool   // the output file's name comes from the URL (-O)
 	resume    int64  // -C's offset
+	kept      int64  // with -C, the bytes of the output file that each attempt keeps
 	// redirectURL is where a redirect that was not followed points.
 	redirectURL string
 	urlnum      int // its index among the URLs, from 0
