@@ -386,8 +386,8 @@ func (s *Server) EndDrain() bool {
 	return true
 }
 
-// Draining reports whether Drain, Shutdown or Close has begun.
-func (s *Server) Draining() bool { return s.draining.Load() || s.shuttingDown() }
+// Draining reports whether a drain, Shutdown or Close has begun.
+func (s *Server) Draining() bool { return s.draining.Load() || s.finalDrain.Load() || s.shuttingDown() }
 
 // Ready reports whether the server wants new exchanges: it is Listening
 // and no drain has begun.

@@ -1123,6 +1123,22 @@ func TestDrainKeepsServing(t *testing.T) {
 	}
 }
 
+// TestEndDrainRacesDrainUntilShutdown checks that an EndDrain at the same
+// time as DrainUntilShutdown cannot leave the server ready.
+func TestEndDrainRacesDrainUntilShutdown(t *testing.T) {
+	for range 20000 {
+		srv := &Server{Logger: slog.New(slog.DiscardHandler)}
+		srv.Drain()
+		ended := make(chan bool)
+		go func() { ended <- srv.EndDrain() }()
+		srv.DrainUntilShutdown()
+		<-ended
+		if !srv.Draining() {
+			t.Fatal("EndDrain at the same time as DrainUntilShutdown ended the drain")
+		}
+	}
+}
+
 func TestEndDrain(t *testing.T) {
 	srv := &Server{}
 	addr := startServer(t, srv, testRoutes(t))
