@@ -364,8 +364,6 @@ func (s *Settings) validate(environ map[string]string, parseErrs []error) []erro
 	} else {
 		if reason := checkHostPort(s.Addr); reason != "" {
 			bad("Addr", reason)
-		} else if s.AdminAddr != "" && checkHostPort(s.AdminAddr) == "" && samePort(s.Addr, s.AdminAddr) {
-			bad("AdminAddr", "takes the port of "+fieldVar("Addr")+" ("+s.Addr+"): the two listeners need ports of their own")
 		}
 		for _, f := range []string{"UnixMode", "UnixOwner"} {
 			if environ[fieldVar(f)] != "" {
@@ -518,33 +516,46 @@ func checkHostPort(addr string) string {
 	return ""
 }
 
-// LookUpHosts looks up the host names of Addr and AdminAddr, as listening
-// on them will, and returns a *SettingsError, joined, for each that does
-// not resolve. The other checks of the settings use no network: a server
-// calls this before it listens, and -check with the rest.
-func (s Settings) LookUpHosts(ctx context.Context) error {
+// CheckListeners checks what the settings alone cannot show about the
+// listeners' addresses: that the host names of Addr and AdminAddr resolve,
+// as listening on them will, and that the two do not want the same port.
+// It leaves Addr out unless withAddr, for a server that listens on a
+// socket it was given (systemd's) instead. It returns a *SettingsError,
+// joined, for each problem; a name that fails to resolve for a reason that
+// may pass (a timeout, a DNS server that cannot be reached) is left for the
+// listen to report.
+func (s Settings) CheckListeners(ctx context.Context, withAddr bool) error {
+	_, unix := s.UnixSocket()
+	withAddr = withAddr && !unix
 	var errs []error
+	if withAddr && s.AdminAddr != "" && samePort(s.Addr, s.AdminAddr) {
+		errs = append(errs, &SettingsError{Var: fieldVar("AdminAddr"), Value: s.AdminAddr, Reason: "takes the port of " + fieldVar("Addr") + " (" + s.Addr + "): the two listeners need ports of their own"})
+	}
 	for _, a := range []struct{ field, addr string }{{"Addr", s.Addr}, {"AdminAddr", s.AdminAddr}} {
-		if _, unix := s.UnixSocket(); a.addr == "" || a.field == "Addr" && unix {
+		if a.addr == "" || a.field == "Addr" && !withAddr {
 			continue
 		}
 		host, _, err := net.SplitHostPort(a.addr)
 		if _, ipErr := netip.ParseAddr(host); err != nil || host == "" || ipErr == nil {
 			continue
 		}
-		if _, err := net.DefaultResolver.LookupHost(ctx, host); err != nil {
+		var notFound *net.DNSError
+		if _, err := net.DefaultResolver.LookupHost(ctx, host); errors.As(err, &notFound) && notFound.IsNotFound {
 			errs = append(errs, &SettingsError{Var: fieldVar(a.field), Value: a.addr, Reason: "cannot listen on this host: " + err.Error()})
 		}
 	}
 	return errors.Join(errs...)
 }
 
-// samePort reports whether listeners on the valid host:port addresses a
-// and b would want the same port: one that is not 0, on the same host or
-// with either of them on every interface.
+// samePort reports whether listeners on the host:port addresses a and b
+// would want the same port: one that is not 0, on the same host or with
+// either of them on every interface.
 func samePort(a, b string) bool {
-	hostA, portA, _ := net.SplitHostPort(a)
-	hostB, portB, _ := net.SplitHostPort(b)
+	hostA, portA, errA := net.SplitHostPort(a)
+	hostB, portB, errB := net.SplitHostPort(b)
+	if errA != nil || errB != nil {
+		return false
+	}
 	everywhere := func(host string) bool {
 		ip, err := netip.ParseAddr(host)
 		return host == "" || err == nil && ip.IsUnspecified()

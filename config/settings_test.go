@@ -166,7 +166,6 @@ func TestLoadErrors(t *testing.T) {
 		{"ADDR", "localhost:70000", `config: TINYHTTPD_ADDR="localhost:70000": port "70000" is not a number`},
 		{"ADDR", "localhost:", `config: TINYHTTPD_ADDR="localhost:": port "" is not a number`},
 		{"ADMIN_ADDR", "::1:7071", `config: TINYHTTPD_ADMIN_ADDR="::1:7071": want host:port`},
-		{"ADMIN_ADDR", "127.0.0.1:7070", `config: TINYHTTPD_ADMIN_ADDR="127.0.0.1:7070": takes the port of TINYHTTPD_ADDR (127.0.0.1:7070): the two listeners need ports of their own`},
 		{"ADDR", "foo bar:80", `config: TINYHTTPD_ADDR="foo bar:80": host "foo bar" is neither an IP address nor a host name`},
 		{"ADDR", "a!b:80", `config: TINYHTTPD_ADDR="a!b:80": host "a!b" is neither`},
 		{"ADMIN_ADDR", "a%41b:80", `config: TINYHTTPD_ADMIN_ADDR="a%41b:80": host "a%41b" is neither`},
@@ -436,7 +435,7 @@ func TestSamePort(t *testing.T) {
 	}
 }
 
-func TestLookUpHosts(t *testing.T) {
+func TestCheckListeners(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	for _, s := range []Settings{
@@ -444,17 +443,41 @@ func TestLookUpHosts(t *testing.T) {
 		{Addr: "localhost:7070", AdminAddr: ""},
 		{Addr: ":7070", AdminAddr: "localhost:0"},
 		{Addr: "unix:/run/t.sock", AdminAddr: "127.0.0.1:7071"},
+		{Addr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0"},
 	} {
-		if err := s.LookUpHosts(ctx); err != nil {
+		if err := s.CheckListeners(ctx, true); err != nil {
 			t.Errorf("%+v: %v", s, err)
 		}
 	}
-	s := Settings{Addr: "nosuch.invalid:7070", AdminAddr: "nosuch.invalid:7071"}
-	err := s.LookUpHosts(ctx)
-	for _, want := range []string{`config: TINYHTTPD_ADDR="nosuch.invalid:7070": cannot listen on this host: `, `config: TINYHTTPD_ADMIN_ADDR="nosuch.invalid:7071": cannot listen on this host: `} {
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("error %v lacks %q", err, want)
+	tests := []struct {
+		s        Settings
+		withAddr bool
+		want     []string
+	}{
+		{Settings{Addr: "nosuch.invalid:7070", AdminAddr: "nosuch.invalid:7071"}, true, []string{
+			`config: TINYHTTPD_ADDR="nosuch.invalid:7070": cannot listen on this host: `,
+			`config: TINYHTTPD_ADMIN_ADDR="nosuch.invalid:7071": cannot listen on this host: `}},
+		{Settings{Addr: "nosuch.invalid:7070", AdminAddr: "127.0.0.1:7070"}, false, nil},
+		{Settings{Addr: "127.0.0.1:7070", AdminAddr: "127.0.0.1:7070"}, true, []string{
+			`config: TINYHTTPD_ADMIN_ADDR="127.0.0.1:7070": takes the port of TINYHTTPD_ADDR (127.0.0.1:7070): the two listeners need ports of their own`}},
+	}
+	for _, tt := range tests {
+		err := tt.s.CheckListeners(ctx, tt.withAddr)
+		if tt.want == nil && err != nil {
+			t.Errorf("%+v without its Addr: %v", tt.s, err)
 		}
+		for _, want := range tt.want {
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%+v: error %v lacks %q", tt.s, err, want)
+			}
+		}
+	}
+	// A name that does not resolve for a reason that may pass is the
+	// listen's to report.
+	expired, cancelExpired := context.WithCancel(context.Background())
+	cancelExpired()
+	if err := (Settings{Addr: "tinyhttpd.example.org:7070"}).CheckListeners(expired, true); err != nil {
+		t.Errorf("a look-up cut short: %v", err)
 	}
 }
 

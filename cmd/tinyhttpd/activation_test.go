@@ -16,6 +16,7 @@ import (
 
 	"github.com/tinyhttpd/tinyhttpd/internal/loadgen"
 	"github.com/tinyhttpd/tinyhttpd/internal/socket"
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 // activatedCommand returns tinyhttpd started as systemd starts the service
@@ -54,6 +55,18 @@ func socketFile(t *testing.T) (addr string, f *os.File) {
 	}
 	t.Cleanup(func() { f.Close() })
 	return l.Addr().String(), f
+}
+
+// TestSocketActivationIgnoresAddr checks that TINYHTTPD_ADDR, unused with a
+// socket from systemd, cannot stop the start: not even by naming the admin
+// endpoint's port.
+func TestSocketActivationIgnoresAddr(t *testing.T) {
+	addr, f := socketFile(t)
+	admin := testenv.ClosedAddr(t)
+	d := runDaemon(t, activatedCommand(t, []*os.File{f}, "tinyhttpd.socket", "TINYHTTPD_ADDR="+admin, "TINYHTTPD_ADMIN_ADDR="+admin))
+	if d.addr != addr || d.adminAddr != admin {
+		t.Errorf("listening on %s, admin on %s; want %s and %s", d.addr, d.adminAddr, addr, admin)
+	}
 }
 
 // TestSocketActivationRestart restarts tinyhttpd as systemd restarts a

@@ -83,11 +83,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer signal.Stop(hups)
 
 	settings, err := config.LoadFromEnv()
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), lookUpTimeout)
-		err = settings.LookUpHosts(ctx)
-		cancel()
-	}
 	if err != nil {
 		fmt.Fprintf(stderr, "tinyhttpd: %v\n", err)
 		return exitConfig
@@ -99,6 +94,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	unknown := config.UnknownVarsFromEnv()
 	if *check {
+		if err := checkListeners(settings, true); err != nil {
+			fmt.Fprintf(stderr, "tinyhttpd: %v\n", err)
+			return exitConfig
+		}
 		for _, u := range unknown {
 			fmt.Fprintf(stderr, "tinyhttpd: warning: %v\n", u)
 		}
@@ -140,8 +139,15 @@ Flags:
 // exchange (docs/PERFORMANCE.md gives the figure). A line waits at most
 // logFlushInterval; warnings and errors are written at once, and
 // everything is written before tinyhttpd exits.
-// lookUpTimeout bounds the look-up of the listeners' host names at start.
+// lookUpTimeout bounds the look-up of the listeners' host names.
 const lookUpTimeout = 10 * time.Second
+
+// checkListeners runs s.CheckListeners within lookUpTimeout.
+func checkListeners(s config.Settings, withAddr bool) error {
+	ctx, cancel := context.WithTimeout(context.Background(), lookUpTimeout)
+	defer cancel()
+	return s.CheckListeners(ctx, withAddr)
+}
 
 const (
 	logBufferSize    = 64 << 10
@@ -203,6 +209,10 @@ func serve(s config.Settings, table *respond.Table, logger *slog.Logger, hups ch
 		return exitConfig
 	}
 	srv.ListenersShared = inherited != nil // systemd keeps the socket open
+	if err := checkListeners(s, inherited == nil); err != nil {
+		logger.Error("cannot listen", "err", err)
+		return exitConfig
+	}
 	l, err := listen(s, inherited, logger)
 	if err != nil {
 		logger.Error("cannot listen", "addr", s.Addr, "err", err)

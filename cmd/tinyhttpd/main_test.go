@@ -199,6 +199,7 @@ func TestCheck(t *testing.T) {
 		{"bad size", []string{"TINYHTTPD_MAX_REQUEST_BYTES=1MB"}, exitConfig, "TINYHTTPD_MAX_REQUEST_BYTES"},
 		{"bad routes", []string{"TINYHTTPD_ROUTES=" + bad}, exitConfig, bad + ":3:5:"},
 		{"missing routes", []string{"TINYHTTPD_ROUTES=" + filepath.Join(dir, "none.yaml")}, exitConfig, "none.yaml"},
+		{"admin on the protocol port", []string{"TINYHTTPD_ADDR=127.0.0.1:7070", "TINYHTTPD_ADMIN_ADDR=127.0.0.1:7070"}, exitConfig, "the two listeners need ports of their own"},
 		{"unresolvable host", []string{"TINYHTTPD_ADDR=nosuch.invalid:7070"}, exitConfig, `TINYHTTPD_ADDR="nosuch.invalid:7070": cannot listen on this host`},
 		{"misspelt variable", []string{"TINYHTTPD_READTIMEOUT=1s"}, exitOK, "warning: TINYHTTPD_READTIMEOUT is not a setting and is ignored (did you mean TINYHTTPD_READ_TIMEOUT?)"},
 	}
