@@ -381,7 +381,7 @@ func (p *routesParser) route(n *yaml.Node) (r route.Route, ok bool) {
 	if listing := lookup(entries, "listing"); listing != nil && r.Kind != "" && r.Kind != route.KindDir {
 		p.errorf(listing, "listing is only valid on dir routes")
 	}
-	if v := lookup(entries, "headers"); v != nil && (r.Kind == route.KindFile || r.Kind == route.KindDir) {
+	if v := lookup(entries, "headers"); v != nil && (r.Kind == route.KindFile || r.Kind == route.KindDir) && (r.Status == 0 || r.Status == 200) {
 		p.checkFileHeaders(v, r.Kind)
 	}
 	if v := lookup(entries, "path"); v == nil {
@@ -651,12 +651,13 @@ func (p *routesParser) methods(v *yaml.Node) []string {
 // in a routes file.
 var serverHeaders = []string{"Connection", "Content-Length", "Date", "Transfer-Encoding"}
 
-// fileHeaders are set by the server on the replies of file and dir routes,
-// from the file and the request, and may not be given for those routes.
-var fileHeaders = []string{"Accept-Ranges", "Content-Encoding", "Content-Range", "ETag", "Last-Modified"}
+// fileHeaders are set by the server, from the file and the request, on the
+// replies of file and dir routes whose status is 200, and may not be given
+// for those routes.
+var fileHeaders = []string{"Accept-Ranges", "Content-Range", "ETag", "Last-Modified"}
 
 // checkFileHeaders reports the fileHeaders among the headers v of a route
-// of kind k.
+// of kind k whose status is 200.
 func (p *routesParser) checkFileHeaders(v *yaml.Node, k route.Kind) {
 	if v.Kind != yaml.MappingNode {
 		return // reported by headers
@@ -664,7 +665,7 @@ func (p *routesParser) checkFileHeaders(v *yaml.Node, k route.Kind) {
 	for i := 0; i < len(v.Content); i += 2 {
 		key := v.Content[i]
 		if slices.ContainsFunc(fileHeaders, func(h string) bool { return strings.EqualFold(h, key.Value) }) {
-			p.errorf(key, "header %q is set by the server on %s routes and cannot be configured there", key.Value, k)
+			p.errorf(key, "header %q is set by the server on %s routes of status 200 and cannot be configured there", key.Value, k)
 		}
 	}
 }

@@ -195,8 +195,8 @@ func TestParseRoutesErrors(t *testing.T) {
 		{"header Content-Length", head + "    body: x\n    headers: {content-length: 3}\n", []string{`4:15: header "content-length" is set by the server`}},
 		{"header Connection", head + "    body: x\n    headers: {Connection: keep-alive}\n", []string{`4:15: header "Connection" is set by the server`}},
 		{"header Date", head + "    body: x\n    headers: {DATE: x}\n", []string{`4:15: header "DATE" is set by the server`}},
-		{"header ETag on a file route", head + "    file: logo.svg\n    headers: {ETag: '\"v1\"', Cache-Control: no-cache}\n", []string{`4:15: header "ETag" is set by the server on file routes and cannot be configured there`}},
-		{"header Accept-Ranges on a dir route", "routes:\n  - path: /x/\n    dir: .\n    headers:\n      accept-ranges: none\n      content-encoding: identity\n", []string{`5:7: header "accept-ranges" is set by the server on dir routes`, `6:7: header "content-encoding" is set by the server on dir routes`}},
+		{"header ETag on a file route", head + "    file: logo.svg\n    headers: {ETag: '\"v1\"', Cache-Control: no-cache}\n", []string{`4:15: header "ETag" is set by the server on file routes of status 200 and cannot be configured there`}},
+		{"header Accept-Ranges on a dir route", "routes:\n  - path: /x/\n    dir: .\n    status: 200\n    headers:\n      accept-ranges: none\n      last-modified: x\n", []string{`6:7: header "accept-ranges" is set by the server on dir routes of status 200`, `7:7: header "last-modified" is set by the server on dir routes of status 200`}},
 		{"header Transfer-Encoding", head + "    body: x\n    headers: {Transfer-Encoding: chunked}\n", []string{`4:15: header "Transfer-Encoding" is set by the server`}},
 		{"header duplicate key", head + "    body: x\n    headers: {X-A: 1, X-A: 2}\n", []string{`4:23: duplicate key "X-A" (first at line 4)`}},
 		{"header duplicate name", head + "    body: x\n    headers: {X-A: 1, x-a: 2}\n", []string{`4:23: duplicate header "x-a"`}},
@@ -421,5 +421,17 @@ func TestSyntaxErrorFarFromItsBlock(t *testing.T) {
 		if want := fmt.Sprintf("r.yaml:%d:4: did not find expected '-' indicator", line); err == nil || err.Error() != want {
 			t.Errorf("%d routes: %v; want %s", routes, err, want)
 		}
+	}
+}
+
+// TestFileRouteHeadersTheServerLeaves checks that a file route may name the
+// headers that the server does not set on its replies: Content-Encoding,
+// for a file stored compressed, and the validators of a status other
+// than 200.
+func TestFileRouteHeadersTheServerLeaves(t *testing.T) {
+	src := "routes:\n  - path: /app.js\n    file: logo.svg\n    headers: {Content-Encoding: gzip}\n" +
+		"  - path: /gone\n    file: logo.svg\n    status: 410\n    headers: {Last-Modified: 'Mon, 01 Jan 2024 00:00:00 GMT', ETag: '\"x\"'}\n"
+	if _, err := parseTest(t, src); err != nil {
+		t.Error(err)
 	}
 }
