@@ -83,6 +83,8 @@ var flagCases = []flagCase{
 	{name: "--json", args: []string{"-s", "--json", `{"a":1}`, "--json", "[2]", "http://{addr}/echo"}, stdout: "POST /echo\nhost: {addr}\ncontent-type: application/json\naccept: application/json\nbody: \"{\\\"a\\\":1}[2]\"\n"},
 	{name: "-L -e ;auto leaves the user, password and fragment out", args: []string{"-sL", "-e", ";auto", "http://u:pw@{addr}/redir/302?to=/echo#part"}, stdout: "GET /echo\nhost: {addr}\nauthorization: Basic dTpwdw==\nreferer: http://{addr}/redir/302?to=/echo\naccept: */*\nbody: \"\"\n"},
 	{name: "-w url_effective is the URL fetched", args: []string{"-s", "-o", "/dev/null", "-w", "%{url_effective}", "http://u:pw@{addr}/a/../echo#part"}, stdout: "http://{addr}/echo", curl: "http://u:pw@{addr}/echo#part"},
+	{name: "-G -w url_effective has the query", args: []string{"-s", "-G", "-d", "a=1", "-o", "/dev/null", "-w", "%{url_effective}", "http://{addr}/echo"}, stdout: "http://{addr}/echo?a=1"},
+	{name: "-T -w url_effective has the file name", args: []string{"-s", "-T", "up.txt", "-o", "/dev/null", "-w", "%{url_effective}", "http://{addr}/up/"}, seed: map[string]string{"up.txt": "x"}, stdout: "http://{addr}/up/up.txt"},
 	{name: "-e", args: []string{"-s", "-e", "http://ref/", "http://{addr}/echo"}, stdout: "GET /echo\nhost: {addr}\nreferer: http://ref/\naccept: */*\nbody: \"\"\n"},
 	{name: "-T FILE to a directory URL", args: []string{"-s", "-T", "up.txt", "http://{addr}/up/"}, seed: map[string]string{"up.txt": "hi\n"}, stdout: "PUT /up/up.txt\nhost: {addr}\naccept: */*\nbody: \"hi\\n\"\n"},
 	{name: "-T -", args: []string{"-s", "-T", "-", "http://{addr}/echo"}, stdin: "from stdin", stdout: "PUT /echo\nhost: {addr}\naccept: */*\nbody: \"from stdin\"\n"},

@@ -240,7 +240,7 @@ func (r *runner) transferErr(ti *transferInfo) error {
 	if err != nil {
 		return err
 	}
-	ti.effective, ti.scheme = t.String(), t.Scheme
+	ti.scheme = t.Scheme
 	body := inMemory(r.body)
 	if r.o.uploadFile != "" {
 		body = r.upload
@@ -249,6 +249,9 @@ func (r *runner) transferErr(ti *transferInfo) error {
 	if err != nil {
 		return err
 	}
+	fetched := t
+	fetched.Path = req.Target // with -G's query, or -T's file name
+	ti.effective = fetched.String()
 	ti.method = req.Method
 	if ti.urlnum < len(r.o.outputs) {
 		out := r.o.outputs[ti.urlnum]
