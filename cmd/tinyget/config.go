@@ -126,9 +126,6 @@ func configArgs(file, text string, stdin io.Reader, depth int) ([]string, error)
 		if err != nil {
 			return nil, fail(exitUsage, "%s:%d: %v", file, n+1, err)
 		}
-		if takesNumber(f) && f.Value.Set(value) != nil {
-			return nil, fail(exitUsage, "%s:%d: %s", file, n+1, notANumber(f, value))
-		}
 		if f.Name == "config" {
 			more, err := expandArgs([]string{"--config", value}, stdin, depth)
 			if err != nil {
@@ -137,7 +134,13 @@ func configArgs(file, text string, stdin io.Reader, depth int) ([]string, error)
 			args = append(args, more...)
 			continue
 		}
-		args = append(args, "--"+f.Name+"="+value)
+		arg := "--" + f.Name + "=" + value
+		// A value that no command line could take is reported here,
+		// where its file and line are known.
+		if _, err := parseArgs([]string{arg, "url"}); err != nil {
+			return nil, fail(exitUsage, "%s:%d: %v", file, n+1, err)
+		}
+		args = append(args, arg)
 	}
 	return args, nil
 }

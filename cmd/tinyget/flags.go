@@ -247,7 +247,7 @@ func parseArgs(args []string) (*options, error) {
 	if err := fs.Parse(markURLs(fs, args)); err != nil {
 		var bad *pflag.InvalidValueError
 		if errors.As(err, &bad) && takesNumber(bad.GetFlag()) {
-			return nil, fail(exitUsage, "%s", notANumber(bad.GetFlag(), bad.GetValue()))
+			return nil, fail(exitUsage, "%s", notANumber(bad))
 		}
 		return nil, &exitError{code: exitUsage, msg: err.Error()}
 	}
@@ -397,10 +397,14 @@ func takesNumber(f *pflag.Flag) bool {
 	return false
 }
 
-// notANumber says that value, given to the flag f that takes a number, is
-// none.
-func notANumber(f *pflag.Flag, value string) string {
-	return fmt.Sprintf("--%s: %q is not a number", f.Name, value)
+// notANumber says what is wrong with the value of bad, a flag that takes
+// a number: it is none, or out of range.
+func notANumber(bad *pflag.InvalidValueError) string {
+	what := "is not a number"
+	if errors.Is(bad, strconv.ErrRange) {
+		what = "is out of range"
+	}
+	return fmt.Sprintf("--%s: %q %s", bad.GetFlag().Name, bad.GetValue(), what)
 }
 
 // seconds returns the value of a float flag in seconds as a duration.

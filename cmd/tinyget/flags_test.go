@@ -119,6 +119,10 @@ func TestNotANumber(t *testing.T) {
 	if err := os.WriteFile(conf, []byte("silent\nmax-time = abc\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	conf2 := filepath.Join(t.TempDir(), "conf")
+	if err := os.WriteFile(conf2, []byte("url = \"h:1/\"\n\nlimit-rate = fast\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		args []string
 		want string
@@ -127,6 +131,9 @@ func TestNotANumber(t *testing.T) {
 		{[]string{"--retry=1.5", "h:1/"}, `--retry: "1.5" is not a number`},
 		{[]string{"--connect-timeout", "", "h:1/"}, `--connect-timeout: "" is not a number`},
 		{[]string{"-K", conf, "h:1/"}, conf + `:2: --max-time: "abc" is not a number`},
+		{[]string{"-K", conf2}, conf2 + `:3: --limit-rate: "fast" is not a number of bytes (suffix k, m or g)`},
+		{[]string{"--retry", "99999999999999999999", "h:1/"}, `--retry: "99999999999999999999" is out of range`},
+		{[]string{"-m", "1e400", "h:1/"}, `--max-time: "1e400" is out of range`},
 	}
 	for _, tt := range tests {
 		args, err := expandArgs(tt.args, strings.NewReader(""), 0)
