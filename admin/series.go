@@ -9,12 +9,13 @@ import (
 // seriesSeconds is how much history the per-second series keeps.
 const seriesSeconds = 300
 
-// latencyBuckets split durations from 1µs up, eight buckets per doubling.
-// A percentile is reported as the geometric middle of the bucket it falls
-// in, so it is within 2^(1/16), 4.4%, of the true value.
+// latencyBuckets split durations from 1µs to 2^32µs (71 minutes), eight
+// buckets per doubling. A percentile is reported as the geometric middle of
+// the bucket it falls in, so it is within 2^(1/16), 4.4%, of the true value
+// in that range.
 const (
 	bucketsPerDoubling = 8
-	numLatencyBuckets  = 27 * bucketsPerDoubling // up to 2^27 µs, about 134 s
+	numLatencyBuckets  = 32 * bucketsPerDoubling
 )
 
 // second holds what happened in one second of wall time.
@@ -33,11 +34,11 @@ type series struct {
 }
 
 func latencyBucket(d time.Duration) int {
-	us := d.Microseconds()
+	us := float64(d) / float64(time.Microsecond)
 	if us < 1 {
 		return 0
 	}
-	b := int(math.Log2(float64(us)) * bucketsPerDoubling)
+	b := int(math.Log2(us) * bucketsPerDoubling)
 	return min(b, numLatencyBuckets-1)
 }
 

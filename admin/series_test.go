@@ -15,14 +15,14 @@ func TestLatencyBuckets(t *testing.T) {
 		}
 		prev = mid
 	}
-	for _, d := range []time.Duration{time.Microsecond, 137 * time.Microsecond, 3 * time.Millisecond, 2 * time.Second, 3000738801} {
+	for _, d := range []time.Duration{time.Microsecond, 1999 * time.Nanosecond, 19500 * time.Nanosecond, 137 * time.Microsecond, 3 * time.Millisecond, 2 * time.Second, 3000738801, 10 * time.Minute, 70 * time.Minute} {
 		b := latencyBucket(d)
 		if mid := bucketMiddle(b); math.Abs(float64(mid-d)) > 0.045*float64(d) {
 			t.Errorf("%v falls in bucket %d, whose middle %v is more than 4.5%% away", d, b, mid)
 		}
 	}
-	if b := latencyBucket(time.Hour); b != numLatencyBuckets-1 {
-		t.Errorf("an hour falls in bucket %d", b)
+	if b := latencyBucket(2 * time.Hour); b != numLatencyBuckets-1 {
+		t.Errorf("two hours fall in bucket %d", b)
 	}
 }
 
