@@ -433,10 +433,11 @@ func openInDir(files fs.FS, dir, rel string) (fs.File, error) {
 var listingCut = fmt.Sprintf("... more entries, not listed: a listing stops at %d\n", maxListing)
 
 // listing replies with the names in a directory, one a line, in byte
-// order, with "/" after directories. A name that is not valid UTF-8 or
-// holds a control character is quoted, as a Go string literal. Of a
-// directory that holds more than maxListing entries, the first maxListing
-// that it yields are listed, followed by listingCut.
+// order, with "/" after directories. A name that is not valid UTF-8, holds
+// a control character, or starts as a quoted name or listingCut does, is
+// quoted, as a Go string literal. Of a directory that holds more than
+// maxListing entries, the first maxListing that it yields are listed,
+// followed by listingCut.
 func listing(f fs.File, r *entry, headOnly bool) Reply {
 	d, ok := f.(fs.ReadDirFile)
 	if !ok {
@@ -455,7 +456,7 @@ func listing(f fs.File, r *entry, headOnly bool) Reply {
 	names := make([]string, 0, len(entries))
 	for _, e := range entries {
 		name := e.Name()
-		if !utf8.ValidString(name) || strings.ContainsFunc(name, unicode.IsControl) {
+		if !utf8.ValidString(name) || strings.ContainsFunc(name, unicode.IsControl) || strings.HasPrefix(name, `"`) || strings.HasPrefix(name, "...") {
 			name = strconv.Quote(name) // one line of text per name, whatever the name holds
 		}
 		if e.IsDir() {

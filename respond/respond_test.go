@@ -31,6 +31,8 @@ func replyTable(t *testing.T) *Table {
 		"site/sub/b.txt.gz":   {Data: []byte("gzipped b")},
 		"site/sub/two\nlines": {Data: []byte("x")},
 		"site/sub/caf\xe9":    {Data: []byte("Latin-1")},
+		"site/sub/\"q\"":      {Data: []byte("quoted")},
+		"site/sub/... more":   {Data: []byte("dots")},
 	}
 	tbl, err := NewTable(&route.Routes{Source: "test", Files: files, Routes: []route.Route{
 		{Path: "/hello", Kind: route.KindBody, Body: "hello\n"},
@@ -113,7 +115,7 @@ func TestReply(t *testing.T) {
 		{"GET /a\nIf-None-Match: *\n", 304, []string{"HTTP/1.0 304 Not Modified\r\n"}, ""},
 		{"GET /site/sub/b.txt\nAccept-Encoding: gzip\n", 200, []string{"Content-Encoding: gzip\r\n", "Content-Type: text/plain; charset=utf-8\r\n"}, "gzipped b"},
 		{"GET /site/\n", 200, nil, "a.txt\nsub/\n"},
-		{"GET /site/sub/\n", 200, nil, "\"caf\\xe9\"\n\"two\\nlines\"\nb.txt\nb.txt.gz\n"}, // one line of UTF-8 per name
+		{"GET /site/sub/\n", 200, nil, "\"... more\"\n\"\\\"q\\\"\"\n\"caf\\xe9\"\n\"two\\nlines\"\nb.txt\nb.txt.gz\n"}, // one line of UTF-8 per name, never taken for another
 		{"GET /site/a.txt/\n", 404, nil, "not found: /site/a.txt/\n"},                      // a file named as a directory
 		{"POST /a-post\nIf-None-Match: \"6553f100-a\"\n", 412, nil, "precondition failed: If-None-Match matches\n"},
 		{"POST /a-post\nIf-None-Match: *\n", 412, nil, "precondition failed: If-None-Match matches\n"},
@@ -298,8 +300,8 @@ func TestOpenFailed(t *testing.T) {
 	}
 }
 
-// TestNoBodyStatuses checks that a table refuses a 204 or 304 route that
-// would send a body, which such replies cannot carry.
+// TestListingCut checks that the listing of a directory of more entries
+// than a listing holds ends with the line that says so, and only then.
 func TestListingCut(t *testing.T) {
 	files := fstest.MapFS{}
 	for i := range maxListing + 1 {
@@ -322,6 +324,8 @@ func TestListingCut(t *testing.T) {
 	}
 }
 
+// TestNoBodyStatuses checks that a table refuses a 204 or 304 route that
+// would send a body, which such replies cannot carry.
 func TestNoBodyStatuses(t *testing.T) {
 	for _, rt := range []route.Route{
 		{Path: "/a", Kind: route.KindBody, Body: "x\n", Status: 204},
