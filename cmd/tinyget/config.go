@@ -20,13 +20,13 @@ const rcName = ".tinygetrc"
 const maxConfigDepth = 8
 
 // expandConfig returns args with ~/.tinygetrc's flags before them (unless
-// the first argument is -q or --disable, or home is empty) and each
+// the first argument disables it, or home is empty) and each
 // -K FILE (--config FILE) replaced by the flags FILE holds, as curl reads
 // them. stdin is read for -K -. Its errors are *exitError: exitReadError
 // for a file that cannot be read, exitUsage for a bad line.
 func expandConfig(args []string, stdin io.Reader, home string) ([]string, error) {
 	var out []string
-	if home != "" && (len(args) == 0 || (args[0] != "-q" && args[0] != "--disable")) {
+	if home != "" && (len(args) == 0 || !disablesRC(args[0])) {
 		rc := filepath.Join(home, rcName)
 		b, err := os.ReadFile(rc)
 		switch {
@@ -45,37 +45,54 @@ func expandConfig(args []string, stdin io.Reader, home string) ([]string, error)
 	return append(out, rest...), nil
 }
 
-// expandArgs replaces each -K FILE in args by FILE's flags.
+// disablesRC reports whether a, the first argument, says not to read
+// ~/.tinygetrc: --disable, or a run of short flags that starts with -q, as
+// curl has it.
+func disablesRC(a string) bool {
+	return a == "--disable" || len(a) > 1 && a[0] == '-' && a[1] == 'q'
+}
+
+// expandArgs replaces each -K FILE in args by FILE's flags. It reads args
+// as pflag does, so that -K in a run of short flags ("-sK FILE") is found,
+// and a value that starts with -K ("--data-raw -Kx") is left alone.
 func expandArgs(args []string, stdin io.Reader, depth int) ([]string, error) {
+	fs := newFlagSet(new(options))
 	var out []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
-		var name string
-		switch {
-		case a == "--":
+		if a == "--" {
 			return append(out, args[i:]...), nil
-		case a == "-K" || a == "--config":
+		}
+		f, before, value, inline := valueFlag(fs, a)
+		if f == nil || !inline && i+1 == len(args) && f.Name != "config" {
+			out = append(out, a) // pflag reports a value missing
+			continue
+		}
+		if !inline {
 			if i+1 == len(args) {
 				return nil, fail(exitUsage, "flag needs an argument: %s", a)
 			}
 			i++
-			name = args[i]
-		case strings.HasPrefix(a, "--config="):
-			name = strings.TrimPrefix(a, "--config=")
-		case strings.HasPrefix(a, "-K") && !strings.HasPrefix(a, "--"):
-			name = a[2:]
-		default:
+			value = args[i]
+		}
+		if f.Name != "config" {
 			out = append(out, a)
+			if !inline {
+				out = append(out, value)
+			}
 			continue
 		}
+		if before != "" {
+			out = append(out, before)
+		}
 		if depth >= maxConfigDepth {
-			return nil, fail(exitUsage, "-K %s: config files nested more than %d deep", name, maxConfigDepth)
+			return nil, fail(exitUsage, "-K %s: config files nested more than %d deep", value, maxConfigDepth)
 		}
-		b, err := readSource(name, stdin)
+		b, err := readSource(value, stdin)
 		if err != nil {
-			return nil, fail(exitReadError, "Failed to read the config file %s: %v", name, unwrapPath(err))
+			return nil, fail(exitReadError, "Failed to read the config file %s: %v", value, unwrapPath(err))
 		}
-		more, err := configArgs(name, string(b), stdin, depth+1)
+		more, err := configArgs(value, string(b), stdin, depth+1)
 		if err != nil {
 			return nil, err
 		}

@@ -152,6 +152,9 @@ var flagCases = []flagCase{
 	{name: "-K - reads stdin", args: []string{"-K", "-", "http://{addr}/echo"}, stdin: "-s\nuser-agent \"\"\nheader: \"X-A: a \\\"quoted\\\" value\"\n",
 		stdout: "GET /echo\nhost: {addr}\naccept: */*\nx-a: a \"quoted\" value\nbody: \"\"\n"},
 	{name: "~/.tinygetrc", args: []string{"-s", "http://{addr}/echo"}, rc: "header = \"X-Rc: 1\"\n", stdout: "GET /echo\nhost: {addr}\naccept: */*\nx-rc: 1\nbody: \"\"\n"},
+	{name: "-qs skips ~/.tinygetrc", args: []string{"-qs", "http://{addr}/echo"}, rc: "header = \"X-Rc: 1\"\n", stdout: "GET /echo\nhost: {addr}\naccept: */*\nbody: \"\"\n"},
+	{name: "-sK in a run of short flags", args: []string{"-sK", "conf", "http://{addr}/echo"}, seed: map[string]string{"conf": "header = \"X-A: from conf\"\n"}, stdout: "GET /echo\nhost: {addr}\naccept: */*\nx-a: from conf\nbody: \"\"\n"},
+	{name: "a value that starts with -K", args: []string{"-s", "--data-raw", "-Kfoo", "http://{addr}/echo"}, stdout: "POST /echo\nhost: {addr}\ncontent-type: application/x-www-form-urlencoded\naccept: */*\nbody: \"-Kfoo\"\n"},
 	{name: "-q skips ~/.tinygetrc", args: []string{"-q", "-s", "http://{addr}/echo"}, rc: "header = \"X-Rc: 1\"\n", stdout: "GET /echo\nhost: {addr}\naccept: */*\nbody: \"\"\n"},
 	{name: "-Z", args: []string{"-sZ", "--parallel-immediate", "http://{addr}/barrier", "http://{addr}/barrier", "http://{addr}/barrier"}, stdout: "together\ntogether\ntogether\n", together: 3},
 }

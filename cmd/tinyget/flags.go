@@ -328,7 +328,6 @@ func markURLs(fs *pflag.FlagSet, args []string) []string {
 	out := make([]string, 0, len(args))
 	for i := 0; i < len(args); i++ {
 		a := args[i]
-		takesValue := func(f *pflag.Flag) bool { return f != nil && f.NoOptDefVal == "" && i+1 < len(args) }
 		switch {
 		case a == "--":
 			return append(out, args[i:]...)
@@ -341,27 +340,38 @@ func markURLs(fs *pflag.FlagSet, args []string) []string {
 			continue
 		}
 		out = append(out, a)
-		switch {
-		case strings.HasPrefix(a, "--"):
-			if name, _, inline := strings.Cut(a[2:], "="); !inline && takesValue(fs.Lookup(name)) {
-				i++
-				out = append(out, args[i])
-			}
-		case strings.HasPrefix(a, "-") && len(a) > 1:
-			// A run of short flags: the first that takes a value takes
-			// the rest of the run, or the next argument.
-			for j := 1; j < len(a); j++ {
-				if f := fs.ShorthandLookup(a[j : j+1]); f != nil && f.NoOptDefVal == "" {
-					if j == len(a)-1 && takesValue(f) {
-						i++
-						out = append(out, args[i])
-					}
-					break
-				}
-			}
+		if f, _, _, inline := valueFlag(fs, a); f != nil && !inline && i+1 < len(args) {
+			i++
+			out = append(out, args[i])
 		}
 	}
 	return out
+}
+
+// valueFlag returns the flag of fs in the argument a that takes a value,
+// if any, as pflag reads a: --NAME or --NAME=VALUE, or in a run of short
+// flags ("-sK") the first that takes a value, which takes the rest of the
+// run as its value. before is what the run holds before that flag ("-s"),
+// and value the value a holds, inline when a holds one; a value that a
+// does not hold is the next argument.
+func valueFlag(fs *pflag.FlagSet, a string) (f *pflag.Flag, before, value string, inline bool) {
+	switch {
+	case strings.HasPrefix(a, "--"):
+		name, value, inline := strings.Cut(a[2:], "=")
+		if f := fs.Lookup(name); f != nil && f.NoOptDefVal == "" {
+			return f, "", value, inline
+		}
+	case strings.HasPrefix(a, "-") && len(a) > 1:
+		for j := 1; j < len(a); j++ {
+			if f := fs.ShorthandLookup(a[j : j+1]); f != nil && f.NoOptDefVal == "" {
+				if j > 1 {
+					before = a[:j]
+				}
+				return f, before, a[j+1:], j+1 < len(a)
+			}
+		}
+	}
+	return nil, "", "", false
 }
 
 // byteSize returns the value of a size flag in bytes: a number with an
