@@ -162,13 +162,15 @@ func configArgs(file, text string, stdin io.Reader, depth int) ([]string, error)
 	return args, nil
 }
 
-// configValue returns a config line's value: up to the first space, or in
-// double quotes with backslash escapes.
+// configValue returns a config line's value: the rest of the line, with no
+// space or tab in it, or in double quotes with backslash escapes.
 func configValue(s string) (string, error) {
 	if !strings.HasPrefix(s, `"`) {
-		v, _, _ := strings.Cut(s, " ")
-		v, _, _ = strings.Cut(v, "\t")
-		return v, nil
+		if strings.ContainsAny(s, " \t") {
+			// curl warns and takes the first word, which is seldom meant.
+			return "", fmt.Errorf("value %q has a space or tab outside quotes: put it in double quotes", s)
+		}
+		return s, nil
 	}
 	var b strings.Builder
 	for i := 1; i < len(s); i++ {

@@ -119,6 +119,10 @@ func TestNotANumber(t *testing.T) {
 	if err := os.WriteFile(conf, []byte("silent\nmax-time = abc\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	conf3 := filepath.Join(t.TempDir(), "conf")
+	if err := os.WriteFile(conf3, []byte("header = X-D: two words\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	conf2 := filepath.Join(t.TempDir(), "conf")
 	if err := os.WriteFile(conf2, []byte("url = \"h:1/\"\n\nlimit-rate = fast\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -132,6 +136,7 @@ func TestNotANumber(t *testing.T) {
 		{[]string{"--connect-timeout", "", "h:1/"}, `--connect-timeout: "" is not a number`},
 		{[]string{"-K", conf, "h:1/"}, conf + `:2: --max-time: "abc" is not a number`},
 		{[]string{"-K", conf2}, conf2 + `:3: --limit-rate: "fast" is not a number of bytes (suffix k, m or g)`},
+		{[]string{"-K", conf3}, conf3 + `:1: value "X-D: two words" has a space or tab outside quotes: put it in double quotes`},
 		{[]string{"--retry", "99999999999999999999", "h:1/"}, `--retry: "99999999999999999999" is out of range`},
 		{[]string{"-m", "1e400", "h:1/"}, `--max-time: "1e400" is out of range`},
 	}
