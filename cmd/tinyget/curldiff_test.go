@@ -144,6 +144,8 @@ var flagCases = []flagCase{
 	{name: "--unix-socket", args: []string{"-s", "--unix-socket", "{unix}", "http://sock.invalid/echo"}, stdout: "GET /echo\nhost: sock.invalid\naccept: */*\nbody: \"\"\n"},
 	{name: "--resolve", args: []string{"-s", "--resolve", "name.invalid:{port}:127.0.0.1", "http://name.invalid:{port}/echo"}, stdout: "GET /echo\nhost: name.invalid:{port}\naccept: */*\nbody: \"\"\n"},
 	{name: "--resolve malformed", args: []string{"-s", "--resolve", "bad", "http://{addr}/echo"}, code: exitOptionSyntax},
+	{name: "--connect-to malformed", args: []string{"-s", "--connect-to", "127.0.0.1:{port}:::1:{port}", "http://{addr}/echo"}, code: exitOptionSyntax},
+	{name: "--resolve -HOST:PORT drops an entry", args: []string{"-s", "--resolve", "name.invalid:{port}:127.0.0.2", "--resolve", "-name.invalid:{port}", "--resolve", "name.invalid:{port}:127.0.0.1", "http://name.invalid:{port}/echo"}, stdout: "GET /echo\nhost: name.invalid:{port}\naccept: */*\nbody: \"\"\n"},
 	{name: "--connect-to", args: []string{"-s", "--connect-to", "other.invalid:81:127.0.0.1:{port}", "http://other.invalid:81/echo"}, stdout: "GET /echo\nhost: other.invalid:81\naccept: */*\nbody: \"\"\n"},
 
 	// Config files and parallel transfers.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net"
+	"slices"
 	"strings"
 )
 
@@ -10,15 +11,15 @@ import (
 // by the first --resolve entry that matches the result. name and port are
 // the host and port connected to as messages name them, as curl's do:
 // after --connect-to, before --resolve. Its errors are *exitError for a
-// malformed entry: exitUsage for --connect-to's, and curl's
-// exitOptionSyntax for --resolve's.
+// malformed entry: curl's exitOptionSyntax. A --resolve entry -HOST:PORT
+// drops the entries for HOST:PORT before it, as in curl.
 func (r *runner) dialAddr(t target) (addr, name, port string, err error) {
 	host := t.Host
 	port = t.Port
 	for _, e := range r.o.connectTo {
 		parts := splitHostParts(e)
 		if len(parts) != 4 {
-			return "", "", "", fail(exitUsage, "--connect-to %q: want HOST1:PORT1:HOST2:PORT2", e)
+			return "", "", "", fail(exitOptionSyntax, "--connect-to %q: want HOST1:PORT1:HOST2:PORT2", e)
 		}
 		if (parts[0] == "" || strings.EqualFold(parts[0], host)) && (parts[1] == "" || parts[1] == port) {
 			if parts[2] != "" {
@@ -31,7 +32,23 @@ func (r *runner) dialAddr(t target) (addr, name, port string, err error) {
 		}
 	}
 	name = host
+	var resolve []string
 	for _, e := range r.o.resolve {
+		drop, ok := strings.CutPrefix(e, "-")
+		if !ok {
+			resolve = append(resolve, e)
+			continue
+		}
+		gone := splitHostParts(drop)
+		if len(gone) != 2 {
+			return "", "", "", fail(exitOptionSyntax, "--resolve %q: want -HOST:PORT", e)
+		}
+		resolve = slices.DeleteFunc(resolve, func(e string) bool {
+			parts := splitHostParts(strings.TrimPrefix(e, "+"))
+			return len(parts) == 3 && strings.EqualFold(parts[0], gone[0]) && parts[1] == gone[1]
+		})
+	}
+	for _, e := range resolve {
 		parts := splitHostParts(strings.TrimPrefix(e, "+"))
 		if len(parts) != 3 || parts[2] == "" {
 			return "", "", "", fail(exitOptionSyntax, "--resolve %q: want HOST:PORT:ADDRESS", e)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -211,7 +212,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVar(&o.noProgress, "no-progress-meter", false, "no progress meter, but warnings and errors as usual")
 	fs.BoolVar(&o.failEarly, "fail-early", false, "stop at the first transfer that fails, and exit with its code")
 	fs.BoolVarP(&o.parallel, "parallel", "Z", false, "run the transfers at the same time")
-	fs.IntVar(&o.parallelMax, "parallel-max", 50, "with -Z, run at most `N` transfers at once (1 to 300)")
+	fs.IntVar(&o.parallelMax, "parallel-max", 50, "with -Z, run at most `N` transfers at once (1 to 300; 0: 50)")
 	fs.Bool("parallel-immediate", false, "with -Z, connect at once rather than wait to share a connection (tinyget always does: one exchange per connection)")
 	fs.StringVar(&o.unixSocket, "unix-socket", "", "connect to the Unix domain socket `PATH` instead of the URL's host and port")
 	fs.StringArrayVar(&o.resolve, "resolve", nil, "`HOST:PORT:ADDR`: for that host and port, connect to ADDR without a lookup; repeatable")
@@ -301,7 +302,7 @@ func parseArgs(args []string) (*options, error) {
 		return nil, fail(exitUsage, "--retry: %d is not a number of retries", o.retry)
 	case o.maxRedirs < -1:
 		return nil, fail(exitUsage, "--max-redirs: %d is not a number of redirects (-1: no limit)", o.maxRedirs)
-	case o.parallelMax < 1:
+	case o.parallelMax < 0:
 		return nil, fail(exitUsage, "--parallel-max: %d is not a number of transfers", o.parallelMax)
 	case o.uploadFile != "" && len(o.data) > 0:
 		return nil, fail(exitUsage, "-T (PUT a file) and -d (POST data) ask for two bodies")
@@ -313,7 +314,7 @@ func parseArgs(args []string) (*options, error) {
 			return nil, fail(exitUsage, "%s %q: a header value cannot hold CR, LF or NUL", v.flag, v.value)
 		}
 	}
-	o.parallelMax = min(o.parallelMax, 300) // curl's limit too
+	o.parallelMax = min(cmp.Or(o.parallelMax, 50), 300) // curl's default for 0, and its limit
 	return o, nil
 }
 

@@ -44,8 +44,8 @@ func (r *runner) retryWait(ti *transferInfo, err error, first time.Time, backoff
 	}
 	wait := backoff
 	if why == ": HTTP error" {
-		if after, ok := retryAfter(ti.header("Retry-After").s, time.Now()); ok {
-			wait = max(wait, after)
+		if after, ok := retryAfter(ti.header("Retry-After").s, time.Now()); ok && after > 0 {
+			wait = after // as in curl, even when --retry-delay is longer
 			if r.o.retryMaxTime > 0 && time.Since(first)+wait > r.o.retryMaxTime {
 				r.warn("The Retry-After: time would make this command line exceed the maximum allowed time for retries.")
 				return 0, false

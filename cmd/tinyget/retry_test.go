@@ -145,6 +145,13 @@ func TestRetryAfter(t *testing.T) {
 		t.Errorf("stderr %q", r.stderr)
 	}
 
+	addr, count = serveCounted(t, busyOnce("1"))
+	start = time.Now()
+	r = tinyget("", "--retry", "1", "--retry-delay", "10", addr+"/")
+	if elapsed := time.Since(start); r.code != 0 || elapsed > 5*time.Second || count.Load() != 2 {
+		t.Errorf("Retry-After: 1 with --retry-delay 10: %+v after %v and %d attempts; want curl's wait of 1 s", r, elapsed, count.Load())
+	}
+
 	addr, count = serveCounted(t, busyOnce("30"))
 	r = tinyget("", "--retry", "1", "--retry-max-time", "5", addr+"/")
 	if r.code != 0 || count.Load() != 1 || !strings.Contains(r.stderr, "Warning: The Retry-After: time would make this command line exceed the maximum allowed time for retries.") {

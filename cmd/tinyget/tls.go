@@ -55,7 +55,7 @@ func buildTLS(o *options, warn func(format string, args ...any)) (*tls.Config, [
 	if o.tlsMin != 0 {
 		cfg.MinVersion = o.tlsMin
 	}
-	if o.caCert != "" || o.caPath != "" {
+	if !o.insecure && (o.caCert != "" || o.caPath != "") { // -k reads neither, as in curl
 		pool := x509.NewCertPool()
 		if o.caCert != "" {
 			p, err := tlscert.LoadPool(o.caCert)

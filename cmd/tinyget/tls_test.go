@@ -123,6 +123,7 @@ func TestTLSAgainstTinyhttpd(t *testing.T) {
 		{"--pinnedpubkey PEM file", []string{"--cacert", x.CAFile, "--pinnedpubkey", pubPEM, url}, exitOK, "hello, world\n", ""},
 		{"--cert and --key", []string{"--cacert", x.CAFile, "--cert", clientCert, "--key", clientKey, "tinys://" + mutual + "/hello"}, exitOK, "hello, world\n", ""},
 		{"-E with the key in the file", []string{"--cacert", x.CAFile, "-E", both, "tinys://" + mutual + "/hello"}, exitOK, "hello, world\n", ""},
+		{"-k reads no --cacert", []string{"-k", "--cacert", filepath.Join(dir, "nope.pem"), url}, exitOK, "hello, world\n", ""},
 		{"--cacert ignored for tiny://", []string{"--cacert", "/nonexistent", plain + "/hello"}, exitOK, "hello, world\n", ""},
 
 		{"not trusted", []string{url}, exitPeerVerification, "", "(60) SSL certificate problem: x509: certificate signed by unknown authority"},
