@@ -85,6 +85,7 @@ var flagCases = []flagCase{
 	{name: "-w url_effective is the URL fetched", args: []string{"-s", "-o", "/dev/null", "-w", "%{url_effective}", "http://u:pw@{addr}/a/../echo#part"}, stdout: "http://{addr}/echo", curl: "http://u:pw@{addr}/echo#part"},
 	{name: "-G -w url_effective has the query", args: []string{"-s", "-G", "-d", "a=1", "-o", "/dev/null", "-w", "%{url_effective}", "http://{addr}/echo"}, stdout: "http://{addr}/echo?a=1"},
 	{name: "-T -w url_effective has the file name", args: []string{"-s", "-T", "up.txt", "-o", "/dev/null", "-w", "%{url_effective}", "http://{addr}/up/"}, seed: map[string]string{"up.txt": "x"}, stdout: "http://{addr}/up/up.txt"},
+	{name: "-L -w size_header counts every hop", args: []string{"-sL", "-o", "/dev/null", "-w", "%{size_header}", "http://{addr}/redir/302?to=/file"}, stdout: "204"},
 	{name: "-e", args: []string{"-s", "-e", "http://ref/", "http://{addr}/echo"}, stdout: "GET /echo\nhost: {addr}\nreferer: http://ref/\naccept: */*\nbody: \"\"\n"},
 	{name: "-T FILE to a directory URL", args: []string{"-s", "-T", "up.txt", "http://{addr}/up/"}, seed: map[string]string{"up.txt": "hi\n"}, stdout: "PUT /up/up.txt\nhost: {addr}\naccept: */*\nbody: \"hi\\n\"\n"},
 	{name: "-T -", args: []string{"-s", "-T", "-", "http://{addr}/echo"}, stdin: "from stdin", stdout: "PUT /echo\nhost: {addr}\naccept: */*\nbody: \"from stdin\"\n"},

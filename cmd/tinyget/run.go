@@ -288,6 +288,7 @@ func (r *runner) transferErr(ti *transferInfo) error {
 		}
 		req = redirectRequest(r.o, req, ti.status(), t, next, ti.effective)
 		ti.redirects++
+		ti.redirectHeaders = ti.headerSize()
 		ti.effective, ti.scheme, ti.method = next.String(), next.Scheme, req.Method
 		t = next
 	}

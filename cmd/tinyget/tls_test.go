@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -151,6 +152,14 @@ func TestTLSAgainstTinyhttpd(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("time_pretransfer counts the handshake", func(t *testing.T) {
+		r := tinyget("", "-s", "-o", "/dev/null", "--cacert", x.CAFile, "-w", "%{time_connect} %{time_pretransfer}", url)
+		var connect, pretransfer float64
+		if _, err := fmt.Sscan(r.stdout, &connect, &pretransfer); err != nil || r.code != 0 || pretransfer <= connect {
+			t.Errorf("%+v (%v): want time_pretransfer after time_connect", r, err)
+		}
+	})
 
 	t.Run("mutual TLS without --cert", func(t *testing.T) {
 		// Under TLS 1.3 the server's refusal comes after the client's

@@ -23,6 +23,7 @@ type tracer struct {
 
 	namelookup    time.Duration // to the first connect attempt: the name is resolved
 	connect       time.Duration // to the connection being up
+	pretransfer   time.Duration // to the connection being ready for the request: after TLS's handshake
 	starttransfer time.Duration // to the reply's status line
 	remote        net.Addr
 	local         net.Addr
@@ -43,6 +44,7 @@ func (p *tracer) event(e client.Event) {
 		}
 	case client.EventConnected:
 		p.connect = max(time.Since(p.start), time.Microsecond)
+		p.pretransfer = p.connect
 		p.remote, p.local = e.Remote, e.Local
 		if ua, ok := e.Remote.(*net.UnixAddr); ok && p.w != nil {
 			fmt.Fprintf(p.w, "* Connected to %s through the Unix domain socket %s\n", p.host, ua.Name)
@@ -51,6 +53,7 @@ func (p *tracer) event(e client.Event) {
 			fmt.Fprintf(p.w, "* Connected to %s (%s) port %s\n", p.host, ip, port)
 		}
 	case client.EventTLSHandshake:
+		p.pretransfer = max(time.Since(p.start), time.Microsecond)
 		p.tls = tlsVersionNames[e.TLS.Version]
 		if p.w != nil {
 			printTLS(p.w, e.TLS)

@@ -18,10 +18,13 @@ type transferInfo struct {
 	url       string // as given
 	effective string // the last URL fetched, after redirects
 	redirects int    // redirects followed
-	out       *sink  // the output, once opened
-	remote    bool   // the output file's name comes from the URL (-O)
-	resume    int64  // -C's offset
-	kept      int64  // with -C, the bytes of the output file that each attempt keeps
+	// redirectHeaders counts the bytes of the header sections of the
+	// redirects followed.
+	redirectHeaders int64
+	out             *sink // the output, once opened
+	remote          bool  // the output file's name comes from the URL (-O)
+	resume          int64 // -C's offset
+	kept            int64 // with -C, the bytes of the output file that each attempt keeps
 	// redirectURL is where a redirect that was not followed points.
 	redirectURL string
 	urlnum      int // its index among the URLs, from 0
@@ -100,7 +103,7 @@ var writeOutVars = []woVar{
 	{"stdout", woSpecial, nil},
 	{"time_connect", woTime, func(ti *transferInfo) woValue { return dur(ti.trace.connect) }},
 	{"time_namelookup", woTime, func(ti *transferInfo) woValue { return dur(ti.trace.namelookup) }},
-	{"time_pretransfer", woTime, func(ti *transferInfo) woValue { return dur(ti.trace.connect) }},
+	{"time_pretransfer", woTime, func(ti *transferInfo) woValue { return dur(ti.trace.pretransfer) }},
 	{"time_starttransfer", woTime, func(ti *transferInfo) woValue { return dur(ti.trace.starttransfer) }},
 	{"time_total", woTime, func(ti *transferInfo) woValue { return dur(ti.total) }},
 	{"url", woString, func(ti *transferInfo) woValue { return str(ti.url) }},
@@ -147,12 +150,15 @@ func (ti *transferInfo) header(name string) woValue {
 	return woValue{}
 }
 
-// headerSize returns the size of the reply's header section.
+// headerSize returns the size of the header sections received, as curl
+// counts them: the redirects' that -L followed, and the last reply's, its
+// interim replies' included.
 func (ti *transferInfo) headerSize() int64 {
-	if ti.resp == nil {
-		return 0
+	n := ti.redirectHeaders
+	if ti.resp != nil {
+		n += int64(len(ti.resp.RawInterim) + len(ti.resp.RawHeader))
 	}
-	return int64(len(ti.resp.RawHeader))
+	return n
 }
 
 // httpVersion returns the reply's version as curl names it: "1" for

@@ -14,7 +14,7 @@ import (
 // sampleInfo is a transfer that got a 404 after 1.5 seconds.
 func sampleInfo() *transferInfo {
 	tr := &tracer{
-		namelookup: 1 * time.Millisecond, connect: 2 * time.Millisecond, starttransfer: 3 * time.Millisecond,
+		namelookup: 1 * time.Millisecond, connect: 2 * time.Millisecond, pretransfer: 2500 * time.Microsecond, starttransfer: 3 * time.Millisecond,
 		remote: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 7070}, local: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 50000},
 		headBytes: 80,
 	}
@@ -36,7 +36,7 @@ func TestWriteOut(t *testing.T) {
 		stderr string
 	}{
 		{`%{http_code} %{response_code} %{exitcode}\n`, "404 404 22\n", ""},
-		{`%{time_total} %{time_namelookup} %{time_connect} %{time_pretransfer} %{time_starttransfer}`, "1.500000 0.001000 0.002000 0.002000 0.003000", ""},
+		{`%{time_total} %{time_namelookup} %{time_connect} %{time_pretransfer} %{time_starttransfer}`, "1.500000 0.001000 0.002000 0.002500 0.003000", ""},
 		{`%{size_download} %{size_upload} %{size_request} %{size_header} %{speed_download} %{speed_upload}`, "3000 4 80 72 2000 2", ""},
 		{`%{remote_ip}:%{remote_port} %{local_ip}:%{local_port} %{num_connects}`, "127.0.0.1:7070 127.0.0.1:50000 1", ""},
 		{`%{url} %{url_effective} %{urlnum} %{scheme} %{method} %{http_version}`, "tiny://h/p tiny://h/p 2 tiny POST 1.1", ""},
