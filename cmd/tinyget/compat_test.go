@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -144,11 +145,24 @@ func TestLimitRateMaxTime(t *testing.T) {
 }
 
 // TestParallelFailEarly checks that -Z --fail-early starts no transfer
-// after one has failed: with one at a time, the second never starts.
+// after one has failed: with one at a time, the second never starts; and
+// that it ends those under way.
 func TestParallelFailEarly(t *testing.T) {
 	addr := serveFake(t, nil)
 	r := tinyget("", "-sZ", "--parallel-max", "1", "--fail-early", "-f", "-w", "%{urlnum} ", "http://"+addr+"/missing", "http://"+addr+"/file")
 	if r.code != int(exitHTTPError) || r.stdout != "0 " {
 		t.Errorf("%+v", r)
+	}
+
+	// Both at once: the failure ends the other, which would wait 5 s
+	// for a second request at the barrier.
+	var barrier sync.WaitGroup
+	barrier.Add(2)
+	addr = serveFake(t, &barrier)
+	t.Cleanup(barrier.Done) // the second request, so that the server's handler returns
+	start := time.Now()
+	r = tinyget("", "-sSZ", "--fail-early", "-f", "-w", "%{urlnum}:%{exitcode} ", "http://"+addr+"/barrier", "http://"+addr+"/missing")
+	if elapsed := time.Since(start); r.code != int(exitHTTPError) || !strings.Contains(r.stdout, "0:42 ") || !strings.Contains(r.stderr, "(42) Transfer aborted due to critical error in another transfer") || elapsed > 4*time.Second {
+		t.Errorf("%+v after %v; want exit 22 at once, the other transfer ended with 42", r, elapsed)
 	}
 }

@@ -35,6 +35,7 @@ const (
 	exitTimeout             exitCode = 28
 	exitRangeError          exitCode = 33
 	exitTLSConnect          exitCode = 35
+	exitAborted             exitCode = 42
 	exitTooManyRedirects    exitCode = 47
 	exitOptionSyntax        exitCode = 49
 	exitEmptyReply          exitCode = 52
@@ -66,8 +67,9 @@ var exitSummaries = map[exitCode]string{
 	exitTimeout:             "Operation timed out: -m or --connect-timeout",
 	exitRangeError:          "-C: the server cannot resume (it ignored the Range)",
 	exitTLSConnect:          "TLS handshake failed: no TLS, no version in common, refused by the server",
+	exitAborted:             "-Z --fail-early: ended when another transfer failed",
 	exitTooManyRedirects:    "-L: more redirects than --max-redirs",
-	exitOptionSyntax:        "--resolve: an entry that is not HOST:PORT:ADDR",
+	exitOptionSyntax:        "--resolve, --connect-to: a malformed entry",
 	exitEmptyReply:          "Empty reply from server: it closed without a byte",
 	exitSendError:           "Failure sending the request: the server reset the connection",
 	exitRecvError:           "Failure receiving the reply: reset by peer, bad chunked encoding",
@@ -190,7 +192,9 @@ func describe(err error, p progress) *exitError {
 		return &exitError{code: exitRecvError, msg: "Bad chunked encoding in the reply: " + ce.Err.Error()}
 	case client.Malformed:
 		return &exitError{code: exitWeirdReply, msg: "Weird server reply: " + ce.Err.Error()}
-	default: // client.Reset; Canceled cannot happen, nothing cancels
+	case client.Canceled: // only -Z --fail-early cancels
+		return &exitError{code: exitAborted, msg: "Transfer aborted due to critical error in another transfer"}
+	default: // client.Reset
 		return &exitError{code: exitRecvError, msg: fmt.Sprintf("Recv failure: %s (after %d body bytes)", reason(ce.Err), p.received)}
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -86,14 +87,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // runParallel runs the transfers at the same time, at most --parallel-max
 // at once, and returns the exit code of the last one, in the command
-// line's order, that failed. With --fail-early, no transfer starts after
-// one has failed.
+// line's order, that failed. With --fail-early, the first to fail ends the
+// others under way (exit 42 each, as in curl), no transfer starts after
+// it, and its code is the exit code.
 func (r *runner) runParallel() exitCode {
 	codes := make([]exitCode, len(r.o.urls))
 	slots := make(chan struct{}, r.o.parallelMax)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	failed := false
+	failed, first := false, exitOK
+	abort := func() {}
+	if r.o.failEarly {
+		r.stop, abort = context.WithCancel(context.Background())
+		defer abort()
+	}
 	for i, u := range r.o.urls {
 		slots <- struct{}{}
 		mu.Lock()
@@ -108,10 +115,17 @@ func (r *runner) runParallel() exitCode {
 			code := r.transfer(i, u)
 			mu.Lock()
 			codes[i], failed = code, failed || code != exitOK
+			if code != exitOK && code != exitAborted && first == exitOK {
+				first = code
+				abort()
+			}
 			mu.Unlock()
 		})
 	}
 	wg.Wait()
+	if r.o.failEarly && first != exitOK {
+		return first
+	}
 	last := exitOK
 	for _, c := range codes {
 		if c != exitOK {
@@ -148,6 +162,10 @@ type runner struct {
 	format string      // the -w format
 
 	tls tlsSetup // the TLS flags' configuration, built at the first TLS exchange
+
+	// stop ends the transfers under way, when one fails under -Z with
+	// --fail-early; nil otherwise.
+	stop context.Context
 
 	dumpMu sync.Mutex
 	dumpW  io.Writer // -D's file or stdout; nil without -D
@@ -309,11 +327,34 @@ func (r *runner) retrying(ti *transferInfo, t target, req *client.Request) (stri
 			return loc, err
 		}
 		ti.drop()
-		time.Sleep(wait)
+		if err := r.sleep(wait); err != nil {
+			return "", err
+		}
 		ti.retries++
 		if r.o.retryDelay <= 0 {
 			backoff = min(2*backoff, maxBackoff)
 		}
+	}
+}
+
+// context returns the context of the transfers: one that stop ends, or
+// none.
+func (r *runner) context() context.Context {
+	if r.stop != nil {
+		return r.stop
+	}
+	return context.Background()
+}
+
+// sleep waits for d, the wait before a retry, unless stop ends first.
+func (r *runner) sleep(d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-r.context().Done():
+		return clientFailure(&client.Error{Kind: client.Canceled, Op: "retry", Err: context.Canceled}, progress{})
 	}
 }
 

@@ -148,7 +148,7 @@ func TestAgainstTinyhttpd(t *testing.T) {
 func TestEveryExitCodeTested(t *testing.T) {
 	tested := []exitCode{exitOK, exitUnsupportedProtocol, exitUsage, exitMalformedURL, exitResolve, exitConnect,
 		exitWeirdReply, exitPartial, exitHTTPError, exitWriteError, exitReadError, exitTimeout, exitRangeError,
-		exitTLSConnect, exitTooManyRedirects, exitOptionSyntax, exitEmptyReply, exitSendError, exitRecvError, exitCertProblem,
+		exitTLSConnect, exitAborted, exitTooManyRedirects, exitOptionSyntax, exitEmptyReply, exitSendError, exitRecvError, exitCertProblem,
 		exitPeerVerification, exitBadEncoding, exitFileTooLarge, exitCACertFile, exitPinnedKey}
 	listed := slices.Sorted(maps.Keys(exitSummaries))
 	if !slices.Equal(listed, tested) {

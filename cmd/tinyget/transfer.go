@@ -39,7 +39,7 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (strin
 	ti.trace, ti.resp, ti.download, ti.redirectURL = tr, nil, 0, ""
 	defer func() { ti.total = time.Since(tr.start) }()
 
-	ctx := context.Background()
+	ctx := r.context()
 	if r.o.maxTime > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, r.o.maxTime)
