@@ -322,3 +322,27 @@ func TestHAProxyHealthChecks(t *testing.T) {
 		})
 	}
 }
+
+// TestHAProxyAdminPortPerInstance runs two instances on one IP address,
+// each with its admin endpoint on a port of its own, as instances on one
+// host without addresses of their own must: HAProxy checks each on its
+// port and marks both UP.
+func TestHAProxyAdminPortPerInstance(t *testing.T) {
+	bin := testenv.LookPath(t, "haproxy", "haproxy")
+	instances, _ := newInstances(t, 2)
+	for _, in := range instances {
+		in.AdminPort = freePort(t)
+		in.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(freePort(t)))
+		in.admin = net.JoinHostPort("127.0.0.1", strconv.Itoa(in.AdminPort))
+		in.env = append(in.env, "TINYHTTPD_ADDR="+in.Addr, "TINYHTTPD_ADMIN_ADDR="+in.admin)
+		in.start(t)
+	}
+	h := startHAProxy(t, bin, haproxyData{
+		Listen:      net.JoinHostPort("127.0.0.1", strconv.Itoa(freePort(t))),
+		StatsSocket: filepath.Join(t.TempDir(), "haproxy.sock"),
+		Servers:     instances,
+	})
+	for _, in := range instances {
+		waitFor(t, 10*time.Second, in.Name+" UP in HAProxy", func() bool { return h.status(t, "tinyhttpd", in.Name) == "UP" })
+	}
+}

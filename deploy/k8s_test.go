@@ -2,12 +2,17 @@ package deploy
 
 import (
 	"bytes"
+	"debug/elf"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,6 +50,10 @@ type (
 		} `yaml:"ports"`
 	}
 	k8sPodSpec struct {
+		SecurityContext struct {
+			RunAsUser  int `yaml:"runAsUser"`
+			RunAsGroup int `yaml:"runAsGroup"`
+		} `yaml:"securityContext"`
 		TerminationGracePeriodSeconds int            `yaml:"terminationGracePeriodSeconds"`
 		Containers                    []k8sContainer `yaml:"containers"`
 		Volumes                       []struct {
@@ -80,6 +89,11 @@ type (
 			Name      string `yaml:"name"`
 			MountPath string `yaml:"mountPath"`
 		} `yaml:"volumeMounts"`
+		Resources struct {
+			Limits struct {
+				Memory string `yaml:"memory"`
+			} `yaml:"limits"`
+		} `yaml:"resources"`
 	}
 	k8sProbe struct {
 		HTTPGet struct {
@@ -198,6 +212,17 @@ func TestKubernetesManifests(t *testing.T) {
 		}
 	}
 
+	// Memory: tinyhttpd's own budget for requests bites before the
+	// container's limit, with room for what each byte of it costs beyond
+	// itself, and Go's collector knows the limit.
+	limit := mebibytes(t, c.Resources.Limits.Memory, "Mi")
+	if goLimit := mebibytes(t, env["GOMEMLIMIT"], "MiB"); goLimit <= 0 || goLimit >= limit {
+		t.Errorf("GOMEMLIMIT=%q; want it below the memory limit, %s", env["GOMEMLIMIT"], c.Resources.Limits.Memory)
+	}
+	if budget := int64(s.MaxRequestMemory) >> 20; 2*budget > limit {
+		t.Errorf("TINYHTTPD_MAX_REQUEST_MEMORY is %d MiB; with the memory limit at %s it must be at most half of it", budget, c.Resources.Limits.Memory)
+	}
+
 	// Termination: the grace period covers the preStop sleep and the drain.
 	preStop := time.Duration(c.Lifecycle.PreStop.Sleep.Seconds) * time.Second
 	grace := time.Duration(pod.TerminationGracePeriodSeconds) * time.Second
@@ -244,6 +269,78 @@ func TestKubernetesManifests(t *testing.T) {
 		}
 		if _, err := config.ParseRoutes("routes.yaml", []byte(src), nil, t.TempDir()); err != nil {
 			t.Errorf("ConfigMap/%s: %v", v.ConfigMap.Name, err)
+		}
+	}
+}
+
+// mebibytes returns v, a quantity in mebibytes with the suffix unit
+// ("256Mi", "200MiB"), as a number; 0 if v is empty.
+func mebibytes(t *testing.T, v, unit string) int64 {
+	t.Helper()
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(strings.TrimSuffix(v, unit), 10, 64)
+	if err != nil || !strings.HasSuffix(v, unit) {
+		t.Fatalf("%q is not a number of %s", v, unit)
+	}
+	return n
+}
+
+// TestContainerfile runs the build step of deploy/Containerfile, checks
+// that it makes a static binary, which the distroless base needs, and that
+// the image's user is the one the Deployment runs as.
+func TestContainerfile(t *testing.T) {
+	b, err := os.ReadFile("Containerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var build []string
+	var user string
+	for line := range strings.Lines(string(b)) {
+		fields := strings.Fields(line)
+		switch {
+		case len(fields) > 3 && fields[0] == "RUN" && slices.Contains(fields, "build"):
+			build = fields[1:]
+		case len(fields) == 2 && fields[0] == "USER":
+			user = fields[1]
+		}
+	}
+	var dep k8sDeploymentSpec
+	o := loadManifests(t)["Deployment/tinyhttpd"]
+	if err := o.Spec.Decode(&dep); err != nil {
+		t.Fatal(err)
+	}
+	sc := dep.Template.Spec.SecurityContext
+	if want := fmt.Sprintf("%d:%d", sc.RunAsUser, sc.RunAsGroup); user != want {
+		t.Errorf("the image's USER is %q; the Deployment runs as %s", user, want)
+	}
+	// CGO_ENABLED=0 go build ... -o /tinyhttpd ./cmd/tinyhttpd, with the
+	// output in a temporary directory.
+	var env []string
+	for len(build) > 0 && strings.Contains(build[0], "=") {
+		env, build = append(env, build[0]), build[1:]
+	}
+	out := filepath.Join(t.TempDir(), "tinyhttpd")
+	if i := slices.Index(build, "-o"); len(build) < 2 || build[0] != "go" || i < 0 || i+1 >= len(build) {
+		t.Fatalf("the build step %q is not go build -o ...", build)
+	} else {
+		build[i+1] = out
+	}
+	cmd := exec.Command(build[0], build[1:]...)
+	cmd.Dir = ".."
+	cmd.Env = append(os.Environ(), env...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%q: %v\n%s", build, err, b)
+	}
+	f, err := elf.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			t.Errorf("the binary has a dynamic loader; the image's base has none")
 		}
 	}
 }

@@ -132,6 +132,7 @@ const adminToken = "deploy-test-token"
 // address with the same ports as the others, as the templates expect.
 type instance struct {
 	Name, Addr string
+	AdminPort  int  // for the HAProxy template, when not the instances' shared one
 	Down       bool // for the nginx template
 	admin      string
 	env        []string

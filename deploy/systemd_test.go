@@ -98,7 +98,8 @@ func TestSystemdUnit(t *testing.T) {
 }
 
 // TestSystemdSocket checks tinyhttpd.socket against the service: one
-// stream socket, on the port of the service's TINYHTTPD_ADDR, named
+// stream socket, on the service's TINYHTTPD_ADDR (its port alone for every
+// interface), named
 // "protocol", not stopped with the service, and a service that requires
 // it.
 func TestSystemdSocket(t *testing.T) {
@@ -117,9 +118,16 @@ func TestSystemdSocket(t *testing.T) {
 			addr = v
 		}
 	}
-	_, port, err := net.SplitHostPort(addr)
-	if err != nil || sock["ListenStream"][0] != port {
-		t.Errorf("ListenStream=%s is not the port of the service's TINYHTTPD_ADDR=%s", sock["ListenStream"][0], addr)
+	host, port, err := net.SplitHostPort(addr)
+	want := addr
+	if host == "" {
+		want = port // every interface
+	}
+	if err != nil || sock["ListenStream"][0] != want {
+		t.Errorf("ListenStream=%s is not the service's TINYHTTPD_ADDR=%s", sock["ListenStream"][0], addr)
+	}
+	if host, _, _ := net.SplitHostPort(sock["ListenStream"][0]); host != "127.0.0.1" && host != "[::1]" && host != "::1" {
+		t.Errorf("ListenStream=%s is not on loopback, tinyhttpd's default", sock["ListenStream"][0])
 	}
 	for _, key := range []string{"PartOf", "BindsTo"} {
 		if got := unitSection(t, socketFile, "[Unit]")[key]; len(got) > 0 {
