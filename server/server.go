@@ -119,8 +119,7 @@ type Server struct {
 	acceptors  []*acceptorCounters
 	inShutdown atomic.Bool
 	unanswered atomic.Int64 // exchanges acceptors ended as they stopped (acceptor.abort)
-	draining   atomic.Bool
-	finalDrain atomic.Bool  // DrainUntilShutdown: no EndDrain
+	drain      atomic.Int32 // 0; 1 after Drain; 2 after DrainUntilShutdown, which EndDrain cannot end
 	listening  atomic.Int32 // listeners in Serve
 	isClosed   atomic.Bool  // Close has been called
 	doneOnce   sync.Once
@@ -359,35 +358,35 @@ func (s *Server) Close() error {
 	return nil
 }
 
-// Drain starts a drain: Ready reports false, so health checks and load
-// balancers see the server leave, while every connection, new ones
-// included, is served as before until Shutdown or Close. It logs the start
-// of a drain once.
+// Drain starts a drain: Ready reports false, so load balancers see the
+// server leave, while every connection, new ones included, is served as
+// before until Shutdown or Close. It logs a drain's start once.
 func (s *Server) Drain() {
-	if !s.draining.Swap(true) {
+	if s.drain.CompareAndSwap(0, 1) {
 		s.logger().Info("drain started: not ready; connections are still served")
 	}
 }
 
 // DrainUntilShutdown starts a drain as Drain does, which only Shutdown or
-// Close ends: the delay before a Shutdown, say.
-func (s *Server) DrainUntilShutdown() { s.finalDrain.Store(true); s.Drain() }
+// Close ends, without a log line: the delay before a Shutdown, say.
+func (s *Server) DrainUntilShutdown() { s.drain.Store(2) }
 
 // EndDrain ends a drain that Drain began: Ready reports true again. It
 // reports false, and changes nothing, after DrainUntilShutdown and once
 // Shutdown or Close has begun, which no drain's end undoes.
 func (s *Server) EndDrain() bool {
-	if s.shuttingDown() || s.finalDrain.Load() {
+	switch {
+	case s.shuttingDown():
 		return false
-	}
-	if s.draining.Swap(false) {
+	case s.drain.CompareAndSwap(1, 0):
 		s.logger().Info("drain ended: ready again")
+		return true
 	}
-	return true
+	return s.drain.Load() != 2
 }
 
 // Draining reports whether a drain, Shutdown or Close has begun.
-func (s *Server) Draining() bool { return s.draining.Load() || s.finalDrain.Load() || s.shuttingDown() }
+func (s *Server) Draining() bool { return s.drain.Load() != 0 || s.shuttingDown() }
 
 // Ready reports whether the server wants new exchanges: it is Listening
 // and no drain has begun.
