@@ -165,4 +165,14 @@ func TestParallelFailEarly(t *testing.T) {
 	if elapsed := time.Since(start); r.code != int(exitHTTPError) || !strings.Contains(r.stdout, "0:42 ") || !strings.Contains(r.stderr, "(42) Transfer aborted due to critical error in another transfer") || elapsed > 4*time.Second {
 		t.Errorf("%+v after %v; want exit 22 at once, the other transfer ended with 42", r, elapsed)
 	}
+
+	// A transfer that --limit-rate holds back is ended the same way, by a
+	// failure that comes once it waits: a server that closes after 300 ms
+	// without reading the request, which resets the connection.
+	addr = serveFake(t, nil)
+	empty := testenv.Serve(t, func(c *net.TCPConn) { time.Sleep(300 * time.Millisecond) })
+	r = tinyget("", "-sSZ", "--fail-early", "--limit-rate", "100", "-o", os.DevNull, "-o", os.DevNull, "-w", "%{urlnum}:%{exitcode} ", "http://"+addr+"/file", "http://"+empty+"/")
+	if r.code != int(exitRecvError) || !strings.Contains(r.stdout, "0:42 ") {
+		t.Errorf("%+v; want exit 56, the paced transfer ended with 42", r)
+	}
 }

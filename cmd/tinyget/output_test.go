@@ -294,3 +294,20 @@ func TestResumeRetried(t *testing.T) {
 		}
 	}
 }
+
+// TestResumeIntoAnotherName resumes with -O -J -C: the reply names another
+// file, which did not exist, so the body is all it holds.
+func TestResumeIntoAnotherName(t *testing.T) {
+	addr := testenv.Serve(t, func(c *net.TCPConn) {
+		io.Copy(io.Discard, c)
+		io.WriteString(c, "HTTP/1.0 206 Partial Content\r\nContent-Range: bytes 5-9/10\r\nContent-Disposition: attachment; filename=\"other.txt\"\r\nContent-Length: 5\r\n\r\n56789")
+	})
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "file.txt"), []byte("01234567"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := tinyget("", "-sS", "-O", "-J", "-C", "5", "--output-dir", dir, addr+"/file.txt")
+	if b, err := os.ReadFile(filepath.Join(dir, "other.txt")); r.code != 0 || string(b) != "56789" {
+		t.Errorf("exit %d, other.txt holds %q (%v); want 56789: %s", r.code, b, err, r.stderr)
+	}
+}

@@ -258,7 +258,7 @@ func (r *runner) transferErr(ti *transferInfo) error {
 	if err != nil {
 		return err
 	}
-	ti.scheme = t.Scheme
+	ti.effective, ti.scheme = t.String(), t.Scheme
 	body := inMemory(r.body)
 	if r.o.uploadFile != "" {
 		body = r.upload

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -233,7 +234,11 @@ func (r *runner) throttle(ctx context.Context, start time.Time, n int64) error {
 	case <-t.C:
 		return nil
 	case <-ctx.Done():
-		return &client.Error{Kind: client.Timeout, Op: "read body", Err: ctx.Err()}
+		kind := client.Timeout // -m
+		if errors.Is(ctx.Err(), context.Canceled) {
+			kind = client.Canceled // -Z --fail-early
+		}
+		return &client.Error{Kind: kind, Op: "read body", Err: ctx.Err()}
 	}
 }
 
