@@ -19,9 +19,13 @@ type encoding struct {
 // Content-Type from name, Content-Encoding: gzip, and validators and ranges
 // of the variant sent. Both variants carry Vary: Accept-Encoding when the
 // .gz file exists. open opens a sibling of name. The variant not sent is
-// closed, and the one sent as sendFile says.
+// closed, and the one sent as sendFile says. A route that names
+// Content-Encoding itself has no variants: f is sent.
 func sendVariant(f fs.File, name string, open func(string) (fs.File, error), req *wire.Request, r *entry, headOnly bool) Reply {
 	var enc encoding
+	if r.stored {
+		return sendFile(f, name, enc, req, r, headOnly)
+	}
 	if gz, err := open(name + ".gz"); err == nil {
 		if st, err := gz.Stat(); err == nil && st.Mode().IsRegular() {
 			enc.vary = true

@@ -435,3 +435,22 @@ func TestListHeadersAllocateInProportion(t *testing.T) {
 		}
 	}
 }
+
+// TestStoredEncoding checks that a route naming Content-Encoding sends its
+// files as stored: never their .gz variants, with the route's header once.
+func TestStoredEncoding(t *testing.T) {
+	files := fstest.MapFS{
+		"z/app.js":    {Data: []byte("stored gzip")},
+		"z/app.js.gz": {Data: []byte("gzip of gzip")},
+	}
+	tbl, err := NewTable(&route.Routes{Source: "test", Files: files, Routes: []route.Route{
+		{Path: "/z/", Prefix: true, Kind: route.KindDir, Dir: "z", Headers: []route.Header{{Name: "Content-Encoding", Value: "gzip"}}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, b := decide(t, tbl, "GET /z/app.js\nAccept-Encoding: gzip\n")
+	if !strings.HasSuffix(b, "\r\n\r\nstored gzip") || strings.Count(b, "Content-Encoding:") != 1 || strings.Contains(b, "Vary:") {
+		t.Errorf("reply %q; want app.js as stored, with one Content-Encoding and no Vary", b)
+	}
+}

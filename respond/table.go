@@ -30,6 +30,9 @@ type entry struct {
 	route.Route
 	allow  string // the Allow header value for 405 replies
 	static *staticReply
+	// stored says that the route's headers name Content-Encoding: its
+	// files are sent as they are stored, without a name.gz variant.
+	stored bool
 }
 
 // staticReply is a pre-rendered reply: pre, the date, then full for GET or
@@ -58,6 +61,7 @@ func NewTable(rs *route.Routes) (*Table, error) {
 	}
 	for _, rt := range t.routes {
 		r := &entry{Route: rt, allow: strings.Join(rt.Methods, ", ")}
+		r.stored = slices.ContainsFunc(rt.Headers, func(h route.Header) bool { return strings.EqualFold(h.Name, "Content-Encoding") })
 		if route.NoContent(r.Status) && (r.Kind != route.KindBody || r.Body != "") {
 			return nil, fmt.Errorf("respond: route %s: a %d reply has no body; only a body route with an empty body may have it", r.Path, r.Status)
 		}
