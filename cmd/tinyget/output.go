@@ -116,9 +116,9 @@ func openInPlace(name string) (*sink, error) {
 // kept bytes are kept, for -C: the file is written in place, since a
 // resumed download is the file's own continuation. Each attempt of a
 // transfer cuts the file back to the same kept bytes, so that a retry
-// drops what a failed attempt wrote; a shorter file, such as a new one
-// that -J named, is appended to and never grown with zeros. Its errors are
-// *exitError with exitWriteError.
+// drops what a failed attempt wrote; a file shorter than kept, which can
+// only be one that has shrunk since, is never grown with zeros. Its errors
+// are *exitError with exitWriteError.
 func openAppend(name string, kept int64) (*sink, error) {
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE, 0o666)
 	if err == nil {

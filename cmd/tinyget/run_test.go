@@ -404,3 +404,19 @@ func TestConnectFailureNamesWhereItConnected(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, exitConnect, want)
 	}
 }
+
+func TestWithoutCredentials(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://u:pw@127.0.0.1:99999/x#f": "http://127.0.0.1:99999/x",
+		"u:pw@host/a b":                   "host/a b",
+		"tiny://host/p@q?r=@#s":           "tiny://host/p@q?r=@",
+		"a:b@c@host":                      "host",
+	} {
+		if got := withoutCredentials(in); got != want {
+			t.Errorf("withoutCredentials(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if r := tinyget("", "-s", "-w", "%{url_effective}", "http://u:pw@127.0.0.1:99999/x#f"); r.code != int(exitMalformedURL) || r.stdout != "http://127.0.0.1:99999/x" {
+		t.Errorf("a URL that does not parse: %+v", r)
+	}
+}

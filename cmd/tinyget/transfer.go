@@ -124,8 +124,11 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (strin
 	if r.o.remoteHeader && ti.remote {
 		if name := dispositionName(ti.header("Content-Disposition").s); name != "" {
 			ti.filename = r.outputPath(name)
-			if _, err := os.Lstat(ti.filename); err == nil {
+			if _, err := os.Lstat(ti.filename); err == nil && ti.filename != ti.named {
 				return "", fail(exitWriteError, "Refusing to overwrite %s: -J names files after the server, and does not replace one that is there", ti.filename)
+			}
+			if ti.filename != ti.named {
+				ti.named, ti.kept = ti.filename, 0 // a new file: nothing of it to keep
 			}
 		}
 	}
@@ -217,8 +220,8 @@ func (c *countingReader) Read(p []byte) (int, error) {
 }
 
 // throttle sleeps as long as --limit-rate needs after n body bytes since
-// start. -m bounds the sleep too: if ctx ends first, the transfer has
-// timed out, and throttle returns the client's error for that.
+// start. ctx bounds the sleep too: when it ends first, throttle returns
+// the client's error for a timeout (-m) or a cancel (-Z --fail-early).
 func (r *runner) throttle(ctx context.Context, start time.Time, n int64) error {
 	if r.o.limitRate <= 0 {
 		return nil
@@ -253,7 +256,9 @@ func (ti *transferInfo) output(r *runner) (*sink, error) {
 	case ti.filename == "":
 		ti.out = openStdout(r.stdout, ti.stdoutChosen)
 	case ti.resume > 0:
-		ti.out, err = openAppend(ti.filename, ti.kept)
+		if ti.out, err = openAppend(ti.filename, ti.kept); err == nil {
+			ti.inPlace = ti.filename
+		}
 	default:
 		ti.out, err = openFile(ti.filename, r.o.createDirs)
 	}
