@@ -444,7 +444,7 @@ func TestStoredEncoding(t *testing.T) {
 		"z/app.js.gz": {Data: []byte("gzip of gzip")},
 	}
 	tbl, err := NewTable(&route.Routes{Source: "test", Files: files, Routes: []route.Route{
-		{Path: "/z/", Prefix: true, Kind: route.KindDir, Dir: "z", Headers: []route.Header{{Name: "Content-Encoding", Value: "gzip"}}},
+		{Path: "/z/", Prefix: true, Kind: route.KindDir, Dir: "z", Listing: true, Headers: []route.Header{{Name: "Content-Encoding", Value: "gzip"}}},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -452,5 +452,8 @@ func TestStoredEncoding(t *testing.T) {
 	_, b := decide(t, tbl, "GET /z/app.js\nAccept-Encoding: gzip\n")
 	if !strings.HasSuffix(b, "\r\n\r\nstored gzip") || strings.Count(b, "Content-Encoding:") != 1 || strings.Contains(b, "Vary:") {
 		t.Errorf("reply %q; want app.js as stored, with one Content-Encoding and no Vary", b)
+	}
+	if _, b := decide(t, tbl, "GET /z/\n"); !strings.HasSuffix(b, "\r\n\r\napp.js\napp.js.gz\n") || strings.Contains(b, "Content-Encoding") {
+		t.Errorf("listing %q; want it without the route's Content-Encoding", b)
 	}
 }
