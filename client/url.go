@@ -72,8 +72,8 @@ func (e *URLError) Unwrap() error { return e.Err }
 func ParseURL(s string) (URL, error) {
 	u := URL{Scheme: SchemeTiny}
 	rest := s
-	if i := strings.Index(s, "://"); i >= 0 {
-		u.Scheme, rest = strings.ToLower(s[:i]), s[i+len("://"):]
+	if scheme, after, ok := splitScheme(s); ok {
+		u.Scheme, rest = strings.ToLower(scheme), after
 		switch u.Scheme {
 		case SchemeTiny, SchemeTinyS, SchemeHTTP, SchemeHTTPS:
 		case "":
@@ -104,6 +104,36 @@ func ParseURL(s string) (URL, error) {
 		return URL{}, &URLError{URL: s, Err: err}
 	}
 	return u, nil
+}
+
+// splitScheme splits s at its "://", when what comes before it can be a
+// scheme: it holds no "/", "?", "#" or "@", so that a "://" in the path or
+// query of a URL without a scheme is not taken for one.
+func splitScheme(s string) (scheme, rest string, ok bool) {
+	scheme, rest, ok = strings.Cut(s, "://")
+	if !ok || strings.ContainsAny(scheme, "/?#@") {
+		return "", s, false
+	}
+	return scheme, rest, true
+}
+
+// Redacted returns s, a URL as given, which may not parse, without the
+// user name and password before its host and without its fragment: a form
+// of it that may be shown or logged.
+func Redacted(s string) string {
+	s, _, _ = strings.Cut(s, "#")
+	scheme, rest, ok := splitScheme(s)
+	if ok {
+		scheme += "://"
+	}
+	authority := rest
+	if i := strings.IndexAny(rest, "/?"); i >= 0 {
+		authority = rest[:i]
+	}
+	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
+		rest = rest[at+1:]
+	}
+	return scheme + rest
 }
 
 // splitUserInfo splits and percent-decodes user[:password].

@@ -190,3 +190,29 @@ func FuzzParseURL(f *testing.F) {
 		}
 	})
 }
+
+func TestRedacted(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://u:pw@127.0.0.1:99999/x#f":       "http://127.0.0.1:99999/x",
+		"u:pw@host/a b":                         "host/a b",
+		"tiny://host/p@q?r=@#s":                 "tiny://host/p@q?r=@",
+		"a:b@c@host":                            "host",
+		"http://u:pw@[::1]:99999/a@b":           "http://[::1]:99999/a@b",
+		"u:pw@127.0.0.1:99999/?next=http://a/b": "127.0.0.1:99999/?next=http://a/b",
+		"127.0.0.1:99999/?next=http://u:pw@a/b": "127.0.0.1:99999/?next=http://u:pw@a/b",
+		"ftp://user@example.org/file":           "ftp://example.org/file",
+	} {
+		if got := Redacted(in); got != want {
+			t.Errorf("Redacted(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestParseURLSchemeOnlyBeforeTheHost(t *testing.T) {
+	if u, err := ParseURL("u:pw@127.0.0.1:7070/?next=http://a/b"); err != nil || u.Scheme != SchemeTiny || u.User != "u" || u.Path != "/?next=http://a/b" {
+		t.Errorf("a :// in the query was taken for a scheme: %+v, %v", u, err)
+	}
+	if u, err := ParseURL("127.0.0.1:7070/go?to=http://a/b"); err != nil || u.Scheme != SchemeTiny || u.Path != "/go?to=http://a/b" {
+		t.Errorf("got %+v, %v", u, err)
+	}
+}

@@ -298,6 +298,10 @@ func parseArgs(args []string) (*options, error) {
 		return nil, fail(exitUsage, "-I (HEAD) and -T (PUT) ask for two methods")
 	case o.fail && o.failWithBody:
 		return nil, fail(exitUsage, "--fail and --fail-with-body cannot be used together")
+	case o.continueAt != "" && o.remoteHeader:
+		// As in curl: the name comes with the reply, after the offset was
+		// taken from another file.
+		return nil, fail(exitUsage, "--continue-at and --remote-header-name cannot be combined")
 	case o.retry < 0:
 		return nil, fail(exitUsage, "--retry: %d is not a number of retries", o.retry)
 	case o.maxRedirs < -1:

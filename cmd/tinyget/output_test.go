@@ -294,33 +294,3 @@ func TestResumeRetried(t *testing.T) {
 		}
 	}
 }
-
-// TestResumeIntoAnotherName resumes with -O -J -C: the reply names another
-// file, which did not exist, so the body is all it holds, also after a
-// retry; one that exists is refused and left alone, --remove-on-error or
-// not.
-func TestResumeIntoAnotherName(t *testing.T) {
-	var attempts atomic.Int32
-	addr := testenv.Serve(t, func(c *net.TCPConn) {
-		io.Copy(io.Discard, c)
-		head := "HTTP/1.0 206 Partial Content\r\nContent-Range: bytes 5-9/10\r\nContent-Disposition: attachment; filename=\"other.txt\"\r\nContent-Length: 5\r\n\r\n"
-		if attempts.Add(1) == 1 {
-			io.WriteString(c, head+"567") // stops short
-			return
-		}
-		io.WriteString(c, head+"56789")
-	})
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "file.txt"), []byte("01234567"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	r := tinyget("", "-sS", "-O", "-J", "-C", "5", "--retry", "1", "--retry-all-errors", "--retry-delay", "0.01", "--output-dir", dir, addr+"/file.txt")
-	if b, err := os.ReadFile(filepath.Join(dir, "other.txt")); r.code != 0 || string(b) != "56789" {
-		t.Errorf("exit %d, other.txt holds %q (%v); want 56789: %s", r.code, b, err, r.stderr)
-	}
-
-	r = tinyget("", "-sS", "-O", "-J", "-C", "5", "--remove-on-error", "--output-dir", dir, addr+"/file.txt")
-	if b, err := os.ReadFile(filepath.Join(dir, "other.txt")); r.code != int(exitWriteError) || string(b) != "56789" {
-		t.Errorf("exit %d, other.txt holds %q (%v); want exit %d and the file as it was: %s", r.code, b, err, exitWriteError, r.stderr)
-	}
-}

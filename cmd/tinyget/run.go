@@ -9,7 +9,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -234,7 +233,7 @@ func (r *runner) closeFiles() {
 // redirects as -L says, reports how it ended, writes the -w format, and
 // returns its exit code.
 func (r *runner) transfer(n int, rawURL string) exitCode {
-	ti := &transferInfo{url: rawURL, effective: withoutCredentials(rawURL), urlnum: n, trace: new(tracer)}
+	ti := &transferInfo{url: rawURL, effective: client.Redacted(rawURL), urlnum: n, trace: new(tracer)}
 	err := r.transferErr(ti)
 	ti.code = codeOf(err)
 	if temps.ending() {
@@ -250,25 +249,6 @@ func (r *runner) transfer(n int, rawURL string) exitCode {
 		writeOut(r.format, ti, r.stdout, r.stderr)
 	}
 	return ti.code
-}
-
-// withoutCredentials returns s, a URL that may not parse, without the
-// user name and password before its host and without its fragment: what
-// %{url_effective} shows of a URL that tinyget could not fetch.
-func withoutCredentials(s string) string {
-	s, _, _ = strings.Cut(s, "#")
-	scheme, rest := "", s
-	if i := strings.Index(s, "://"); i >= 0 {
-		scheme, rest = s[:i+len("://")], s[i+len("://"):]
-	}
-	authority := rest
-	if i := strings.IndexAny(rest, "/?"); i >= 0 {
-		authority = rest[:i]
-	}
-	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
-		rest = rest[at+1:]
-	}
-	return scheme + rest
 }
 
 // transferErr runs the hops and attempts of one transfer and returns the
@@ -403,8 +383,8 @@ func (r *runner) finish(ti *transferInfo, err error) error {
 				os.Chtimes(out.name, mtime, mtime)
 			}
 		}
-	} else if err != nil && r.o.removeOnError && ti.inPlace != "" && isRegular(ti.inPlace) {
-		os.Remove(ti.inPlace) // only a file this transfer wrote to
+	} else if err != nil && r.o.removeOnError && ti.resume > 0 && isRegular(ti.filename) {
+		os.Remove(ti.filename) // the -C file, even one not opened yet, as curl has it
 	}
 	return err
 }

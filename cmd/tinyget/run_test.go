@@ -405,18 +405,11 @@ func TestConnectFailureNamesWhereItConnected(t *testing.T) {
 	}
 }
 
-func TestWithoutCredentials(t *testing.T) {
-	for in, want := range map[string]string{
-		"http://u:pw@127.0.0.1:99999/x#f": "http://127.0.0.1:99999/x",
-		"u:pw@host/a b":                   "host/a b",
-		"tiny://host/p@q?r=@#s":           "tiny://host/p@q?r=@",
-		"a:b@c@host":                      "host",
-	} {
-		if got := withoutCredentials(in); got != want {
-			t.Errorf("withoutCredentials(%q) = %q, want %q", in, got, want)
-		}
-	}
+func TestURLEffectiveOfABadURL(t *testing.T) {
 	if r := tinyget("", "-s", "-w", "%{url_effective}", "http://u:pw@127.0.0.1:99999/x#f"); r.code != int(exitMalformedURL) || r.stdout != "http://127.0.0.1:99999/x" {
 		t.Errorf("a URL that does not parse: %+v", r)
+	}
+	if r := tinyget("", "-s", "-w", "%{url_effective}", "u:pw@127.0.0.1:99999/?next=http://a/b"); r.code != int(exitMalformedURL) || r.stdout != "127.0.0.1:99999/?next=http://a/b" || strings.Contains(r.stderr, "pw") {
+		t.Errorf("a URL without a scheme, with :// in its query: %+v", r)
 	}
 }

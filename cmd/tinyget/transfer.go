@@ -124,11 +124,8 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (strin
 	if r.o.remoteHeader && ti.remote {
 		if name := dispositionName(ti.header("Content-Disposition").s); name != "" {
 			ti.filename = r.outputPath(name)
-			if _, err := os.Lstat(ti.filename); err == nil && ti.filename != ti.named {
+			if _, err := os.Lstat(ti.filename); err == nil {
 				return "", fail(exitWriteError, "Refusing to overwrite %s: -J names files after the server, and does not replace one that is there", ti.filename)
-			}
-			if ti.filename != ti.named {
-				ti.named, ti.kept = ti.filename, 0 // a new file: nothing of it to keep
 			}
 		}
 	}
@@ -256,9 +253,7 @@ func (ti *transferInfo) output(r *runner) (*sink, error) {
 	case ti.filename == "":
 		ti.out = openStdout(r.stdout, ti.stdoutChosen)
 	case ti.resume > 0:
-		if ti.out, err = openAppend(ti.filename, ti.kept); err == nil {
-			ti.inPlace = ti.filename
-		}
+		ti.out, err = openAppend(ti.filename, ti.kept)
 	default:
 		ti.out, err = openFile(ti.filename, r.o.createDirs)
 	}

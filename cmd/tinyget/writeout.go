@@ -25,9 +25,6 @@ type transferInfo struct {
 	remote          bool  // the output file's name comes from the URL (-O)
 	resume          int64 // -C's offset
 	kept            int64 // with -C, the bytes of the output file that each attempt keeps
-	// inPlace is the file that -C opened to append to, once it has; named
-	// is the file -J named that did not exist, once it has.
-	inPlace, named string
 	// redirectURL is where a redirect that was not followed points.
 	redirectURL string
 	urlnum      int // its index among the URLs, from 0
