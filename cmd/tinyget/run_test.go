@@ -406,7 +406,7 @@ func TestConnectFailureNamesWhereItConnected(t *testing.T) {
 }
 
 func TestURLEffectiveOfABadURL(t *testing.T) {
-	if r := tinyget("", "-s", "-w", "%{url_effective}", "http://u:pw@127.0.0.1:99999/x#f"); r.code != int(exitMalformedURL) || r.stdout != "http://127.0.0.1:99999/x" {
+	if r := tinyget("", "-sS", "-w", "%{url_effective}", "http://u:pw@127.0.0.1:99999/x#f"); r.code != int(exitMalformedURL) || r.stdout != "http://127.0.0.1:99999/x" || strings.Contains(r.stderr, "pw") {
 		t.Errorf("a URL that does not parse: %+v", r)
 	}
 	if r := tinyget("", "-s", "-w", "%{url_effective}", "u:pw@127.0.0.1:99999/?next=http://a/b"); r.code != int(exitMalformedURL) || r.stdout != "127.0.0.1:99999/?next=http://a/b" || strings.Contains(r.stderr, "pw") {
