@@ -53,11 +53,13 @@ type URLError struct {
 	Err error
 }
 
+// Error says what is wrong without quoting the URL, which may hold a
+// password that no parse could find.
 func (e *URLError) Error() string {
 	if e.Scheme != "" {
-		return fmt.Sprintf("%q: scheme %q not supported; use tiny://, tinys://, http:// or https://", e.URL, e.Scheme)
+		return fmt.Sprintf("URL scheme %q not supported; use tiny://, tinys://, http:// or https://", e.Scheme)
 	}
-	return fmt.Sprintf("%q: %v", e.URL, e.Err)
+	return "bad URL: " + e.Err.Error()
 }
 
 func (e *URLError) Unwrap() error { return e.Err }
@@ -72,12 +74,15 @@ func (e *URLError) Unwrap() error { return e.Err }
 func ParseURL(s string) (URL, error) {
 	u := URL{Scheme: SchemeTiny}
 	rest := s
+	if i := strings.Index(s, "://"); i >= 0 && !isScheme(s[:i]) && !strings.ContainsAny(s[:i], "/?#") {
+		// Credentials before a scheme, or a "://" in a password: no
+		// guess at where the host is.
+		return URL{}, &URLError{URL: s, Err: errors.New(`what comes before "://" is not a scheme`)}
+	}
 	if scheme, after, ok := splitScheme(s); ok {
 		u.Scheme, rest = strings.ToLower(scheme), after
 		switch u.Scheme {
 		case SchemeTiny, SchemeTinyS, SchemeHTTP, SchemeHTTPS:
-		case "":
-			return URL{}, &URLError{URL: s, Err: errors.New("no scheme before ://")}
 		default:
 			return URL{}, &URLError{URL: s, Scheme: u.Scheme}
 		}
@@ -106,15 +111,26 @@ func ParseURL(s string) (URL, error) {
 	return u, nil
 }
 
-// splitScheme splits s at its "://", when what comes before it can be a
-// scheme: it holds no "/", "?", "#" or "@", so that a "://" in the path or
-// query of a URL without a scheme is not taken for one.
+// splitScheme splits s at its "://", when what comes before it is a scheme
+// as RFC 3986 section 3.1 has it (a letter, then letters, digits, "+", "-"
+// and "."), so that a "://" in the path, query or password of a URL
+// without a scheme is not taken for one.
 func splitScheme(s string) (scheme, rest string, ok bool) {
 	scheme, rest, ok = strings.Cut(s, "://")
-	if !ok || strings.ContainsAny(scheme, "/?#@") {
+	if !ok || !isScheme(scheme) {
 		return "", s, false
 	}
 	return scheme, rest, true
+}
+
+func isScheme(s string) bool {
+	for i, c := range []byte(s) {
+		letter := 'a' <= c|0x20 && c|0x20 <= 'z'
+		if !letter && (i == 0 || !('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // Redacted returns s, a URL as given, which may not parse, without the

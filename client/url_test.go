@@ -215,4 +215,13 @@ func TestParseURLSchemeOnlyBeforeTheHost(t *testing.T) {
 	if u, err := ParseURL("127.0.0.1:7070/go?to=http://a/b"); err != nil || u.Scheme != SchemeTiny || u.Path != "/go?to=http://a/b" {
 		t.Errorf("got %+v, %v", u, err)
 	}
+	// Credentials before a scheme, or a "://" in a password, must not send
+	// the credentials to a host made of the scheme's name.
+	for _, s := range []string{"alice:pw@http://example.org/", "u@tiny://127.0.0.1:7070/x", "u:pa://ss@127.0.0.1:7070/", "a@b://c"} {
+		if u, err := ParseURL(s); err == nil {
+			t.Errorf("ParseURL(%q) = %+v; want an error", s, u)
+		} else if strings.Contains(err.Error(), "pw") || strings.Contains(err.Error(), "ss@") {
+			t.Errorf("ParseURL(%q): the error %q shows the password", s, err)
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -298,10 +299,13 @@ func parseArgs(args []string) (*options, error) {
 		return nil, fail(exitUsage, "-I (HEAD) and -T (PUT) ask for two methods")
 	case o.fail && o.failWithBody:
 		return nil, fail(exitUsage, "--fail and --fail-with-body cannot be used together")
-	case o.continueAt != "" && o.remoteHeader:
+	case o.continueAt == "-" && o.remoteHeader:
 		// As in curl: the name comes with the reply, after the offset was
 		// taken from another file.
-		return nil, fail(exitUsage, "--continue-at and --remote-header-name cannot be combined")
+		return nil, fail(exitUsage, "--continue-at - and --remote-header-name cannot be combined")
+	case o.continueAt != "" && o.remoteHeader && slices.ContainsFunc(o.outputs, func(out outputArg) bool { return out.remote }):
+		// curl takes it and fails at the reply (exit 23).
+		return nil, fail(exitUsage, "--continue-at and -O --remote-header-name cannot be combined: the file would be named after its offset was taken")
 	case o.retry < 0:
 		return nil, fail(exitUsage, "--retry: %d is not a number of retries", o.retry)
 	case o.maxRedirs < -1:

@@ -87,6 +87,7 @@ func TestParseArgsErrors(t *testing.T) {
 		{"-I and -T", []string{"-I", "-T", "file", "h:1/"}},
 		{"HEAD with data", []string{"-I", "-d", "x", "h:1/"}},
 		{"both fail flags", []string{"-f", "--fail-with-body", "h:1/"}},
+		{"-C N with -O -J", []string{"-C", "5", "-O", "-J", "h:1/f"}},
 		{"bad -C", []string{"-C", "x", "h:1/"}},
 		{"negative -C", []string{"-C", "-5", "h:1/"}},
 		{"-C over int64", []string{"-C", "9223372036854775808", "h:1/"}},

@@ -275,7 +275,7 @@ func (r *runner) transferErr(ti *transferInfo) error {
 		out := r.o.outputs[ti.urlnum]
 		switch {
 		case out.remote && remoteName(t) == "":
-			return fail(exitWriteError, "Remote file name has no length: %s names no file to save to with -O", ti.url)
+			return fail(exitWriteError, "Remote file name has no length: %s names no file to save to with -O", client.Redacted(ti.url))
 		case out.remote:
 			ti.filename, ti.remote = r.outputPath(remoteName(t)), true
 		case out.path != "-":
@@ -384,7 +384,7 @@ func (r *runner) finish(ti *transferInfo, err error) error {
 			}
 		}
 	} else if err != nil && r.o.removeOnError && ti.resume > 0 && isRegular(ti.filename) {
-		os.Remove(ti.filename) // the -C file, even one not opened yet, as curl has it
+		os.Remove(ti.filename) // the -C file of a transfer under way, even one not opened yet, as curl has it
 	}
 	return err
 }

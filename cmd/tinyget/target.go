@@ -26,7 +26,7 @@ func parseTarget(s string, pathAsIs bool) (target, error) {
 	case errors.As(err, &ue) && ue.Scheme != "":
 		return target{}, fail(exitUnsupportedProtocol, "Protocol %q not supported: tinyget speaks tiny://, tinys://, http:// and https://", ue.Scheme)
 	case ue != nil:
-		return target{}, fail(exitMalformedURL, "URL rejected: %q: %v", client.Redacted(s), ue.Err)
+		return target{}, fail(exitMalformedURL, "URL rejected: %v", ue.Err) // without the URL, which may hold a password
 	}
 	return target{}, fail(exitMalformedURL, "URL rejected: %v", err)
 }
