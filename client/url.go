@@ -111,10 +111,10 @@ func ParseURL(s string) (URL, error) {
 	return u, nil
 }
 
-// splitScheme splits s at its "://", when what comes before it is a scheme
-// as RFC 3986 section 3.1 has it (a letter, then letters, digits, "+", "-"
-// and "."), so that a "://" in the path, query or password of a URL
-// without a scheme is not taken for one.
+// splitScheme splits s at its "://", when what comes before it can be a
+// scheme: letters, digits, "+", "-" and "." (RFC 3986 section 3.1, though
+// a first digit is taken too, as curl takes it), so that a "://" in the
+// path, query or password of a URL without a scheme is not taken for one.
 func splitScheme(s string) (scheme, rest string, ok bool) {
 	scheme, rest, ok = strings.Cut(s, "://")
 	if !ok || !isScheme(scheme) {
@@ -124,9 +124,8 @@ func splitScheme(s string) (scheme, rest string, ok bool) {
 }
 
 func isScheme(s string) bool {
-	for i, c := range []byte(s) {
-		letter := 'a' <= c|0x20 && c|0x20 <= 'z'
-		if !letter && (i == 0 || !('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.')) {
+	for _, c := range []byte(s) {
+		if !('a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.') {
 			return false
 		}
 	}

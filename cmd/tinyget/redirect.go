@@ -32,7 +32,10 @@ func redirectTarget(cur target, loc string, pathAsIs bool) (target, string, erro
 	}
 	next := base.ResolveReference(ref).String()
 	t, err := parseTarget(next, pathAsIs)
-	return t, next, err
+	if err != nil {
+		return t, next, fail(codeOf(err), "Location %q: %v", client.Redacted(loc), err)
+	}
+	return t, next, nil
 }
 
 // hostPort returns a target's host and port for a URL: an IPv6 address in

@@ -412,6 +412,13 @@ func TestURLEffectiveOfABadURL(t *testing.T) {
 	if r := tinyget("", "-s", "-w", "%{url_effective}", "u:pw@127.0.0.1:99999/?next=http://a/b"); r.code != int(exitMalformedURL) || r.stdout != "127.0.0.1:99999/?next=http://a/b" || strings.Contains(r.stderr, "pw") {
 		t.Errorf("a URL without a scheme, with :// in its query: %+v", r)
 	}
+	if r := tinyget("", "-s", "1http://127.0.0.1:1/"); r.code != int(exitUnsupportedProtocol) {
+		t.Errorf("a scheme that starts with a digit: %+v; want exit 1, as curl", r)
+	}
+	addr := serveFake(t, nil)
+	if r := tinyget("", "-sSL", "http://"+addr+"/redir/302?to=http://127.0.0.1:99999/x"); r.code != int(exitMalformedURL) || !strings.Contains(r.stderr, `Location "http://127.0.0.1:99999/x": URL rejected: `) {
+		t.Errorf("a redirect to a bad URL: %+v; want exit 3 naming the Location", r)
+	}
 	for _, u := range []string{"alice:pw@http://127.0.0.1:1/", "http://u:s3cr/pw@127.0.0.1:1/"} {
 		if r := tinyget("", "-sS", u); r.code != int(exitMalformedURL) || strings.Contains(r.stderr, "pw") {
 			t.Errorf("%s: %+v; want exit 3 with no password in the message", u, r)

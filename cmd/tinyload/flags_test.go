@@ -182,3 +182,17 @@ func TestRequest(t *testing.T) {
 		t.Errorf("a given Host must replace the default, and no body means no Content-Length: %+v", req.Header)
 	}
 }
+
+// TestParseURLErrorNamesTheURL checks that a bad URL's error names it, one
+// of several, without its password.
+func TestParseURLErrorNamesTheURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"tiny://127.0.0.1:99999/b": `"tiny://127.0.0.1:99999/b": bad URL: `,
+		"tiny://u:pw@h:1/":         `"tiny://h:1/": bad URL: user name and password`,
+	} {
+		_, err := parseURL(in)
+		if err == nil || !strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), "pw") {
+			t.Errorf("parseURL(%q): %v; want an error starting %s", in, err, want)
+		}
+	}
+}

@@ -26,7 +26,12 @@ type target struct {
 // http://host[:port]/path, which does not; a user name or password is
 // refused, and so are tinys:// and https://, since -tls is what runs the
 // exchanges over TLS.
-func parseURL(s string) (target, error) {
+func parseURL(s string) (t target, err error) {
+	defer func() {
+		if err != nil { // which URL, of several, without its password
+			err = fmt.Errorf("%q: %w", client.Redacted(s), err)
+		}
+	}()
 	u, err := client.ParseURL(s)
 	const schemes = "write the URL with tiny:// or http://, and add -tls for TLS"
 	if ue, ok := errors.AsType[*client.URLError](err); ok && ue.Scheme != "" {
@@ -41,7 +46,7 @@ func parseURL(s string) (target, error) {
 	if u.User != "" || u.Password != "" {
 		return target{}, &client.URLError{URL: s, Err: errors.New("user name and password in URLs are not supported: tinyload sends no Authorization")}
 	}
-	t := target{url: s, URL: u, addr: u.Addr()}
+	t = target{url: s, URL: u, addr: u.Addr()}
 	if ip, err := netip.ParseAddr(u.Host); err == nil {
 		t.ip = ip.Unmap()
 		p, _ := strconv.ParseUint(u.Port, 10, 16)
