@@ -80,7 +80,9 @@ func start(t *testing.T, trusted string, srv *server.Server) *fixture {
 }
 
 // exchange connects, sends header then req, half-closes, and reads to EOF.
-func (f *fixture) exchange(t *testing.T, header []byte, req string) (*net.TCPConn, string, error) {
+// dial connects to the server, closing the connection when the test ends,
+// with a deadline of 10 s for all it does.
+func (f *fixture) dial(t *testing.T) *net.TCPConn {
 	t.Helper()
 	c, err := net.DialTimeout("tcp", f.addr, 5*time.Second)
 	if err != nil {
@@ -88,7 +90,12 @@ func (f *fixture) exchange(t *testing.T, header []byte, req string) (*net.TCPCon
 	}
 	t.Cleanup(func() { c.Close() })
 	c.SetDeadline(time.Now().Add(10 * time.Second))
-	tc := c.(*net.TCPConn)
+	return c.(*net.TCPConn)
+}
+
+func (f *fixture) exchange(t *testing.T, header []byte, req string) (*net.TCPConn, string, error) {
+	t.Helper()
+	tc := f.dial(t)
 	if _, err := tc.Write(append(header, req...)); err != nil {
 		t.Fatal(err)
 	}
@@ -203,11 +210,7 @@ func startBusy(t *testing.T) *fixture {
 	t.Helper()
 	srv := &server.Server{MaxConns: 1}
 	f := start(t, "127.0.0.1", srv)
-	held, err := net.Dial("tcp", f.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { held.Close() })
+	held := f.dial(t)
 	held.Write([]byte("PROXY TCP4 192.0.2.10 198.51.100.1 40001 7070\r\nGET /hel"))
 	for deadline := time.Now().Add(5 * time.Second); srv.Stats().Reading < 1; time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
@@ -238,12 +241,7 @@ func TestRefusedWhileBusy(t *testing.T) {
 func TestTruncatedHeader(t *testing.T) {
 	t.Run("stalled", func(t *testing.T) {
 		f := start(t, "127.0.0.1", &server.Server{})
-		c, err := net.Dial("tcp", f.addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		c.SetDeadline(time.Now().Add(5 * time.Second))
+		c := f.dial(t)
 		c.Write(v2Header(t, "192.0.2.10:40001", "198.51.100.1:7070")[:16])
 		if b, _ := io.ReadAll(c); len(b) != 0 {
 			t.Errorf("a reply to a header that stalled: %q", b)
@@ -271,12 +269,7 @@ func TestHeaderCutShortReasons(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := start(t, "127.0.0.1", &server.Server{})
-			conn, err := net.Dial("tcp", f.addr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tc := conn.(*net.TCPConn)
-			defer tc.Close()
+			tc := f.dial(t)
 			tc.Write(v2Header(t, "192.0.2.10:40001", "198.51.100.1:7070")[:16])
 			if c.reset {
 				time.Sleep(50 * time.Millisecond)
@@ -394,12 +387,7 @@ func TestUntrustedDirectClient(t *testing.T) {
 
 func TestHeaderTimeout(t *testing.T) {
 	f := start(t, "127.0.0.1", &server.Server{})
-	c, err := net.Dial("tcp", f.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(5 * time.Second))
+	c := f.dial(t)
 	start := time.Now()
 	b, err := io.ReadAll(c) // the proxy sends nothing: the server gives up
 	if len(b) != 0 || err != nil && !errors.Is(err, syscall.ECONNRESET) {
@@ -422,17 +410,12 @@ func TestWrappedConnection(t *testing.T) {
 	t.Run("early reply", func(t *testing.T) {
 		// More than MaxRequestBytes, without a half-close until the reply
 		// is read: the 413 must arrive whole, not be reset away.
-		c, err := net.Dial("tcp", f.addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		c.SetDeadline(time.Now().Add(10 * time.Second))
+		c := f.dial(t)
 		go func() {
 			c.Write(header)
 			c.Write([]byte("POST /echo\n\n"))
 			c.Write(bytes.Repeat([]byte("x"), 64<<10))
-			c.(*net.TCPConn).CloseWrite()
+			c.CloseWrite()
 		}()
 		b, err := io.ReadAll(c)
 		if err != nil || !strings.HasPrefix(string(b), "HTTP/1.0 413 ") {
