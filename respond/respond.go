@@ -472,11 +472,7 @@ func listing(f fs.File, r *entry, headOnly bool) Reply {
 	if cut {
 		body = append(body, listingCut...)
 	}
-	headers := r.Headers
-	if r.stored { // the route's Content-Encoding is its files', not the listing's
-		headers = slices.DeleteFunc(slices.Clone(headers), func(h route.Header) bool { return strings.EqualFold(h.Name, "Content-Encoding") })
-	}
-	h := wire.RenderHead(r.Status, "text/plain; charset=utf-8", int64(len(body)), headers)
+	h := wire.RenderHead(r.Status, "text/plain; charset=utf-8", int64(len(body)), r.listingHeaders)
 	if headOnly {
 		body = nil
 	}

@@ -31,9 +31,14 @@ type entry struct {
 	allow  string // the Allow header value for 405 replies
 	static *staticReply
 	// stored says that the route's headers name Content-Encoding: its
-	// files are sent as they are stored, without a name.gz variant.
-	stored bool
+	// files are sent as they are stored, without a name.gz variant, and
+	// listingHeaders, its headers without it, go on its listings.
+	stored         bool
+	listingHeaders []route.Header
 }
+
+// isContentEncoding reports whether h is a Content-Encoding header.
+func isContentEncoding(h route.Header) bool { return strings.EqualFold(h.Name, "Content-Encoding") }
 
 // staticReply is a pre-rendered reply: pre, the date, then full for GET or
 // full[:headLen] for HEAD.
@@ -61,7 +66,8 @@ func NewTable(rs *route.Routes) (*Table, error) {
 	}
 	for _, rt := range t.routes {
 		r := &entry{Route: rt, allow: strings.Join(rt.Methods, ", ")}
-		r.stored = slices.ContainsFunc(rt.Headers, func(h route.Header) bool { return strings.EqualFold(h.Name, "Content-Encoding") })
+		r.listingHeaders = slices.DeleteFunc(slices.Clone(rt.Headers), isContentEncoding)
+		r.stored = len(r.listingHeaders) < len(rt.Headers)
 		if route.NoContent(r.Status) && (r.Kind != route.KindBody || r.Body != "") {
 			return nil, fmt.Errorf("respond: route %s: a %d reply has no body; only a body route with an empty body may have it", r.Path, r.Status)
 		}
