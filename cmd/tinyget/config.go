@@ -64,8 +64,12 @@ func expandArgs(args []string, stdin io.Reader, depth int) ([]string, error) {
 			return append(out, args[i:]...), nil
 		}
 		f, before, value, inline := valueFlag(fs, a)
-		if f == nil || !inline && i+1 == len(args) && f.Name != "config" {
-			out = append(out, a) // pflag reports a value missing
+		if f == nil || f.Name != "config" {
+			out = append(out, a) // and its value, which is not a -K
+			if f != nil && !inline && i+1 < len(args) {
+				i++
+				out = append(out, args[i])
+			}
 			continue
 		}
 		if !inline {
@@ -74,13 +78,6 @@ func expandArgs(args []string, stdin io.Reader, depth int) ([]string, error) {
 			}
 			i++
 			value = args[i]
-		}
-		if f.Name != "config" {
-			out = append(out, a)
-			if !inline {
-				out = append(out, value)
-			}
-			continue
 		}
 		if before != "" {
 			out = append(out, before)
