@@ -449,29 +449,27 @@ func TestCheckListeners(t *testing.T) {
 			t.Errorf("%+v: %v", s, err)
 		}
 	}
-	tests := []struct {
-		s        Settings
-		withAddr bool
-		want     []string
-	}{
-		{Settings{Addr: "nosuch.invalid:7070", AdminAddr: "nosuch.invalid:7071"}, true, []string{
-			`config: TINYHTTPD_ADDR="nosuch.invalid:7070": cannot listen on this host: `,
-			`config: TINYHTTPD_ADMIN_ADDR="nosuch.invalid:7071": cannot listen on this host: `}},
-		{Settings{Addr: "nosuch.invalid:7070", AdminAddr: "127.0.0.1:7070"}, false, nil},
-		{Settings{Addr: "127.0.0.1:7070", AdminAddr: "127.0.0.1:7070"}, true, []string{
-			`config: TINYHTTPD_ADMIN_ADDR="127.0.0.1:7070": takes the port of TINYHTTPD_ADDR (127.0.0.1:7070): the two listeners need ports of their own`}},
-	}
-	for _, tt := range tests {
-		err := tt.s.CheckListeners(ctx, tt.withAddr)
-		if tt.want == nil && err != nil {
-			t.Errorf("%+v without its Addr: %v", tt.s, err)
+	check := func(t *testing.T, s Settings, withAddr bool, want ...string) {
+		t.Helper()
+		err := s.CheckListeners(ctx, withAddr)
+		if want == nil && err != nil {
+			t.Errorf("%+v without its Addr: %v", s, err)
 		}
-		for _, want := range tt.want {
-			if err == nil || !strings.Contains(err.Error(), want) {
-				t.Errorf("%+v: error %v lacks %q", tt.s, err, want)
+		for _, w := range want {
+			if err == nil || !strings.Contains(err.Error(), w) {
+				t.Errorf("%+v: error %v lacks %q", s, err, w)
 			}
 		}
 	}
+	check(t, Settings{Addr: "127.0.0.1:7070", AdminAddr: "127.0.0.1:7070"}, true,
+		`config: TINYHTTPD_ADMIN_ADDR="127.0.0.1:7070": takes the port of TINYHTTPD_ADDR (127.0.0.1:7070): the two listeners need ports of their own`)
+	t.Run("a host that does not resolve", func(t *testing.T) {
+		host := testenv.UnresolvableHost(t)
+		check(t, Settings{Addr: host + ":7070", AdminAddr: host + ":7071"}, true,
+			`config: TINYHTTPD_ADDR="`+host+`:7070": cannot listen on this host: `,
+			`config: TINYHTTPD_ADMIN_ADDR="`+host+`:7071": cannot listen on this host: `)
+		check(t, Settings{Addr: host + ":7070", AdminAddr: "127.0.0.1:7070"}, false)
+	})
 	// A name that does not resolve for a reason that may pass is the
 	// listen's to report.
 	expired, cancelExpired := context.WithCancel(context.Background())

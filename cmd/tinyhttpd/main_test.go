@@ -200,7 +200,6 @@ func TestCheck(t *testing.T) {
 		{"bad routes", []string{"TINYHTTPD_ROUTES=" + bad}, exitConfig, bad + ":3:5:"},
 		{"missing routes", []string{"TINYHTTPD_ROUTES=" + filepath.Join(dir, "none.yaml")}, exitConfig, "none.yaml"},
 		{"admin on the protocol port", []string{"TINYHTTPD_ADDR=127.0.0.1:7070", "TINYHTTPD_ADMIN_ADDR=127.0.0.1:7070"}, exitConfig, "the two listeners need ports of their own"},
-		{"unresolvable host", []string{"TINYHTTPD_ADDR=nosuch.invalid:7070"}, exitConfig, `TINYHTTPD_ADDR="nosuch.invalid:7070": cannot listen on this host`},
 		{"misspelt variable", []string{"TINYHTTPD_READTIMEOUT=1s"}, exitOK, "warning: TINYHTTPD_READTIMEOUT is not a setting and is ignored (did you mean TINYHTTPD_READ_TIMEOUT?)"},
 	}
 	for _, tt := range tests {
@@ -214,6 +213,15 @@ func TestCheck(t *testing.T) {
 				t.Errorf("output lacks %q:\n%s", tt.want, out)
 			}
 		})
+	}
+}
+
+func TestCheckUnresolvableHost(t *testing.T) {
+	host := testenv.UnresolvableHost(t)
+	cmd := command(t, []string{"-check"}, "TINYHTTPD_ADDR="+host+":7070")
+	out, _ := cmd.CombinedOutput()
+	if want := `TINYHTTPD_ADDR="` + host + `:7070": cannot listen on this host`; cmd.ProcessState.ExitCode() != exitConfig || !strings.Contains(string(out), want) {
+		t.Errorf("exit %d, want %d with %q: %s", cmd.ProcessState.ExitCode(), exitConfig, want, out)
 	}
 }
 

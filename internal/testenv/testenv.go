@@ -5,9 +5,13 @@
 package testenv
 
 import (
+	"context"
+	"errors"
+	"net"
 	"os"
 	"os/exec"
 	"testing"
+	"time"
 )
 
 // RequireToolsVar names the environment variable that, set to 1, turns a
@@ -37,4 +41,19 @@ func Unavailable(t testing.TB, format string, args ...any) {
 		t.Fatalf(format+" (and %s=1)", append(args, RequireToolsVar)...)
 	}
 	t.Skipf(format+" (%s=1 makes this a failure)", append(args, RequireToolsVar)...)
+}
+
+// UnresolvableHost returns a host name that the machine's resolver answers
+// is not found, for tests of names that do not resolve. Where no resolver
+// answers (an offline machine), the test is Unavailable.
+func UnresolvableHost(t testing.TB) string {
+	t.Helper()
+	const name = "nosuch.invalid"
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var dnsErr *net.DNSError
+	if _, err := net.DefaultResolver.LookupHost(ctx, name); !errors.As(err, &dnsErr) || !dnsErr.IsNotFound {
+		Unavailable(t, "no resolver answers that %s is not found (%v)", name, err)
+	}
+	return name
 }
