@@ -115,6 +115,8 @@ var flagCases = []flagCase{
 	{name: "-f -C - on a 404", args: []string{"-sf", "-C", "-", "-o", "out", "http://{addr}/missing"}, seed: map[string]string{"out": "0123"}, code: exitHTTPError, files: map[string]string{"out": "0123"}},
 	{name: "-C past the file's end appends", args: []string{"-s", "-C", "990", "-o", "out", "http://{addr}/range"}, seed: map[string]string{"out": "abc"}, files: map[string]string{"out": "abc" + fakeContent[990:]}},
 	{name: "-C to a new file", args: []string{"-s", "-C", "990", "-o", "out", "http://{addr}/range"}, files: map[string]string{"out": fakeContent[990:]}},
+	{name: "-C OFFSET to /dev/null", args: []string{"-s", "-C", "990", "-o", "/dev/null", "-w", "%{http_code} %{size_download}", "http://{addr}/range"}, stdout: "206 10"},
+	{name: "-C - to /dev/null", args: []string{"-s", "-C", "-", "-o", "/dev/null", "-w", "%{http_code} %{size_download}", "http://{addr}/range"}, stdout: "200 1000"},
 	{name: "-C - with -J", args: []string{"-s", "-O", "-J", "-C", "-", "http://{addr}/file"}, code: exitUsage},
 	{name: "-C N with -J but -o", args: []string{"-s", "-J", "-C", "990", "-o", "out", "http://{addr}/range"}, seed: map[string]string{"out": fakeContent[:990]}, files: map[string]string{"out": fakeContent}},
 	{name: "--remove-on-error -C without a server that resumes", args: []string{"-s", "--remove-on-error", "-C", "-", "-o", "out", "http://{addr}/file"}, seed: map[string]string{"out": "0123"}, code: exitRangeError, files: map[string]string{"out": ""}},

@@ -117,13 +117,15 @@ func openInPlace(name string) (*sink, error) {
 // resumed download is the file's own continuation. Each attempt of a
 // transfer cuts the file back to the same kept bytes, so that a retry
 // drops what a failed attempt wrote; a file shorter than kept, which can
-// only be one that has shrunk since, is never grown with zeros. Its errors
-// are *exitError with exitWriteError.
+// only be one that has shrunk since, is never grown with zeros. An output
+// that is not a regular file, such as /dev/null or a pipe, cannot be cut
+// back and is written as it is, as curl writes it. Its errors are
+// *exitError with exitWriteError.
 func openAppend(name string, kept int64) (*sink, error) {
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE, 0o666)
 	if err == nil {
 		var info fs.FileInfo
-		if info, err = f.Stat(); err == nil {
+		if info, err = f.Stat(); err == nil && info.Mode().IsRegular() {
 			kept = min(kept, info.Size())
 			if err = f.Truncate(kept); err == nil {
 				_, err = f.Seek(kept, io.SeekStart)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -71,5 +72,38 @@ func copyFile(t *testing.T, from, to string) {
 	}
 	if err := dst.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestResumeToFIFO resumes with -C into a named pipe, which cannot be cut
+// back to the kept bytes: as curl does, tinyget sends the Range and writes
+// the rest of the body to the pipe.
+func TestResumeToFIFO(t *testing.T) {
+	addr, requests := serveReply(t, "HTTP/1.0 206 Partial Content\r\nContent-Range: bytes 990-999/1000\r\nContent-Length: 10\r\n\r\nABCDEFGHIJ")
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan []byte, 1)
+	go func() {
+		f, err := os.Open(fifo) // blocks until tinyget opens the other end
+		if err != nil {
+			got <- []byte(err.Error())
+			return
+		}
+		defer f.Close()
+		b, _ := io.ReadAll(f)
+		got <- b
+	}()
+	r := tinyget("", "-sS", "-C", "990", "-o", fifo, addr+"/")
+	// Should tinyget not have opened the pipe, the reader still waits.
+	if w, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+		w.Close()
+	}
+	if b := <-got; r.code != 0 || string(b) != "ABCDEFGHIJ" {
+		t.Errorf("exit %d, the pipe read %q; want 0 and the body: %s", r.code, b, r.stderr)
+	}
+	if req := <-requests; !strings.Contains(req, "\r\nRange: bytes=990-\r\n") {
+		t.Errorf("request %q has no Range: bytes=990-", req)
 	}
 }
