@@ -136,6 +136,7 @@ var flagCases = []flagCase{
 	{name: "-D FILE", args: []string{"-s", "-D", "head.txt", "-o", "/dev/null", "http://{addr}/missing"}, files: map[string]string{"head.txt": "HTTP/1.1 404 Not Found\r\nContent-Length: 13\r\n\r\n"}},
 	{name: "--output-dir with -O", args: []string{"-s", "--output-dir", "sub", "--create-dirs", "-O", "http://{addr}/file"}, files: map[string]string{"sub/file": fakeContent}},
 	{name: "-O -J", args: []string{"-s", "-OJ", "http://{addr}/file"}, files: map[string]string{"report.txt": fakeContent, "file": ""}},
+	{name: "-O -J with -i", args: []string{"-s", "-O", "-J", "-i", "http://{addr}/file"}, code: exitUsage, files: map[string]string{"report.txt": "", "file": ""}},
 	{name: "-O -J does not overwrite", args: []string{"-s", "-OJ", "http://{addr}/file"}, seed: map[string]string{"report.txt": "mine"}, code: exitWriteError, files: map[string]string{"report.txt": "mine", "file": ""}},
 	{name: "-R", args: []string{"-sR", "-o", "out", "http://{addr}/file"}, files: map[string]string{"out": fakeContent}, mtime: "2015-10-21T07:28:00Z"},
 	{name: "--remove-on-error", args: []string{"-s", "--fail-with-body", "--remove-on-error", "-o", "out", "http://{addr}/missing"}, code: exitHTTPError, files: map[string]string{"out": ""}},

@@ -299,6 +299,9 @@ func parseArgs(args []string) (*options, error) {
 		return nil, fail(exitUsage, "-I (HEAD) and -T (PUT) ask for two methods")
 	case o.fail && o.failWithBody:
 		return nil, fail(exitUsage, "--fail and --fail-with-body cannot be used together")
+	case o.remoteHeader && (o.include || o.head):
+		// As in curl, in its words.
+		return nil, fail(exitUsage, "--include or --head (showing headers) and --remote-header-name cannot be combined")
 	case o.continueAt == "-" && o.remoteHeader:
 		// As in curl: the name comes with the reply, after the offset was
 		// taken from another file.
