@@ -96,13 +96,17 @@ func ParseURL(s string) (URL, error) {
 		path = "/" + path
 	}
 	var err error
-	if i := strings.LastIndexByte(authority, '@'); i >= 0 {
-		if u.User, u.Password, err = splitUserInfo(authority[:i]); err != nil {
+	at := strings.LastIndexByte(authority, '@')
+	if at >= 0 {
+		if u.User, u.Password, err = splitUserInfo(authority[:at]); err != nil {
 			return URL{}, &URLError{URL: s, Err: err}
 		}
-		authority = authority[i+1:]
+		authority = authority[at+1:]
 	}
 	if u.Host, u.Port, err = splitAuthority(authority, u.defaultPort()); err != nil {
+		if at < 0 && strings.Contains(path, "@") {
+			err = fmt.Errorf(`%w (a "/" in a user name or password is written %%2F)`, err)
+		}
 		return URL{}, &URLError{URL: s, Err: err}
 	}
 	if u.Path, err = encodePath(path); err != nil {
@@ -169,6 +173,8 @@ func splitUserInfo(info string) (user, password string, err error) {
 }
 
 // splitAuthority splits host[:port] or [IPv6][:port], and checks both parts.
+// Its errors quote neither part: what it takes for the host and port may be
+// a user name and password that hold a "/".
 func splitAuthority(a, defaultPort string) (host, port string, err error) {
 	if strings.HasPrefix(a, "[") {
 		end := strings.IndexByte(a, ']')
@@ -181,7 +187,7 @@ func splitAuthority(a, defaultPort string) (host, port string, err error) {
 		}
 		host = strings.Replace(host, "%25", "%", 1) // RFC 6874 zone
 		if ip, err := netip.ParseAddr(host); err != nil || !ip.Is6() {
-			return "", "", errors.New("bad IPv6 address " + strconv.Quote(host))
+			return "", "", errors.New("bad IPv6 address in brackets")
 		}
 		port = strings.TrimPrefix(port, ":")
 	} else {
@@ -190,14 +196,14 @@ func splitAuthority(a, defaultPort string) (host, port string, err error) {
 		}
 		host, port, _ = strings.Cut(a, ":")
 		if !isHostName(host) {
-			return "", "", errors.New("bad host name " + strconv.Quote(host))
+			return "", "", errors.New("bad host name: only ASCII letters, digits, dots, hyphens and underscores")
 		}
 	}
 	if port == "" {
 		return host, defaultPort, nil
 	}
 	if n, err := strconv.ParseUint(port, 10, 16); err != nil || n == 0 {
-		return "", "", errors.New("bad port " + strconv.Quote(port))
+		return "", "", errors.New("port number is not a decimal number between 1 and 65535")
 	}
 	return host, port, nil
 }

@@ -91,6 +91,30 @@ func TestParseURLRejects(t *testing.T) {
 	}
 }
 
+// TestParseURLErrorsHideTheAuthority checks that no error quotes what was
+// taken for the host or port, which may be a user name and password that
+// hold a "/", cut at it.
+func TestParseURLErrorsHideTheAuthority(t *testing.T) {
+	tests := []struct{ url, want string }{
+		{"http://zqu:s3cr/et@127.0.0.1:1/", "port number is not a decimal number between 1 and 65535"},
+		{"http://zqu:99999/et@127.0.0.1/", "port number is not a decimal number between 1 and 65535"},
+		{"http://zq!u:s3cr/et@127.0.0.1/", "bad host name"},
+		{"http://[zq!u]:s3cr/et@127.0.0.1/", "bad IPv6 address"},
+	}
+	for _, tt := range tests {
+		_, err := ParseURL(tt.url)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v; want one saying %q", tt.url, err, tt.want)
+			continue
+		}
+		for _, secret := range []string{"zq", "s3cr", "99999"} {
+			if strings.Contains(err.Error(), secret) {
+				t.Errorf("%s: the error %q shows %q", tt.url, err, secret)
+			}
+		}
+	}
+}
+
 func TestParseURLUserInfo(t *testing.T) {
 	tests := []struct{ url, user, password, addr, path string }{
 		{"http://user:pw@127.0.0.1:8080/x", "user", "pw", "127.0.0.1:8080", "/x"},

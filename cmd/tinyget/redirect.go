@@ -28,12 +28,20 @@ func redirectTarget(cur target, loc string, pathAsIs bool) (target, string, erro
 	}
 	ref, err := url.Parse(strings.TrimSpace(loc))
 	if err != nil {
-		return target{}, "", fail(exitMalformedURL, "URL rejected: Location %q: %v", loc, err)
+		// Neither loc nor err is quoted: a "/" in a password can make
+		// url.Parse take the user name and password for the host and port.
+		return target{}, "", fail(exitMalformedURL, "URL rejected: the Location is not a URL")
 	}
 	next := base.ResolveReference(ref).String()
 	t, err := parseTarget(next, pathAsIs)
 	if err != nil {
-		return t, next, fail(codeOf(err), "Location %q: %v", client.Redacted(loc), err)
+		shown := client.Redacted(loc)
+		if strings.Contains(shown, "@") {
+			// An "@" after a "/" may end a password that holds the "/",
+			// which Redacted cannot tell from a path.
+			return t, next, fail(codeOf(err), "Location: %v", err)
+		}
+		return t, next, fail(codeOf(err), "Location %q: %v", shown, err)
 	}
 	return t, next, nil
 }

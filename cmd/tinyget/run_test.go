@@ -419,8 +419,13 @@ func TestURLEffectiveOfABadURL(t *testing.T) {
 	if r := tinyget("", "-sSL", "http://"+addr+"/redir/302?to=http://127.0.0.1:99999/x"); r.code != int(exitMalformedURL) || !strings.Contains(r.stderr, `Location "http://127.0.0.1:99999/x": URL rejected: `) {
 		t.Errorf("a redirect to a bad URL: %+v; want exit 3 naming the Location", r)
 	}
+	for _, loc := range []string{"http://u:s3cr%2Fpw@127.0.0.1:1/", "http://u:99999%2Fpw@127.0.0.1:1/"} {
+		if r := tinyget("", "-sSL", "http://"+addr+"/redir/302?to="+loc); r.code != int(exitMalformedURL) || strings.Contains(r.stderr, "pw") || strings.Contains(r.stderr, "s3cr") || strings.Contains(r.stderr, "99999") {
+			t.Errorf("a redirect to %s, a URL with a / in its password: %+v; want exit 3 with no password in the message", loc, r)
+		}
+	}
 	for _, u := range []string{"alice:pw@http://127.0.0.1:1/", "http://u:s3cr/pw@127.0.0.1:1/"} {
-		if r := tinyget("", "-sS", u); r.code != int(exitMalformedURL) || strings.Contains(r.stderr, "pw") {
+		if r := tinyget("", "-sS", u); r.code != int(exitMalformedURL) || strings.Contains(r.stderr, "pw") || strings.Contains(r.stderr, "s3cr") {
 			t.Errorf("%s: %+v; want exit 3 with no password in the message", u, r)
 		}
 	}
