@@ -2,7 +2,7 @@ package config_test
 
 import (
 	"fmt"
-	"os"
+	"strings"
 	"testing/fstest"
 
 	"github.com/tinyhttpd/tinyhttpd/config"
@@ -58,6 +58,17 @@ routes:
 	// routes.yaml:5:5: unknown key "colour" in route; known keys: path, methods, status, headers, delay, listing, body, file, dir, echo, index, fault, redirect
 }
 
+// WriteUsage writes a table with a row for each setting: its variable, its
+// default and what it means. The variable and default of the first rows:
 func ExampleWriteUsage() {
-	config.WriteUsage(os.Stdout)
+	var b strings.Builder
+	config.WriteUsage(&b)
+	for _, row := range strings.Split(b.String(), "\n")[:3] {
+		f := strings.Fields(row)
+		fmt.Println(f[0], f[1])
+	}
+	// Output:
+	// VARIABLE DEFAULT
+	// TINYHTTPD_ADDR 127.0.0.1:7070
+	// TINYHTTPD_UNIX_MODE 0660
 }
