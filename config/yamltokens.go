@@ -10,7 +10,8 @@ import (
 // yamlTokens counts the tokens of the YAML stream data as
 // go.yaml.in/yaml/v3's scanner splits it, weighted as MaxRoutesTokens
 // describes, and returns the count and the offset in data of the token
-// that takes it over limit, or -1 if it stays within it. The count starts
+// that takes it over limit, or -1 if it stays within it; over the limit,
+// it stops counting by the end of that token's line. The count starts
 // at 2, for the first document and its node, and a document marker adds 2
 // more.
 //
@@ -33,7 +34,7 @@ func yamlTokens(data []byte, limit int) (n, over int) {
 	if bytes.HasPrefix(data, []byte("\uFEFF")) {
 		s.i = 3
 	}
-	for s.i < len(s.data) {
+	for s.i < len(s.data) && s.over < 0 {
 		if s.strict {
 			s.countAll()
 			break
@@ -245,7 +246,7 @@ func risky(data []byte) bool {
 // tokens reads the tokens on a line, from its first, to the start of the
 // next line.
 func (s *tokenScan) tokens() {
-	for s.i < len(s.data) {
+	for s.i < len(s.data) && s.over < 0 {
 		s.skipBlanks()
 		if s.i >= len(s.data) {
 			return
@@ -528,7 +529,7 @@ func (s *tokenScan) blockScalar() {
 // are tokens, however they are read.
 func (s *tokenScan) countAll() {
 	run := false
-	for s.i < len(s.data) {
+	for s.i < len(s.data) && s.over < 0 {
 		if w := s.breakLen(s.i); w > 0 {
 			s.i += w
 			run = false

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -131,24 +130,6 @@ func TestYAMLTokensWeights(t *testing.T) {
 	}
 }
 
-// pathologicalRoutes are routes files just over MaxRoutesTokens, each of
-// many small nodes of one kind.
-func pathologicalRoutes() map[string]string {
-	rep := func(head, unit string, weight int) string {
-		return head + strings.Repeat(unit, MaxRoutesTokens/weight+1)
-	}
-	return map[string]string{
-		"flow sequence":  rep("routes: [", "a,", 2) + "a]\n",
-		"block sequence": rep("routes:\n", "- a\n", 3),
-		"empty entries":  rep("routes:\n", "-\n", 2),
-		"headers":        rep("routes:\n- path: /x\n  body: x\n  headers:\n", "    a: b\n", 4),
-		"empty keys":     rep("routes:\n- path: /x\n  body: x\n  headers:\n", "    ?\n", 3),
-		"aliases":        rep("a: &a [x, x, x, x, x, x, x, x]\nroutes:\n", "- *a\n", 3),
-		"comments":       rep("routes:\n", "- a #\n", 4),
-		"flow pairs":     rep("routes: [", "a: a,", 5) + "a]\n",
-	}
-}
-
 func TestParseRoutesTooManyTokens(t *testing.T) {
 	for name, src := range pathologicalRoutes() {
 		t.Run(name, func(t *testing.T) {
@@ -163,17 +144,6 @@ func TestParseRoutesTooManyTokens(t *testing.T) {
 	// document counts 2, "routes", ":" and "[" 4, and each "a," 2.
 	_, err := parseTest(t, "routes: ["+strings.Repeat("a,", MaxRoutesTokens/2)+"a]\n")
 	checkProblems(t, err, []string{"1:480004: too many YAML tokens: more than 480000 in a routes file"})
-}
-
-// largestRoutes returns a routes file of MaxRoutes routes, each with as
-// many tokens as MaxRoutesTokens allows on average.
-func largestRoutes() string {
-	var b strings.Builder
-	b.WriteString("routes:\n")
-	for i := range MaxRoutes {
-		b.WriteString("  - path: /r" + strconv.Itoa(i) + "\n    methods: [GET, HEAD, POST]\n    status: 201\n    delay: 1ms\n    body: hello\n    headers: {X-A: a, X-B: b, X-C: c}\n")
-	}
-	return b.String()
 }
 
 func TestParseRoutesLargest(t *testing.T) {
