@@ -3,6 +3,7 @@ package config
 import (
 	"runtime"
 	"runtime/metrics"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +12,8 @@ import (
 // BenchmarkParseRoutesWorstCase parses the routes files that need the most
 // memory: one of MaxRoutesFileSize made of a flow sequence of one-letter
 // scalars, refused; the files of small nodes just within
-// MaxRoutesTokens; and the largest file of MaxRoutes routes. Beside B/op
+// MaxRoutesTokens; the largest file of MaxRoutes routes; and one of
+// MaxRoutes routes with bodies that make it almost MaxRoutesFileSize. Beside B/op
 // it reports the largest heap seen during the parses, the file and the
 // garbage not yet collected included.
 func BenchmarkParseRoutesWorstCase(b *testing.B) {
@@ -21,6 +23,16 @@ func BenchmarkParseRoutesWorstCase(b *testing.B) {
 			return head + strings.Repeat("a,", (MaxRoutesFileSize-len(head)-3)/2) + "a]\n"
 		},
 		"largest": largestRoutes,
+		"largest-16MiB": func() string {
+			// MaxRoutes routes with bodies in quotes that fill the file.
+			body := strings.Repeat("x", MaxRoutesFileSize/MaxRoutes-150)
+			var b strings.Builder
+			b.WriteString("routes:\n")
+			for i := range MaxRoutes {
+				b.WriteString("  - path: /r" + strconv.Itoa(i) + "\n    headers: {Content-Type: text/html, X-A: a}\n    body: \"" + body + "\"\n")
+			}
+			return b.String()
+		},
 	}
 	for name, src := range withinRoutes() {
 		files["within/"+strings.ReplaceAll(name, " ", "-")] = func() string { return src }
