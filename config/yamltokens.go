@@ -177,13 +177,51 @@ func (s *tokenScan) skipBlanks() {
 	}
 }
 
+// byteSet is a set of bytes.
+type byteSet [256]bool
+
+func newByteSet(chars string) *byteSet {
+	var set byteSet
+	for i := range len(chars) {
+		set[chars[i]] = true
+	}
+	return &set
+}
+
+var (
+	// breakStart holds the first bytes of line breaks.
+	breakStart = newByteSet("\r\n\xC2\xE2")
+	// quotedStop holds the bytes a quoted scalar's scan stops at.
+	quotedStop = newByteSet("\r\n\xC2\xE2\"'\\")
+)
+
+// skipUntil moves to the next byte in stop, or to the end.
+func (s *tokenScan) skipUntil(stop *byteSet) {
+	for s.i < len(s.data) {
+		b := s.data[s.i]
+		if stop[b] {
+			return
+		}
+		if b&0xC0 != 0x80 {
+			s.col++
+		}
+		if b >= utf8.RuneSelf {
+			s.ascii = false
+		}
+		s.i++
+	}
+}
+
 // skipLine moves to the start of the next line.
 func (s *tokenScan) skipLine() {
-	for s.i < len(s.data) && s.breakLen(s.i) == 0 {
-		s.advance(1)
-	}
-	if s.i < len(s.data) {
-		s.newline()
+	for s.i < len(s.data) {
+		if s.skipUntil(breakStart); s.breakLen(s.i) > 0 {
+			s.newline()
+			return
+		}
+		if s.i < len(s.data) {
+			s.advance(1)
+		}
 	}
 }
 
@@ -383,6 +421,9 @@ func (s *tokenScan) quoted(q byte) {
 	s.advance(1)
 	lines := false
 	for s.i < len(s.data) {
+		if s.skipUntil(quotedStop); s.i >= len(s.data) {
+			return
+		}
 		c := s.data[s.i]
 		switch {
 		case s.breakLen(s.i) > 0:
