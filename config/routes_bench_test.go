@@ -13,10 +13,28 @@ import (
 // memory: one of MaxRoutesFileSize made of a flow sequence of one-letter
 // scalars, refused; the files of small nodes just within
 // MaxRoutesTokens; the largest file of MaxRoutes routes; and one of
-// MaxRoutes routes with bodies that make it almost MaxRoutesFileSize. Beside B/op
-// it reports the largest heap seen during the parses, the file and the
-// garbage not yet collected included.
+// MaxRoutes routes with bodies that make it almost MaxRoutesFileSize.
+// Beside B/op it reports the largest heap seen during the parses, the
+// file and the garbage not yet collected included.
 func BenchmarkParseRoutesWorstCase(b *testing.B) {
+	for name, file := range worstCaseRoutes() {
+		b.Run(name, func(b *testing.B) {
+			data := []byte(file())
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			runtime.GC()
+			stop := sampleHeap()
+			for b.Loop() {
+				_, _ = ParseRoutes("r.yaml", data, testFiles, ".")
+			}
+			b.ReportMetric(float64(stop())/(1<<20), "peak-heap-MiB")
+		})
+	}
+}
+
+// worstCaseRoutes returns the files of BenchmarkParseRoutesWorstCase by
+// name.
+func worstCaseRoutes() map[string]func() string {
 	files := map[string]func() string{
 		"refused/flow-sequence-16MiB": func() string {
 			head := "routes: ["
@@ -37,17 +55,19 @@ func BenchmarkParseRoutesWorstCase(b *testing.B) {
 	for name, src := range withinRoutes() {
 		files["within/"+strings.ReplaceAll(name, " ", "-")] = func() string { return src }
 	}
-	for name, file := range files {
+	return files
+}
+
+// BenchmarkYAMLTokens counts the tokens of the files of
+// BenchmarkParseRoutesWorstCase.
+func BenchmarkYAMLTokens(b *testing.B) {
+	for name, file := range worstCaseRoutes() {
 		b.Run(name, func(b *testing.B) {
 			data := []byte(file())
 			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			runtime.GC()
-			stop := sampleHeap()
 			for b.Loop() {
-				_, _ = ParseRoutes("r.yaml", data, testFiles, ".")
+				yamlTokens(data, MaxRoutesTokens)
 			}
-			b.ReportMetric(float64(stop())/(1<<20), "peak-heap-MiB")
 		})
 	}
 }
