@@ -10,22 +10,22 @@ import (
 // yamlTokens counts the tokens of the YAML stream data as
 // go.yaml.in/yaml/v3's scanner splits it, weighted as MaxRoutesTokens
 // describes, and returns the count and the offset in data of the token
-// that takes it over limit, or -1 if it stays within it; over the limit,
-// it stops counting by the end of that token's line. The count starts
-// at 2, for the first document and its node, and a document marker adds 2
-// more.
+// that takes it over limit, or -1 if it stays within it; past the limit
+// it stops counting. The count starts at 2, for the first document and its
+// node, and a document marker adds 2 more.
 //
 // The count bounds the number of nodes yaml builds, which for a file of
-// many small nodes take a hundred times its size in memory, before yaml
-// builds them. It may count more than yaml's tokens but never fewer:
-// where the scanner's reading depends on what this one does not follow
-// (the indentation of the collection a plain scalar continues in, when it
-// is not known from its own line), it stops skipping quoted and block
-// scalars and counts every indicator character from there on.
+// many small nodes take many times its size in memory, before yaml builds
+// them. It may count more than yaml's tokens but never fewer: where the
+// scanner's reading depends on what this one does not follow (the
+// indentation of the collection a plain scalar continues in, when it is
+// not known from its own line), it stops skipping quoted and block scalars
+// and counts every indicator character from there on.
 func yamlTokens(data []byte, limit int) (n, over int) {
 	if u, ok := utf16Text(data); ok {
 		// yaml reads a stream that starts with a UTF-16 byte order mark
-		// as UTF-16; count what it reads. Offsets are then in u.
+		// as UTF-16; count what it reads. An offset in u is not one in
+		// data, so the token over the limit is placed at the start.
 		n, over := yamlTokens(u, limit)
 		return n, min(over, 0)
 	}
@@ -151,15 +151,20 @@ func (s *tokenScan) blankz(i int) bool {
 // advance moves past n bytes that are not line breaks.
 func (s *tokenScan) advance(n int) {
 	for range n {
-		b := s.data[s.i]
-		if b&0xC0 != 0x80 {
-			s.col++
-		}
-		if b >= utf8.RuneSelf {
-			s.ascii = false
-		}
-		s.i++
+		s.step()
 	}
+}
+
+// step moves past the byte at i, which is not a line break.
+func (s *tokenScan) step() {
+	b := s.data[s.i]
+	if b&0xC0 != 0x80 {
+		s.col++
+	}
+	if b >= utf8.RuneSelf {
+		s.ascii = false
+	}
+	s.i++
 }
 
 // newline moves past the line break at i. A line that starts inside a
@@ -197,18 +202,8 @@ var (
 
 // skipUntil moves to the next byte in stop, or to the end.
 func (s *tokenScan) skipUntil(stop *byteSet) {
-	for s.i < len(s.data) {
-		b := s.data[s.i]
-		if stop[b] {
-			return
-		}
-		if b&0xC0 != 0x80 {
-			s.col++
-		}
-		if b >= utf8.RuneSelf {
-			s.ascii = false
-		}
-		s.i++
+	for s.i < len(s.data) && !stop[s.data[s.i]] {
+		s.step()
 	}
 }
 
