@@ -37,11 +37,11 @@ const (
 	MaxRoutesFileSize = 16 << 20
 	// MaxRoutesTokens is the most YAML tokens a routes file may hold. They
 	// are counted before yaml builds its nodes, which for a file of many
-	// small nodes take a hundred times its size in memory. Scalars,
-	// aliases, anchors, tags, comments and the indicators "," "[" "]" "{"
-	// "}" count one each; "-" and ":" two, as each may also stand for an
-	// empty node, and "?" three. It allows 48 a route: a path, three methods, a
-	// status, a delay, a body and three headers in a flow mapping take 47.
+	// small nodes take many times its size in memory. Scalars, aliases,
+	// anchors, tags, comments and the indicators "," "[" "]" "{" "}" count
+	// one each; "-" and ":" two, as each may also stand for an empty node,
+	// and "?" three. It allows 48 a route: a path, three methods, a status,
+	// a delay, a body and three headers in a flow mapping take 47.
 	MaxRoutesTokens = 48 * MaxRoutes
 	// MaxRouteDelay is the longest delay a route may have.
 	MaxRouteDelay = time.Minute
