@@ -20,10 +20,11 @@ func FuzzLoadRoutes(f *testing.F) {
 		"routes:\n\t- path: /x\n",
 		"routes: [{path: /a/../b, body: x, body: y}]\n---\nx: 1\n",
 	}
-	for _, s := range seeds {
+	for _, s := range append(seeds, trickyYAML...) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		checkTokensCoverNodes(t, data)
 		rt, err := ParseRoutes("fuzz.yaml", data, testFiles, ".")
 		if err != nil {
 			var re *RoutesError

@@ -35,6 +35,14 @@ const (
 	MaxRoutes = 10000
 	// MaxRoutesFileSize is the size in bytes of the largest routes file.
 	MaxRoutesFileSize = 16 << 20
+	// MaxRoutesTokens is the most YAML tokens a routes file may hold. They
+	// are counted before yaml builds its nodes, which for a file of many
+	// small nodes take many times its size in memory. Scalars, aliases,
+	// anchors, tags, comments and the indicators "," "[" "]" "{" "}" count
+	// one each; "-" and ":" two, as each may also stand for an empty node,
+	// and "?" three. It allows 48 a route: a path, three methods, a status,
+	// a delay, a body and three headers in a flow mapping take 47.
+	MaxRoutesTokens = 48 * MaxRoutes
 	// MaxRouteDelay is the longest delay a route may have.
 	MaxRouteDelay = time.Minute
 
@@ -123,6 +131,9 @@ func ParseRoutes(name string, data []byte, files fs.FS, base string) (*route.Rou
 	p := &routesParser{name: name, files: files, base: base, paths: make(map[string]int)}
 	if len(data) > MaxRoutesFileSize {
 		p.problem(0, 0, fmt.Sprintf("routes file is larger than %s", ByteSize(MaxRoutesFileSize)))
+	} else if _, at := yamlTokens(data, MaxRoutesTokens); at >= 0 {
+		line, col := position(data, at)
+		p.problem(line, col, fmt.Sprintf("too many YAML tokens: more than %d in a routes file", MaxRoutesTokens))
 	} else if root := p.document(data); root != nil {
 		p.table(root)
 	}
@@ -272,6 +283,14 @@ func problemAt(data []byte, from int, msg string) (line, col int) {
 	}
 	text := strings.TrimRight(string(lines[bad-1]), "\r\n")
 	return bad, utf8.RuneCountInString(text[:len(text)-len(strings.TrimLeft(text, " "))]) + 1
+}
+
+// position returns the 1-based line and column of byte at in data.
+// Columns count runes, as yaml does.
+func position(data []byte, at int) (line, col int) {
+	before := data[:at]
+	start := bytes.LastIndexByte(before, '\n') + 1
+	return bytes.Count(before, []byte("\n")) + 1, utf8.RuneCount(before[start:]) + 1
 }
 
 // invalidUTF8 stands for a byte that is not valid UTF-8 in findRune.
