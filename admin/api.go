@@ -223,16 +223,22 @@ func routeDetail(rt route.Route) string {
 	return ""
 }
 
-// requests answers GET /api/requests?limit=N (N ≥ 1; default, and at
-// most, all that the ring keeps): the N most recent exchanges, most recent
-// first, each target cut to maxRecentTarget bytes.
+// MaxRequestsLimit is the most exchanges one GET /api/requests answers
+// with, whatever ADMIN_RECENT keeps, so that the memory one reply takes
+// does not grow with the ring.
+const MaxRequestsLimit = 1000
+
+// requests answers GET /api/requests?limit=N (N from 1 to
+// MaxRequestsLimit; by default all that the ring keeps, at most
+// MaxRequestsLimit): the N most recent exchanges, most recent first, each
+// target cut to maxRecentTarget bytes.
 func (a *Admin) requests(w http.ResponseWriter, r *http.Request) error {
 	size := len(a.recent.ring)
-	limit := size
+	limit := min(size, MaxRequestsLimit)
 	if v := r.URL.Query().Get("limit"); v != "" {
 		var err error
-		if limit, err = strconv.Atoi(v); err != nil || limit < 1 {
-			return errorf(http.StatusBadRequest, "limit must be a whole number from 1")
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > MaxRequestsLimit {
+			return errorf(http.StatusBadRequest, "limit must be a whole number from 1 to "+strconv.Itoa(MaxRequestsLimit))
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"size": size, "requests": a.recent.list(limit)})
