@@ -175,21 +175,25 @@ type RouteInfo struct {
 	Requests uint64   `json:"requests"`
 }
 
-// RoutesBody is the body of GET /api/routes.
+// RoutesBody is the body of GET /api/routes (which writes it a route at a
+// time).
 type RoutesBody struct {
 	Source string      `json:"source"`
 	Loaded time.Time   `json:"loaded"`
 	Routes []RouteInfo `json:"routes"`
 }
 
+// routesAPI answers GET /api/routes, each route encoded as it is written:
+// a table of MaxRoutes long paths is megabytes of JSON.
 func (a *Admin) routesAPI(w http.ResponseWriter, r *http.Request) error {
 	t := a.opts.Server.Routes()
 	if t == nil {
 		return errorf(http.StatusServiceUnavailable, "no route table loaded")
 	}
 	counts := a.routeCounts()
-	body := RoutesBody{Source: t.Source(), Loaded: t.Loaded(), Routes: make([]RouteInfo, 0, len(t.Routes()))}
-	for _, rt := range t.Routes() {
+	routes := t.Routes()
+	writeJSONList(w, http.StatusOK, map[string]any{"source": t.Source(), "loaded": t.Loaded()}, "routes", len(routes), func(i int) any {
+		rt := routes[i]
 		info := RouteInfo{
 			Path: rt.Path, Prefix: rt.Prefix, Kind: string(rt.Kind), Detail: routeDetail(rt),
 			Methods: rt.Methods, Status: rt.Status, Requests: counts[rt.Path],
@@ -197,9 +201,8 @@ func (a *Admin) routesAPI(w http.ResponseWriter, r *http.Request) error {
 		if rt.Delay > 0 {
 			info.Delay = rt.Delay.String()
 		}
-		body.Routes = append(body.Routes, info)
-	}
-	writeJSON(w, http.StatusOK, body)
+		return info
+	})
 	return nil
 }
 
@@ -241,7 +244,8 @@ func (a *Admin) requests(w http.ResponseWriter, r *http.Request) error {
 			return errorf(http.StatusBadRequest, "limit must be a whole number from 1 to "+strconv.Itoa(MaxRequestsLimit))
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"size": size, "requests": a.recent.list(limit)})
+	list := a.recent.list(limit)
+	writeJSONList(w, http.StatusOK, map[string]any{"size": size}, "requests", len(list), func(i int) any { return list[i] })
 	return nil
 }
 

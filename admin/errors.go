@@ -3,6 +3,7 @@ package admin
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 )
 
@@ -53,4 +54,46 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.Encode(v)
+}
+
+// writeJSONList writes a JSON object of fields and, under key, the n items
+// item returns, encoding each as it is written: the memory it takes is one
+// item's, however many there are, where writeJSON holds the whole body.
+// fields must not be empty, and item's values must encode without error.
+func writeJSONList(w http.ResponseWriter, status int, fields map[string]any, key string, n int, item func(i int) any) {
+	head, err := json.Marshal(fields)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	k, _ := json.Marshal(key)
+	// head ends in "}": the list goes in as its last member.
+	if !write(w, head[:len(head)-1], []byte(","), k, []byte(":[\n")) {
+		return
+	}
+	for i := range n {
+		b, _ := json.Marshal(item(i))
+		sep := []byte(",\n")
+		if i == n-1 {
+			sep = sep[1:]
+		}
+		if !write(w, b, sep) {
+			return
+		}
+	}
+	write(w, []byte("]}\n"))
+}
+
+// write writes each of parts to w, and reports whether all were written:
+// an error means the client went away.
+func write(w io.Writer, parts ...[]byte) bool {
+	for _, p := range parts {
+		if _, err := w.Write(p); err != nil {
+			return false
+		}
+	}
+	return true
 }
