@@ -1,7 +1,9 @@
 package admin
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -26,7 +28,7 @@ type Status struct {
 	Bytes         Bytes             `json:"bytes"`
 	Acceptors     []Acceptor        `json:"acceptors"`
 	Latency       Latency           `json:"latency"`
-	Routes        map[string]uint64 `json:"routes"`
+	Routes        map[string]uint64 `json:"routes,omitempty"` // written last, a route at a time (see status)
 	Reloads       Reloads           `json:"reloads"`
 	// TLS describes each TLS listener's certificate; empty without TLS.
 	TLS []tlscert.Info `json:"tls"`
@@ -91,8 +93,14 @@ type Reloads struct {
 // statusWindow is the window of the status API's latency percentiles.
 const statusWindow = 60
 
+// status answers GET /api/status. Its per-route counts are written a
+// route at a time: MaxRoutes long paths are megabytes of JSON.
 func (a *Admin) status(w http.ResponseWriter, r *http.Request) error {
-	writeJSON(w, http.StatusOK, a.snapshot(time.Now()))
+	s := a.snapshot(time.Now())
+	routes := slices.Sorted(maps.Keys(s.Routes))
+	counts := s.Routes
+	s.Routes = nil
+	writeJSONList(w, http.StatusOK, s, "routes", true, len(routes), func(i int) (string, any) { return routes[i], counts[routes[i]] })
 	return nil
 }
 
@@ -192,7 +200,7 @@ func (a *Admin) routesAPI(w http.ResponseWriter, r *http.Request) error {
 	}
 	counts := a.routeCounts()
 	routes := t.Routes()
-	writeJSONList(w, http.StatusOK, map[string]any{"source": t.Source(), "loaded": t.Loaded()}, "routes", len(routes), func(i int) any {
+	writeJSONList(w, http.StatusOK, map[string]any{"source": t.Source(), "loaded": t.Loaded()}, "routes", false, len(routes), func(i int) (string, any) {
 		rt := routes[i]
 		info := RouteInfo{
 			Path: rt.Path, Prefix: rt.Prefix, Kind: string(rt.Kind), Detail: routeDetail(rt),
@@ -201,7 +209,7 @@ func (a *Admin) routesAPI(w http.ResponseWriter, r *http.Request) error {
 		if rt.Delay > 0 {
 			info.Delay = rt.Delay.String()
 		}
-		return info
+		return "", info
 	})
 	return nil
 }
@@ -245,7 +253,7 @@ func (a *Admin) requests(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	list := a.recent.list(limit)
-	writeJSONList(w, http.StatusOK, map[string]any{"size": size}, "requests", len(list), func(i int) any { return list[i] })
+	writeJSONList(w, http.StatusOK, map[string]any{"size": size}, "requests", false, len(list), func(i int) (string, any) { return "", list[i] })
 	return nil
 }
 

@@ -1,8 +1,10 @@
 package admin
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 )
@@ -56,35 +58,50 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
-// writeJSONList writes a JSON object of fields and, under key, the n items
-// item returns, encoding each as it is written: the memory it takes is one
-// item's, however many there are, where writeJSON holds the whole body.
-// fields must not be empty, and item's values must encode without error.
-func writeJSONList(w http.ResponseWriter, status int, fields map[string]any, key string, n int, item func(i int) any) {
-	head, err := json.Marshal(fields)
-	if err != nil {
-		writeError(w, err)
+// writeJSONList writes head, which must encode as a JSON object without a
+// member named key, with key added as its last member: an array of the n
+// values item returns, or, if named, an object of the n members item
+// returns, names and values; indented as writeJSON indents. Each entry is
+// encoded as it is written, so the memory this takes is one entry's,
+// however many there are, where writeJSON holds the whole body. item's
+// values must encode without error.
+func writeJSONList(w http.ResponseWriter, status int, head any, key string, named bool, n int, item func(i int) (string, any)) {
+	h, err := json.MarshalIndent(head, "", "  ")
+	if err != nil || len(h) < 2 || h[0] != '{' {
+		writeError(w, fmt.Errorf("encoding the head of %s: %v", key, err))
 		return
 	}
+	open, end := " [", "  ]\n}\n"
+	if named {
+		open, end = " {", "  }\n}\n"
+	}
+	if h = bytes.TrimSuffix(h, []byte("\n}")); len(h) > 2 { // not {}: members precede
+		h = append(h, ',')
+	} else {
+		h = h[:1]
+	}
+	k, _ := json.Marshal(key)
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	k, _ := json.Marshal(key)
-	// head ends in "}": the list goes in as its last member.
-	if !write(w, head[:len(head)-1], []byte(","), k, []byte(":[\n")) {
+	if !write(w, h, []byte("\n  "), k, []byte(":"+open)) {
 		return
 	}
+	sep := []byte("\n    ")
 	for i := range n {
-		b, _ := json.Marshal(item(i))
-		sep := []byte(",\n")
-		if i == n-1 {
-			sep = sep[1:]
+		name, v := item(i)
+		b, _ := json.MarshalIndent(v, "    ", "  ")
+		var nb []byte
+		if named {
+			nb, _ = json.Marshal(name)
+			nb = append(nb, ": "...)
 		}
-		if !write(w, b, sep) {
+		if !write(w, sep, nb, b) {
 			return
 		}
+		sep = []byte(",\n    ")
 	}
-	write(w, []byte("]}\n"))
+	write(w, []byte("\n"+end))
 }
 
 // write writes each of parts to w, and reports whether all were written:
