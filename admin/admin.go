@@ -14,7 +14,6 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"golang.org/x/net/netutil"
 
 	"github.com/tinyhttpd/tinyhttpd/config"
 	"github.com/tinyhttpd/tinyhttpd/internal/defaults"
@@ -209,26 +208,16 @@ func limitBody(next http.Handler) http.Handler {
 	})
 }
 
-// MaxConns bounds the connections the admin endpoint serves at once (see
-// Listener): a dashboard in a browser holds about six, a scraper one.
-const MaxConns = 64
-
-// Listener returns l bounded to MaxConns connections at once: Accept waits
-// while that many are open, and the kernel queues the rest, so that a
-// flood of idle connections cannot take the descriptors the protocol
-// listener needs. With TLS, wrap the Listener in the TLS one, not the
-// other way round: net/http sets Request.TLS only for a *tls.Conn.
-func Listener(l net.Listener) net.Listener { return netutil.LimitListener(l, MaxConns) }
-
 // HTTPServer returns an http.Server for the admin endpoint with explicit
 // timeouts and header limits; serve it on a Listener. It closes each
 // connection after its reply: an idle keep-alive connection would hold one
 // of the Listener's MaxConns, and enough of them would keep a health
-// probe waiting.
+// probe waiting. A connection that sends no request holds its slot for
+// HeaderTimeout at most.
 func (a *Admin) HTTPServer() *http.Server {
 	s := &http.Server{
 		Handler:           a.Handler(),
-		ReadHeaderTimeout: 5 * time.Second,
+		ReadHeaderTimeout: HeaderTimeout,
 		ReadTimeout:       10 * time.Second,
 		// pprof's profile and trace run for up to 30 s by default.
 		WriteTimeout:   60 * time.Second,

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -302,7 +303,7 @@ func TestRoutesAndRequests(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &reqs); code != 200 || err != nil || len(reqs.Requests) != 2 || reqs.Requests[1].Target != "/c" {
 		t.Errorf("limit=2: %d %v %s; want the 2 most recent", code, err, body)
 	}
-	for _, bad := range []string{"0", "-1", "x"} {
+	for _, bad := range []string{"0", "-1", "x", strconv.Itoa(MaxRequestsLimit + 1)} {
 		if code, body := f.do(t, "GET", "/api/requests?limit="+bad, nil); code != 400 {
 			t.Errorf("limit=%s: %d %s; want 400", bad, code, body)
 		}
@@ -326,6 +327,35 @@ func TestRoutesAndRequests(t *testing.T) {
 	if routes.Source != f.routes || len(routes.Routes) != 2 || routes.Routes[0].Path != "/hello" || routes.Routes[0].Requests != 2 ||
 		routes.Routes[1].Delay != "200ms" || routes.Routes[0].Detail != "6 bytes" {
 		t.Errorf("routes %+v", routes)
+	}
+}
+
+// TestRequestsBounded shows that one /api/requests reply holds at most
+// MaxRequestsLimit exchanges however many the ring keeps, by default and
+// when asked for.
+func TestRequestsBounded(t *testing.T) {
+	f := newFixture(t, false, Options{Recent: MaxRequestsLimit + 500})
+	target := "/" + strings.Repeat("a", 300)
+	for i := range MaxRequestsLimit + 500 {
+		f.admin.Observe(&server.Exchange{Start: time.Now(), Method: "GET", Target: target + strconv.Itoa(i), Status: 404})
+	}
+	var reqs struct {
+		Size     int       `json:"size"`
+		Requests []Request `json:"requests"`
+	}
+	for _, q := range []string{"", "?limit=" + strconv.Itoa(MaxRequestsLimit)} {
+		code, body := f.do(t, "GET", "/api/requests"+q, nil)
+		if err := json.Unmarshal([]byte(body), &reqs); code != 200 || err != nil {
+			t.Fatalf("requests%s: %d %v", q, code, err)
+		}
+		if reqs.Size != MaxRequestsLimit+500 || len(reqs.Requests) != MaxRequestsLimit {
+			t.Errorf("requests%s from a ring of %d: size %d, %d exchanges; want %d", q, MaxRequestsLimit+500, reqs.Size, len(reqs.Requests), MaxRequestsLimit)
+		}
+	}
+	code, body := f.do(t, "GET", "/api/requests?limit="+strconv.Itoa(MaxRequestsLimit+1), nil)
+	checkJSONError(t, body, 400, "limit must be a whole number from 1 to "+strconv.Itoa(MaxRequestsLimit))
+	if code != 400 {
+		t.Errorf("limit above MaxRequestsLimit: %d", code)
 	}
 }
 

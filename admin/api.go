@@ -1,7 +1,9 @@
 package admin
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -26,7 +28,7 @@ type Status struct {
 	Bytes         Bytes             `json:"bytes"`
 	Acceptors     []Acceptor        `json:"acceptors"`
 	Latency       Latency           `json:"latency"`
-	Routes        map[string]uint64 `json:"routes"`
+	Routes        map[string]uint64 `json:"routes,omitempty"` // written last, a route at a time (see status)
 	Reloads       Reloads           `json:"reloads"`
 	// TLS describes each TLS listener's certificate; empty without TLS.
 	TLS []tlscert.Info `json:"tls"`
@@ -91,8 +93,14 @@ type Reloads struct {
 // statusWindow is the window of the status API's latency percentiles.
 const statusWindow = 60
 
+// status answers GET /api/status. Its per-route counts are written a
+// route at a time: MaxRoutes long paths are megabytes of JSON.
 func (a *Admin) status(w http.ResponseWriter, r *http.Request) error {
-	writeJSON(w, http.StatusOK, a.snapshot(time.Now()))
+	s := a.snapshot(time.Now())
+	routes := slices.Sorted(maps.Keys(s.Routes))
+	counts := s.Routes
+	s.Routes = nil
+	writeJSONList(w, http.StatusOK, s, "routes", true, len(routes), func(i int) (string, any) { return routes[i], counts[routes[i]] })
 	return nil
 }
 
@@ -175,21 +183,25 @@ type RouteInfo struct {
 	Requests uint64   `json:"requests"`
 }
 
-// RoutesBody is the body of GET /api/routes.
+// RoutesBody is the body of GET /api/routes (which writes it a route at a
+// time).
 type RoutesBody struct {
 	Source string      `json:"source"`
 	Loaded time.Time   `json:"loaded"`
 	Routes []RouteInfo `json:"routes"`
 }
 
+// routesAPI answers GET /api/routes, each route encoded as it is written:
+// a table of MaxRoutes long paths is megabytes of JSON.
 func (a *Admin) routesAPI(w http.ResponseWriter, r *http.Request) error {
 	t := a.opts.Server.Routes()
 	if t == nil {
 		return errorf(http.StatusServiceUnavailable, "no route table loaded")
 	}
 	counts := a.routeCounts()
-	body := RoutesBody{Source: t.Source(), Loaded: t.Loaded(), Routes: make([]RouteInfo, 0, len(t.Routes()))}
-	for _, rt := range t.Routes() {
+	routes := t.Routes()
+	writeJSONList(w, http.StatusOK, map[string]any{"source": t.Source(), "loaded": t.Loaded()}, "routes", false, len(routes), func(i int) (string, any) {
+		rt := routes[i]
 		info := RouteInfo{
 			Path: rt.Path, Prefix: rt.Prefix, Kind: string(rt.Kind), Detail: routeDetail(rt),
 			Methods: rt.Methods, Status: rt.Status, Requests: counts[rt.Path],
@@ -197,9 +209,8 @@ func (a *Admin) routesAPI(w http.ResponseWriter, r *http.Request) error {
 		if rt.Delay > 0 {
 			info.Delay = rt.Delay.String()
 		}
-		body.Routes = append(body.Routes, info)
-	}
-	writeJSON(w, http.StatusOK, body)
+		return "", info
+	})
 	return nil
 }
 
@@ -223,19 +234,26 @@ func routeDetail(rt route.Route) string {
 	return ""
 }
 
-// requests answers GET /api/requests?limit=N (N ≥ 1; default, and at
-// most, all that the ring keeps): the N most recent exchanges, most recent
-// first, each target cut to maxRecentTarget bytes.
+// MaxRequestsLimit is the most exchanges one GET /api/requests answers
+// with, whatever ADMIN_RECENT keeps, so that the memory one reply takes
+// does not grow with the ring.
+const MaxRequestsLimit = 1000
+
+// requests answers GET /api/requests?limit=N (N from 1 to
+// MaxRequestsLimit; by default all that the ring keeps, at most
+// MaxRequestsLimit): the N most recent exchanges, most recent first, each
+// target cut to maxRecentTarget bytes.
 func (a *Admin) requests(w http.ResponseWriter, r *http.Request) error {
 	size := len(a.recent.ring)
-	limit := size
+	limit := min(size, MaxRequestsLimit)
 	if v := r.URL.Query().Get("limit"); v != "" {
 		var err error
-		if limit, err = strconv.Atoi(v); err != nil || limit < 1 {
-			return errorf(http.StatusBadRequest, "limit must be a whole number from 1")
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > MaxRequestsLimit {
+			return errorf(http.StatusBadRequest, "limit must be a whole number from 1 to "+strconv.Itoa(MaxRequestsLimit))
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"size": size, "requests": a.recent.list(limit)})
+	list := a.recent.list(limit)
+	writeJSONList(w, http.StatusOK, map[string]any{"size": size}, "requests", false, len(list), func(i int) (string, any) { return "", list[i] })
 	return nil
 }
 

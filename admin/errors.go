@@ -1,8 +1,11 @@
 package admin
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 )
 
@@ -53,4 +56,61 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.Encode(v)
+}
+
+// writeJSONList writes head, which must encode as a JSON object without a
+// member named key, with key added as its last member: an array of the n
+// values item returns, or, if named, an object of the n members item
+// returns, names and values; indented as writeJSON indents. Each entry is
+// encoded as it is written, so the memory this takes is one entry's,
+// however many there are, where writeJSON holds the whole body. item's
+// values must encode without error.
+func writeJSONList(w http.ResponseWriter, status int, head any, key string, named bool, n int, item func(i int) (string, any)) {
+	h, err := json.MarshalIndent(head, "", "  ")
+	if err != nil || len(h) < 2 || h[0] != '{' {
+		writeError(w, fmt.Errorf("encoding the head of %s: %v", key, err))
+		return
+	}
+	open, end := " [", "  ]\n}\n"
+	if named {
+		open, end = " {", "  }\n}\n"
+	}
+	if h = bytes.TrimSuffix(h, []byte("\n}")); len(h) > 2 { // not {}: members precede
+		h = append(h, ',')
+	} else {
+		h = h[:1]
+	}
+	k, _ := json.Marshal(key)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if !write(w, h, []byte("\n  "), k, []byte(":"+open)) {
+		return
+	}
+	sep := []byte("\n    ")
+	for i := range n {
+		name, v := item(i)
+		b, _ := json.MarshalIndent(v, "    ", "  ")
+		var nb []byte
+		if named {
+			nb, _ = json.Marshal(name)
+			nb = append(nb, ": "...)
+		}
+		if !write(w, sep, nb, b) {
+			return
+		}
+		sep = []byte(",\n    ")
+	}
+	write(w, []byte("\n"+end))
+}
+
+// write writes each of parts to w, and reports whether all were written:
+// an error means the client went away.
+func write(w io.Writer, parts ...[]byte) bool {
+	for _, p := range parts {
+		if _, err := w.Write(p); err != nil {
+			return false
+		}
+	}
+	return true
 }
