@@ -8,6 +8,7 @@ import (
 	"mime"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tinyhttpd/tinyhttpd/client"
 )
@@ -75,15 +76,22 @@ func (d *lazyDecoder) Read(p []byte) (int, error) {
 }
 
 // dispositionName returns the file name a Content-Disposition value gives,
-// without its directories, or "" when it has none that is usable.
-func dispositionName(v string) string {
+// without its directories, and whether tinyget may write a file of that
+// name; name is "" when the value gives none. A name is refused when it is
+// "." or "..", when it names a dot file, which a later run or a shell may
+// read as settings (.tinygetrc, .bashrc), and when it holds a control
+// character or bytes that are not UTF-8.
+func dispositionName(v string) (name string, ok bool) {
 	_, params, err := mime.ParseMediaType(v)
-	if err != nil {
-		return ""
+	if err != nil || params["filename"] == "" {
+		return "", true
 	}
-	name := filepath.Base(strings.ReplaceAll(params["filename"], "\\", "/"))
-	if name == "." || name == ".." || name == "/" || strings.ContainsAny(name, "\x00") {
-		return ""
+	name = filepath.Base(strings.ReplaceAll(params["filename"], "\\", "/"))
+	if name == "/" {
+		return "", true
 	}
-	return name
+	if strings.HasPrefix(name, ".") || !utf8.ValidString(name) || strings.ContainsFunc(name, func(r rune) bool { return r < ' ' || unsafeRune(r) }) {
+		return name, false
+	}
+	return name, true
 }

@@ -35,7 +35,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	switch {
 	case err != nil:
-		report(stderr, err)
+		report(safeText{w: stderr}, err)
 		fmt.Fprintln(stderr, "tinyget: try 'tinyget --help' for more information")
 		return int(codeOf(err))
 	case o.help:
@@ -52,7 +52,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	default:
 		f, err := os.Create(o.stderrFile)
 		if err != nil {
-			report(stderr, fail(exitWriteError, "Failed to open the --stderr file %s: %v", o.stderrFile, unwrapPath(err)))
+			report(safeText{w: stderr}, fail(exitWriteError, "Failed to open the --stderr file %s: %v", o.stderrFile, unwrapPath(err)))
 			return int(exitWriteError)
 		}
 		defer f.Close()
@@ -61,7 +61,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if o.parallel {
 		stdout, stderr = &lockedWriter{w: stdout}, &lockedWriter{w: stderr}
 	}
-	r := &runner{o: o, stdout: stdout, stderr: stderr}
+	r := &runner{o: o, stdout: stdout, stderr: safeText{w: stderr}}
+	r.errFile, _ = stderr.(*os.File)
 	defer r.closeFiles()
 	if err := r.load(stdin); err != nil {
 		r.reportError(err)
@@ -156,10 +157,13 @@ func report(stderr io.Writer, err error) {
 type runner struct {
 	o      *options
 	stdout io.Writer
-	stderr io.Writer
-	body   []byte      // the request body, from the data flags
-	upload requestBody // the -T file
-	format string      // the -w format
+	stderr io.Writer // through safeText: all tinyget writes there
+	// errFile is stderr when it is a file, to find whether it is a
+	// terminal; nil otherwise.
+	errFile *os.File
+	body    []byte      // the request body, from the data flags
+	upload  requestBody // the -T file
+	format  string      // the -w format
 
 	tls tlsSetup // the TLS flags' configuration, built at the first TLS exchange
 

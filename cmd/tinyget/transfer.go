@@ -122,7 +122,10 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (strin
 		return "", fail(exitFileTooLarge, "Maximum file size exceeded: the reply's Content-Length is %d, --max-filesize %d", resp.ContentLength, r.o.maxFilesize)
 	}
 	if r.o.remoteHeader && ti.remote {
-		if name := dispositionName(ti.header("Content-Disposition").s); name != "" {
+		switch name, ok := dispositionName(ti.header("Content-Disposition").s); {
+		case !ok:
+			r.warn("-J: not saving as the server's file name %q: tinyget writes no dot file and no name with control characters; saving as %s", name, ti.filename)
+		case name != "":
 			ti.filename = r.outputPath(name)
 			if _, err := os.Lstat(ti.filename); err == nil {
 				return "", fail(exitWriteError, "Refusing to overwrite %s: -J names files after the server, and does not replace one that is there", ti.filename)
@@ -289,11 +292,10 @@ func (r *runner) meter(tr *tracer, req *client.Request, toFile bool) *meter {
 	if r.o.silent || r.o.noProgress || r.o.verbose || r.o.parallel {
 		return nil
 	}
-	errFile, ok := r.stderr.(*os.File)
-	if !ok {
+	if r.errFile == nil {
 		return nil
 	}
-	width, tty := terminalWidth(errFile)
+	width, tty := terminalWidth(r.errFile)
 	if !tty {
 		return nil
 	}
