@@ -144,7 +144,11 @@ func openAppend(name string, kept int64) (*sink, error) {
 // destination returns the path to rename the finished file to (name, or the
 // file a symbolic link at name points to), the permissions of the file it
 // replaces (0 if none), and whether to write in place instead: name is not a
-// regular file, or a link that leads nowhere.
+// regular file, a link that leads nowhere, or a link in a sticky directory.
+// A link in a sticky directory such as /tmp may be another user's, set to
+// make whoever writes through it replace a file of theirs; it is opened as
+// it is, so that the kernel's rule for such links (Linux's
+// fs.protected_symlinks) decides, as for curl.
 func destination(name string) (dest string, perm fs.FileMode, inPlace bool) {
 	info, err := os.Lstat(name)
 	switch {
@@ -153,6 +157,9 @@ func destination(name string) (dest string, perm fs.FileMode, inPlace bool) {
 	case err != nil:
 		return name, 0, true
 	case info.Mode()&fs.ModeSymlink != 0:
+		if dir, err := os.Stat(filepath.Dir(name)); err != nil || dir.Mode()&fs.ModeSticky != 0 {
+			return name, 0, true
+		}
 		dest, err = filepath.EvalSymlinks(name)
 		if err != nil {
 			return name, 0, true

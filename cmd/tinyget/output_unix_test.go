@@ -107,3 +107,47 @@ func TestResumeToFIFO(t *testing.T) {
 		t.Errorf("request %q has no Range: bytes=990-", req)
 	}
 }
+
+// TestOutputLinkInStickyDirectory writes -o through a symbolic link in a
+// sticky directory in place, with open, so that the kernel's rule for
+// links in such directories applies, rather than renaming a file over the
+// link's target: the target keeps its inode.
+func TestOutputLinkInStickyDirectory(t *testing.T) {
+	addr, _ := serveReply(t, helloReply)
+	dir := t.TempDir()
+	target := filepath.Join(dir, "target")
+	if err := os.WriteFile(target, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sticky := filepath.Join(dir, "sticky")
+	if err := os.Mkdir(sticky, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(sticky, 0o777|os.ModeSticky); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(sticky, "link")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	inode := func() uint64 {
+		info, err := os.Stat(target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info.Sys().(*syscall.Stat_t).Ino
+	}
+	before := inode()
+	if r := tinyget("", "-o", link, addr+"/"); r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "hello, world\n" {
+		t.Errorf("the link's target holds %q", b)
+	}
+	if after := inode(); after != before {
+		t.Errorf("the link's target was replaced by a rename (inode %d, was %d): the kernel's rule for the link was never asked", after, before)
+	}
+	if entries, _ := os.ReadDir(sticky); len(entries) != 1 {
+		t.Errorf("the sticky directory holds %d entries, want the link alone", len(entries))
+	}
+}
