@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"golang.org/x/net/netutil"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/keycount"
 )
 
 // MaxConns bounds the connections the admin endpoint serves at once (see
@@ -37,15 +39,14 @@ const HeaderTimeout = 2 * time.Second
 // With TLS, wrap the Listener in the TLS one, not the other way round:
 // net/http sets Request.TLS only for a *tls.Conn.
 func Listener(l net.Listener) net.Listener {
-	return netutil.LimitListener(&sourceListener{Listener: l, open: make(map[netip.Prefix]int)}, MaxConns)
+	return netutil.LimitListener(&sourceListener{Listener: l}, MaxConns)
 }
 
 // sourceListener closes connections from sources that hold
 // MaxConnsPerSource open ones.
 type sourceListener struct {
 	net.Listener
-	mu   sync.Mutex
-	open map[netip.Prefix]int
+	open keycount.Counts[netip.Prefix]
 }
 
 // Accept returns the next connection whose source holds fewer than
@@ -60,25 +61,11 @@ func (l *sourceListener) Accept() (net.Conn, error) {
 		if !ok { // not an IP address: a Unix socket's peers are this host's
 			return c, nil
 		}
-		l.mu.Lock()
-		admit := l.open[src] < MaxConnsPerSource
-		if admit {
-			l.open[src]++
-		}
-		l.mu.Unlock()
-		if admit {
+		if l.open.Add(src, MaxConnsPerSource) {
 			return &sourceConn{Conn: c, l: l, src: src}, nil
 		}
 		c.Close()
 	}
-}
-
-func (l *sourceListener) release(src netip.Prefix) {
-	l.mu.Lock()
-	if l.open[src]--; l.open[src] == 0 {
-		delete(l.open, src)
-	}
-	l.mu.Unlock()
 }
 
 // source returns the source addr counts against: an IPv4 address or an
@@ -106,6 +93,6 @@ type sourceConn struct {
 
 func (c *sourceConn) Close() error {
 	err := c.Conn.Close()
-	c.once.Do(func() { c.l.release(c.src) })
+	c.once.Do(func() { c.l.open.Remove(c.src) })
 	return err
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/netip"
-	"sync"
 )
 
 // verdict is what admission decides for a new connection.
@@ -57,7 +56,7 @@ func (s *Server) admitFrom(a *admission, ip netip.Addr) {
 	if a.verdict != admitted || s.MaxConnsPerIP <= 0 || !ip.IsValid() {
 		return
 	}
-	if !s.perIP.add(ip, s.MaxConnsPerIP) {
+	if !s.perIP.Add(ip, s.MaxConnsPerIP) {
 		s.served.Add(-1)
 		*a = s.refuse("too many connections from " + ip.String())
 		return
@@ -82,7 +81,7 @@ func (s *Server) release(a admission) {
 	case admitted:
 		s.served.Add(-1)
 		if a.ip.IsValid() {
-			s.perIP.remove(a.ip)
+			s.perIP.Remove(a.ip)
 		}
 	case refused:
 		s.refused.Add(-1)
@@ -104,34 +103,4 @@ func (s *Server) reserveRequestMemory(n int64) bool {
 			return true
 		}
 	}
-}
-
-// ipCounts counts connections by client address.
-type ipCounts struct {
-	mu sync.Mutex
-	n  map[netip.Addr]int
-}
-
-// add counts a connection from ip, unless limit are counted already.
-func (c *ipCounts) add(ip netip.Addr, limit int) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.n[ip] >= limit {
-		return false
-	}
-	if c.n == nil {
-		c.n = make(map[netip.Addr]int)
-	}
-	c.n[ip]++
-	return true
-}
-
-func (c *ipCounts) remove(ip netip.Addr) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.n[ip] <= 1 {
-		delete(c.n, ip)
-		return
-	}
-	c.n[ip]--
 }

@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/defaults"
+	"github.com/tinyhttpd/tinyhttpd/internal/keycount"
 	"github.com/tinyhttpd/tinyhttpd/internal/socket"
 	"github.com/tinyhttpd/tinyhttpd/respond"
 	"github.com/tinyhttpd/tinyhttpd/wire"
@@ -111,7 +113,7 @@ type Server struct {
 
 	served, refused atomic.Int64 // connections admitted, and refused with 503
 	requestMemory   atomic.Int64 // bytes reserved against MaxRequestMemory
-	perIP           ipCounts
+	perIP           keycount.Counts[netip.Addr]
 
 	mu         sync.Mutex
 	listeners  map[net.Listener]struct{}
