@@ -160,15 +160,14 @@ func (g *guard) requireToken(next http.Handler) http.Handler {
 	})
 }
 
-// sameOrigin reports whether an Origin header names host over http, or
-// over https for a request that came over TLS.
+// sameOrigin reports whether an Origin header names host over https, or
+// over http for a request that did not come over TLS. A page of host over
+// https in front of an endpoint served without TLS is a TLS-terminating
+// proxy's, which keeps the Host; a page over http may not write to an
+// endpoint served over TLS.
 func sameOrigin(origin, host string, overTLS bool) bool {
-	scheme := "http"
-	if overTLS {
-		scheme = "https"
-	}
 	u, err := url.Parse(origin)
-	return err == nil && u.Scheme == scheme && strings.EqualFold(u.Host, host)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http" && !overTLS) && strings.EqualFold(u.Host, host)
 }
 
 // quote quotes s for an error message, cut short if long.

@@ -66,7 +66,7 @@ func TestWritesRefusedEveryWay(t *testing.T) {
 		{"origin with another port", map[string]string{"Authorization": right, "Origin": "http://127.0.0.1:1"}, "", 403, "may not write"},
 		{"origin with userinfo", map[string]string{"Authorization": right, "Origin": "http://" + host + "@evil.example"}, "", 403, "may not write"},
 		{"origin under our name", map[string]string{"Authorization": right, "Origin": "http://" + host + ".evil.example"}, "", 403, "may not write"},
-		{"https origin", map[string]string{"Authorization": right, "Origin": "https://" + host}, "", 403, "may not write"},
+		{"https origin of another port", map[string]string{"Authorization": right, "Origin": "https://127.0.0.1:1"}, "", 403, "may not write"},
 		{"file origin", map[string]string{"Authorization": right, "Origin": "file://"}, "", 403, "may not write"},
 		{"localhost origin for a 127.0.0.1 host", map[string]string{"Authorization": right, "Origin": "http://localhost:" + port}, "", 403, "may not write"},
 	}
@@ -265,4 +265,27 @@ func rawRequest(t *testing.T, addr, method, path, host string) (int, string) {
 		t.Fatalf("%s %s: reply %q", method, path, reply)
 	}
 	return status, reply
+}
+
+func TestSameOrigin(t *testing.T) {
+	for _, tc := range []struct {
+		origin, host string
+		overTLS      bool
+		want         bool
+	}{
+		{"http://127.0.0.1:7071", "127.0.0.1:7071", false, true},
+		{"http://LOCALHOST:7071", "localhost:7071", false, true},
+		{"https://admin.example", "admin.example", false, true}, // a TLS-terminating proxy's page
+		{"https://admin.example", "admin.example", true, true},
+		{"http://admin.example", "admin.example", true, false}, // a plain page may not write over TLS
+		{"https://admin.example:8443", "admin.example", false, false},
+		{"https://evil.example", "admin.example", false, false},
+		{"https://admin.example@evil.example", "admin.example", false, false},
+		{"ftp://admin.example", "admin.example", false, false},
+		{"null", "admin.example", false, false},
+	} {
+		if got := sameOrigin(tc.origin, tc.host, tc.overTLS); got != tc.want {
+			t.Errorf("sameOrigin(%q, %q, %v) = %v; want %v", tc.origin, tc.host, tc.overTLS, got, tc.want)
+		}
+	}
 }
