@@ -55,7 +55,7 @@ routes:
 	// /hello body false [GET HEAD]
 	// /files/ dir true [GET HEAD]
 	// routes.yaml:3:11: path "hello" must start with "/"
-	// routes.yaml:5:5: unknown key "colour" in route; known keys: path, methods, status, headers, delay, listing, body, file, dir, echo, index, fault, redirect
+	// routes.yaml:5:5: unknown key "colour" in route; known keys: path, methods, status, headers, delay, listing, dotfiles, body, file, dir, echo, index, fault, redirect
 }
 
 // WriteUsage writes a table with a row for each setting: its variable, its

@@ -15,7 +15,7 @@ func FuzzLoadRoutes(f *testing.F) {
 		"",
 		"routes: []\n",
 		"routes:\n  - path: /\n    index: true\n  - path: /hello\n    methods: [GET]\n    status: 201\n    headers: {X-A: b}\n    body: hi\n    delay: 1s\n",
-		"routes:\n  - path: /f\n    file: logo.svg\n  - path: /d/\n    dir: public\n    listing: true\n  - path: /x\n    fault: reset\n",
+		"routes:\n  - path: /f\n    file: logo.svg\n  - path: /d/\n    dir: public\n    listing: true\n    dotfiles: true\n  - path: /x\n    fault: reset\n",
 		"routes:\n  - &a {path: /a, echo: true}\n  - *a\n",
 		"routes:\n\t- path: /x\n",
 		"routes: [{path: /a/../b, body: x, body: y}]\n---\nx: 1\n",
@@ -71,8 +71,8 @@ func checkFuzzedRoute(t *testing.T, r route.Route) {
 			t.Errorf("route %q of kind %q: %s set = %v", r.Path, r.Kind, k, on)
 		}
 	}
-	if r.Prefix != (r.Kind == route.KindDir) || r.Listing && r.Kind != route.KindDir {
-		t.Errorf("route %q of kind %q: Prefix %v, Listing %v", r.Path, r.Kind, r.Prefix, r.Listing)
+	if r.Prefix != (r.Kind == route.KindDir) || (r.Listing || r.Dotfiles) && r.Kind != route.KindDir {
+		t.Errorf("route %q of kind %q: Prefix %v, Listing %v, Dotfiles %v", r.Path, r.Kind, r.Prefix, r.Listing, r.Dotfiles)
 	}
 	if r.File != "" && !fs.ValidPath(r.File) || r.Dir != "" && !fs.ValidPath(r.Dir) {
 		t.Errorf("route %q: paths %q, %q outside the file system", r.Path, r.File, r.Dir)

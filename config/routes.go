@@ -361,10 +361,13 @@ func kindList() string {
 
 // routeKeys are the keys a route may have.
 var routeKeys = []string{
-	"path", "methods", "status", "headers", "delay", "listing",
+	"path", "methods", "status", "headers", "delay", "listing", "dotfiles",
 	string(route.KindBody), string(route.KindFile), string(route.KindDir), string(route.KindEcho), string(route.KindIndex), string(route.KindFault),
 	string(route.KindRedirect),
 }
+
+// dirKeys are the keys only a dir route may have.
+var dirKeys = []string{"listing", "dotfiles"}
 
 // route reads one entry of the routes list; ok is false if it has problems.
 func (p *routesParser) route(n *yaml.Node) (r route.Route, ok bool) {
@@ -397,8 +400,10 @@ func (p *routesParser) route(n *yaml.Node) (r route.Route, ok bool) {
 	if v := lookup(entries, "status"); v != nil && route.NoContent(r.Status) && r.Kind != "" && r.Kind != route.KindRedirect && (r.Kind != route.KindBody || r.Body != "") {
 		p.errorf(v, `status: a %d reply has no body; only a body route with body: "" may have it`, r.Status)
 	}
-	if listing := lookup(entries, "listing"); listing != nil && r.Kind != "" && r.Kind != route.KindDir {
-		p.errorf(listing, "listing is only valid on dir routes")
+	for _, key := range dirKeys {
+		if v := lookup(entries, key); v != nil && r.Kind != "" && r.Kind != route.KindDir {
+			p.errorf(v, "%s is only valid on dir routes", key)
+		}
 	}
 	if v := lookup(entries, "headers"); v != nil && (r.Kind == route.KindFile || r.Kind == route.KindDir) && (r.Status == 0 || r.Status == 200) {
 		p.checkFileHeaders(v, r.Kind)
@@ -439,6 +444,8 @@ func (p *routesParser) field(r *route.Route, key string, v *yaml.Node) {
 		r.Delay = p.delay(v)
 	case "listing":
 		r.Listing, _ = p.flag(v, key)
+	case "dotfiles":
+		r.Dotfiles, _ = p.flag(v, key)
 	case "body":
 		r.Body, _ = p.str(v, key)
 	case "file":

@@ -62,6 +62,9 @@ func TestParseRoutesValid(t *testing.T) {
   - path: /gen204
     status: 204
     body: ""
+  - path: /all/
+    dir: public
+    dotfiles: true
 `
 	rt, err := parseTest(t, src)
 	if err != nil {
@@ -80,6 +83,7 @@ func TestParseRoutesValid(t *testing.T) {
 		{Path: "/old", Methods: []string{"GET", "HEAD"}, Status: 308, Kind: route.KindRedirect, Redirect: "/new", Line: 24, Column: 5},
 		{Path: "/away", Methods: []string{"GET", "POST"}, Status: 302, Kind: route.KindRedirect, Redirect: "https://example.com/x?y=1", Line: 26, Column: 5},
 		{Path: "/gen204", Methods: []string{"GET", "HEAD"}, Status: 204, Kind: route.KindBody, Line: 30, Column: 5},
+		{Path: "/all/", Prefix: true, Methods: []string{"GET", "HEAD"}, Status: 200, Kind: route.KindDir, Dir: "public", Dotfiles: true, Line: 33, Column: 5},
 	}
 	if !reflect.DeepEqual(rt.Routes, want) {
 		t.Errorf("routes:\n got %+v\nwant %+v", rt.Routes, want)
@@ -210,6 +214,10 @@ func TestParseRoutesErrors(t *testing.T) {
 		{"fault unknown", head + "    fault: explode\n", []string{`3:12: fault: unknown fault "explode"; want reset, close, truncate`}},
 		{"listing without dir", head + "    body: x\n    listing: true\n", []string{`4:14: listing is only valid on dir routes`}},
 		{"listing not bool", "routes:\n  - path: /d/\n    dir: public\n    listing: no\n", []string{`4:14: listing: want true or false, got "no"`}},
+		{"dotfiles on a body route", head + "    body: x\n    dotfiles: true\n", []string{`4:15: dotfiles is only valid on dir routes`}},
+		{"dotfiles on a file route", head + "    dotfiles: false\n    file: logo.svg\n", []string{`3:15: dotfiles is only valid on dir routes`}},
+		{"dotfiles on a redirect route", head + "    redirect: /y\n    dotfiles: true\n", []string{`4:15: dotfiles is only valid on dir routes`}},
+		{"dotfiles not bool", "routes:\n  - path: /d/\n    dir: public\n    dotfiles: yes\n", []string{`4:15: dotfiles: want true or false, got "yes"`}},
 		{"file missing", head + "    file: nope.txt\n", []string{`3:11: file "nope.txt": "nope.txt" does not exist`}},
 		{"file is a directory", head + "    file: public\n", []string{`3:11: file "public": "public" is a directory; serve it with dir`}},
 		{"file empty", head + "    file: ''\n", []string{`3:11: file: empty path`}},

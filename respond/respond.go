@@ -302,14 +302,16 @@ func contentType(name string) string {
 // serveDir serves a file under a dir route. The part of the path after the
 // route's prefix is opened inside the directory through os.Root (OS files)
 // or fs.FS (embedded files), neither of which lets "..", an absolute path or
-// a symlink escape the directory.
+// a symlink escape the directory. A path with a segment the route hides is
+// not found, before anything is opened: no file, no .gz variant, no
+// index.html, no listing, no redirect to its name with a slash.
 func serveDir(files fs.FS, req *wire.Request, r *entry, headOnly bool) Reply {
 	rel := strings.TrimSuffix(strings.TrimPrefix(req.Path, r.Path), "/")
 	if rel == "" {
 		rel = "."
 	}
-	if !fs.ValidPath(rel) {
-		return plain(404, "not found: "+req.Path, headOnly)
+	if !fs.ValidPath(rel) || !r.Dotfiles && rel != "." && slices.ContainsFunc(strings.Split(rel, "/"), hidden) {
+		return plain(404, "not found: "+req.Path, headOnly) // a hidden name, as one that is not there
 	}
 	f, err := openInDir(files, r.Dir, rel)
 	if err != nil {
@@ -343,6 +345,15 @@ func serveDir(files fs.FS, req *wire.Request, r *entry, headOnly bool) Reply {
 		return plain(403, "directory listing not enabled for "+req.Path, headOnly)
 	}
 	return listing(f, r, headOnly)
+}
+
+// hidden reports whether a dir route hides the name of a file or directory
+// under its directory, unless the route sets Dotfiles: a name that starts
+// with ".", such as .git or .env, which often hold secrets, except
+// .well-known, whose files are meant for any client (RFC 8615: ACME
+// challenges, security.txt).
+func hidden(name string) bool {
+	return strings.HasPrefix(name, ".") && name != ".well-known"
 }
 
 // rootError is the failure to open a dir route's directory itself.
@@ -433,11 +444,12 @@ func openInDir(files fs.FS, dir, rel string) (fs.File, error) {
 var listingCut = fmt.Sprintf("... more entries, not listed: a listing stops at %d\n", maxListing)
 
 // listing replies with the names in a directory, one a line, in byte
-// order, with "/" after directories. A name that is not valid UTF-8, holds
-// a control character, or starts as a quoted name or listingCut does, is
-// quoted, as a Go string literal. Of a directory that holds more than
-// maxListing entries, the first maxListing that it yields are listed,
-// followed by listingCut.
+// order, with "/" after directories, but for the names the route hides. A
+// name that is not valid UTF-8, holds a control character, or starts as a
+// quoted name or listingCut does, is quoted, as a Go string literal. Of a
+// directory that holds more than maxListing entries, the first maxListing
+// that it yields are listed, hidden ones counted though not shown, followed
+// by listingCut.
 func listing(f fs.File, r *entry, headOnly bool) Reply {
 	d, ok := f.(fs.ReadDirFile)
 	if !ok {
@@ -456,6 +468,9 @@ func listing(f fs.File, r *entry, headOnly bool) Reply {
 	names := make([]string, 0, len(entries))
 	for _, e := range entries {
 		name := e.Name()
+		if !r.Dotfiles && hidden(name) {
+			continue
+		}
 		if !utf8.ValidString(name) || strings.ContainsFunc(name, unicode.IsControl) || strings.HasPrefix(name, `"`) || strings.HasPrefix(name, "...") {
 			name = strconv.Quote(name) // one line of text per name, whatever the name holds
 		}

@@ -115,8 +115,8 @@ func TestReply(t *testing.T) {
 		{"GET /a\nIf-None-Match: *\n", 304, []string{"HTTP/1.0 304 Not Modified\r\n"}, ""},
 		{"GET /site/sub/b.txt\nAccept-Encoding: gzip\n", 200, []string{"Content-Encoding: gzip\r\n", "Content-Type: text/plain; charset=utf-8\r\n"}, "gzipped b"},
 		{"GET /site/\n", 200, nil, "a.txt\nsub/\n"},
-		{"GET /site/sub/\n", 200, nil, "\"... more\"\n\"\\\"q\\\"\"\n\"caf\\xe9\"\n\"two\\nlines\"\nb.txt\nb.txt.gz\n"}, // one line of UTF-8 per name, never taken for another
-		{"GET /site/a.txt/\n", 404, nil, "not found: /site/a.txt/\n"},                                                   // a file named as a directory
+		{"GET /site/sub/\n", 200, nil, "\"\\\"q\\\"\"\n\"caf\\xe9\"\n\"two\\nlines\"\nb.txt\nb.txt.gz\n"}, // one line of UTF-8 per name, never taken for another
+		{"GET /site/a.txt/\n", 404, nil, "not found: /site/a.txt/\n"},                                     // a file named as a directory
 		{"POST /a-post\nIf-None-Match: \"6553f100-a\"\n", 412, nil, "precondition failed: If-None-Match matches\n"},
 		{"POST /a-post\nIf-None-Match: *\n", 412, nil, "precondition failed: If-None-Match matches\n"},
 		{"POST /a-post\nIf-None-Match: \"other\"\n", 200, nil, "0123456789"},

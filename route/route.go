@@ -78,7 +78,11 @@ type Route struct {
 	Dir  string // KindDir
 	// Listing allows a plain-text directory listing for KindDir routes.
 	Listing bool
-	Fault   string // KindFault: one of the Fault constants
+	// Dotfiles lets a KindDir route serve and list the names under its
+	// directory that start with "." (.git, .env); without it they are
+	// not found and not listed, .well-known excepted.
+	Dotfiles bool
+	Fault    string // KindFault: one of the Fault constants
 	// Redirect is the Location of a KindRedirect route: a path starting
 	// with "/" or an absolute http or https URL.
 	Redirect string
