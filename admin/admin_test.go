@@ -694,6 +694,22 @@ func TestGuardHosts(t *testing.T) {
 	}
 }
 
+func TestRouteDetailDir(t *testing.T) {
+	for _, tc := range []struct {
+		rt   route.Route
+		want string
+	}{
+		{route.Route{Kind: route.KindDir, Dir: "pub"}, "pub"},
+		{route.Route{Kind: route.KindDir, Dir: "pub", Listing: true}, "pub (listing)"},
+		{route.Route{Kind: route.KindDir, Dir: "pub", Dotfiles: true}, "pub (dot files)"},
+		{route.Route{Kind: route.KindDir, Dir: "pub", Listing: true, Dotfiles: true}, "pub (listing, dot files)"},
+	} {
+		if got := routeDetail(tc.rt); got != tc.want {
+			t.Errorf("routeDetail(%+v) = %q; want %q", tc.rt, got, tc.want)
+		}
+	}
+}
+
 func TestRouteDetailRedirect(t *testing.T) {
 	if got := routeDetail(route.Route{Kind: route.KindRedirect, Redirect: "/new"}); got != "to /new" {
 		t.Errorf("routeDetail = %q", got)

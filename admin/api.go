@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/internal/reload"
@@ -222,10 +223,17 @@ func routeDetail(rt route.Route) string {
 	case route.KindFile:
 		return rt.File
 	case route.KindDir:
+		var with []string
 		if rt.Listing {
-			return rt.Dir + " (listing)"
+			with = append(with, "listing")
 		}
-		return rt.Dir
+		if rt.Dotfiles {
+			with = append(with, "dot files")
+		}
+		if len(with) == 0 {
+			return rt.Dir
+		}
+		return rt.Dir + " (" + strings.Join(with, ", ") + ")"
 	case route.KindFault:
 		return rt.Fault
 	case route.KindRedirect:
