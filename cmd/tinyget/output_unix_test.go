@@ -3,13 +3,16 @@
 package main
 
 import (
+	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // TestOutputInUnwritableDirectory writes -o to a file that may be written
@@ -149,5 +152,41 @@ func TestOutputLinkInStickyDirectory(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(sticky); len(entries) != 1 {
 		t.Errorf("the sticky directory holds %d entries, want the link alone", len(entries))
+	}
+}
+
+// TestOutputLinkInStickyDirectoryFlags checks -R and --remove-on-error on
+// an output written through a link in a sticky directory, in place: -R
+// sets the target's times, and a failed transfer removes the link, as curl
+// unlinks the name it was given.
+func TestOutputLinkInStickyDirectoryFlags(t *testing.T) {
+	dir := t.TempDir()
+	sticky := filepath.Join(dir, "sticky")
+	if err := os.Mkdir(sticky, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(sticky, 0o777|os.ModeSticky); err != nil {
+		t.Fatal(err)
+	}
+	target, link := filepath.Join(dir, "target"), filepath.Join(sticky, "link")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(target, []byte("old"), 0o644)
+
+	dated, _ := serveReply(t, "HTTP/1.0 200 OK\r\nLast-Modified: Wed, 21 Oct 2015 07:28:00 GMT\r\nContent-Length: 3\r\n\r\nnew")
+	if r := tinyget("", "-R", "-o", link, dated+"/"); r.code != 0 {
+		t.Fatalf("-R: %+v", r)
+	}
+	if info, err := os.Stat(target); err != nil || !info.ModTime().Equal(time.Date(2015, 10, 21, 7, 28, 0, 0, time.UTC)) {
+		t.Errorf("-R through the link: the target's mtime is %v, %v", info.ModTime(), err)
+	}
+
+	short, _ := serveReply(t, "HTTP/1.0 200 OK\r\nContent-Length: 1000\r\n\r\npartial")
+	if r := tinyget("", "--remove-on-error", "-o", link, short+"/"); r.code != int(exitPartial) {
+		t.Fatalf("a short reply: exit %d, want %d; %+v", r.code, exitPartial, r)
+	}
+	if _, err := os.Lstat(link); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("--remove-on-error left the link: %v", err)
 	}
 }

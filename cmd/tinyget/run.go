@@ -387,16 +387,27 @@ func (r *runner) finish(ti *transferInfo, err error) error {
 				os.Chtimes(out.name, mtime, mtime)
 			}
 		}
-	} else if err != nil && r.o.removeOnError && ti.resume > 0 && isRegular(ti.filename) {
-		os.Remove(ti.filename) // the -C file of a transfer under way, even one not opened yet, as curl has it
+	} else if err != nil && r.o.removeOnError {
+		// What an attempt wrote in place is left when it is dropped (a
+		// temporary file goes with it); the -C file goes even if no
+		// attempt opened it, as curl has it.
+		name := ti.wroteInPlace
+		if ti.resume > 0 {
+			name = ti.filename
+		}
+		if name != "" && isRegular(name) {
+			os.Remove(name)
+		}
 	}
 	return err
 }
 
-// isRegular reports whether name is a regular file: --remove-on-error and
-// -R leave /dev/null, FIFOs and the like alone.
+// isRegular reports whether name is a regular file or a symbolic link to
+// one: --remove-on-error removes the name (a link, not its target, as curl
+// unlinks it) and -R sets the file's times; both leave /dev/null, FIFOs and
+// the like alone.
 func isRegular(name string) bool {
-	info, err := os.Lstat(name)
+	info, err := os.Stat(name)
 	return err == nil && info.Mode().IsRegular()
 }
 

@@ -276,9 +276,13 @@ func (ti *transferInfo) write(r *runner, s string) error {
 	return nil
 }
 
-// drop drops the output of a failed attempt.
+// drop drops the output of a failed attempt: a temporary file is
+// removed, a file written in place is noted in wroteInPlace.
 func (ti *transferInfo) drop() {
 	if ti.out != nil {
+		if ti.out.f != nil && ti.out.temp == "" {
+			ti.wroteInPlace = ti.out.name
+		}
 		ti.out.abort()
 		ti.out = nil
 	}
