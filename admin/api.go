@@ -189,7 +189,7 @@ type RouteInfo struct {
 type RoutesBody struct {
 	Source string      `json:"source"`
 	Loaded time.Time   `json:"loaded"`
-	Routes []RouteInfo `json:"routes"`
+	Routes []RouteInfo `json:"routes,omitempty"` // written last, a route at a time (see routesAPI)
 }
 
 // routesAPI answers GET /api/routes, each route encoded as it is written:
@@ -201,7 +201,7 @@ func (a *Admin) routesAPI(w http.ResponseWriter, r *http.Request) error {
 	}
 	counts := a.routeCounts()
 	routes := t.Routes()
-	writeJSONList(w, http.StatusOK, map[string]any{"source": t.Source(), "loaded": t.Loaded()}, "routes", false, len(routes), func(i int) (string, any) {
+	writeJSONList(w, http.StatusOK, RoutesBody{Source: t.Source(), Loaded: t.Loaded()}, "routes", false, len(routes), func(i int) (string, any) {
 		rt := routes[i]
 		info := RouteInfo{
 			Path: rt.Path, Prefix: rt.Prefix, Kind: string(rt.Kind), Detail: routeDetail(rt),

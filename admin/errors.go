@@ -50,9 +50,7 @@ func writeError(w http.ResponseWriter, err error) {
 // writeJSON writes v as the JSON body. An error writing it means the client
 // went away, and there is no one left to tell.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
+	writeJSONHeader(w, status)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.Encode(v)
@@ -64,7 +62,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // returns, names and values; indented as writeJSON indents. Each entry is
 // encoded as it is written, so the memory this takes is one entry's,
 // however many there are, where writeJSON holds the whole body. item's
-// values must encode without error.
+// values must encode: one that does not ends the reply short, with the
+// connection, so that the client sees it failed.
 func writeJSONList(w http.ResponseWriter, status int, head any, key string, named bool, n int, item func(i int) (string, any)) {
 	h, err := json.MarshalIndent(head, "", "  ")
 	if err != nil || len(h) < 2 || h[0] != '{' {
@@ -81,16 +80,17 @@ func writeJSONList(w http.ResponseWriter, status int, head any, key string, name
 		h = h[:1]
 	}
 	k, _ := json.Marshal(key)
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
+	writeJSONHeader(w, status)
 	if !write(w, h, []byte("\n  "), k, []byte(":"+open)) {
 		return
 	}
 	sep := []byte("\n    ")
 	for i := range n {
 		name, v := item(i)
-		b, _ := json.MarshalIndent(v, "    ", "  ")
+		b, err := json.MarshalIndent(v, "    ", "  ")
+		if err != nil {
+			panic(http.ErrAbortHandler)
+		}
 		var nb []byte
 		if named {
 			nb, _ = json.Marshal(name)
@@ -102,6 +102,13 @@ func writeJSONList(w http.ResponseWriter, status int, head any, key string, name
 		sep = []byte(",\n    ")
 	}
 	write(w, []byte("\n"+end))
+}
+
+// writeJSONHeader sends the header of a JSON reply with status.
+func writeJSONHeader(w http.ResponseWriter, status int) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
 }
 
 // write writes each of parts to w, and reports whether all were written:
