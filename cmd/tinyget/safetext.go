@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -12,10 +13,11 @@ import (
 // terminal obeys the control characters in it: an escape sequence could
 // retitle the window, rewrite what is on the screen or hide a warning. So
 // every control character but tab, newline and carriage return (which the
-// progress meter uses), DEL, a C1 control (U+0080 to U+009F) and a byte
-// that is not UTF-8 is written as a Go escape (\x1b, \u009b). Each Write
-// should hold whole characters: a character split over two Writes is
-// written as escapes.
+// progress meter uses), DEL, a C1 control (U+0080 to U+009F), a
+// bidirectional control (U+202E shows what follows it backwards) and a
+// byte that is not UTF-8 is written as a Go escape (\x1b, \u009b). Each
+// Write should hold whole characters: a character split over two Writes
+// is written as escapes.
 type safeText struct{ w io.Writer }
 
 // Write writes p to the underlying writer with its unsafe characters
@@ -79,5 +81,5 @@ func unsafeRune(r rune) bool {
 	case r < ' ', r == 0x7f:
 		return true
 	}
-	return r >= 0x80 && r <= 0x9f
+	return r >= 0x80 && r <= 0x9f || unicode.Is(unicode.Bidi_Control, r)
 }

@@ -14,6 +14,7 @@ func TestSafeText(t *testing.T) {
 		{"\x1b]0;title\x07\x1b[31mred\n", `\x1b]0;title\x07\x1b[31mred` + "\n"},
 		{"del\x7f nul\x00 bs\b", `del\x7f nul\x00 bs\x08`},
 		{"csi \u009b31m nel \u0085", `csi \u009b31m nel \u0085`},
+		{"bidi \u202egpj.exe \u2066x\u2069", `bidi \u202egpj.exe \u2066x\u2069`},
 		{"raw C1 byte \x9b31m, cut rune \xc3", `raw C1 byte \x9b31m, cut rune \xc3`},
 	} {
 		var b strings.Builder
