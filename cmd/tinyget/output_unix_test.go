@@ -111,28 +111,35 @@ func TestResumeToFIFO(t *testing.T) {
 	}
 }
 
-// TestOutputLinkInStickyDirectory writes -o through a symbolic link in a
-// sticky directory in place, with open, so that the kernel's rule for
-// links in such directories applies, rather than renaming a file over the
-// link's target: the target keeps its inode.
-func TestOutputLinkInStickyDirectory(t *testing.T) {
-	addr, _ := serveReply(t, helloReply)
+// stickyLink makes a file holding "old" and a symbolic link to it in a
+// sticky directory, and returns the file's path, the link's and the
+// directory's.
+func stickyLink(t *testing.T) (target, link, sticky string) {
 	dir := t.TempDir()
-	target := filepath.Join(dir, "target")
+	target, sticky = filepath.Join(dir, "target"), filepath.Join(dir, "sticky")
+	link = filepath.Join(sticky, "link")
 	if err := os.WriteFile(target, []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sticky := filepath.Join(dir, "sticky")
 	if err := os.Mkdir(sticky, 0o777); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Chmod(sticky, 0o777|os.ModeSticky); err != nil {
 		t.Fatal(err)
 	}
-	link := filepath.Join(sticky, "link")
 	if err := os.Symlink(target, link); err != nil {
 		t.Fatal(err)
 	}
+	return target, link, sticky
+}
+
+// TestOutputLinkInStickyDirectory writes -o through a symbolic link in a
+// sticky directory in place, with open, so that the kernel's rule for
+// links in such directories applies, rather than renaming a file over the
+// link's target: the target keeps its inode.
+func TestOutputLinkInStickyDirectory(t *testing.T) {
+	addr, _ := serveReply(t, helloReply)
+	target, link, sticky := stickyLink(t)
 	inode := func() uint64 {
 		info, err := os.Stat(target)
 		if err != nil {
@@ -160,20 +167,7 @@ func TestOutputLinkInStickyDirectory(t *testing.T) {
 // sets the target's times, and a failed transfer removes the link, as curl
 // unlinks the name it was given.
 func TestOutputLinkInStickyDirectoryFlags(t *testing.T) {
-	dir := t.TempDir()
-	sticky := filepath.Join(dir, "sticky")
-	if err := os.Mkdir(sticky, 0o777); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(sticky, 0o777|os.ModeSticky); err != nil {
-		t.Fatal(err)
-	}
-	target, link := filepath.Join(dir, "target"), filepath.Join(sticky, "link")
-	if err := os.Symlink(target, link); err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(target, []byte("old"), 0o644)
-
+	target, link, _ := stickyLink(t)
 	dated, _ := serveReply(t, "HTTP/1.0 200 OK\r\nLast-Modified: Wed, 21 Oct 2015 07:28:00 GMT\r\nContent-Length: 3\r\n\r\nnew")
 	if r := tinyget("", "-R", "-o", link, dated+"/"); r.code != 0 {
 		t.Fatalf("-R: %+v", r)
