@@ -46,3 +46,40 @@ func withinRoutes() map[string]string {
 		"empty keys": rep("routes:\n- path: /x\n  body: x\n  headers:\n", "    ?\n", 3),
 	}
 }
+
+// realisticRoutes are routes files as people write them, in several
+// styles, with text beyond ASCII before quoted, flow and block scalars.
+func realisticRoutes() map[string]string {
+	gen := func(head string, n int, route func(i int) string) string {
+		var b strings.Builder
+		b.WriteString("# Routes of the site.\nroutes:\n" + head)
+		for i := range n {
+			b.WriteString(route(i))
+		}
+		return b.String()
+	}
+	html := strings.Repeat("      <p class=\"x\">Año [1], {a: b} - c: d, 'e' # f | g > h</p>\n", 8)
+	return map[string]string{
+		"block bodies after a path beyond ASCII": gen("", 300, func(i int) string {
+			return "  - path: /español/" + strconv.Itoa(i) + "\n    headers: {Content-Type: text/html}\n    body: |\n" + html
+		}),
+		"plain body on its own line": gen("  - path: /a\n    body:\n      hello\n    headers: {Content-Type: text/plain}\n", 300,
+			func(i int) string { return "  - path: /b" + strconv.Itoa(i) + "\n    body: |\n" + html }),
+		"quoted JSON bodies": gen("", 300, func(i int) string {
+			return "  - path: /café/" + strconv.Itoa(i) + "\n    headers: {Content-Type: application/json}\n" +
+				"    body: \"{\\\"id\\\": " + strconv.Itoa(i) + ", \\\"name\\\": \\\"café [a, b]: {c}\\\", \\\"tags\\\": [\\\"a\\\", \\\"b\\\"]}\"\n"
+		}),
+		"mixed styles": gen("", 300, func(i int) string {
+			n := strconv.Itoa(i)
+			return "  # Route " + n + ", für Gäste.\n" +
+				"  - \"path\": /ünïcödé/" + n + " # the path\n" +
+				"    'methods': [GET, HEAD]\n" +
+				"    headers:\n      X-Senal: \"sí, [1]\"\n      X-Note: 'it''s {ok}'\n" +
+				"# a comment at the left\n" +
+				"    body: >\n      Un texto plegado,\n      con «comillas» y [corchetes].\n\n" +
+				"  - path: /plain/" + n + "\n    body: una línea\n      que sigue \"aquí\" [y] {allí}\n" +
+				"      y termina aquí\n    status: 200\n" +
+				"  - path: /quoted/" + n + "\n    body: \"varias\n      líneas, 'citas' y |barras|\"\n    delay: 1ms\n"
+		}),
+	}
+}

@@ -2,7 +2,6 @@ package config
 
 import (
 	"bytes"
-	"math"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -16,11 +15,10 @@ import (
 //
 // The count bounds the number of nodes yaml builds, which for a file of
 // many small nodes take many times its size in memory, before yaml builds
-// them. It may count more than yaml's tokens but never fewer: where the
-// scanner's reading depends on what this one does not follow (the
-// indentation of the collection a plain scalar continues in, when it is
-// not known from its own line), it stops skipping quoted and block scalars
-// and counts every indicator character from there on.
+// them. It may count more than yaml's tokens but never fewer. Whether a
+// line continues a plain scalar, and which lines a block scalar holds,
+// depend on the indentation of the innermost block collection, which it
+// keeps as yaml's scanner does.
 func yamlTokens(data []byte, limit int) (n, over int) {
 	if u, ok := utf16Text(data); ok {
 		// yaml reads a stream that starts with a UTF-16 byte order mark
@@ -29,16 +27,12 @@ func yamlTokens(data []byte, limit int) (n, over int) {
 		n, over := yamlTokens(u, limit)
 		return n, min(over, 0)
 	}
-	s := &tokenScan{data: data, limit: limit, over: -1, plainIndent: -1}
+	s := &tokenScan{data: data, limit: limit, over: -1}
 	s.count(0, 2)
 	if bytes.HasPrefix(data, []byte("\uFEFF")) {
 		s.i = 3
 	}
 	for s.i < len(s.data) && s.over < 0 {
-		if s.strict {
-			s.countAll()
-			break
-		}
 		s.line()
 	}
 	return s.n, s.over
@@ -81,26 +75,18 @@ type tokenScan struct {
 	over  int // where n went over limit, or -1
 	flow  int // the depth of flow collections
 
-	// strict is set where the scan can no longer follow yaml's reading:
-	// from there on every indicator character counts.
-	strict bool
+	// indents holds the columns of the block collections the scan is in,
+	// the innermost last, as yaml's scanner keeps them.
+	indents []int
 
 	// The line being read, in block context.
-	lineStart int  // its first byte
-	indent    int  // the column of its first token
-	ascii     bool // no byte on it so far is beyond ASCII
-	innermost int  // the column of the innermost collection a token on it starts or continues, or -1
-	nodeStart int  // the column of the first token of the node being read on it, or -1
-	lastToken int  // the largest byte column of a token on it that can start a node; MaxInt if unknown
-	uncertain bool // it may be a plain scalar's continuation or not
+	indent    int // the column of its first token
+	nodeStart int // the column of the first token of the node being read on it, or -1
 
-	// A plain scalar that ended at a line break in block context, which
-	// the following lines continue if they are indented beyond
-	// plainIndent; plainExact is false when plainIndent is only a lower
-	// bound of the indentation yaml compares with.
-	afterPlain  bool
-	plainIndent int
-	plainExact  bool
+	// afterPlain is set by a plain scalar that ended at a line break in
+	// block context, which the following lines continue if they are
+	// indented beyond the innermost block collection.
+	afterPlain bool
 }
 
 // count adds weight to the count for the token at byte at.
@@ -111,12 +97,35 @@ func (s *tokenScan) count(at, weight int) {
 	}
 }
 
-// startsNode notes a token that can start a node at column col and byte
-// at on the current line.
-func (s *tokenScan) startsNode(at, col int) {
-	s.lastToken = max(s.lastToken, at-s.lineStart)
+// startsNode notes a token that can start a node at column col.
+func (s *tokenScan) startsNode(col int) {
 	if s.nodeStart < 0 {
 		s.nodeStart = col
+	}
+}
+
+// blockIndent returns the column of the innermost block collection, or -1
+// outside any.
+func (s *tokenScan) blockIndent() int {
+	if len(s.indents) == 0 {
+		return -1
+	}
+	return s.indents[len(s.indents)-1]
+}
+
+// unroll leaves the block collections indented beyond col, as yaml's
+// scanner does before each token in block context.
+func (s *tokenScan) unroll(col int) {
+	for s.blockIndent() > col {
+		s.indents = s.indents[:len(s.indents)-1]
+	}
+}
+
+// roll enters a block collection at column col, unless the innermost one
+// is there or beyond.
+func (s *tokenScan) roll(col int) {
+	if s.blockIndent() < col {
+		s.indents = append(s.indents, col)
 	}
 }
 
@@ -161,19 +170,13 @@ func (s *tokenScan) step() {
 	if b&0xC0 != 0x80 {
 		s.col++
 	}
-	if b >= utf8.RuneSelf {
-		s.ascii = false
-	}
 	s.i++
 }
 
-// newline moves past the line break at i. A line that starts inside a
-// token or a flow collection is not one whose indentation is known.
+// newline moves past the line break at i.
 func (s *tokenScan) newline() {
 	s.i += s.breakLen(s.i)
-	s.col = 0
-	s.lineStart = s.i
-	s.indent, s.ascii, s.innermost, s.nodeStart, s.lastToken = 0, false, -1, -1, math.MaxInt
+	s.col, s.nodeStart = 0, -1
 }
 
 func (s *tokenScan) skipBlanks() {
@@ -228,7 +231,6 @@ func (s *tokenScan) docMarker() bool {
 
 // line reads a line from its start.
 func (s *tokenScan) line() {
-	s.lineStart = s.i
 	s.col = 0
 	s.skipBlanks()
 	if s.i >= len(s.data) {
@@ -238,10 +240,7 @@ func (s *tokenScan) line() {
 		s.newline() // a blank line continues a plain scalar, if any
 		return
 	}
-	s.indent, s.ascii, s.innermost, s.nodeStart, s.lastToken, s.uncertain = s.col, true, -1, -1, s.i-s.lineStart, false
-	if s.flow > 0 {
-		s.ascii, s.lastToken = false, math.MaxInt
-	}
+	s.indent, s.nodeStart = s.col, -1
 	if s.data[s.i] == '#' {
 		s.afterPlain = false // a comment line ends a plain scalar
 		s.count(s.i, 1)
@@ -250,30 +249,12 @@ func (s *tokenScan) line() {
 	}
 	if s.afterPlain && s.flow == 0 {
 		s.afterPlain = false
-		if s.indent > s.plainIndent && !s.docMarker() {
-			if s.plainExact {
-				// The plain scalar goes on, up to a ": " or a comment.
-				if s.plain(true) {
-					return
-				}
-			} else if risky(s.data[s.i:]) {
-				s.strict = true
-				return
-			} else {
-				s.uncertain = true
-			}
+		// The plain scalar goes on, up to a ": " or a comment.
+		if s.indent > s.blockIndent() && !s.docMarker() && s.plain() {
+			return
 		}
 	}
 	s.tokens()
-}
-
-// risky reports whether the line that starts data has a character that
-// may start a token spanning lines, or a line break other than CR or LF.
-func risky(data []byte) bool {
-	if end := bytes.IndexAny(data, "\r\n"); end >= 0 {
-		data = data[:end]
-	}
-	return bytes.ContainsAny(data, "\"'|>[{\u0085\u2028\u2029")
 }
 
 // tokens reads the tokens on a line, from its first, to the start of the
@@ -285,33 +266,25 @@ func (s *tokenScan) tokens() {
 			return
 		}
 		if s.breakLen(s.i) > 0 {
-			if s.uncertain && s.flow == 0 {
-				// Read as a plain scalar's continuation, the line
-				// would leave it going on.
-				s.afterPlain, s.plainIndent, s.plainExact = true, -1, false
-			}
 			s.newline()
 			return
 		}
 		at, col, c := s.i, s.col, s.data[s.i]
+		if s.flow == 0 && c != '#' {
+			s.unroll(col)
+		}
 		switch {
 		case c == 0:
 			// yaml stops at a NUL, which it does not allow.
 			s.i = len(s.data)
 		case c == '#':
 			s.count(at, 1)
-			if s.uncertain && s.flow == 0 {
-				// Read as a plain scalar's continuation, the line may
-				// not hold a comment.
-				s.afterPlain, s.plainIndent, s.plainExact = true, -1, false
-			} else {
-				s.afterPlain = false
-			}
+			s.afterPlain = false
 			s.skipLine()
 			return
 		case c == '"' || c == '\'':
 			s.count(at, 1)
-			s.startsNode(at, col)
+			s.startsNode(col)
 			s.quoted(c)
 		case (c == '|' || c == '>') && s.flow == 0:
 			s.count(at, 1)
@@ -319,7 +292,7 @@ func (s *tokenScan) tokens() {
 			return
 		case c == '[' || c == '{':
 			s.count(at, 1)
-			s.startsNode(at, col)
+			s.startsNode(col)
 			s.flow++
 			s.advance(1)
 		case c == ']' || c == '}' || c == ',':
@@ -330,43 +303,47 @@ func (s *tokenScan) tokens() {
 			s.advance(1)
 		case (c == '-' || c == '.') && s.docMarker():
 			s.count(at, 2)
+			s.indents = s.indents[:0]
 			s.advance(3)
 		case c == '-' && s.blankz(s.i+1), c == '?' && (s.flow > 0 || s.blankz(s.i+1)):
 			s.count(at, indicatorWeight(c))
-			s.lastToken = max(s.lastToken, at-s.lineStart)
 			if s.flow == 0 {
-				s.innermost, s.nodeStart = col, -1
+				s.roll(col)
+				s.nodeStart = -1
 			}
 			s.advance(1)
 		case c == ':' && (s.flow > 0 || s.blankz(s.i+1)):
 			s.count(at, indicatorWeight(c))
 			if s.flow == 0 {
-				s.innermost = col
+				// The key starts the collection, or the ":" if there
+				// is none on its line.
 				if s.nodeStart >= 0 {
-					s.innermost = s.nodeStart
+					col = s.nodeStart
 				}
+				s.roll(col)
 				s.nodeStart = -1
 			}
 			s.advance(1)
 		case c == '%' && col == 0 && s.flow == 0:
 			s.count(at, 1) // a directive, which ends its line
+			s.indents = s.indents[:0]
 			s.skipLine()
 			return
 		case c == '*' || c == '&':
 			s.count(at, 1)
-			s.startsNode(at, col)
+			s.startsNode(col)
 			s.advance(1)
 			for s.i < len(s.data) && isAnchorChar(s.data[s.i]) {
 				s.advance(1)
 			}
 		case c == '!':
 			s.count(at, 1)
-			s.startsNode(at, col)
+			s.startsNode(col)
 			s.tag()
 		default:
 			s.count(at, 1)
-			s.startsNode(at, col)
-			if s.plain(false) {
+			s.startsNode(col)
+			if s.plain() {
 				return
 			}
 		}
@@ -414,7 +391,6 @@ func (s *tokenScan) tag() {
 // which may take several lines.
 func (s *tokenScan) quoted(q byte) {
 	s.advance(1)
-	lines := false
 	for s.i < len(s.data) {
 		if s.skipUntil(quotedStop); s.i >= len(s.data) {
 			return
@@ -423,7 +399,6 @@ func (s *tokenScan) quoted(q byte) {
 		switch {
 		case s.breakLen(s.i) > 0:
 			s.newline()
-			lines = true
 			continue
 		case q == '"' && c == '\\':
 			s.advance(1)
@@ -436,22 +411,16 @@ func (s *tokenScan) quoted(q byte) {
 			continue
 		case c == q:
 			s.advance(1)
-			if lines {
-				// A block scalar after it on this line is an error;
-				// if not, the line starts inside a token, so its
-				// indentation is unknown.
-				s.lastToken = math.MaxInt
-			}
 			return
 		}
 		s.advance(1)
 	}
 }
 
-// plain moves past a plain scalar, or the rest of one when cont is true;
-// it reports whether the scalar ended the line, in block context, where
-// the next line may continue it.
-func (s *tokenScan) plain(cont bool) bool {
+// plain moves past a plain scalar, or the rest of one; it reports whether
+// the scalar ended the line, in block context, where the next line may
+// continue it.
+func (s *tokenScan) plain() bool {
 	for {
 		for !s.blankz(s.i) {
 			c := s.data[s.i]
@@ -467,7 +436,7 @@ func (s *tokenScan) plain(cont bool) bool {
 				continue
 			}
 			if s.flow == 0 {
-				s.endPlainLine(cont)
+				s.afterPlain = true
 				s.newline()
 				return true
 			}
@@ -476,9 +445,6 @@ func (s *tokenScan) plain(cont bool) bool {
 		}
 		switch {
 		case s.i >= len(s.data):
-			if s.flow == 0 {
-				s.endPlainLine(cont)
-			}
 			return true
 		case s.data[s.i] == 0 || s.data[s.i] == '#' || lines && s.docMarker():
 			return false
@@ -486,30 +452,13 @@ func (s *tokenScan) plain(cont bool) bool {
 	}
 }
 
-// endPlainLine notes a plain scalar that goes to the end of its line in
-// block context: the indentation yaml compares the next lines' with is
-// that of the innermost collection, known exactly when it starts on this
-// line and the columns on it are all one byte wide.
-func (s *tokenScan) endPlainLine(cont bool) {
-	s.afterPlain = true
-	switch {
-	case cont:
-	case s.uncertain || s.innermost < 0:
-		s.plainIndent, s.plainExact = -1, false
-	case s.ascii:
-		s.plainIndent, s.plainExact = s.innermost, true
-	default:
-		s.plainIndent, s.plainExact = s.indent, false
-	}
-}
-
 // blockScalar moves past a literal or folded block scalar, whose
 // indicator is at i, to the start of the line after it. Its content is
-// the lines indented beyond the innermost collection, whose column is at
-// most lastToken; a line yaml takes for content and this does not is read
-// as tokens.
+// the lines indented as the first that is not empty, which must be beyond
+// the innermost block collection, or as its indicator of indentation
+// says.
 func (s *tokenScan) blockScalar() {
-	n := s.lastToken
+	n := s.blockIndent()
 	s.afterPlain = false
 	s.advance(1)
 	explicit := 0
@@ -544,10 +493,10 @@ func (s *tokenScan) blockScalar() {
 			s.skipLine()
 			continue
 		}
-		if explicit > 0 && n < math.MaxInt-explicit {
-			indent = max(indent, n+explicit)
+		if explicit > 0 {
+			indent = max(n, 0) + explicit
 		}
-		if indent <= n || sp < indent {
+		if indent = max(indent, n+1, 1); sp < indent {
 			return
 		}
 		break
@@ -557,33 +506,5 @@ func (s *tokenScan) blockScalar() {
 			return
 		}
 		s.skipLine()
-	}
-}
-
-// countAll counts, from i on, every indicator character and every run of
-// other characters that does not follow one: at least as many as there
-// are tokens, however they are read.
-func (s *tokenScan) countAll() {
-	run := false
-	for s.i < len(s.data) && s.over < 0 {
-		if w := s.breakLen(s.i); w > 0 {
-			s.i += w
-			run = false
-			continue
-		}
-		c := s.data[s.i]
-		switch {
-		case c == ' ' || c == '\t':
-			run = false
-		case bytes.IndexByte([]byte("-?:,[]{}#&*!|>'\"%@`"), c) >= 0:
-			s.count(s.i, indicatorWeight(c))
-			run = false
-		case !run:
-			s.count(s.i, 1)
-			run = true
-		}
-		if s.i < len(s.data) {
-			s.i++
-		}
 	}
 }

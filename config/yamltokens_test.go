@@ -64,6 +64,12 @@ var trickyYAML = []string{
 	"a: >-\n\n   \n  x\n  [a,a]\nb: [a,a,a,a]\n",
 	"--- |\nfoo\n--- [a,a,a,a]\n",
 	"- !!str |\n   x\n  - [a,a,a,a]\n",
+	"- !!str |\n  \"x\n- [a,a,a,a,a,a]\n",
+	// Plain scalars on their own line, whose continuation depends on the
+	// indentation of collections started on earlier lines.
+	"a:\n  b:\n    x\n  c: [a,a,a,a]\n",
+	"- a: \"x\n   y\" \n  b:\n    z\n  c: [a,a,a,a]\n",
+	"? a\n: - b\n  - c\n    d\n  - [a,a,a,a]\n",
 	// Quotes inside tags, plain scalars and other quotes.
 	"[!a,'x, [a,a,a], 'y']\n",
 	"{a:\"x, \", b: [a,a,a,a], c: \",z\"}\n",
@@ -179,5 +185,25 @@ func TestYAMLTokensReadsThrough(t *testing.T) {
 	var doc yaml.Node
 	if err := yaml.NewDecoder(strings.NewReader("[a]\x00[a,a,a]")).Decode(&doc); err == nil || err == io.EOF {
 		t.Errorf("yaml read past a NUL: %v", err)
+	}
+}
+
+// TestYAMLTokensRealisticFiles checks that the count of files people write
+// stays near the nodes yaml builds: the weights count a "key: value" 4 for
+// its 2 nodes, so such a file counts about twice its nodes, while a body
+// counted word by word, or indicator by indicator, would count many times
+// more.
+func TestYAMLTokensRealisticFiles(t *testing.T) {
+	for name, src := range realisticRoutes() {
+		t.Run(name, func(t *testing.T) {
+			if _, err := parseTest(t, src); err != nil {
+				t.Fatal(err)
+			}
+			n, nodes := must(yamlTokens([]byte(src), MaxRoutesTokens)), yamlNodes([]byte(src))
+			t.Logf("%d tokens, %d nodes", n, nodes)
+			if n < nodes || n > 3*nodes {
+				t.Errorf("%d tokens for %d nodes, want from %[2]d to %d", n, nodes, 3*nodes)
+			}
+		})
 	}
 }
