@@ -144,11 +144,11 @@ func openAppend(name string, kept int64) (*sink, error) {
 // destination returns the path to rename the finished file to (name, or the
 // file a symbolic link at name points to), the permissions of the file it
 // replaces (0 if none), and whether to write in place instead: name is not a
-// regular file, a link that leads nowhere, or a link in a sticky directory.
-// A link in a sticky directory such as /tmp may be another user's, set to
-// make whoever writes through it replace a file of theirs; it is opened as
-// it is, so that the kernel's rule for such links (Linux's
-// fs.protected_symlinks) decides, as for curl.
+// regular file, a link that leads nowhere, or a link whose chain passes
+// through a sticky directory. A link in a sticky directory such as /tmp may
+// be another user's, set to make whoever writes through it replace a file
+// of theirs; it is opened as it is, so that the kernel's rule for such
+// links (Linux's fs.protected_symlinks) decides, as for curl.
 func destination(name string) (dest string, perm fs.FileMode, inPlace bool) {
 	info, err := os.Lstat(name)
 	switch {
@@ -157,7 +157,7 @@ func destination(name string) (dest string, perm fs.FileMode, inPlace bool) {
 	case err != nil:
 		return name, 0, true
 	case info.Mode()&fs.ModeSymlink != 0:
-		if dir, err := os.Stat(filepath.Dir(name)); err != nil || dir.Mode()&fs.ModeSticky != 0 {
+		if linkInStickyDir(name) {
 			return name, 0, true
 		}
 		dest, err = filepath.EvalSymlinks(name)
@@ -174,6 +174,36 @@ func destination(name string) (dest string, perm fs.FileMode, inPlace bool) {
 		return name, 0, true
 	}
 	return dest, info.Mode().Perm(), false
+}
+
+// linkInStickyDir reports whether a symbolic link in the chain that starts
+// at name is in a sticky directory, or the chain cannot be followed (too
+// long, or a link cannot be read): either way only the kernel's own open
+// should follow it.
+func linkInStickyDir(name string) bool {
+	const maxLinks = 40 // as Linux's MAXSYMLINKS
+	for range maxLinks {
+		info, err := os.Lstat(name)
+		switch {
+		case err != nil:
+			return true
+		case info.Mode()&fs.ModeSymlink == 0:
+			return false
+		}
+		dir, err := os.Stat(filepath.Dir(name))
+		if err != nil || dir.Mode()&fs.ModeSticky != 0 {
+			return true
+		}
+		target, err := os.Readlink(name)
+		if err != nil {
+			return true
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(name), target)
+		}
+		name = target
+	}
+	return true
 }
 
 // Write writes to the output and counts the bytes.

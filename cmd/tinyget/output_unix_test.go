@@ -140,6 +140,11 @@ func stickyLink(t *testing.T) (target, link, sticky string) {
 func TestOutputLinkInStickyDirectory(t *testing.T) {
 	addr, _ := serveReply(t, helloReply)
 	target, link, sticky := stickyLink(t)
+	// A link elsewhere whose chain passes through the sticky one.
+	chain := filepath.Join(t.TempDir(), "chain")
+	if err := os.Symlink(link, chain); err != nil {
+		t.Fatal(err)
+	}
 	inode := func() uint64 {
 		info, err := os.Stat(target)
 		if err != nil {
@@ -147,15 +152,18 @@ func TestOutputLinkInStickyDirectory(t *testing.T) {
 		}
 		return info.Sys().(*syscall.Stat_t).Ino
 	}
-	before := inode()
-	if r := tinyget("", "-o", link, addr+"/"); r.code != 0 {
-		t.Fatalf("%+v", r)
-	}
-	if b, _ := os.ReadFile(target); string(b) != "hello, world\n" {
-		t.Errorf("the link's target holds %q", b)
-	}
-	if after := inode(); after != before {
-		t.Errorf("the link's target was replaced by a rename (inode %d, was %d): the kernel's rule for the link was never asked", after, before)
+	for _, name := range []string{link, chain} {
+		os.WriteFile(target, []byte("old"), 0o644)
+		before := inode()
+		if r := tinyget("", "-o", name, addr+"/"); r.code != 0 {
+			t.Fatalf("-o %s: %+v", name, r)
+		}
+		if b, _ := os.ReadFile(target); string(b) != "hello, world\n" {
+			t.Errorf("-o %s: the link's target holds %q", name, b)
+		}
+		if after := inode(); after != before {
+			t.Errorf("-o %s: the link's target was replaced by a rename (inode %d, was %d): the kernel's rule for the link was never asked", name, after, before)
+		}
 	}
 	if entries, _ := os.ReadDir(sticky); len(entries) != 1 {
 		t.Errorf("the sticky directory holds %d entries, want the link alone", len(entries))
@@ -164,8 +172,8 @@ func TestOutputLinkInStickyDirectory(t *testing.T) {
 
 // TestOutputLinkInStickyDirectoryFlags checks -R and --remove-on-error on
 // an output written through a link in a sticky directory, in place: -R
-// sets the target's times, and a failed transfer removes the link, as curl
-// unlinks the name it was given.
+// sets the target's times, and --remove-on-error, which removes regular
+// files only, leaves the link and its target.
 func TestOutputLinkInStickyDirectoryFlags(t *testing.T) {
 	target, link, _ := stickyLink(t)
 	dated, _ := serveReply(t, "HTTP/1.0 200 OK\r\nLast-Modified: Wed, 21 Oct 2015 07:28:00 GMT\r\nContent-Length: 3\r\n\r\nnew")
@@ -180,7 +188,38 @@ func TestOutputLinkInStickyDirectoryFlags(t *testing.T) {
 	if r := tinyget("", "--remove-on-error", "-o", link, short+"/"); r.code != int(exitPartial) {
 		t.Fatalf("a short reply: exit %d, want %d; %+v", r.code, exitPartial, r)
 	}
-	if _, err := os.Lstat(link); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("--remove-on-error left the link: %v", err)
+	if _, err := os.Lstat(link); err != nil {
+		t.Errorf("--remove-on-error removed the link: %v", err)
+	}
+	if _, err := os.Stat(target); err != nil {
+		t.Errorf("--remove-on-error removed the link's target: %v", err)
+	}
+}
+
+// TestRemoveOnErrorRegularFilesOnly checks that --remove-on-error removes
+// the file it was given when that is a regular file, and neither a link
+// nor what it leads to: a link may lead to /proc/self/fd/1 or to a file
+// of someone's.
+func TestRemoveOnErrorRegularFilesOnly(t *testing.T) {
+	addr, _ := serveReply(t, "HTTP/1.0 500 Oops\r\nContent-Length: 5\r\n\r\noops\n")
+	dir := t.TempDir()
+	target, link, plain := filepath.Join(dir, "target"), filepath.Join(dir, "link"), filepath.Join(dir, "plain")
+	os.WriteFile(target, []byte("old"), 0o644)
+	if err := os.Symlink("target", link); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{link, plain} {
+		if r := tinyget("", "-s", "--fail-with-body", "--remove-on-error", "-o", name, addr+"/"); r.code != int(exitHTTPError) {
+			t.Errorf("-o %s: exit %d, want %d", name, r.code, exitHTTPError)
+		}
+	}
+	if _, err := os.Lstat(plain); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the regular file was left: %v", err)
+	}
+	if _, err := os.Lstat(link); err != nil {
+		t.Errorf("the link was removed: %v", err)
+	}
+	if _, err := os.Stat(target); err != nil {
+		t.Errorf("the link's target was removed: %v", err)
 	}
 }

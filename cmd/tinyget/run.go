@@ -378,36 +378,33 @@ func (r *runner) finish(ti *transferInfo, err error) error {
 		if cerr := out.commit(); cerr != nil {
 			return cerr
 		}
-		if err != nil && r.o.removeOnError && out.f != nil && isRegular(out.name) {
-			os.Remove(out.name)
+		if err != nil && r.o.removeOnError && out.f != nil && isRegular(ti.filename) {
+			os.Remove(ti.filename)
 			return err
 		}
-		if r.o.remoteTime && out.f != nil && isRegular(out.name) {
-			if mtime, ok := lastModified(ti.header("Last-Modified").s); ok {
-				os.Chtimes(out.name, mtime, mtime)
+		if r.o.remoteTime && out.f != nil {
+			// out.name is the file itself, a link's target included.
+			if info, serr := os.Stat(out.name); serr == nil && info.Mode().IsRegular() {
+				if mtime, ok := lastModified(ti.header("Last-Modified").s); ok {
+					os.Chtimes(out.name, mtime, mtime)
+				}
 			}
 		}
-	} else if err != nil && r.o.removeOnError {
+	} else if err != nil && r.o.removeOnError && (ti.wroteInPlace || ti.resume > 0) && isRegular(ti.filename) {
 		// What an attempt wrote in place is left when it is dropped (a
 		// temporary file goes with it); the -C file goes even if no
 		// attempt opened it, as curl has it.
-		name := ti.wroteInPlace
-		if ti.resume > 0 {
-			name = ti.filename
-		}
-		if name != "" && isRegular(name) {
-			os.Remove(name)
-		}
+		os.Remove(ti.filename)
 	}
 	return err
 }
 
-// isRegular reports whether name is a regular file or a symbolic link to
-// one: --remove-on-error removes the name (a link, not its target, as curl
-// unlinks it) and -R sets the file's times; both leave /dev/null, FIFOs and
-// the like alone.
+// isRegular reports whether name, as given, is a regular file:
+// --remove-on-error removes nothing else, neither /dev/null, a FIFO and
+// the like nor a symbolic link (which may lead to /proc/self/fd/1) or what
+// it leads to.
 func isRegular(name string) bool {
-	info, err := os.Stat(name)
+	info, err := os.Lstat(name)
 	return err == nil && info.Mode().IsRegular()
 }
 

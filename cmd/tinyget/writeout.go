@@ -25,9 +25,9 @@ type transferInfo struct {
 	remote          bool  // the output file's name comes from the URL (-O)
 	resume          int64 // -C's offset
 	kept            int64 // with -C, the bytes of the output file that each attempt keeps
-	// wroteInPlace names the file a dropped attempt wrote in place (not
-	// through a temporary file), for --remove-on-error.
-	wroteInPlace string
+	// wroteInPlace is set when a dropped attempt wrote its output file in
+	// place (not through a temporary file), for --remove-on-error.
+	wroteInPlace bool
 	// redirectURL is where a redirect that was not followed points.
 	redirectURL string
 	urlnum      int // its index among the URLs, from 0
