@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"unicode"
@@ -13,7 +14,8 @@ import (
 // terminal obeys the control characters in it: an escape sequence could
 // retitle the window, rewrite what is on the screen or hide a warning. So
 // every control character but tab, newline and carriage return (which the
-// progress meter uses), DEL, a C1 control (U+0080 to U+009F), a
+// progress meter uses at the start of a Write; elsewhere only before a
+// newline), DEL, a C1 control (U+0080 to U+009F), a
 // bidirectional control (U+202E shows what follows it backwards) and a
 // byte that is not UTF-8 is written as a Go escape (\x1b, \u009b). Each
 // Write should hold whole characters: a character split over two Writes
@@ -23,53 +25,40 @@ type safeText struct{ w io.Writer }
 // Write writes p to the underlying writer with its unsafe characters
 // escaped, and reports len(p) when all of it was written.
 func (s safeText) Write(p []byte) (int, error) {
-	if isSafeText(p) {
-		return s.w.Write(p)
-	}
-	out := make([]byte, 0, len(p)+16)
+	var out []byte // nil until a character is escaped
 	for i := 0; i < len(p); {
 		r, size := utf8.DecodeRune(p[i:])
+		var escaped []byte
 		switch {
 		case r == utf8.RuneError && size == 1:
-			out = fmt.Appendf(out, `\x%02x`, p[i])
+			escaped = fmt.Appendf(nil, `\x%02x`, p[i])
+		case r == '\r' && i > 0 && !bytes.HasPrefix(p[i+1:], []byte("\n")):
+			// A carriage return inside a line would let what follows
+			// overwrite it; the progress meter's starts its Write.
+			escaped = []byte(`\r`)
+		case unsafeRune(r) && r < utf8.RuneSelf:
+			escaped = fmt.Appendf(nil, `\x%02x`, r)
 		case unsafeRune(r):
-			if r < utf8.RuneSelf {
-				out = fmt.Appendf(out, `\x%02x`, r)
-			} else {
-				out = fmt.Appendf(out, `\u%04x`, r)
+			escaped = fmt.Appendf(nil, `\u%04x`, r)
+		}
+		switch {
+		case escaped != nil:
+			if out == nil {
+				out = append(make([]byte, 0, len(p)+16), p[:i]...)
 			}
-		default:
+			out = append(out, escaped...)
+		case out != nil:
 			out = append(out, p[i:i+size]...)
 		}
 		i += size
+	}
+	if out == nil {
+		return s.w.Write(p)
 	}
 	if _, err := s.w.Write(out); err != nil {
 		return 0, err
 	}
 	return len(p), nil
-}
-
-// isSafeText reports whether p can be written as it is: ASCII without
-// unsafe controls, the common case, is checked byte by byte.
-func isSafeText(p []byte) bool {
-	for _, c := range p {
-		if c >= utf8.RuneSelf {
-			return utf8.Valid(p) && !hasUnsafeRune(p)
-		}
-		if unsafeRune(rune(c)) {
-			return false
-		}
-	}
-	return true
-}
-
-func hasUnsafeRune(p []byte) bool {
-	for _, r := range string(p) {
-		if unsafeRune(r) {
-			return true
-		}
-	}
-	return false
 }
 
 // unsafeRune reports whether a terminal may take r for part of a control

@@ -10,6 +10,9 @@ import (
 func TestSafeText(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"plain text\twith tab\r\n", "plain text\twith tab\r\n"},
+		{"\r 42%  progress", "\r 42%  progress"},
+		{"< X-A: fine\rX-Spoof: over it\n", `< X-A: fine\rX-Spoof: over it` + "\n"},
+		{"ends in CR\r", `ends in CR\r`},
 		{"héllo, wörld ✓\n", "héllo, wörld ✓\n"},
 		{"\x1b]0;title\x07\x1b[31mred\n", `\x1b]0;title\x07\x1b[31mred` + "\n"},
 		{"del\x7f nul\x00 bs\b", `del\x7f nul\x00 bs\x08`},
