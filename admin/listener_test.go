@@ -89,6 +89,17 @@ func TestIdleConnectionsLeaveProbesAnswered(t *testing.T) {
 		c.Close()
 	}
 	idle = nil
+	// The server gives each slot back when it reads the close, a moment
+	// after it was sent.
+	for wait := time.Now().Add(HeaderTimeout); ; time.Sleep(20 * time.Millisecond) {
+		code, _, err := get(clientFrom("127.0.0.2", 5*time.Second), f.adminURL+"/livez")
+		if err == nil && code == 200 {
+			break
+		}
+		if time.Now().After(wait) {
+			t.Fatalf("/livez from 127.0.0.2 %v after its idle connections closed: %d %v", HeaderTimeout, code, err)
+		}
+	}
 	for range MaxConnsPerSource + 1 {
 		if code, _, err := get(clientFrom("127.0.0.2", 5*time.Second), f.adminURL+"/livez"); err != nil || code != 200 {
 			t.Fatalf("/livez from 127.0.0.2 after its idle connections closed: %d %v", code, err)
