@@ -157,11 +157,9 @@ func destination(name string) (dest string, perm fs.FileMode, inPlace bool) {
 	case err != nil:
 		return name, 0, true
 	case info.Mode()&fs.ModeSymlink != 0:
-		if linkInStickyDir(name) {
-			return name, 0, true
-		}
-		dest, err = filepath.EvalSymlinks(name)
-		if err != nil {
+		var sticky bool
+		dest, sticky, err = resolveLinks(name)
+		if err != nil || sticky {
 			return name, 0, true
 		}
 		if info, err = os.Stat(dest); err != nil {
@@ -174,36 +172,6 @@ func destination(name string) (dest string, perm fs.FileMode, inPlace bool) {
 		return name, 0, true
 	}
 	return dest, info.Mode().Perm(), false
-}
-
-// linkInStickyDir reports whether a symbolic link in the chain that starts
-// at name is in a sticky directory, or the chain cannot be followed (too
-// long, or a link cannot be read): either way only the kernel's own open
-// should follow it.
-func linkInStickyDir(name string) bool {
-	const maxLinks = 40 // as Linux's MAXSYMLINKS
-	for range maxLinks {
-		info, err := os.Lstat(name)
-		switch {
-		case err != nil:
-			return true
-		case info.Mode()&fs.ModeSymlink == 0:
-			return false
-		}
-		dir, err := os.Stat(filepath.Dir(name))
-		if err != nil || dir.Mode()&fs.ModeSticky != 0 {
-			return true
-		}
-		target, err := os.Readlink(name)
-		if err != nil {
-			return true
-		}
-		if !filepath.IsAbs(target) {
-			target = filepath.Join(filepath.Dir(name), target)
-		}
-		name = target
-	}
-	return true
 }
 
 // Write writes to the output and counts the bytes.

@@ -223,3 +223,71 @@ func TestRemoveOnErrorRegularFilesOnly(t *testing.T) {
 		t.Errorf("the link's target was removed: %v", err)
 	}
 }
+
+// TestOutputLinkChainsThroughStickyDirectory checks chains that reach a
+// link in a sticky directory other than by their last name: as a directory
+// of a link's target, and through a relative target read in the directory
+// the link is really in. Each is written in place, so that the kernel
+// follows the chain; a rename over the file would replace it (a new inode).
+func TestOutputLinkChainsThroughStickyDirectory(t *testing.T) {
+	addr, _ := serveReply(t, helloReply)
+	base := t.TempDir()
+	mkdir := func(path string, mode os.FileMode) string {
+		p := filepath.Join(base, path)
+		if err := os.MkdirAll(p, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(p, mode); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	link := func(target, path string) string {
+		p := filepath.Join(base, path)
+		if err := os.Symlink(target, p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	sticky := mkdir("sticky", 0o777|os.ModeSticky)
+	mkdir("sticky/sub", 0o755)
+	victims := mkdir("victims", 0o755)
+	mkdir("home", 0o755)
+
+	// home/out -> sticky/d/f, where sticky/d -> victims.
+	link(victims, "sticky/d")
+	viaDir := link(filepath.Join(sticky, "d", "f"), "home/out")
+	// home/dirlink/l, where home/dirlink -> sticky/sub, sticky/sub/l ->
+	// ../evil (sticky/evil, not home/evil) and sticky/evil -> victims/g.
+	link(filepath.Join(victims, "g"), "sticky/evil")
+	link("../evil", "sticky/sub/l")
+	link(filepath.Join(sticky, "sub"), "home/dirlink")
+	if err := os.WriteFile(filepath.Join(base, "home", "evil"), []byte("decoy"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	viaRelative := filepath.Join(base, "home", "dirlink", "l")
+
+	for name, file := range map[string]string{viaDir: "f", viaRelative: "g"} {
+		victim := filepath.Join(victims, file)
+		if err := os.WriteFile(victim, []byte("old"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		before, err := os.Stat(victim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := tinyget("", "-o", name, addr+"/"); r.code != 0 {
+			t.Fatalf("-o %s: %+v", name, r)
+		}
+		after, err := os.Stat(victim)
+		if b, _ := os.ReadFile(victim); err != nil || string(b) != "hello, world\n" {
+			t.Errorf("-o %s: %s holds %q, %v", name, victim, b, err)
+		}
+		if err == nil && !os.SameFile(before, after) {
+			t.Errorf("-o %s: %s was replaced by a rename: the kernel's rule for the sticky directory's link was never asked", name, victim)
+		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(base, "home", "evil")); string(b) != "decoy" {
+		t.Errorf("home/evil, which the relative link does not lead to, holds %q", b)
+	}
+}
