@@ -56,6 +56,7 @@ func TestIdleConnectionsLeaveProbesAnswered(t *testing.T) {
 		}
 		idle = append(idle, c)
 	}
+	dialled := time.Now()
 
 	start := time.Now()
 	code, body, err := get(clientFrom("127.0.0.1", HeaderTimeout/2), f.adminURL+"/readyz")
@@ -88,16 +89,17 @@ func TestIdleConnectionsLeaveProbesAnswered(t *testing.T) {
 	for _, c := range idle {
 		c.Close()
 	}
+	closed := time.Now()
 	idle = nil
 	// The server gives each slot back when it reads the close, a moment
-	// after it was sent.
-	for wait := time.Now().Add(HeaderTimeout); ; time.Sleep(20 * time.Millisecond) {
-		code, _, err := get(clientFrom("127.0.0.2", 5*time.Second), f.adminURL+"/livez")
+	// after it was sent, and well before HeaderTimeout would.
+	for wait := dialled.Add(HeaderTimeout - 100*time.Millisecond); ; time.Sleep(20 * time.Millisecond) {
+		code, _, err := get(clientFrom("127.0.0.2", HeaderTimeout/4), f.adminURL+"/livez")
 		if err == nil && code == 200 {
 			break
 		}
 		if time.Now().After(wait) {
-			t.Fatalf("/livez from 127.0.0.2 %v after its idle connections closed: %d %v", HeaderTimeout, code, err)
+			t.Fatalf("/livez from 127.0.0.2 refused %v after its idle connections were dialled and %v after they closed: %d %v", time.Since(dialled), time.Since(closed), code, err)
 		}
 	}
 	for range MaxConnsPerSource + 1 {
