@@ -20,7 +20,9 @@ const maxLinks = 40
 // /tmp: the kernel's rule for such links (fs.protected_symlinks) holds only
 // for what the kernel itself follows, and a path resolved here is not.
 // Each link's target is read relative to the directory the link is
-// really in.
+// really in, and a name that does not end the path must be a directory, as
+// for the kernel. Any sticky directory counts, where the kernel's rule
+// holds for world-writable ones only: the cost is a write in place.
 func resolveLinks(name string) (resolved string, sticky bool, err error) {
 	done, rest := ".", name
 	if filepath.IsAbs(name) {
@@ -28,7 +30,8 @@ func resolveLinks(name string) (resolved string, sticky bool, err error) {
 	}
 	for links := 0; rest != ""; {
 		var part string
-		part, rest, _ = strings.Cut(rest, "/")
+		var more bool // a "/" follows part
+		part, rest, more = strings.Cut(rest, "/")
 		switch part {
 		case "", ".":
 			continue
@@ -42,6 +45,9 @@ func resolveLinks(name string) (resolved string, sticky bool, err error) {
 			return "", false, err
 		}
 		if info.Mode()&fs.ModeSymlink == 0 {
+			if more && !info.IsDir() {
+				return "", false, errors.New("not a directory: " + next)
+			}
 			done = next
 			continue
 		}
@@ -52,13 +58,18 @@ func resolveLinks(name string) (resolved string, sticky bool, err error) {
 			sticky = true
 		}
 		target, err := os.Readlink(next)
-		if err != nil {
+		switch {
+		case err != nil:
 			return "", false, err
-		}
-		if filepath.IsAbs(target) {
+		case target == "":
+			return "", false, errors.New("empty symbolic link: " + next)
+		case filepath.IsAbs(target):
 			done = "/"
 		}
-		rest = target + "/" + rest
+		if more {
+			target += "/" + rest
+		}
+		rest = target
 	}
 	return done, sticky, nil
 }

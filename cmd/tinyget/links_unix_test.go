@@ -31,6 +31,9 @@ func TestResolveLinks(t *testing.T) {
 		"via-sticky": "sticky/l",
 		"loop1":      "loop2",
 		"loop2":      "loop1",
+		// A regular file taken for a directory: the kernel's ENOTDIR.
+		"through-file": "real/sub/f/../f",
+		"file-slash":   "real/sub/f/",
 	} {
 		if err := os.Symlink(target, filepath.Join(base, link)); err != nil {
 			t.Fatal(err)
@@ -53,7 +56,9 @@ func TestResolveLinks(t *testing.T) {
 			t.Errorf("resolveLinks(%s) = %s, %v, %v; want %s, %v", tc.name, got, sticky, err, want, tc.sticky)
 		}
 	}
-	if _, _, err := resolveLinks(filepath.Join(base, "loop1")); err == nil {
-		t.Error("a loop of links resolved")
+	for _, bad := range []string{"loop1", "through-file", "file-slash", "real/sub/f/"} {
+		if got, _, err := resolveLinks(base + "/" + bad); err == nil { // not Join, which drops a final "/"
+			t.Errorf("resolveLinks(%s) = %s; want an error, as the kernel's", bad, got)
+		}
 	}
 }

@@ -81,7 +81,9 @@ func openFile(name string, createDirs bool) (*sink, error) {
 	for range 100 {
 		var random [6]byte
 		rand.Read(random[:])
-		temp := filepath.Join(dir, "."+base+".tinyget-"+hex.EncodeToString(random[:]))
+		// Not filepath.Join, which would take dir's "link/.." away by
+		// text where the kernel goes to the link's real parent.
+		temp := dir + "." + base + ".tinyget-" + hex.EncodeToString(random[:])
 		f, err := temps.create(temp)
 		if errors.Is(err, fs.ErrExist) {
 			continue

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/tinyhttpd/tinyhttpd/internal/testenv"
 )
 
 // TestOutputInUnwritableDirectory writes -o to a file that may be written
@@ -289,5 +291,40 @@ func TestOutputLinkChainsThroughStickyDirectory(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(base, "home", "evil")); string(b) != "decoy" {
 		t.Errorf("home/evil, which the relative link does not lead to, holds %q", b)
+	}
+}
+
+// TestOutputThroughLinkParent writes -o LINK/../NAME, where LINK leads to a
+// directory on another file system: the kernel takes LINK/.. for the
+// link's real parent, and the temporary file must be made there too, not
+// in the directory "LINK/.." is by text, or the rename crosses devices.
+func TestOutputThroughLinkParent(t *testing.T) {
+	addr, _ := serveReply(t, helloReply)
+	here := t.TempDir()
+	there, err := os.MkdirTemp("/dev/shm", "tinyget-test-")
+	if err != nil {
+		testenv.Unavailable(t, "no /dev/shm to put a directory on another file system: %v", err)
+	}
+	t.Cleanup(func() { os.RemoveAll(there) })
+	a, _ := os.Stat(here)
+	b, _ := os.Stat(there)
+	if a.Sys().(*syscall.Stat_t).Dev == b.Sys().(*syscall.Stat_t).Dev {
+		testenv.Unavailable(t, "/dev/shm is on the same file system as %s", here)
+	}
+	if err := os.Mkdir(filepath.Join(there, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(here, "link")
+	if err := os.Symlink(filepath.Join(there, "sub"), link); err != nil {
+		t.Fatal(err)
+	}
+	if r := tinyget("", "-o", link+"/../out", addr+"/"); r.code != 0 {
+		t.Fatalf("-o LINK/../out: %+v", r)
+	}
+	if b, err := os.ReadFile(filepath.Join(there, "out")); err != nil || string(b) != "hello, world\n" {
+		t.Errorf("the link's real parent holds %q, %v", b, err)
+	}
+	if entries, _ := os.ReadDir(here); len(entries) != 1 {
+		t.Errorf("%s holds %d entries, want the link alone", here, len(entries))
 	}
 }
