@@ -67,7 +67,9 @@ func (t *textOnly) Write(p []byte) (int, error) {
 // exitWriteError.
 func openFile(name string, createDirs bool) (*sink, error) {
 	if createDirs {
-		if dir := filepath.Dir(name); dir != "." {
+		// Split, not Dir, which would clean "link/.." away by text where
+		// the kernel goes to the link's real parent.
+		if dir, _ := filepath.Split(name); dir != "" {
 			if err := os.MkdirAll(dir, 0o750); err != nil {
 				return nil, fail(exitWriteError, "Failed to create the directories for %s: %v", name, err)
 			}

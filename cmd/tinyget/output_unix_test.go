@@ -328,3 +328,27 @@ func TestOutputThroughLinkParent(t *testing.T) {
 		t.Errorf("%s holds %d entries, want the link alone", here, len(entries))
 	}
 }
+
+// TestCreateDirsThroughLinkParent makes --create-dirs -o LINK/../DIR/NAME
+// create DIR in the link's real parent, where the kernel then looks for
+// it, not in the directory "LINK/.." is by text.
+func TestCreateDirsThroughLinkParent(t *testing.T) {
+	addr, _ := serveReply(t, helloReply)
+	here, there := t.TempDir(), t.TempDir()
+	if err := os.Mkdir(filepath.Join(there, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(here, "link")
+	if err := os.Symlink(filepath.Join(there, "sub"), link); err != nil {
+		t.Fatal(err)
+	}
+	if r := tinyget("", "--create-dirs", "-o", link+"/../made/out", addr+"/"); r.code != 0 {
+		t.Fatalf("--create-dirs -o LINK/../made/out: %+v", r)
+	}
+	if b, err := os.ReadFile(filepath.Join(there, "made", "out")); err != nil || string(b) != "hello, world\n" {
+		t.Errorf("the link's real parent's made/out holds %q, %v", b, err)
+	}
+	if entries, _ := os.ReadDir(here); len(entries) != 1 {
+		t.Errorf("%s holds %d entries, want the link alone", here, len(entries))
+	}
+}
