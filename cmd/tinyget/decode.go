@@ -79,8 +79,9 @@ func (d *lazyDecoder) Read(p []byte) (int, error) {
 // without its directories, and whether tinyget may write a file of that
 // name; name is "" when the value gives none. A name is refused when it is
 // "." or "..", when it names a dot file, which a later run or a shell may
-// read as settings (.tinygetrc, .bashrc), and when it holds a control
-// character or bytes that are not UTF-8.
+// read as settings (.tinygetrc, .bashrc), and when it holds a character
+// safeText would escape (a control, DEL, a C1 or bidirectional control) or
+// bytes that are not UTF-8.
 func dispositionName(v string) (name string, ok bool) {
 	_, params, err := mime.ParseMediaType(v)
 	if err != nil || params["filename"] == "" {

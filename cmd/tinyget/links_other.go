@@ -2,7 +2,10 @@
 
 package main
 
-import "path/filepath"
+import (
+	"io/fs"
+	"path/filepath"
+)
 
 // resolveLinks returns the path name leads to, with every symbolic link in
 // it followed; this system has no sticky directories.
@@ -10,3 +13,6 @@ func resolveLinks(name string) (resolved string, sticky bool, err error) {
 	resolved, err = filepath.EvalSymlinks(name)
 	return resolved, false, err
 }
+
+// othersInSticky reports false: this system has no sticky directories.
+func othersInSticky(string, fs.FileInfo) bool { return false }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // maxLinks bounds the symbolic links followed in one path, as Linux's
@@ -72,4 +73,16 @@ func resolveLinks(name string) (resolved string, sticky bool, err error) {
 		rest = target
 	}
 	return done, sticky, nil
+}
+
+// othersInSticky reports whether name, a file described by info, is in a
+// sticky directory and someone else's: no rename may replace it there, but
+// it may be written in place if its mode allows.
+func othersInSticky(name string, info fs.FileInfo) bool {
+	st, ok := info.Sys().(*syscall.Stat_t)
+	if !ok || int(st.Uid) == os.Geteuid() {
+		return false
+	}
+	dir, err := os.Stat(filepath.Dir(name))
+	return err == nil && dir.Mode()&fs.ModeSticky != 0
 }

@@ -147,12 +147,14 @@ func openAppend(name string, kept int64) (*sink, error) {
 
 // destination returns the path to rename the finished file to (name, or the
 // file a symbolic link at name points to), the permissions of the file it
-// replaces (0 if none), and whether to write in place instead: name is not a
-// regular file, a link that leads nowhere, or a link whose chain passes
-// through a sticky directory. A link in a sticky directory such as /tmp may
-// be another user's, set to make whoever writes through it replace a file
-// of theirs; it is opened as it is, so that the kernel's rule for such
-// links (Linux's fs.protected_symlinks) decides, as for curl.
+// replaces (0 if none), and whether to write in place instead: name is not
+// a regular file, a link that leads nowhere, a link whose chain passes
+// through a sticky directory, or another user's file in a sticky
+// directory, which a rename may not replace (and, by root, would give to
+// root). A link in a sticky directory such as /tmp may be another user's,
+// set to make whoever writes through it replace a file of theirs; it is
+// opened as it is, so that the kernel's rule for such links (Linux's
+// fs.protected_symlinks) decides, as for curl.
 func destination(name string) (dest string, perm fs.FileMode, inPlace bool) {
 	info, err := os.Lstat(name)
 	switch {
@@ -172,7 +174,7 @@ func destination(name string) (dest string, perm fs.FileMode, inPlace bool) {
 	default:
 		dest = name
 	}
-	if !info.Mode().IsRegular() {
+	if !info.Mode().IsRegular() || othersInSticky(dest, info) {
 		return name, 0, true
 	}
 	return dest, info.Mode().Perm(), false

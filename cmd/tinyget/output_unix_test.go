@@ -352,3 +352,31 @@ func TestCreateDirsThroughLinkParent(t *testing.T) {
 		t.Errorf("%s holds %d entries, want the link alone", here, len(entries))
 	}
 }
+
+// TestOutputOthersFileInStickyDirectory writes -o over another user's
+// writable file in a sticky directory in place: a rename may not replace
+// it there (and, by root, would make it root's).
+func TestOutputOthersFileInStickyDirectory(t *testing.T) {
+	addr, _ := serveReply(t, helloReply)
+	_, _, sticky := stickyLink(t)
+	name := filepath.Join(sticky, "theirs")
+	if err := os.WriteFile(name, []byte("old"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(name, 0o666)
+	const nobody = 65534
+	if err := os.Chown(name, nobody, nobody); err != nil {
+		testenv.Unavailable(t, "cannot give a file to another user (not root?): %v", err)
+	}
+	before, _ := os.Stat(name)
+	if r := tinyget("", "-o", name, addr+"/"); r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	after, err := os.Stat(name)
+	if b, _ := os.ReadFile(name); err != nil || string(b) != "hello, world\n" {
+		t.Fatalf("the file holds %q, %v", b, err)
+	}
+	if !os.SameFile(before, after) || after.Sys().(*syscall.Stat_t).Uid != nobody {
+		t.Errorf("the file was replaced by a rename: uid %d", after.Sys().(*syscall.Stat_t).Uid)
+	}
+}

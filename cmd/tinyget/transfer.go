@@ -124,7 +124,7 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (strin
 	if r.o.remoteHeader && ti.remote {
 		switch name, ok := dispositionName(ti.header("Content-Disposition").s); {
 		case !ok:
-			r.warn("-J: not saving as the server's file name %q: tinyget writes no dot file, and no name with control characters or bytes that are not UTF-8; saving as %s", name, ti.filename)
+			r.warn("-J: not saving as the server's file name %q: tinyget writes no dot file, and no name with control characters, bidirectional controls or bytes that are not UTF-8; saving as %s", name, ti.filename)
 		case name != "":
 			ti.filename = r.outputPath(name)
 			if _, err := os.Lstat(ti.filename); err == nil {
