@@ -4,6 +4,7 @@ package main
 
 import (
 	"io/fs"
+	"os"
 	"path/filepath"
 )
 
@@ -14,5 +15,8 @@ func resolveLinks(name string) (resolved string, sticky bool, err error) {
 	return resolved, false, err
 }
 
-// othersInSticky reports false: this system has no sticky directories.
-func othersInSticky(string, fs.FileInfo) bool { return false }
+// ownedByOther reports false: owners are not compared on this system.
+func ownedByOther(fs.FileInfo) bool { return false }
+
+// keepOwner does nothing: owners are not kept on this system.
+func keepOwner(*os.File, fs.FileInfo) {}

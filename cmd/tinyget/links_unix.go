@@ -75,14 +75,24 @@ func resolveLinks(name string) (resolved string, sticky bool, err error) {
 	return done, sticky, nil
 }
 
-// othersInSticky reports whether name, a file described by info, is in a
-// sticky directory and someone else's: no rename may replace it there, but
-// it may be written in place if its mode allows.
-func othersInSticky(name string, info fs.FileInfo) bool {
+// ownedByOther reports whether info, a file tinyget is to replace, is
+// another user's while tinyget does not run as root. A rename would put a
+// file of tinyget's user in its place, or be refused in a sticky directory
+// such as /tmp; the file is written in place instead, as curl writes it,
+// and keeps its owner, where the kernel allows (fs.protected_regular may
+// not, in a sticky directory). Root renames, and keepOwner gives the new
+// file the old one's owner.
+func ownedByOther(info fs.FileInfo) bool {
 	st, ok := info.Sys().(*syscall.Stat_t)
-	if !ok || int(st.Uid) == os.Geteuid() {
-		return false
+	euid := os.Geteuid()
+	return ok && euid != 0 && int(st.Uid) != euid
+}
+
+// keepOwner gives f the owner and group of replaced, the file it is to
+// replace, when tinyget runs as root; others cannot, and write another
+// user's file in place (ownedByOther).
+func keepOwner(f *os.File, replaced fs.FileInfo) {
+	if st, ok := replaced.Sys().(*syscall.Stat_t); ok && os.Geteuid() == 0 {
+		f.Chown(int(st.Uid), int(st.Gid))
 	}
-	dir, err := os.Stat(filepath.Dir(name))
-	return err == nil && dir.Mode()&fs.ModeSticky != 0
 }

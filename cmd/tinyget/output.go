@@ -75,7 +75,7 @@ func openFile(name string, createDirs bool) (*sink, error) {
 			}
 		}
 	}
-	dest, perm, inPlace := destination(name)
+	dest, replaced, inPlace := destination(name)
 	if inPlace {
 		return openInPlace(name)
 	}
@@ -90,7 +90,7 @@ func openFile(name string, createDirs bool) (*sink, error) {
 		if errors.Is(err, fs.ErrExist) {
 			continue
 		}
-		if errors.Is(err, fs.ErrPermission) && perm != 0 {
+		if errors.Is(err, fs.ErrPermission) && replaced != nil {
 			// A file that may be written, in a directory that may not:
 			// written in place, as curl writes every file.
 			return openInPlace(dest)
@@ -98,8 +98,9 @@ func openFile(name string, createDirs bool) (*sink, error) {
 		if err != nil {
 			return nil, fail(exitWriteError, "Failed to open the file %s: %v", name, unwrapPath(err))
 		}
-		if perm != 0 {
-			f.Chmod(perm) // a replaced file keeps its mode
+		if replaced != nil {
+			f.Chmod(replaced.Mode().Perm()) // a replaced file keeps its mode
+			keepOwner(f, replaced)          // and, by root, its owner
 		}
 		return &sink{w: f, f: f, name: dest, temp: temp}, nil
 	}
@@ -146,38 +147,37 @@ func openAppend(name string, kept int64) (*sink, error) {
 }
 
 // destination returns the path to rename the finished file to (name, or the
-// file a symbolic link at name points to), the permissions of the file it
-// replaces (0 if none), and whether to write in place instead: name is not
-// a regular file, a link that leads nowhere, a link whose chain passes
-// through a sticky directory, or another user's file in a sticky
-// directory, which a rename may not replace (and, by root, would give to
-// root). A link in a sticky directory such as /tmp may be another user's,
-// set to make whoever writes through it replace a file of theirs; it is
-// opened as it is, so that the kernel's rule for such links (Linux's
-// fs.protected_symlinks) decides, as for curl.
-func destination(name string) (dest string, perm fs.FileMode, inPlace bool) {
+// file a symbolic link at name points to), the file it replaces (nil if
+// none), and whether to write in place instead: name is not a regular
+// file, a link that leads nowhere, a link whose chain passes through a
+// sticky directory, or another user's file (see ownedByOther). A link in a
+// sticky directory such as /tmp may be another user's, set to make whoever
+// writes through it replace a file of theirs; it is opened as it is, so
+// that the kernel's rule for such links (Linux's fs.protected_symlinks)
+// decides, as for curl.
+func destination(name string) (dest string, replaced fs.FileInfo, inPlace bool) {
 	info, err := os.Lstat(name)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return name, 0, false
+		return name, nil, false
 	case err != nil:
-		return name, 0, true
+		return name, nil, true
 	case info.Mode()&fs.ModeSymlink != 0:
 		var sticky bool
 		dest, sticky, err = resolveLinks(name)
 		if err != nil || sticky {
-			return name, 0, true
+			return name, nil, true
 		}
 		if info, err = os.Stat(dest); err != nil {
-			return name, 0, true
+			return name, nil, true
 		}
 	default:
 		dest = name
 	}
-	if !info.Mode().IsRegular() || othersInSticky(dest, info) {
-		return name, 0, true
+	if !info.Mode().IsRegular() || ownedByOther(info) {
+		return name, nil, true
 	}
-	return dest, info.Mode().Perm(), false
+	return dest, info, false
 }
 
 // Write writes to the output and counts the bytes.

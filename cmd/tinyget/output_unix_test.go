@@ -353,30 +353,54 @@ func TestCreateDirsThroughLinkParent(t *testing.T) {
 	}
 }
 
-// TestOutputOthersFileInStickyDirectory writes -o over another user's
-// writable file in a sticky directory in place: a rename may not replace
-// it there (and, by root, would make it root's).
-func TestOutputOthersFileInStickyDirectory(t *testing.T) {
+// TestOutputOthersFileKeepsOwner writes -o over another user's file, in a
+// plain directory and in a sticky one, as root: the file keeps its owner,
+// group and mode, which a bare rename of root's temporary file would not.
+func TestOutputOthersFileKeepsOwner(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("giving a file to another user needs root; TestOwnedByOther covers the rule for other users")
+	}
 	addr, _ := serveReply(t, helloReply)
 	_, _, sticky := stickyLink(t)
-	name := filepath.Join(sticky, "theirs")
-	if err := os.WriteFile(name, []byte("old"), 0o666); err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(name, 0o666)
 	const nobody = 65534
-	if err := os.Chown(name, nobody, nobody); err != nil {
-		testenv.Unavailable(t, "cannot give a file to another user (not root?): %v", err)
+	for _, dir := range []string{t.TempDir(), sticky} {
+		name := filepath.Join(dir, "theirs")
+		if err := os.WriteFile(name, []byte("old"), 0o640); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chown(name, nobody, nobody); err != nil {
+			t.Fatal(err)
+		}
+		if r := tinyget("", "-o", name, addr+"/"); r.code != 0 {
+			t.Fatalf("-o %s: %+v", name, r)
+		}
+		info, err := os.Stat(name)
+		if b, _ := os.ReadFile(name); err != nil || string(b) != "hello, world\n" {
+			t.Fatalf("%s holds %q, %v", name, b, err)
+		}
+		if st := info.Sys().(*syscall.Stat_t); st.Uid != nobody || st.Gid != nobody || info.Mode().Perm() != 0o640 {
+			t.Errorf("%s is %d:%d %v; want %d:%d -rw-r-----", name, st.Uid, st.Gid, info.Mode(), nobody, nobody)
+		}
 	}
-	before, _ := os.Stat(name)
-	if r := tinyget("", "-o", name, addr+"/"); r.code != 0 {
-		t.Fatalf("%+v", r)
+}
+
+// ownerInfo is a fs.FileInfo of a file owned by uid.
+type ownerInfo struct {
+	fs.FileInfo
+	uid uint32
+}
+
+func (o ownerInfo) Sys() any { return &syscall.Stat_t{Uid: o.uid} }
+
+// TestOwnedByOther checks the rule for the user the tests run as: a file
+// of one's own is replaced by a rename; another user's is written in
+// place, unless one is root, who renames and keeps its owner.
+func TestOwnedByOther(t *testing.T) {
+	euid := uint32(os.Geteuid())
+	if ownedByOther(ownerInfo{uid: euid}) {
+		t.Error("one's own file is taken for another user's")
 	}
-	after, err := os.Stat(name)
-	if b, _ := os.ReadFile(name); err != nil || string(b) != "hello, world\n" {
-		t.Fatalf("the file holds %q, %v", b, err)
-	}
-	if !os.SameFile(before, after) || after.Sys().(*syscall.Stat_t).Uid != nobody {
-		t.Errorf("the file was replaced by a rename: uid %d", after.Sys().(*syscall.Stat_t).Uid)
+	if got, want := ownedByOther(ownerInfo{uid: euid + 1}), euid != 0; got != want {
+		t.Errorf("ownedByOther(another user's file) = %v as uid %d; want %v", got, euid, want)
 	}
 }
