@@ -310,7 +310,7 @@ func serveDir(files fs.FS, req *wire.Request, r *entry, headOnly bool) Reply {
 	if rel == "" {
 		rel = "."
 	}
-	if !fs.ValidPath(rel) || !r.Dotfiles && rel != "." && slices.ContainsFunc(strings.Split(rel, "/"), hidden) {
+	if !fs.ValidPath(rel) || !r.Dotfiles && rel != "." && hidesSegment(rel) {
 		return plain(404, "not found: "+req.Path, headOnly) // a hidden name, as one that is not there
 	}
 	f, err := openInDir(files, r.Dir, rel)
@@ -354,6 +354,17 @@ func serveDir(files fs.FS, req *wire.Request, r *entry, headOnly bool) Reply {
 // challenges, security.txt).
 func hidden(name string) bool {
 	return strings.HasPrefix(name, ".") && name != ".well-known"
+}
+
+// hidesSegment reports whether a segment of rel, a path under a dir
+// route's directory, is hidden.
+func hidesSegment(rel string) bool {
+	for seg := range strings.SplitSeq(rel, "/") {
+		if hidden(seg) {
+			return true
+		}
+	}
+	return false
 }
 
 // rootError is the failure to open a dir route's directory itself.
