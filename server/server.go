@@ -121,7 +121,7 @@ type Server struct {
 	acceptors  []*acceptorCounters
 	inShutdown atomic.Bool
 	unanswered atomic.Int64 // exchanges acceptors ended as they stopped (acceptor.abort)
-	drain      atomic.Int32 // 0; 1 after Drain; 2 after DrainUntilShutdown, which EndDrain cannot end
+	drain      atomic.Int32 // notDraining, draining or drainingUntilShutdown
 	listening  atomic.Int32 // listeners in Serve
 	isClosed   atomic.Bool  // Close has been called
 	doneOnce   sync.Once
@@ -360,18 +360,25 @@ func (s *Server) Close() error {
 	return nil
 }
 
+// The states of Server.drain.
+const (
+	notDraining           int32 = iota
+	draining                    // after Drain, until EndDrain
+	drainingUntilShutdown       // after DrainUntilShutdown, which EndDrain cannot end
+)
+
 // Drain starts a drain: Ready reports false, so load balancers see the
 // server leave, while every connection, new ones included, is served as
 // before until Shutdown or Close. It logs a drain's start once.
 func (s *Server) Drain() {
-	if s.drain.CompareAndSwap(0, 1) {
+	if s.drain.CompareAndSwap(notDraining, draining) {
 		s.logger().Info("drain started: not ready; connections are still served")
 	}
 }
 
 // DrainUntilShutdown starts a drain as Drain does, which only Shutdown or
 // Close ends, without a log line: the delay before a Shutdown, say.
-func (s *Server) DrainUntilShutdown() { s.drain.Store(2) }
+func (s *Server) DrainUntilShutdown() { s.drain.Store(drainingUntilShutdown) }
 
 // EndDrain ends a drain that Drain began: Ready reports true again. It
 // reports false, and changes nothing, after DrainUntilShutdown and once
@@ -380,15 +387,15 @@ func (s *Server) EndDrain() bool {
 	switch {
 	case s.shuttingDown():
 		return false
-	case s.drain.CompareAndSwap(1, 0):
+	case s.drain.CompareAndSwap(draining, notDraining):
 		s.logger().Info("drain ended: ready again")
 		return true
 	}
-	return s.drain.Load() != 2
+	return s.drain.Load() != drainingUntilShutdown
 }
 
 // Draining reports whether a drain, Shutdown or Close has begun.
-func (s *Server) Draining() bool { return s.drain.Load() != 0 || s.shuttingDown() }
+func (s *Server) Draining() bool { return s.drain.Load() != notDraining || s.shuttingDown() }
 
 // Ready reports whether the server wants new exchanges: it is Listening
 // and no drain has begun.
