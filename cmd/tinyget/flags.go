@@ -155,6 +155,13 @@ func (v *choiceValue[T]) String() string   { return "" }
 func (v *choiceValue[T]) Type() string     { return "bool" }
 func (v *choiceValue[T]) Set(string) error { *v.dst = v.val; return nil }
 
+// The transfers -Z runs at once: curl's default, which --parallel-max 0
+// also gives, and its limit.
+const (
+	defaultParallelMax = 50
+	maxParallel        = 300
+)
+
 // newFlagSet returns the flags, bound to o, with curl's spellings. Its
 // FlagUsages is the flag part of --help, and docs/tinyget.md describes
 // every flag in it (a test checks that).
@@ -213,7 +220,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVar(&o.noProgress, "no-progress-meter", false, "no progress meter, but warnings and errors as usual")
 	fs.BoolVar(&o.failEarly, "fail-early", false, "stop at the first transfer that fails, and exit with its code")
 	fs.BoolVarP(&o.parallel, "parallel", "Z", false, "run the transfers at the same time")
-	fs.IntVar(&o.parallelMax, "parallel-max", 50, "with -Z, run at most `N` transfers at once (1 to 300; 0: 50)")
+	fs.IntVar(&o.parallelMax, "parallel-max", defaultParallelMax, fmt.Sprintf("with -Z, run at most `N` transfers at once (1 to %d; 0: %d)", maxParallel, defaultParallelMax))
 	fs.Bool("parallel-immediate", false, "with -Z, connect at once rather than wait to share a connection (tinyget always does: one exchange per connection)")
 	fs.StringVar(&o.unixSocket, "unix-socket", "", "connect to the Unix domain socket `PATH` instead of the URL's host and port")
 	fs.StringArrayVar(&o.resolve, "resolve", nil, "`HOST:PORT:ADDR`: for that host and port, connect to ADDR without a lookup; repeatable")
@@ -325,7 +332,7 @@ func parseArgs(args []string) (*options, error) {
 			return nil, fail(exitUsage, "%s %q: a header value cannot hold CR, LF or NUL", v.flag, v.value)
 		}
 	}
-	o.parallelMax = min(cmp.Or(o.parallelMax, 50), 300) // curl's default for 0, and its limit
+	o.parallelMax = min(cmp.Or(o.parallelMax, defaultParallelMax), maxParallel)
 	return o, nil
 }
 
