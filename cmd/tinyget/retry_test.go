@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
@@ -102,6 +104,28 @@ func TestRetryOutput(t *testing.T) {
 	addr, _ = serveCounted(t, busyOnce)
 	if r := tinyget("", "-s", "--retry", "1", "--retry-delay", "0.01", addr+"/"); r.code != 0 || r.stdout != "busy\nhello, world\n" {
 		t.Errorf("stdout: %+v", r)
+	}
+}
+
+// TestRetryRemoteHeaderName checks that each attempt of -O -J starts from
+// the URL's name: a name the server gave a retried reply is not kept for a
+// later reply that gives none.
+func TestRetryRemoteHeaderName(t *testing.T) {
+	addr, _ := serveCounted(t, func(n int64) string {
+		if n == 1 {
+			return "HTTP/1.0 503 Service Unavailable\r\nContent-Disposition: attachment; filename=\"first.txt\"\r\nContent-Length: 5\r\n\r\nbusy\n"
+		}
+		return helloReply
+	})
+	dir := t.TempDir()
+	if r := tinyget("", "-s", "-OJ", "--output-dir", dir, "--retry", "1", "--retry-delay", "0.01", addr+"/file"); r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "file")); err != nil || string(b) != "hello, world\n" {
+		t.Errorf("the URL's name holds %q (%v), want the second reply", b, err)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "first.txt")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the retried reply's name is there: %v", err)
 	}
 }
 

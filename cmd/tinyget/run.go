@@ -324,7 +324,9 @@ func (r *runner) retrying(ti *transferInfo, t target, req *client.Request) (stri
 	if backoff <= 0 {
 		backoff = time.Second
 	}
+	filename := ti.filename // before -J renames it after a reply
 	for {
+		ti.filename = filename
 		loc, err := r.attempt(ti, t, req)
 		wait, retry := r.retryWait(ti, err, first, backoff)
 		if !retry {
