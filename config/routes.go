@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"math"
 	"net/url"
 	"os"
@@ -245,10 +246,10 @@ func (p *routesParser) yamlError(data []byte, err error) {
 // of parses that grows with the logarithm of the distance. When no cut
 // fails with msg, it returns from, column 1.
 func problemAt(data []byte, from int, msg string) (line, col int) {
-	lines := bytes.SplitAfter(data, []byte("\n"))
-	ends := make([]int, len(lines)+1) // ends[n]: the end of line n in data
-	for i, l := range lines {
-		ends[i+1] = ends[i] + len(l)
+	texts := [][]byte{nil}
+	ends := []int{0} // ends[n]: the end of line n in data, with its break
+	for text, end := range lines(data) {
+		texts, ends = append(texts, text), append(ends, end)
 	}
 	failsWithMsg := func(n int) bool {
 		var doc yaml.Node
@@ -262,7 +263,7 @@ func problemAt(data []byte, from int, msg string) (line, col int) {
 		}
 		return strings.TrimPrefix(got, "yaml: ") == msg
 	}
-	last := len(lines)
+	last := len(texts) - 1
 	if from > last {
 		return from, 1
 	}
@@ -281,16 +282,59 @@ func problemAt(data []byte, from int, msg string) (line, col int) {
 			ok = mid
 		}
 	}
-	text := strings.TrimRight(string(lines[bad-1]), "\r\n")
-	return bad, utf8.RuneCountInString(text[:len(text)-len(strings.TrimLeft(text, " "))]) + 1
+	text := texts[bad]
+	return bad, utf8.RuneCount(text[:len(text)-len(bytes.TrimLeft(text, " "))]) + 1
+}
+
+// lineBreakLen returns the length of the line break at i in d, or 0 if
+// there is none. yaml breaks lines at CR, LF and CRLF, and at NEL, LS and
+// PS too.
+func lineBreakLen(d []byte, i int) int {
+	switch {
+	case i >= len(d):
+		return 0
+	case d[i] == '\r' && i+1 < len(d) && d[i+1] == '\n':
+		return 2
+	case d[i] == '\r' || d[i] == '\n':
+		return 1
+	case d[i] == 0xC2 && i+1 < len(d) && d[i+1] == 0x85:
+		return 2
+	case d[i] == 0xE2 && i+2 < len(d) && d[i+1] == 0x80 && (d[i+2] == 0xA8 || d[i+2] == 0xA9):
+		return 3
+	}
+	return 0
+}
+
+// lines yields the lines of data as yaml counts them, each without its
+// line break, with the offset at which the next line starts. The last is
+// what follows the last break, empty if data ends with one.
+func lines(data []byte) iter.Seq2[[]byte, int] {
+	return func(yield func([]byte, int) bool) {
+		start := 0
+		for i := 0; i < len(data); {
+			n := lineBreakLen(data, i)
+			if n == 0 {
+				i++
+				continue
+			}
+			if !yield(data[start:i], i+n) {
+				return
+			}
+			i += n
+			start = i
+		}
+		yield(data[start:], len(data))
+	}
 }
 
 // position returns the 1-based line and column of byte at in data.
 // Columns count runes, as yaml does.
 func position(data []byte, at int) (line, col int) {
-	before := data[:at]
-	start := bytes.LastIndexByte(before, '\n') + 1
-	return bytes.Count(before, []byte("\n")) + 1, utf8.RuneCount(before[start:]) + 1
+	var last []byte
+	for text := range lines(data[:at]) {
+		line, last = line+1, text
+	}
+	return line, utf8.RuneCount(last) + 1
 }
 
 // invalidUTF8 stands for a byte that is not valid UTF-8 in findRune.
@@ -303,19 +347,22 @@ func findRune(data []byte, from, to int, bad func(rune) bool) (line, col int) {
 	if bad == nil {
 		return 0, 0
 	}
-	line, col = 1, 1
-	for len(data) > 0 && line <= to {
-		r, size := utf8.DecodeRune(data)
-		if r == utf8.RuneError && size == 1 {
-			r = invalidUTF8
+	for text := range lines(data) {
+		if line++; line > to {
+			break
 		}
-		if line >= from && bad(r) {
-			return line, col
+		if line < from {
+			continue
 		}
-		data = data[size:]
-		col++
-		if r == '\n' {
-			line, col = line+1, 1
+		for col = 1; len(text) > 0; col++ {
+			r, size := utf8.DecodeRune(text)
+			if r == utf8.RuneError && size == 1 {
+				r = invalidUTF8
+			}
+			if bad(r) {
+				return line, col
+			}
+			text = text[size:]
 		}
 	}
 	return 0, 0

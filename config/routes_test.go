@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -255,6 +256,48 @@ func checkProblems(t *testing.T, err error, want []string) {
 	}
 	if lines := strings.Split(err.Error(), "\n"); len(lines) != len(want) {
 		t.Errorf("Error() has %d lines, want %d", len(lines), len(want))
+	}
+}
+
+// TestParseRoutesLineBreaks checks that errors have the same positions
+// whatever line breaks the file uses: yaml's positions and the ones found
+// after it (a syntax error's line, a tab's column) count lines alike.
+func TestParseRoutesLineBreaks(t *testing.T) {
+	const head = "routes:\n  - path: /x\n"
+	tests := []struct {
+		name, src, want string
+	}{
+		{"from yaml's nodes", head + "    body: x\n    bodyy: 1\n", `4:5: unknown key "bodyy"`},
+		{"a syntax error's line", head + "    body: x\n  - path: /b\n    body: [1\n", `5:5: did not find expected ',' or ']'`},
+		{"a tab", head + "    body: x\n\tstatus: 200\n", `4:1: found a tab character`},
+		{"a control character", "routes: []\n\n# a\x01\n", `3:4: control characters are not allowed`},
+	}
+	for _, brk := range []string{"\n", "\r\n", "\r", "\u0085", "\u2028", "\u2029"} {
+		for _, tt := range tests {
+			t.Run(fmt.Sprintf("%s %q", tt.name, brk), func(t *testing.T) {
+				_, err := parseTest(t, strings.ReplaceAll(tt.src, "\n", brk))
+				checkProblems(t, err, []string{tt.want})
+			})
+		}
+	}
+}
+
+// TestPosition checks the line and column of an offset with each kind of
+// line break yaml knows.
+func TestPosition(t *testing.T) {
+	for _, brk := range []string{"\n", "\r\n", "\r", "\u0085", "\u2028", "\u2029"} {
+		data := []byte("a" + brk + brk + "bé" + brk + "xyz")
+		at := bytes.LastIndexByte(data, 'z')
+		if line, col := position(data, at); line != 4 || col != 3 {
+			t.Errorf("%q: %d:%d, want 4:3", brk, line, col)
+		}
+		if line, col := position(data, 0); line != 1 || col != 1 {
+			t.Errorf("%q at 0: %d:%d, want 1:1", brk, line, col)
+		}
+		at = bytes.IndexByte(data, 'b')
+		if line, col := position(data, at+1); line != 3 || col != 2 {
+			t.Errorf("%q after b: %d:%d, want 3:2", brk, line, col)
+		}
 	}
 }
 

@@ -130,23 +130,8 @@ func (s *tokenScan) roll(col int) {
 }
 
 // breakLen returns the length of the line break at i, or 0 if there is
-// none. yaml takes NEL, LS and PS for line breaks too.
-func (s *tokenScan) breakLen(i int) int {
-	d := s.data
-	switch {
-	case i >= len(d):
-		return 0
-	case d[i] == '\r' && i+1 < len(d) && d[i+1] == '\n':
-		return 2
-	case d[i] == '\r' || d[i] == '\n':
-		return 1
-	case d[i] == 0xC2 && i+1 < len(d) && d[i+1] == 0x85:
-		return 2
-	case d[i] == 0xE2 && i+2 < len(d) && d[i+1] == 0x80 && (d[i+2] == 0xA8 || d[i+2] == 0xA9):
-		return 3
-	}
-	return 0
-}
+// none.
+func (s *tokenScan) breakLen(i int) int { return lineBreakLen(s.data, i) }
 
 func (s *tokenScan) blank(i int) bool {
 	return i < len(s.data) && (s.data[i] == ' ' || s.data[i] == '\t')
