@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -300,6 +301,7 @@ func (ex *exchange) run() {
 	case !allWritten(ex.parts[:]):
 		ex.flush() // the rest of a reply begun on the acceptor
 	case ex.adm.verdict == refused:
+		ex.readMethod()
 		ex.earlyReply(503, ex.adm.reason)
 	case ex.parsed:
 		ex.reply()
@@ -390,6 +392,27 @@ func (ex *exchange) readRequest() ([]byte, error) {
 			return fail(err)
 		}
 	}
+}
+
+// methodWait bounds how long a refused connection's 503 waits for the
+// request's method, so that a reply to HEAD has no body. With
+// TCP_DEFER_ACCEPT it has arrived before the accept.
+const methodWait = 10 * time.Millisecond
+
+// readMethod reads the request's method, and the space after it, if they
+// arrive within methodWait: those bytes, or fewer.
+func (ex *exchange) readMethod() {
+	var b [wire.MaxMethodLen + 1]byte
+	n := 0
+	ex.conn.SetReadDeadline(time.Now().Add(min(methodWait, ex.srv.readTimeout())))
+	for n < len(b) && bytes.IndexByte(b[:n], ' ') < 0 {
+		k, err := ex.conn.Read(b[n:])
+		if n += k; err != nil {
+			break
+		}
+	}
+	ex.rec.BytesIn += int64(n)
+	ex.req.Method = wire.LeadingMethod(b[:n])
 }
 
 // unreserve gives back the memory counted for the exchange's grown

@@ -432,6 +432,7 @@ func TestMaxConnsGets503(t *testing.T) {
 		t.Errorf("got %d %q", r.status, r.body)
 	}
 	checkFramed(t, r)
+	checkRefusedHead(t, addr, "too many connections")
 
 	holder.CloseWrite()
 	raw2, _ := io.ReadAll(holder)
@@ -648,6 +649,19 @@ func TestClosePlainConnectionsArriving(t *testing.T) {
 // TestMaxConnsPerIPGets503 checks that a client address holding
 // MaxConnsPerIP connections gets 503 for one more, while another address is
 // served, and that the slot frees when a connection ends.
+// checkRefusedHead checks that a HEAD refused with 503 gets GET's head,
+// whose Content-Length is that of the reason's line, and no body.
+func checkRefusedHead(t *testing.T, addr, reason string) {
+	t.Helper()
+	r := parseReply(t, roundTrip(t, addr, "HEAD /hello HTTP/1.0\r\n\r\n"))
+	if r.status != 503 || r.body != "" {
+		t.Errorf("HEAD got %d with body %q, want 503 and no body", r.status, r.body)
+	}
+	if cl, _ := strconv.Atoi(r.header["Content-Length"]); cl < len(reason) {
+		t.Errorf("HEAD got Content-Length %q, want GET's", r.header["Content-Length"])
+	}
+}
+
 func TestMaxConnsPerIPGets503(t *testing.T) {
 	srv := &Server{MaxConnsPerIP: 1}
 	addr := startServer(t, srv, testRoutes(t))
@@ -660,6 +674,7 @@ func TestMaxConnsPerIPGets503(t *testing.T) {
 		t.Errorf("second connection from 127.0.0.1 got %d %q", r.status, r.body)
 	}
 	checkFramed(t, r)
+	checkRefusedHead(t, addr, "too many connections from 127.0.0.1")
 
 	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}, Timeout: 5 * time.Second}
 	if other, err := d.Dial("tcp", addr); err != nil {

@@ -223,8 +223,15 @@ func TestTLSMaxConnsGets503(t *testing.T) {
 	if r.status != 503 || !strings.Contains(r.body, "too many connections") {
 		t.Errorf("got %d %q", r.status, r.body)
 	}
+	c := dialTLS(t, addr, x.ClientConfig())
+	io.WriteString(c, "HEAD /hello\n")
+	c.CloseWrite()
+	raw, _ := io.ReadAll(c)
+	if r := parseReply(t, string(raw)); r.status != 503 || r.body != "" || r.header["Content-Length"] == "0" {
+		t.Errorf("HEAD got %d with body %q, Content-Length %q; want 503, GET's Content-Length and no body", r.status, r.body, r.header["Content-Length"])
+	}
 	holder.CloseWrite()
-	raw, _ := io.ReadAll(holder)
+	raw, _ = io.ReadAll(holder)
 	if r := parseReply(t, string(raw)); r.status != 200 {
 		t.Errorf("held connection got %d", r.status)
 	}
