@@ -157,7 +157,7 @@ func report(stderr io.Writer, err error) {
 type runner struct {
 	o      *options
 	stdout io.Writer
-	stderr io.Writer // through safeText: all tinyget writes there
+	stderr safeText // all tinyget writes there but -w's own text
 	// errFile is stderr when it is a file, to find whether it is a
 	// terminal; nil otherwise.
 	errFile *os.File

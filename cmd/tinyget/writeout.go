@@ -198,21 +198,24 @@ func (ti *transferInfo) port(a net.Addr) int64 {
 // writeOut writes the -w format for a transfer, as curl does: %{name}
 // variables, %header{name} for a reply header, %% for %, and \n, \r and \t
 // escapes; anything else as it is. It starts on stdout; %{stderr} and
-// %{stdout} switch. An unknown variable is reported on stderr.
-func writeOut(format string, ti *transferInfo, stdout, stderr io.Writer) {
-	w := stdout
+// %{stdout} switch. On stderr the format's own text is written as it is,
+// as on stdout (the user wrote it: a colour escape works), and the values,
+// which may come from the server, through safeText. An unknown variable is
+// reported on stderr.
+func writeOut(format string, ti *transferInfo, stdout io.Writer, stderr safeText) {
+	text, values := stdout, stdout
 	for len(format) > 0 {
 		c := format[0]
 		switch {
 		case c == '%' && len(format) > 1:
 			switch next := format[1]; {
 			case next == '%':
-				io.WriteString(w, "%")
+				io.WriteString(text, "%")
 				format = format[2:]
 			case next == '{':
 				end := strings.IndexByte(format, '}')
 				if end < 0 {
-					io.WriteString(w, "%{")
+					io.WriteString(text, "%{")
 					format = format[2:]
 					continue
 				}
@@ -225,40 +228,40 @@ func writeOut(format string, ti *transferInfo, stdout, stderr io.Writer) {
 				}
 				switch v := writeOutVars[i]; v.name {
 				case "json":
-					writeJSON(w, ti)
+					writeJSON(values, ti)
 				case "header_json":
-					writeHeaderJSON(w, ti.headers())
+					writeHeaderJSON(values, ti.headers())
 				case "stdout":
-					w = stdout
+					text, values = stdout, stdout
 				case "stderr":
-					w = stderr
+					text, values = stderr.w, stderr
 				case "onerror":
 					if ti.code == exitOK {
 						return
 					}
 				default:
-					writeText(w, v, v.get(ti))
+					writeText(values, v, v.get(ti))
 				}
 			case strings.HasPrefix(format[1:], "header{") && strings.IndexByte(format, '}') >= 0:
 				end := strings.IndexByte(format, '}')
 				if h := ti.header(format[len("%header{"):end]); h.valid {
-					io.WriteString(w, h.s)
+					io.WriteString(values, h.s)
 				}
 				format = format[end+1:]
 			default:
-				io.WriteString(w, format[:2])
+				io.WriteString(text, format[:2])
 				format = format[2:]
 			}
 		case c == '\\' && len(format) > 1:
 			switch format[1] {
 			case 'n':
-				io.WriteString(w, "\n")
+				io.WriteString(text, "\n")
 			case 'r':
-				io.WriteString(w, "\r")
+				io.WriteString(text, "\r")
 			case 't':
-				io.WriteString(w, "\t")
+				io.WriteString(text, "\t")
 			default:
-				io.WriteString(w, format[:2])
+				io.WriteString(text, format[:2])
 			}
 			format = format[2:]
 		default:
@@ -266,7 +269,7 @@ func writeOut(format string, ti *transferInfo, stdout, stderr io.Writer) {
 			if i == 0 {
 				i = len(format)
 			}
-			io.WriteString(w, format[:i])
+			io.WriteString(text, format[:i])
 			format = format[i:]
 		}
 	}

@@ -29,6 +29,18 @@ func sampleInfo() *transferInfo {
 	}
 }
 
+// TestWriteOutStderr checks that on stderr the format's own text is written
+// as it is, a colour escape included, and the server's values escaped.
+func TestWriteOutStderr(t *testing.T) {
+	ti := sampleInfo()
+	ti.resp.Header = append(ti.resp.Header, client.Header{Name: "X-Title", Value: "\x1b]0;owned\x07"})
+	var stdout, stderr strings.Builder
+	writeOut("%{stderr}\x1b[31m%header{x-title} %{content_type}\r\x1b[0m\n", ti, &stdout, safeText{w: &stderr})
+	if want := "\x1b[31m\\x1b]0;owned\\x07 text/plain\r\x1b[0m\n"; stderr.String() != want || stdout.Len() != 0 {
+		t.Errorf("stderr %q, stdout %q; want stderr %q", stderr.String(), stdout.String(), want)
+	}
+}
+
 func TestWriteOut(t *testing.T) {
 	tests := []struct {
 		format string
@@ -54,7 +66,7 @@ func TestWriteOut(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var stdout, stderr strings.Builder
-		writeOut(tt.format, sampleInfo(), &stdout, &stderr)
+		writeOut(tt.format, sampleInfo(), &stdout, safeText{w: &stderr})
 		if stdout.String() != tt.stdout || stderr.String() != tt.stderr {
 			t.Errorf("-w %q: stdout %q, stderr %q; want %q, %q", tt.format, stdout.String(), stderr.String(), tt.stdout, tt.stderr)
 		}
@@ -62,7 +74,7 @@ func TestWriteOut(t *testing.T) {
 	ok := sampleInfo()
 	ok.code, ok.errmsg = exitOK, ""
 	var stdout strings.Builder
-	writeOut("before%{onerror}after", ok, &stdout, &stdout)
+	writeOut("before%{onerror}after", ok, &stdout, safeText{w: &stdout})
 	if stdout.String() != "before" {
 		t.Errorf("%%{onerror} on success: %q", stdout.String())
 	}
@@ -70,7 +82,7 @@ func TestWriteOut(t *testing.T) {
 
 func TestWriteOutJSON(t *testing.T) {
 	var b strings.Builder
-	writeOut("%{json}", sampleInfo(), &b, &b)
+	writeOut("%{json}", sampleInfo(), &b, safeText{w: &b})
 	var m map[string]any
 	if err := json.Unmarshal([]byte(b.String()), &m); err != nil {
 		t.Fatalf("%%{json} is not JSON: %v\n%s", err, b.String())
@@ -97,7 +109,7 @@ func TestWriteOutJSON(t *testing.T) {
 
 	none := &transferInfo{url: "x", code: exitResolve, errmsg: "Could not resolve host: x", trace: new(tracer)}
 	b.Reset()
-	writeOut("%{json}", none, &b, &b)
+	writeOut("%{json}", none, &b, safeText{w: &b})
 	if err := json.Unmarshal([]byte(b.String()), &m); err != nil || m["content_type"] != nil || m["http_code"] != 0.0 || m["filename_effective"] != nil {
 		t.Errorf("%%{json} without a reply: %v, %s", err, b.String())
 	}
@@ -105,13 +117,13 @@ func TestWriteOutJSON(t *testing.T) {
 
 func TestHeaderJSON(t *testing.T) {
 	var b strings.Builder
-	writeOut("%{header_json}", sampleInfo(), &b, &b)
+	writeOut("%{header_json}", sampleInfo(), &b, safeText{w: &b})
 	const want = "{\"content-type\":[\"text/plain\"],\n\"x-a\":[\"1\",\"\\\"two\\\"\"]\n}"
 	if b.String() != want {
 		t.Errorf("got %q, want %q", b.String(), want)
 	}
 	b.Reset()
-	writeOut("%{header_json}", &transferInfo{trace: new(tracer)}, &b, &b)
+	writeOut("%{header_json}", &transferInfo{trace: new(tracer)}, &b, safeText{w: &b})
 	if b.String() != "{\n}" {
 		t.Errorf("without headers: %q", b.String())
 	}
