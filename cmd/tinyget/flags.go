@@ -208,7 +208,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "print each step of the exchange on stderr")
 	fs.BoolVarP(&o.fail, "fail", "f", false, "exit 22, writing no body, when the status is 400 or more (with -i, the header section is written)")
 	fs.BoolVar(&o.failWithBody, "fail-with-body", false, "exit 22 when the status is 400 or more, after writing the body")
-	fs.Float64VarP(new(float64), "max-time", "m", 0, "give up on each attempt after `SECONDS` in all (0: no limit)")
+	fs.Float64VarP(new(float64), "max-time", "m", 0, "give up on each attempt, redirects included, after `SECONDS` in all (0: no limit)")
 	fs.Float64Var(new(float64), "connect-timeout", 0, "give up connecting, the TLS handshake included, after `SECONDS` (0 or unset: 300, as curl)")
 	fs.IntVar(&o.retry, "retry", 0, "retry `N` times on a transient failure: timeout, unresolved name, status 408, 429, 500, 502, 503 or 504")
 	fs.Float64Var(new(float64), "retry-delay", 0, "wait `SECONDS` before each retry (0: 1s, doubling up to 10 minutes; a Retry-After header can lengthen it)")

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"fmt"
+	"os"
 	"testing"
+	"time"
 
 	"github.com/tinyhttpd/tinyhttpd/client"
 )
@@ -41,5 +44,47 @@ func TestRedirectCredentials(t *testing.T) {
 		if !hasHeader(next.Header, "X-A") {
 			t.Errorf("to %s: X-A dropped", tc.to)
 		}
+	}
+}
+
+// slowRedirect returns a reply for serveCounted that waits for d, then
+// redirects to /next.
+func slowRedirect(d time.Duration) func(int64) string {
+	return func(int64) string {
+		time.Sleep(d)
+		return "HTTP/1.0 302 Found\r\nLocation: /next\r\nContent-Length: 0\r\n\r\n"
+	}
+}
+
+// TestMaxTimeBoundsRedirects checks that -m bounds a transfer and the
+// redirects it follows together, as curl's does, and not each hop.
+func TestMaxTimeBoundsRedirects(t *testing.T) {
+	addr, count := serveCounted(t, slowRedirect(150*time.Millisecond))
+	start := time.Now()
+	r := tinyget("", "-sS", "-L", "--max-redirs", "20", "-m", "0.4", addr+"/")
+	if r.code != int(exitTimeout) {
+		t.Errorf("exit %d after %d hops in %v, want %d; stderr %q", r.code, count.Load(), time.Since(start), exitTimeout, r.stderr)
+	}
+}
+
+// TestWriteOutSumsRedirects checks that -w's times and connections count
+// every hop of -L, as curl's do: the times of each step summed, the total
+// from the start.
+func TestWriteOutSumsRedirects(t *testing.T) {
+	first := slowRedirect(200 * time.Millisecond)
+	addr, _ := serveCounted(t, func(n int64) string {
+		if n == 1 {
+			return first(n)
+		}
+		return helloReply
+	})
+	r := tinyget("", "-sS", "-L", "-o", os.DevNull, "-w", "%{time_starttransfer} %{time_total} %{num_connects} %{num_redirects}", addr+"/")
+	var start, total float64
+	var connects, redirects int
+	if _, err := fmt.Sscanf(r.stdout, "%f %f %d %d", &start, &total, &connects, &redirects); err != nil || r.code != 0 {
+		t.Fatalf("%+v: %v", r, err)
+	}
+	if start < 0.2 || total < start || connects != 2 || redirects != 1 {
+		t.Errorf("-w gave %q; want time_starttransfer at least 0.2 s (the first hop's wait), time_total at least that, 2 connects, 1 redirect", r.stdout)
 	}
 }

@@ -237,7 +237,7 @@ func (r *runner) closeFiles() {
 // redirects as -L says, reports how it ended, writes the -w format, and
 // returns its exit code.
 func (r *runner) transfer(n int, rawURL string) exitCode {
-	ti := &transferInfo{url: rawURL, effective: client.Redacted(rawURL), urlnum: n, trace: new(tracer)}
+	ti := &transferInfo{url: rawURL, effective: client.Redacted(rawURL), urlnum: n, trace: new(tracer), start: time.Now()}
 	err := r.transferErr(ti)
 	ti.code = codeOf(err)
 	if temps.ending() {
@@ -337,6 +337,7 @@ func (r *runner) retrying(ti *transferInfo, t target, req *client.Request) (stri
 			return "", err
 		}
 		ti.retries++
+		ti.start, ti.times = time.Now(), timings{} // a retry is timed afresh, as in curl
 		if r.o.retryDelay <= 0 {
 			backoff = min(2*backoff, maxBackoff)
 		}

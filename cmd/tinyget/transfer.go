@@ -38,12 +38,16 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (strin
 		tr.w = r.stderr
 	}
 	ti.trace, ti.resp, ti.download, ti.redirectURL = tr, nil, 0, ""
-	defer func() { ti.total = time.Since(tr.start) }()
+	defer func() {
+		ti.total = time.Since(ti.start)
+		ti.times.add(tr)
+	}()
 
 	ctx := r.context()
 	if r.o.maxTime > 0 {
+		// -m bounds the redirects followed together, as curl's does.
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, r.o.maxTime)
+		ctx, cancel = context.WithDeadline(ctx, ti.start.Add(r.o.maxTime))
 		defer cancel()
 	}
 	c := &client.Client{ConnectTimeout: cmp.Or(r.o.connectTimeout, defaultConnectTimeout), MaxHeaderBytes: maxReplyHeader, Trace: tr.event}

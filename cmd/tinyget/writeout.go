@@ -41,9 +41,30 @@ type transferInfo struct {
 	// a terminal.
 	stdoutChosen bool
 	retries      int
-	trace        *tracer
-	total        time.Duration
-	download     int64 // body bytes written out
+	trace        *tracer // the last attempt's
+	// start is when the transfer began, or its last retry: -m and
+	// time_total count from it.
+	start    time.Time
+	times    timings       // summed over the attempts since start
+	total    time.Duration // from start to the last attempt's end
+	download int64         // body bytes written out
+}
+
+// timings are the times of the steps of the attempts since a transfer (or
+// its last retry) began, each attempt's from its own start, summed as curl
+// sums them over the redirects it follows, and the connections made.
+type timings struct {
+	namelookup, connect, pretransfer, starttransfer time.Duration
+	connects                                        int
+}
+
+// add adds the times of an attempt's steps that happened.
+func (t *timings) add(tr *tracer) {
+	t.namelookup += tr.namelookup
+	t.connect += tr.connect
+	t.pretransfer += tr.pretransfer
+	t.starttransfer += tr.starttransfer
+	t.connects += boolInt(tr.remote != nil)
 }
 
 // woKind is how a -w variable is formatted.
@@ -86,7 +107,7 @@ var writeOutVars = []woVar{
 	{"local_ip", woString, func(ti *transferInfo) woValue { return str(ti.ip(ti.trace.local)) }},
 	{"local_port", woLong, func(ti *transferInfo) woValue { return long(ti.port(ti.trace.local)) }},
 	{"method", woString, func(ti *transferInfo) woValue { return str(ti.method) }},
-	{"num_connects", woLong, func(ti *transferInfo) woValue { return long(int64(boolInt(ti.trace.remote != nil))) }},
+	{"num_connects", woLong, func(ti *transferInfo) woValue { return long(int64(ti.times.connects)) }},
 	{"num_headers", woLong, func(ti *transferInfo) woValue { return long(int64(len(ti.headers()))) }},
 	{"num_redirects", woLong, func(ti *transferInfo) woValue { return long(int64(ti.redirects)) }},
 	{"num_retries", woLong, func(ti *transferInfo) woValue { return long(int64(ti.retries)) }},
@@ -104,10 +125,10 @@ var writeOutVars = []woVar{
 	{"speed_upload", woLong, func(ti *transferInfo) woValue { return long(speed(ti.trace.uploaded.Load(), ti.total)) }},
 	{"stderr", woSpecial, nil},
 	{"stdout", woSpecial, nil},
-	{"time_connect", woTime, func(ti *transferInfo) woValue { return dur(ti.trace.connect) }},
-	{"time_namelookup", woTime, func(ti *transferInfo) woValue { return dur(ti.trace.namelookup) }},
-	{"time_pretransfer", woTime, func(ti *transferInfo) woValue { return dur(ti.trace.pretransfer) }},
-	{"time_starttransfer", woTime, func(ti *transferInfo) woValue { return dur(ti.trace.starttransfer) }},
+	{"time_connect", woTime, func(ti *transferInfo) woValue { return dur(ti.times.connect) }},
+	{"time_namelookup", woTime, func(ti *transferInfo) woValue { return dur(ti.times.namelookup) }},
+	{"time_pretransfer", woTime, func(ti *transferInfo) woValue { return dur(ti.times.pretransfer) }},
+	{"time_starttransfer", woTime, func(ti *transferInfo) woValue { return dur(ti.times.starttransfer) }},
 	{"time_total", woTime, func(ti *transferInfo) woValue { return dur(ti.total) }},
 	{"url", woString, func(ti *transferInfo) woValue { return str(ti.url) }},
 	{"url_effective", woString, func(ti *transferInfo) woValue { return str(ti.effective) }},
