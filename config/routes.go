@@ -232,6 +232,9 @@ func (p *routesParser) yamlError(data []byte, err error) {
 	if l == 0 {
 		l, c = problemAt(data, max(line, 1), msg)
 	}
+	if msg == "found incompatible YAML document" {
+		msg += ": routes files are YAML 1.1 (a %YAML 1.1 directive, or none)"
+	}
 	p.problem(l, c, msg)
 }
 
@@ -533,6 +536,8 @@ func (p *routesParser) mapping(n *yaml.Node, what string, known []string) (entri
 		switch {
 		case key.Kind != yaml.ScalarNode || key.ShortTag() == "!!null":
 			p.errorf(key, "%s: keys must be strings, got %s", what, describe(key))
+		case key.ShortTag() == "!!merge":
+			p.errorf(key, "%s: merge keys (<<) are not supported: write the keys out", what)
 		case first[key.Value] != nil:
 			p.errorf(key, "duplicate key %q (first at line %d)", key.Value, first[key.Value].Line)
 		case known != nil && !slices.Contains(known, key.Value):
@@ -552,6 +557,9 @@ func describe(n *yaml.Node) string {
 	case yaml.MappingNode:
 		return "a mapping"
 	case yaml.SequenceNode:
+		if len(n.Content) == 0 {
+			return "an empty list"
+		}
 		return "a list"
 	case yaml.AliasNode:
 		return "an alias (*" + n.Value + "); aliases are not supported"

@@ -60,7 +60,7 @@ type Settings struct {
 	LingerTimeout     time.Duration `env:"LINGER_TIMEOUT" usage:"time to drain unread input after an early reply (408, 413, 503)"`
 	MaxRequestBytes   ByteSize      `env:"MAX_REQUEST_BYTES" usage:"request size limit, larger requests get 413 (e.g. 65536, 64KiB, 1MiB; at most 1GiB)"`
 	MaxRequestMemory  ByteSize      `env:"MAX_REQUEST_MEMORY" usage:"memory the requests being read or answered may hold together (beyond a pooled buffer of 4 KiB each); a request whose buffer would take more gets 503 at once; raised to MAX_REQUEST_BYTES when unset, and may not be set below it"`
-	MaxConns          int           `env:"MAX_CONNS" usage:"open connections limit, new connections above it get 503"`
+	MaxConns          int           `env:"MAX_CONNS" usage:"open connections limit, new connections above it get 503 (closed unanswered while as many are being answered 503)"`
 	MaxConnsPerIP     int           `env:"MAX_CONNS_PER_IP" envDefault:"0" usage:"open connections limit for one client address (the one the PROXY header names, behind a proxy), new connections above it get 503; 0 for no limit"`
 	Acceptors         int           `env:"ACCEPTORS" envDefault:"0" usage:"acceptors of the protocol listener, each an event loop with (on Linux) a SO_REUSEPORT socket of its own; 0 for one per core (GOMAXPROCS)"`
 	ShutdownTimeout   time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"30s" usage:"graceful drain time on SIGTERM or SIGINT"`
