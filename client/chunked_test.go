@@ -151,8 +151,8 @@ func TestInterimReplies(t *testing.T) {
 func TestEndlessInterimReplies(t *testing.T) {
 	src := io.MultiReader(strings.NewReader(strings.Repeat("HTTP/1.1 100 Continue\r\n\r\n", 1000)))
 	_, _, err := readReply(src, 4096, false)
-	if KindOf(err) != Malformed {
-		t.Errorf("error %v, want kind Malformed", err)
+	if KindOf(err) != HeaderTooLarge {
+		t.Errorf("error %v, want kind HeaderTooLarge", err)
 	}
 }
 

@@ -30,7 +30,7 @@ type Client struct {
 	ConnectTimeout time.Duration
 
 	// MaxHeaderBytes bounds the reply's header section, status line and
-	// final empty line included; a larger one fails with Kind Malformed, so
+	// final empty line included; a larger one fails with Kind HeaderTooLarge, so
 	// a server that sends header lines forever cannot grow the client's
 	// memory. If zero or negative, DefaultMaxHeaderBytes.
 	MaxHeaderBytes int

@@ -224,7 +224,7 @@ func TestEndlessHeaders(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	_, _, err := fetch(t, &Client{}, t.Context(), addr, &Request{})
 	runtime.ReadMemStats(&after)
-	wantKind(t, err, Malformed)
+	wantKind(t, err, HeaderTooLarge)
 	if !strings.Contains(err.Error(), "larger than 65536") {
 		t.Errorf("error %q", err)
 	}
@@ -242,7 +242,7 @@ func TestMaxHeaderBytes(t *testing.T) {
 	}
 	c.MaxHeaderBytes--
 	_, _, err := fetch(t, c, t.Context(), addr, &Request{})
-	wantKind(t, err, Malformed)
+	wantKind(t, err, HeaderTooLarge)
 }
 
 func TestBodyFraming(t *testing.T) {

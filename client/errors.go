@@ -45,8 +45,7 @@ const (
 	Reset
 
 	// Malformed means the reply is not an HTTP/1.x reply: a bad status line,
-	// a bad header field, a bad Content-Length, or a header section larger
-	// than the client's limit (8).
+	// a bad header field or a bad Content-Length (8).
 	Malformed
 
 	// Send means the connection failed while the request was being written,
@@ -72,6 +71,10 @@ const (
 	// PinnedKey means the server's public key is none of
 	// Client.PinnedKeys (90).
 	PinnedKey
+
+	// HeaderTooLarge means the reply's header section is larger than
+	// Client.MaxHeaderBytes (56, curl's "Too large response headers").
+	HeaderTooLarge
 )
 
 var kindNames = [...]string{
@@ -90,6 +93,8 @@ var kindNames = [...]string{
 	TLSHandshake: "tls handshake",
 	TLSVerify:    "tls certificate",
 	PinnedKey:    "pinned public key",
+
+	HeaderTooLarge: "header too large",
 }
 
 // String returns the kind's name in lower case, as used in messages.

@@ -37,12 +37,12 @@ func TestErrorString(t *testing.T) {
 }
 
 func TestKindString(t *testing.T) {
-	for k := Unknown; k <= PinnedKey; k++ {
+	for k := Unknown; k <= HeaderTooLarge; k++ {
 		if k.String() == "" || (k != Unknown && k.String() == "unknown") {
 			t.Errorf("Kind(%d) has no name", k)
 		}
 	}
-	if Kind(-1).String() != "unknown" || (PinnedKey+1).String() != "unknown" {
+	if Kind(-1).String() != "unknown" || (HeaderTooLarge+1).String() != "unknown" {
 		t.Error("out-of-range kinds are not unknown")
 	}
 }

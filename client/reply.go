@@ -96,7 +96,7 @@ func (r *reply) readHead(resp *Response, noBody bool) error {
 		case err != nil:
 			return ioError(r.ctx, "read header", err)
 		case r.end >= limit:
-			return &Error{Kind: Malformed, Op: "read header", Err: fmt.Errorf("header section larger than %d bytes", r.max)}
+			return &Error{Kind: HeaderTooLarge, Op: "read header", Err: fmt.Errorf("header section larger than %d bytes", r.max)}
 		case r.end == len(r.buf):
 			grown := make([]byte, min(2*len(r.buf), limit))
 			copy(grown, r.buf[:r.end])

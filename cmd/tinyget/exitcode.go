@@ -192,6 +192,8 @@ func describe(err error, p progress) *exitError {
 		return &exitError{code: exitRecvError, msg: "Bad chunked encoding in the reply: " + ce.Err.Error()}
 	case client.Malformed:
 		return &exitError{code: exitWeirdReply, msg: "Weird server reply: " + ce.Err.Error()}
+	case client.HeaderTooLarge:
+		return &exitError{code: exitRecvError, msg: "Too large response headers: " + ce.Err.Error()}
 	case client.Canceled: // only -Z --fail-early cancels
 		return &exitError{code: exitAborted, msg: "Transfer aborted due to critical error in another transfer"}
 	default: // client.Reset

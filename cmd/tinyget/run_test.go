@@ -378,7 +378,8 @@ func TestGetHeadWithData(t *testing.T) {
 }
 
 // TestLargeReplyHeader reads a reply whose header section is 200 KiB,
-// which curl accepts (up to 300 KiB), and refuses one past 300 KiB.
+// which curl accepts (up to 300 KiB), and refuses one past 300 KiB with
+// curl's exit code.
 func TestLargeReplyHeader(t *testing.T) {
 	header := func(n int) string {
 		return "HTTP/1.0 200 OK\r\nX-Big: " + strings.Repeat("a", n) + "\r\nContent-Length: 3\r\n\r\nok\n"
@@ -388,8 +389,8 @@ func TestLargeReplyHeader(t *testing.T) {
 		t.Errorf("200 KiB header section: exit %d, stderr %q", r.code, r.stderr)
 	}
 	addr, _ = serveReply(t, header(310<<10))
-	if r := tinyget("", "-sS", addr+"/"); r.code != int(exitWeirdReply) {
-		t.Errorf("310 KiB header section: exit %d, stderr %q; want %d", r.code, r.stderr, exitWeirdReply)
+	if r := tinyget("", "-sS", addr+"/"); r.code != int(exitRecvError) || !strings.Contains(r.stderr, "Too large response headers") {
+		t.Errorf("310 KiB header section: exit %d, stderr %q; want %d", r.code, r.stderr, exitRecvError)
 	}
 }
 

@@ -44,7 +44,7 @@ func classify(err error) class {
 		return classEmpty
 	case client.Truncated:
 		return classTruncated
-	case client.Malformed:
+	case client.Malformed, client.HeaderTooLarge:
 		return classMalformed
 	case client.Reset:
 		return classReset
