@@ -350,14 +350,14 @@ func (ex *exchange) readAndReply() {
 
 // readRequest reads until EOF, under the ReadTimeout deadline, through a
 // limit of MaxRequestBytes+1 so that a request of exactly the limit and one
-// byte more differ. When it fails, the method is taken from what was read
-// (fail), so that an early reply to HEAD has no body.
+// byte more differ. When it fails, what was read gives the method, so that
+// an early reply to HEAD has no body, and the request line if whole (fail).
 func (ex *exchange) readRequest() ([]byte, error) {
 	limit := ex.srv.maxRequestBytes()
 	ex.takeBuf()
 	b := *ex.buf
 	fail := func(err error) ([]byte, error) {
-		ex.req.Method = wire.LeadingMethod(b)
+		ex.req.ParseLeading(b)
 		return nil, err
 	}
 	switch {
@@ -412,7 +412,7 @@ func (ex *exchange) readMethod() {
 		}
 	}
 	ex.rec.BytesIn += int64(n)
-	ex.req.Method = wire.LeadingMethod(b[:n])
+	ex.req.ParseLeading(b[:n])
 }
 
 // unreserve gives back the memory counted for the exchange's grown

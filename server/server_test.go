@@ -344,7 +344,8 @@ func TestOneByteAtATime(t *testing.T) {
 }
 
 func TestNoHalfCloseGets408(t *testing.T) {
-	srv := &Server{ReadTimeout: 200 * time.Millisecond}
+	ended := make(chan Exchange, 1)
+	srv := &Server{ReadTimeout: 200 * time.Millisecond, OnExchange: func(e *Exchange) { ended <- *e }}
 	addr := startServer(t, srv, testRoutes(t))
 	c := dial(t, addr)
 	io.WriteString(c, "GET /hello HTTP/1.0\r\n\r\n")
@@ -363,6 +364,9 @@ func TestNoHalfCloseGets408(t *testing.T) {
 	}
 	c.CloseWrite() // ends the server's linger
 	waitFor(t, "the exchange to be counted", func() bool { return srv.Stats().Replies[408] == 1 })
+	if e := <-ended; e.Method != "GET" || e.Target != "/hello" {
+		t.Errorf("the 408's record has method %q and target %q, want the request line's", e.Method, e.Target)
+	}
 }
 
 func TestTooLargeArrivesIntactWhileClientSends(t *testing.T) {

@@ -254,6 +254,24 @@ func splitMethod(line []byte) (method, rest []byte, err *RequestError) {
 	return method, rest, nil
 }
 
+// ParseLeading is Parse for a request whose first bytes are b, refused
+// before its end (408, 413): it sets r's Method as LeadingMethod finds it
+// and, once the request line has arrived whole and is valid, the rest of
+// what it holds (Target, Path, Query, Version), for the refusal's log line.
+func (r *Request) ParseLeading(b []byte) {
+	*r = Request{Header: r.Header[:0], Method: LeadingMethod(b)}
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		return
+	}
+	if line, _, err := nextLine(b[:i+1]); err == nil {
+		whole := Request{Header: r.Header}
+		if parseRequestLine(line, &whole) == nil {
+			*r = whole
+		}
+	}
+}
+
 // LeadingMethod returns the method of a request whose first bytes are b,
 // once the method and the space after it have arrived, or "". A reply sent
 // before the request is complete (408, 413) learns from it whether it

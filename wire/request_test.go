@@ -174,3 +174,25 @@ func BenchmarkParseRequest(b *testing.B) {
 		}
 	}
 }
+
+// TestParseLeading checks what a request refused before its end tells of
+// itself: its method once the space after it has arrived, and the rest of
+// its request line once that is whole and valid.
+func TestParseLeading(t *testing.T) {
+	tests := []struct{ in, method, target, path string }{
+		{"", "", "", ""},
+		{"HEAD", "", "", ""},
+		{"HEAD /hel", "HEAD", "", ""},
+		{"GET /a%20b?x HTTP/1.0\r\nHost: x", "GET", "/a%20b?x", "/a b"},
+		{"GET /hello\n", "GET", "/hello", "/hello"},
+		{"GET /hello HTTP/9.9\n", "GET", "", ""},
+		{"GET /a\rb\n", "GET", "", ""},
+	}
+	for _, tt := range tests {
+		r := wire.Request{Target: "/earlier"}
+		r.ParseLeading([]byte(tt.in))
+		if r.Method != tt.method || r.Target != tt.target || r.Path != tt.path {
+			t.Errorf("ParseLeading(%q): method %q, target %q, path %q; want %q, %q, %q", tt.in, r.Method, r.Target, r.Path, tt.method, tt.target, tt.path)
+		}
+	}
+}
