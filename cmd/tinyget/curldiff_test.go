@@ -80,6 +80,8 @@ var flagCases = []flagCase{
 		curl:   "GET /echo?p=1&q=a+b%26c%2f%c3%a9&x+y&z=1\nhost: {addr}\naccept: */*\nbody: \"\"\n"},
 	{name: "--data-urlencode @file", args: []string{"-s", "--data-urlencode", "n@in.txt", "http://{addr}/echo"}, seed: map[string]string{"in.txt": "a=b\n"},
 		stdout: "POST /echo\nhost: {addr}\ncontent-type: application/x-www-form-urlencoded\naccept: */*\nbody: \"n=a%3Db%0A\"\n"},
+	{name: "--data-urlencode NAME=CONTENT with @ in NAME", args: []string{"-s", "--data-urlencode", "a@b=c d", "--data-urlencode", "@x=y", "http://{addr}/echo"},
+		stdout: "POST /echo\nhost: {addr}\ncontent-type: application/x-www-form-urlencoded\naccept: */*\nbody: \"a@b=c+d&@x=y\"\n"},
 	{name: "--json", args: []string{"-s", "--json", `{"a":1}`, "--json", "[2]", "http://{addr}/echo"}, stdout: "POST /echo\nhost: {addr}\ncontent-type: application/json\naccept: application/json\nbody: \"{\\\"a\\\":1}[2]\"\n"},
 	{name: "-L -e ;auto leaves the user, password and fragment out", args: []string{"-sL", "-e", ";auto", "http://u:pw@{addr}/redir/302?to=/echo#part"}, stdout: "GET /echo\nhost: {addr}\nauthorization: Basic dTpwdw==\nreferer: http://{addr}/redir/302?to=/echo\naccept: */*\nbody: \"\"\n"},
 	{name: "-w url_effective is the URL fetched", args: []string{"-s", "-o", "/dev/null", "-w", "%{url_effective}", "http://u:pw@{addr}/a/../echo#part"}, stdout: "http://{addr}/echo", curl: "http://u:pw@{addr}/echo#part"},
