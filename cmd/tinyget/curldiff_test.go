@@ -68,6 +68,7 @@ var flagCases = []flagCase{
 	{name: "-L -w past --max-redirs", args: []string{"-sL", "--max-redirs", "2", "-w", "%{num_redirects} %{http_code} %{url_effective} %{redirect_url}", "http://{addr}/loop"}, code: exitTooManyRedirects, stdout: "2 302 http://{addr}/loop http://{addr}/loop"},
 	{name: "-e URL;auto", args: []string{"-sL", "-e", "http://first/;auto", "http://{addr}/redir/302?to=/echo"}, stdout: "GET /echo\nhost: {addr}\nreferer: http://{addr}/redir/302?to=/echo\naccept: */*\nbody: \"\"\n"},
 	{name: "-w filename_effective with --output-dir", args: []string{"-s", "--output-dir", "d", "--create-dirs", "-O", "-w", "%{filename_effective}", "http://{addr}/file"}, stdout: "d/file"},
+	{name: "empty -o", args: []string{"-s", "-o", "", "http://{addr}/file"}, code: exitUsage},
 	{name: "-OJ -w filename_effective", args: []string{"-s", "-OJ", "-w", "%{filename_effective}", "http://{addr}/file"}, stdout: "report.txt"},
 	{name: "-u wins over user:password@", args: []string{"-s", "-u", "a:b", "http://c:d@{addr}/echo"}, stdout: "GET /echo\nhost: {addr}\nauthorization: Basic YTpi\naccept: */*\nbody: \"\"\n"},
 	{name: "-L -e ;auto", args: []string{"-sL", "-e", ";auto", "http://{addr}/redir/302?to=/echo"}, stdout: "GET /echo\nhost: {addr}\nreferer: http://{addr}/redir/302?to=/echo\naccept: */*\nbody: \"\"\n"},
