@@ -139,7 +139,7 @@ func (v validators) preconditionFailed(ifMatch string, hasIM bool, ifUnmodifiedS
 	if ifUnmodifiedSince == "" || v.etag == "" {
 		return ""
 	}
-	if t, err := parseHTTPDate(ifUnmodifiedSince); err == nil && v.mtime.After(t) {
+	if t, err := wire.ParseDate(ifUnmodifiedSince); err == nil && v.mtime.After(t) {
 		return "the file was modified after " + ifUnmodifiedSince
 	}
 	return ""
@@ -164,7 +164,7 @@ func (v validators) notModified(ifNoneMatch string, hasINM bool, ifModifiedSince
 	if v.etag == "" || ifModifiedSince == "" {
 		return false
 	}
-	t, err := parseHTTPDate(ifModifiedSince)
+	t, err := wire.ParseDate(ifModifiedSince)
 	return err == nil && !v.mtime.After(t)
 }
 
@@ -180,19 +180,6 @@ func (v validators) rangeApplies(ifRange string) bool {
 	if strings.HasPrefix(ifRange, `"`) || strings.HasPrefix(ifRange, "W/") {
 		return ifRange == v.etag
 	}
-	t, err := parseHTTPDate(ifRange)
+	t, err := wire.ParseDate(ifRange)
 	return err == nil && t.Equal(v.mtime)
-}
-
-// parseHTTPDate parses an HTTP-date in any of the three formats RFC 9110
-// section 5.6.7 says a recipient accepts.
-func parseHTTPDate(s string) (time.Time, error) {
-	var t time.Time
-	var err error
-	for _, layout := range []string{wire.DateFormat, time.RFC850, time.ANSIC} {
-		if t, err = time.Parse(layout, s); err == nil {
-			return t, nil
-		}
-	}
-	return t, err
 }

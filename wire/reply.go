@@ -84,6 +84,20 @@ const DateFormat = "Mon, 02 Jan 2006 15:04:05 GMT"
 // DateLen is the length of an IMF-fixdate.
 const DateLen = len(DateFormat)
 
+// ParseDate parses an HTTP-date in any of the three formats RFC 9110
+// section 5.6.7 says a recipient accepts: IMF-fixdate, RFC 850's and
+// asctime's.
+func ParseDate(s string) (time.Time, error) {
+	var t time.Time
+	var err error
+	for _, layout := range []string{DateFormat, time.RFC850, time.ANSIC} {
+		if t, err = time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return t, err
+}
+
 // DateCache holds the Date header value of the current second, formatted
 // once a second instead of once a reply. Its zero value is ready to use,
 // by any number of goroutines at once.

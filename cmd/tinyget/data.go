@@ -47,12 +47,13 @@ func readData(values []dataArg, stdin io.Reader) ([]byte, error) {
 // urlEncodeData returns a --data-urlencode value as curl sends it:
 // "CONTENT" and "=CONTENT" give CONTENT percent-encoded, "NAME=CONTENT"
 // gives NAME=, then CONTENT percent-encoded, "@FILE" and "NAME@FILE" the
-// same with FILE's contents ("-": stdin).
+// same with FILE's contents ("-": stdin). As in curl, an "=" anywhere
+// makes the value NAME=CONTENT, and an "@" counts only without one.
 func urlEncodeData(v string, stdin io.Reader) ([]byte, error) {
 	eq, at := strings.IndexByte(v, '='), strings.IndexByte(v, '@')
 	var prefix, content string
 	switch {
-	case at >= 0 && (eq < 0 || at < eq):
+	case eq < 0 && at >= 0:
 		b, err := readSource(v[at+1:], stdin)
 		if err != nil {
 			return nil, fail(exitReadError, "Failed to open/read local data from file/application: %v", err)

@@ -31,6 +31,10 @@ func TestReadData(t *testing.T) {
 		{"binary file", []dataArg{{"@" + file, dataBinary}}, "", "a=1\r\nb=2\n"},
 		{"binary stdin", []dataArg{{"@-", dataBinary}}, "x\r\ny\n", "x\r\ny\n"},
 		{"raw @", []dataArg{{"@" + file, dataRaw}}, "", "@" + file},
+		{"urlencode NAME=CONTENT", []dataArg{{"a b=c d", dataURLEncode}}, "", "a b=c+d"},
+		{"urlencode NAME@FILE", []dataArg{{"n@-", dataURLEncode}}, "x y", "n=x+y"},
+		{"urlencode = before @", []dataArg{{"a=b@c", dataURLEncode}}, "", "a=b%40c"},
+		{"urlencode = after @", []dataArg{{"a@b=c d", dataURLEncode}, {"@x=y", dataURLEncode}}, "", "a@b=c+d&@x=y"},
 		{"modes mixed in order", []dataArg{{"@-", dataBinary}, d("q=1"), {"@x", dataRaw}}, "b\n", "b\n&q=1&@x"},
 	}
 	for _, tt := range tests {

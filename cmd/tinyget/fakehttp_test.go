@@ -124,6 +124,7 @@ var fakeContent = strings.Repeat("0123456789", 100)
 //	/redir/CODE?to=X a CODE reply with Location: X
 //	/loop            a 302 to itself
 //	/file            fakeContent, with Last-Modified and Content-Disposition
+//	/dated?DATE      fakeContent, with Last-Modified: DATE (percent-decoded)
 //	/range           fakeContent, honouring Range: bytes=N- and N-M (206, 416)
 //	/badrange        206 with the first 5 bytes of fakeContent, whatever the Range
 //	/gzip, /deflate  fakeContent compressed when asked for, else plain
@@ -154,6 +155,9 @@ func fakeReply(req *fakeRequest, self string, barrier *sync.WaitGroup) string {
 		return reply("302 Found", "Location: /loop\r\n", "again\n")
 	case path == "/file":
 		return reply("200 OK", "Last-Modified: Wed, 21 Oct 2015 07:28:00 GMT\r\nContent-Disposition: attachment; filename=\"../report.txt\"\r\n", fakeContent)
+	case path == "/dated":
+		date, _ := url.QueryUnescape(query)
+		return reply("200 OK", "Last-Modified: "+date+"\r\n", fakeContent)
 	case path == "/range":
 		spec, ok := strings.CutPrefix(req.header["range"], "bytes=")
 		if !ok {

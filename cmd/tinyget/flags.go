@@ -131,8 +131,11 @@ type outputValue struct {
 
 func (v *outputValue) String() string { return "" }
 func (v *outputValue) Set(s string) error {
-	if v.remote {
+	switch {
+	case v.remote:
 		s = ""
+	case s == "":
+		return errors.New("the file name is empty (-o - writes to stdout)") // as curl refuses it
 	}
 	*v.list = append(*v.list, outputArg{path: s, remote: v.remote})
 	return nil

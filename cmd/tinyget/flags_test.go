@@ -106,6 +106,7 @@ func TestParseArgsErrors(t *testing.T) {
 		{"-e ;auto with CR", []string{"-e", "r\r;auto", "h:1/"}},
 		{"-r with CRLF", []string{"-r", "1-2\r\nX-Evil: 1", "h:1/"}},
 		{"-A with NUL", []string{"-A", "a\x00", "h:1/"}},
+		{"empty -o", []string{"-o", "", "h:1/"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

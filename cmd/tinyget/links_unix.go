@@ -88,6 +88,14 @@ func ownedByOther(info fs.FileInfo) bool {
 	return ok && euid != 0 && int(st.Uid) != euid
 }
 
+// hardLinked reports whether info is a file with more than one name: a
+// rename would give the name a new file and leave the others with the old
+// one, where writing in place, as curl does, changes it under every name.
+func hardLinked(info fs.FileInfo) bool {
+	st, ok := info.Sys().(*syscall.Stat_t)
+	return ok && st.Nlink > 1
+}
+
 // keepOwner gives f the owner and group of replaced, the file it is to
 // replace, when tinyget runs as root; others cannot, and write another
 // user's file in place (ownedByOther).

@@ -17,7 +17,8 @@ import (
 // written under a temporary name in its directory and renamed to its own
 // name by commit, so a failed transfer never leaves a partial file under the
 // final name (nor destroys a file that was there). Paths that are not
-// regular files, such as /dev/null or a FIFO, are written in place.
+// regular files, such as /dev/null or a FIFO, and files a rename would
+// wrongly replace (see destination) are written in place.
 type sink struct {
 	w       io.Writer
 	f       *os.File // nil for stdout
@@ -150,11 +151,14 @@ func openAppend(name string, kept int64) (*sink, error) {
 // file a symbolic link at name points to), the file it replaces (nil if
 // none), and whether to write in place instead: name is not a regular
 // file, a link that leads nowhere, a link whose chain passes through a
-// sticky directory, or another user's file (see ownedByOther). A link in a
-// sticky directory such as /tmp may be another user's, set to make whoever
-// writes through it replace a file of theirs; it is opened as it is, so
-// that the kernel's rule for such links (Linux's fs.protected_symlinks)
-// decides, as for curl.
+// sticky directory, another user's file (see ownedByOther), a file with
+// more than one name (see hardLinked), or a file tinyget may not write,
+// whose opening then fails as curl's does, where a rename in a directory
+// that may be written would replace it. A link in a sticky directory such
+// as /tmp may be another user's, set to make whoever writes through it
+// replace a file of theirs; it is opened as it is, so that the kernel's
+// rule for such links (Linux's fs.protected_symlinks) decides, as for
+// curl.
 func destination(name string) (dest string, replaced fs.FileInfo, inPlace bool) {
 	info, err := os.Lstat(name)
 	switch {
@@ -174,7 +178,7 @@ func destination(name string) (dest string, replaced fs.FileInfo, inPlace bool) 
 	default:
 		dest = name
 	}
-	if !info.Mode().IsRegular() || ownedByOther(info) {
+	if !info.Mode().IsRegular() || ownedByOther(info) || hardLinked(info) || !writable(dest) {
 		return name, nil, true
 	}
 	return dest, info, false

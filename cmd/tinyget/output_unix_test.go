@@ -36,28 +36,106 @@ func TestOutputInUnwritableDirectory(t *testing.T) {
 	if err := os.Chmod(dir, 0o555); err != nil {
 		t.Fatal(err)
 	}
-	code := 0
-	if os.Geteuid() != 0 {
-		code = tinyget("", "-sS", "-o", out, addr+"/").code
-	} else {
-		// The test binary, copied where nobody may run it.
-		exe := filepath.Join(dir+"-bin", "tinyget.test")
-		if err := os.MkdirAll(filepath.Dir(exe), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { os.RemoveAll(filepath.Dir(exe)) })
-		copyFile(t, os.Args[0], exe)
-		cmd := exec.Command(exe)
-		cmd.Env = append(os.Environ(), argsVar+"=-sS -o "+out+" "+addr+"/")
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-		b, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Logf("tinyget as nobody: %v\n%s", err, b)
-		}
-		code = cmd.ProcessState.ExitCode()
-	}
+	code := tinygetNotRoot(t, "-sS", "-o", out, addr+"/")
 	if b, _ := os.ReadFile(out); code != 0 || string(b) != "hello, world\n" {
 		t.Errorf("exit %d, file holds %q; want 0 and the body", code, b)
+	}
+}
+
+// nobody is the user ID tinygetNotRoot runs tinyget as when the tests run
+// as root.
+const nobody = 65534
+
+// tinygetNotRoot runs tinyget with args, which must hold no spaces, and
+// returns its exit code. As root, for whom every file may be written, it
+// runs a copy of the test binary, put where nobody may run it, as nobody.
+func tinygetNotRoot(t *testing.T, args ...string) int {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		return tinyget("", args...).code
+	}
+	dir, err := os.MkdirTemp("", "tinyget-bin-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	exe := filepath.Join(dir, "tinyget.test")
+	copyFile(t, os.Args[0], exe)
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), argsVar+"="+strings.Join(args, " "))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
+	b, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Logf("tinyget as nobody: %v\n%s", err, b)
+	}
+	return cmd.ProcessState.ExitCode()
+}
+
+// TestOutputReadOnlyFile writes -o to a file its user may not write, in a
+// directory the user may write, where a rename would replace it: tinyget
+// fails with exit 23 and leaves the file as it was, as curl and the
+// shell's > do.
+func TestOutputReadOnlyFile(t *testing.T) {
+	addr, _ := serveReply(t, helloReply)
+	dir, err := os.MkdirTemp("", "tinyget-readonly-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	out := filepath.Join(dir, "out")
+	if err := os.WriteFile(out, []byte("old"), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	if os.Geteuid() == 0 {
+		for _, name := range []string{dir, out} {
+			if err := os.Chown(name, nobody, nobody); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	code := tinygetNotRoot(t, "-sS", "-o", out, addr+"/")
+	if b, _ := os.ReadFile(out); code != int(exitWriteError) || string(b) != "old" {
+		t.Errorf("exit %d, file holds %q; want %d and the file as it was", code, b, exitWriteError)
+	}
+}
+
+// TestWritable checks the rule for the user the tests run as: a read-only
+// file may be written by root alone.
+func TestWritable(t *testing.T) {
+	dir := t.TempDir()
+	for _, mode := range []fs.FileMode{0o644, 0o444} {
+		name := filepath.Join(dir, mode.String())
+		if err := os.WriteFile(name, nil, mode); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := writable(name), mode&0o200 != 0 || os.Geteuid() == 0; got != want {
+			t.Errorf("writable(%v file) = %v as uid %d; want %v", mode, got, os.Geteuid(), want)
+		}
+	}
+}
+
+// TestOutputHardLink writes -o to a file with a second name: the file is
+// written in place, as curl writes it, so that both names hold the body.
+func TestOutputHardLink(t *testing.T) {
+	addr, _ := serveReply(t, helloReply)
+	dir := t.TempDir()
+	out, other := filepath.Join(dir, "out"), filepath.Join(dir, "other")
+	if err := os.WriteFile(out, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(out, other); err != nil {
+		t.Fatal(err)
+	}
+	if r := tinyget("", "-sS", "-o", out, addr+"/"); r.code != 0 {
+		t.Fatalf("-o %s: %+v", out, r)
+	}
+	for _, name := range []string{out, other} {
+		if b, _ := os.ReadFile(name); string(b) != "hello, world\n" {
+			t.Errorf("%s holds %q; want the body", name, b)
+		}
 	}
 }
 
@@ -362,7 +440,6 @@ func TestOutputOthersFileKeepsOwner(t *testing.T) {
 	}
 	addr, _ := serveReply(t, helloReply)
 	_, _, sticky := stickyLink(t)
-	const nobody = 65534
 	for _, dir := range []string{t.TempDir(), sticky} {
 		name := filepath.Join(dir, "theirs")
 		if err := os.WriteFile(name, []byte("old"), 0o640); err != nil {

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-
-	"github.com/tinyhttpd/tinyhttpd/wire"
 )
 
 // maxBackoff caps the doubling wait between retries, as curl's does.
@@ -91,7 +89,7 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 	if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {
 		return time.Duration(min(n, 1<<32)) * time.Second, true
 	}
-	if t, err := time.Parse(wire.DateFormat, v); err == nil {
+	if t, ok := parseDate(v); ok {
 		return max(t.Sub(now), 0), true
 	}
 	return 0, false

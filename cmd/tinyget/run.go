@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -388,7 +389,7 @@ func (r *runner) finish(ti *transferInfo, err error) error {
 		if r.o.remoteTime && out.f != nil {
 			// out.name is the file itself, a link's target included.
 			if info, serr := os.Stat(out.name); serr == nil && info.Mode().IsRegular() {
-				if mtime, ok := lastModified(ti.header("Last-Modified").s); ok {
+				if mtime, ok := parseDate(ti.header("Last-Modified").s); ok {
 					os.Chtimes(out.name, mtime, mtime)
 				}
 			}
@@ -411,9 +412,11 @@ func isRegular(name string) bool {
 	return err == nil && info.Mode().IsRegular()
 }
 
-// lastModified parses a Last-Modified value.
-func lastModified(v string) (time.Time, bool) {
-	t, err := time.Parse(wire.DateFormat, v)
+// parseDate parses an HTTP-date, such as a Last-Modified value, in any of
+// RFC 9110's three formats and, as curl takes it, in any case: time.Parse
+// matches day and month names in any case, and GMT only in capitals.
+func parseDate(v string) (time.Time, bool) {
+	t, err := wire.ParseDate(strings.ToUpper(v))
 	return t, err == nil
 }
 
