@@ -142,6 +142,7 @@ var flagCases = []flagCase{
 	{name: "--remove-on-error", args: []string{"-s", "--fail-with-body", "--remove-on-error", "-o", "out", "http://{addr}/missing"}, code: exitHTTPError, files: map[string]string{"out": ""}},
 	{name: "--fail-with-body keeps the file", args: []string{"-s", "--fail-with-body", "-o", "out", "http://{addr}/missing"}, code: exitHTTPError, files: map[string]string{"out": "no such page\n"}},
 	{name: "--stderr", args: []string{"--stderr", "err.txt", "-sS", "http://{addr}/badgzip", "--compressed"}, code: exitBadEncoding, fileHas: map[string]string{"err.txt": "(61)"}},
+	{name: "-g", args: []string{"-sg", "http://{addr}/echo?a[1]=2"}, stdout: "GET /echo?a[1]=2\nhost: {addr}\naccept: */*\nbody: \"\"\n"},
 	{name: "-N", args: []string{"-sN", "http://{addr}/file"}, stdout: fakeContent},
 	{name: "--limit-rate", args: []string{"-s", "--limit-rate", "4k", "-o", "/dev/null", "-w", "%{size_download}", "http://{addr}/file"}, stdout: "1000"},
 	{name: "--url", args: []string{"-s", "--url", "http://{addr}/range", "-r", "0-1"}, stdout: "01"},

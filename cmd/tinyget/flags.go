@@ -202,6 +202,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.String("max-filesize", "", "refuse a body larger than `BYTES` (suffix k, m, g): exit 63")
 	fs.String("limit-rate", "", "read the body at most `SPEED` bytes per second (suffix k, m, g)")
 	fs.BoolVarP(&o.noBuffer, "no-buffer", "N", false, "write each piece of the body as it arrives (tinyget never buffers its output; accepted for curl's scripts)")
+	fs.BoolP("globoff", "g", false, "send [ ] { } in URLs as they are (tinyget never expands them; accepted for curl's scripts)")
 	fs.StringVar(&o.stderrFile, "stderr", "", "write what goes to stderr to `FILE` instead (- for stdout)")
 	fs.BoolVarP(&o.silent, "silent", "s", false, "no progress meter, warnings or error messages")
 	fs.BoolVarP(&o.showError, "show-error", "S", false, "with -s, still print error messages")

@@ -35,6 +35,7 @@ func TestParseArgs(t *testing.T) {
 		{"last of -0 and --http1.1 wins", []string{"--http1.1", "-0", "h:1/"}, options{httpVersion: "HTTP/1.0", urls: u}},
 		{"output flags", []string{"--create-dirs", "--no-progress-meter", "--no-half-close", "--fail-with-body", "-w", "%{json}", "h:1/"},
 			options{createDirs: true, noProgress: true, noHalfClose: true, failWithBody: true, writeOut: "%{json}", urls: u}},
+		{"-g is accepted", []string{"-sg", "--globoff", "h:1/"}, options{silent: true, urls: u}},
 		{"several URLs", []string{"a:1/", "b:1/"}, options{urls: []string{"a:1/", "b:1/"}}},
 		{"help without URL", []string{"-h"}, options{help: true}},
 		{"version without URL", []string{"--version"}, options{version: true}},
