@@ -308,7 +308,7 @@ func (r *runner) transferErr(ti *transferInfo) error {
 		if r.o.verbose {
 			fmt.Fprintf(r.stderr, "* Issue another request to this URL: '%s'\n", nextURL)
 		}
-		req = redirectRequest(r.o, req, ti.status(), t, next, ti.effective)
+		req = redirectRequest(r.o, req, ti.status(), fetched, t, next, ti.effective)
 		ti.redirects++
 		ti.redirectHeaders = ti.headerSize()
 		ti.effective, ti.scheme, ti.method = next.String(), next.Scheme, req.Method
