@@ -96,6 +96,11 @@ var flagCases = []flagCase{
 	{name: "-r", args: []string{"-s", "-r", "10-19", "http://{addr}/range"}, stdout: "0123456789"},
 	{name: "dot segments", args: []string{"-s", "http://{addr}/a/../echo/./x/.."}, stdout: "no such page\n"},
 	{name: "--path-as-is", args: []string{"-s", "--path-as-is", "http://{addr}/a/../echo"}, stdout: "no such page\n"},
+	{name: "-H @file", args: []string{"-s", "-H", "X-A: 0", "-H", "@hdrs", "http://{addr}/echo"}, seed: map[string]string{"hdrs": "X-A: 1\r\n\r\nCookie: c=1\r\nNoColon\nAccept:\nReferer;"},
+		stdout: "GET /echo\nhost: {addr}\ncookie: c=1\nreferer: \nx-a: 1\nbody: \"\"\n"},
+	{name: "-H @-", args: []string{"-s", "-H", "@-", "http://{addr}/echo"}, stdin: "X-A: 1\nCookie: c=1\n", stdout: "GET /echo\nhost: {addr}\ncookie: c=1\naccept: */*\nx-a: 1\nbody: \"\"\n"},
+	{name: "-H @file in a config file", args: []string{"-s", "http://{addr}/echo"}, rc: "header = @hdrs\n", seed: map[string]string{"hdrs": "X-Rc: 1\n"}, stdout: "GET /echo\nhost: {addr}\naccept: */*\nx-rc: 1\nbody: \"\"\n"},
+	{name: "-H @dir", args: []string{"-s", "-H", "@.", "http://{addr}/echo"}, code: exitReadError},
 	{name: "-H without a colon", args: []string{"-s", "-H", "NoColon", "-H", "X-A: 1", "http://{addr}/echo"}, stdout: "GET /echo\nhost: {addr}\naccept: */*\nx-a: 1\nbody: \"\"\n"},
 
 	{name: "-I", args: []string{"-sI", "http://{addr}/file"}, stdout: "HTTP/1.1 200 OK\r\nLast-Modified: Wed, 21 Oct 2015 07:28:00 GMT\r\nContent-Disposition: attachment; filename=\"../report.txt\"\r\nContent-Length: 1000\r\n\r\n"},

@@ -180,7 +180,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.Var(&dataValue{&o.data, dataJSON}, "json", "send `DATA` as --data-binary does, with Content-Type and Accept application/json; several are joined as they are")
 	fs.BoolVarP(&o.get, "get", "G", false, "put the data flags' data in the URL's query and send GET")
 	fs.StringVarP(&o.uploadFile, "upload-file", "T", "", "send `FILE` as the body of a PUT (- for stdin); a URL ending in / gets the file's name")
-	fs.StringArrayVarP(&o.headers, "header", "H", nil, "add `\"NAME: VALUE\"`, or replace a default header; \"NAME:\" removes it, \"NAME;\" sends it empty")
+	fs.StringArrayVarP(&o.headers, "header", "H", nil, "add `\"NAME: VALUE\"`, or replace a default header; \"NAME:\" removes it, \"NAME;\" sends it empty; @FILE reads one a line from a file, @- from stdin")
 	fs.StringVarP(&o.userAgent, "user-agent", "A", "", "send User-Agent `NAME` (\"\" sends none)")
 	fs.StringVarP(&o.user, "user", "u", "", "send `USER:PASSWORD` with Basic authentication (no prompt: USER alone has an empty password)")
 	fs.StringVarP(&o.referer, "referer", "e", "", "send Referer `URL`; \"URL;auto\" or \";auto\" also sets it on each redirect (-L)")
