@@ -129,6 +129,9 @@ func configArgs(file, text string, stdin io.Reader, depth int) ([]string, error)
 		default:
 			f = fs.Lookup(name)
 		}
+		if err := notBoolean(fs, strings.TrimPrefix(name, "--")); f == nil && err != nil {
+			return nil, fail(exitUsage, "%s:%d: %v", file, n+1, err)
+		}
 		if f == nil {
 			return nil, fail(exitUsage, "%s:%d: unknown flag %q", file, n+1, name)
 		}

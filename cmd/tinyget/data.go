@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -151,4 +152,61 @@ func readWriteOut(value string, stdin io.Reader) (string, error) {
 		return "", fail(exitReadError, "Failed to read the -w format: %v", err)
 	}
 	return string(appendWithoutNewlines(nil, b)), nil
+}
+
+// maxHeaderFile bounds the size of an -H @FILE, far above any request
+// head a server takes.
+const maxHeaderFile = 1 << 20
+
+// readHeaders returns the -H values with each @FILE ("@-": stdin) replaced
+// by the lines of the file, as curl reads them: one header a line, its
+// line end (LF or CRLF) dropped, empty lines skipped. Its errors are
+// *exitError: exitReadError for a file that cannot be read or is larger
+// than maxHeaderFile, exitUsage for "@-" when another flag has read stdin.
+func readHeaders(values []string, stdin *sharedStdin) ([]string, error) {
+	var out []string
+	for _, v := range values {
+		name, ok := strings.CutPrefix(v, "@")
+		if !ok {
+			out = append(out, v)
+			continue
+		}
+		if name == "-" && stdin.read {
+			return nil, fail(exitUsage, "-H @-: stdin is read already, by -K -, -d @-, -T - or -w @-; give the headers in a file")
+		}
+		var r io.Reader = stdin
+		if name != "-" {
+			f, err := os.Open(name)
+			if err != nil {
+				return nil, fail(exitReadError, "Failed to read the -H file %s: %v", name, unwrapPath(err))
+			}
+			defer f.Close()
+			r = f
+		}
+		b, err := io.ReadAll(io.LimitReader(r, maxHeaderFile+1))
+		if err == nil && len(b) > maxHeaderFile {
+			err = fmt.Errorf("larger than %d bytes", maxHeaderFile)
+		}
+		if err != nil {
+			return nil, fail(exitReadError, "Failed to read the -H file %s: %v", name, unwrapPath(err))
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if line = strings.TrimSuffix(line, "\r"); line != "" {
+				out = append(out, line)
+			}
+		}
+	}
+	return out, nil
+}
+
+// sharedStdin is stdin, noting whether a flag has read it: a flag that
+// reads it after another gets nothing.
+type sharedStdin struct {
+	r    io.Reader
+	read bool
+}
+
+func (s *sharedStdin) Read(p []byte) (int, error) {
+	s.read = true
+	return s.r.Read(p)
 }

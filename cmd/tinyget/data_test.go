@@ -78,3 +78,65 @@ func TestReadWriteOut(t *testing.T) {
 		t.Errorf("missing -w file: %v", err)
 	}
 }
+
+// TestReadHeaders checks -H @FILE and @-: one header a line, LF or CRLF,
+// empty lines skipped, in place among the other -H values; a file that
+// cannot be read, or is too large, is exit 26, and @- after another flag
+// read stdin is exit 2.
+func TestReadHeaders(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "hdrs")
+	if err := os.WriteFile(file, []byte("X-A: 1\r\n\r\nX-B: 2\n\nUser-Agent:\nX-C;"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	big := filepath.Join(dir, "big")
+	if err := os.WriteFile(big, []byte(strings.Repeat("X-A: 1\n", maxHeaderFile/7+1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		values []string
+		stdin  string
+		read   bool // stdin read already
+		want   []string
+		code   exitCode
+	}{
+		{"file", []string{"X-0: 0", "@" + file, "X-D: 4"}, "", false, []string{"X-0: 0", "X-A: 1", "X-B: 2", "User-Agent:", "X-C;", "X-D: 4"}, exitOK},
+		{"stdin", []string{"@-"}, "X-S: 1\r\nX-T: 2\r\n", false, []string{"X-S: 1", "X-T: 2"}, exitOK},
+		{"empty file", []string{"@" + os.DevNull, "X-A: 1"}, "", false, []string{"X-A: 1"}, exitOK},
+		{"missing file", []string{"@" + filepath.Join(dir, "missing")}, "", false, nil, exitReadError},
+		{"directory", []string{"@" + dir}, "", false, nil, exitReadError},
+		{"too large", []string{"@" + big}, "", false, nil, exitReadError},
+		{"stdin read already", []string{"@-"}, "X-S: 1\n", true, nil, exitUsage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := readHeaders(tt.values, &sharedStdin{r: strings.NewReader(tt.stdin), read: tt.read})
+			if codeOf(err) != tt.code || strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("got %q, %v; want %q, code %d", got, err, tt.want, tt.code)
+			}
+		})
+	}
+}
+
+// TestHeaderFileErrors checks tinyget's exit codes for an -H @FILE it
+// cannot use, before any connection: a missing file, which curl 7.88
+// ignores, and -H @- after -d @- has read stdin, where curl sends the
+// headers and an empty body.
+func TestHeaderFileErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args  []string
+		stdin string
+		code  exitCode
+		want  string
+	}{
+		{[]string{"-sS", "-H", "@missing", "http://127.0.0.1:1/"}, "", exitReadError, "Failed to read the -H file missing: no such file or directory"},
+		{[]string{"-sS", "-d", "@-", "-H", "@-", "http://127.0.0.1:1/"}, "X-A: 1\n", exitUsage, "-H @-: stdin is read already"},
+		{[]string{"-sS", "-K", "-", "-H", "@-", "http://127.0.0.1:1/"}, "silent\n", exitUsage, "-H @-: stdin is read already"},
+	} {
+		code, _, stderr := runTinyget(t, tc.args, t.TempDir(), tc.stdin)
+		if code != int(tc.code) || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%q: exit %d, stderr %q; want exit %d, stderr with %q", tc.args, code, stderr, tc.code, tc.want)
+		}
+	}
+}

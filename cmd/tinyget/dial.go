@@ -17,7 +17,7 @@ func (r *runner) dialAddr(t target) (addr, name, port string, err error) {
 	host := t.Host
 	port = t.Port
 	for _, e := range r.o.connectTo {
-		parts := splitHostParts(e)
+		parts := splitHostParts(e, -1)
 		if len(parts) != 4 {
 			return "", "", "", fail(exitOptionSyntax, "--connect-to %q: want HOST1:PORT1:HOST2:PORT2", e)
 		}
@@ -39,17 +39,17 @@ func (r *runner) dialAddr(t target) (addr, name, port string, err error) {
 			resolve = append(resolve, e)
 			continue
 		}
-		gone := splitHostParts(drop)
+		gone := splitHostParts(drop, -1)
 		if len(gone) != 2 {
 			return "", "", "", fail(exitOptionSyntax, "--resolve %q: want -HOST:PORT", e)
 		}
 		resolve = slices.DeleteFunc(resolve, func(e string) bool {
-			parts := splitHostParts(strings.TrimPrefix(e, "+"))
+			parts := splitHostParts(strings.TrimPrefix(e, "+"), 3)
 			return len(parts) == 3 && strings.EqualFold(parts[0], gone[0]) && parts[1] == gone[1]
 		})
 	}
 	for _, e := range resolve {
-		parts := splitHostParts(strings.TrimPrefix(e, "+"))
+		parts := splitHostParts(strings.TrimPrefix(e, "+"), 3)
 		if len(parts) != 3 || parts[2] == "" {
 			return "", "", "", fail(exitOptionSyntax, "--resolve %q: want HOST:PORT:ADDRESS", e)
 		}
@@ -63,13 +63,18 @@ func (r *runner) dialAddr(t target) (addr, name, port string, err error) {
 }
 
 // splitHostParts splits s at its colons, but not at those inside
-// brackets, which hold an IPv6 address; the brackets are dropped.
-func splitHostParts(s string) []string {
+// brackets, which hold an IPv6 address; the brackets are dropped. With n
+// above 0, it returns at most n parts, the last of them the rest of s as it
+// is: --resolve's addresses, where curl takes an IPv6 address with or
+// without brackets.
+func splitHostParts(s string, n int) []string {
 	var parts []string
 	var cur strings.Builder
 	depth := 0
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
+		case len(parts) == n-1:
+			return append(parts, s[i:])
 		case c == '[':
 			depth++
 		case c == ']':

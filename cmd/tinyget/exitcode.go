@@ -63,7 +63,7 @@ var exitSummaries = map[exitCode]string{
 	exitPartial:             "Transfer closed with data missing: fewer body bytes than announced",
 	exitHTTPError:           "-f or --fail-with-body, and a status of 400 or more",
 	exitWriteError:          "Failure writing the output: -o, -O or stdout",
-	exitReadError:           "Failure reading the -d @FILE or -w @FILE",
+	exitReadError:           "Failure reading the -d @FILE, -H @FILE or -w @FILE",
 	exitTimeout:             "Operation timed out: -m or --connect-timeout",
 	exitRangeError:          "-C: the server cannot resume (it ignored the Range)",
 	exitTLSConnect:          "TLS handshake failed: no TLS, no version in common, refused by the server",

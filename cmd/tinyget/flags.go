@@ -183,7 +183,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.Var(&dataValue{&o.data, dataJSON}, "json", "send `DATA` as --data-binary does, with Content-Type and Accept application/json; several are joined as they are")
 	fs.BoolVarP(&o.get, "get", "G", false, "put the data flags' data in the URL's query and send GET")
 	fs.StringVarP(&o.uploadFile, "upload-file", "T", "", "send `FILE` as the body of a PUT (- for stdin); a URL ending in / gets the file's name")
-	fs.StringArrayVarP(&o.headers, "header", "H", nil, "add `\"NAME: VALUE\"`, or replace a default header; \"NAME:\" removes it, \"NAME;\" sends it empty")
+	fs.StringArrayVarP(&o.headers, "header", "H", nil, "add `\"NAME: VALUE\"`, or replace a default header; \"NAME:\" removes it, \"NAME;\" sends it empty; @FILE reads one a line from a file, @- from stdin")
 	fs.StringVarP(&o.userAgent, "user-agent", "A", "", "send User-Agent `NAME` (\"\" sends none)")
 	fs.StringVarP(&o.user, "user", "u", "", "send `USER:PASSWORD` with Basic authentication (no prompt: USER alone has an empty password)")
 	fs.StringVarP(&o.referer, "referer", "e", "", "send Referer `URL`; \"URL;auto\" or \";auto\" also sets it on each redirect (-L)")
@@ -205,6 +205,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.String("max-filesize", "", "refuse a body larger than `BYTES` (suffix k, m, g): exit 63")
 	fs.String("limit-rate", "", "read the body at most `SPEED` bytes per second (suffix k, m, g)")
 	fs.BoolVarP(&o.noBuffer, "no-buffer", "N", false, "write each piece of the body as it arrives (tinyget never buffers its output; accepted for curl's scripts)")
+	fs.BoolP("globoff", "g", false, "send [ ] { } in URLs as they are (tinyget never expands them; accepted for curl's scripts)")
 	fs.StringVar(&o.stderrFile, "stderr", "", "write what goes to stderr to `FILE` instead (- for stdout)")
 	fs.BoolVarP(&o.silent, "silent", "s", false, "no progress meter, warnings or error messages")
 	fs.BoolVarP(&o.showError, "show-error", "S", false, "with -s, still print error messages")
@@ -247,7 +248,60 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	choice(&choiceValue[string]{&o.httpVersion, "HTTP/1.1"}, "http1.1", "", "send HTTP/1.1 requests (the default for http://)")
 	fs.BoolVarP(&o.help, "help", "h", false, "print this help")
 	fs.BoolVarP(&o.version, "version", "V", false, "print the version")
+	addNegations(fs)
 	return fs
+}
+
+// boolFlag is the value of a flag that is on or off: pflag's Bool flags,
+// not those that set a shared value (choiceValue, outputValue).
+type boolFlag interface{ IsBoolFlag() bool }
+
+// addNegations gives each boolean long flag --X of fs the negation curl
+// gives it, --no-X, hidden from --help, so that a flag set in a config
+// file can be turned off; that of a flag called no-X (--no-buffer) is --X
+// (--buffer), as in curl.
+func addNegations(fs *pflag.FlagSet) {
+	var flags []*pflag.Flag
+	fs.VisitAll(func(f *pflag.Flag) {
+		if _, ok := f.Value.(boolFlag); ok {
+			flags = append(flags, f)
+		}
+	})
+	for _, f := range flags {
+		name, ok := strings.CutPrefix(f.Name, "no-")
+		if !ok {
+			name = "no-" + f.Name
+		}
+		fs.VarPF(negation{f.Value}, name, "", "turn --"+f.Name+" off").NoOptDefVal = "true"
+		_ = fs.MarkHidden(name) // cannot fail: the flag was just added
+	}
+}
+
+// negation is the value of a flag that sets a boolean flag to the opposite
+// of its own value.
+type negation struct{ of pflag.Value }
+
+func (n negation) String() string { return "" }
+func (n negation) Type() string   { return "bool" }
+func (n negation) Set(s string) error {
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return err
+	}
+	return n.of.Set(strconv.FormatBool(!v))
+}
+
+// notBoolean returns the error for --no-NAME when there is no such flag
+// but there is a --NAME that is not boolean (--no-output), as curl has it;
+// nil otherwise.
+func notBoolean(fs *pflag.FlagSet, name string) error {
+	base, ok := strings.CutPrefix(name, "no-")
+	if f := fs.Lookup(base); ok && f != nil && fs.Lookup(name) == nil {
+		if _, isBool := f.Value.(boolFlag); !isBool {
+			return fail(exitUsage, "--%s: --%s is not a boolean flag, so it has no --no- form", name, base)
+		}
+	}
+	return nil
 }
 
 // parseArgs parses the command line. It reads no file: see load. Its errors
@@ -260,6 +314,12 @@ func parseArgs(args []string) (*options, error) {
 		var bad *pflag.InvalidValueError
 		if errors.As(err, &bad) && takesNumber(bad.GetFlag()) {
 			return nil, fail(exitUsage, "%s", notANumber(bad))
+		}
+		var unknown *pflag.NotExistError
+		if errors.As(err, &unknown) {
+			if err := notBoolean(fs, unknown.GetSpecifiedName()); err != nil {
+				return nil, err
+			}
 		}
 		return nil, &exitError{code: exitUsage, msg: err.Error()}
 	}

@@ -35,6 +35,10 @@ func TestParseArgs(t *testing.T) {
 		{"last of -0 and --http1.1 wins", []string{"--http1.1", "-0", "h:1/"}, options{httpVersion: "HTTP/1.0", urls: u}},
 		{"output flags", []string{"--create-dirs", "--no-progress-meter", "--no-half-close", "--fail-with-body", "-w", "%{json}", "h:1/"},
 			options{createDirs: true, noProgress: true, noHalfClose: true, failWithBody: true, writeOut: "%{json}", urls: u}},
+		{"-g is accepted", []string{"-sg", "--globoff", "h:1/"}, options{silent: true, urls: u}},
+		{"--no- turns a flag off", []string{"-sLfN", "--no-progress-meter", "--no-silent", "--no-location", "--no-fail=true", "--buffer", "--progress-meter", "--no-compressed=false", "h:1/"},
+			options{compressed: true, urls: u}},
+		{"the last of a flag and its --no- wins", []string{"--no-silent", "-s", "--no-buffer", "--no-half-close", "h:1/"}, options{silent: true, noBuffer: true, noHalfClose: true, urls: u}},
 		{"several URLs", []string{"a:1/", "b:1/"}, options{urls: []string{"a:1/", "b:1/"}}},
 		{"help without URL", []string{"-h"}, options{help: true}},
 		{"version without URL", []string{"--version"}, options{version: true}},
@@ -107,6 +111,9 @@ func TestParseArgsErrors(t *testing.T) {
 		{"-r with CRLF", []string{"-r", "1-2\r\nX-Evil: 1", "h:1/"}},
 		{"-A with NUL", []string{"-A", "a\x00", "h:1/"}},
 		{"empty -o", []string{"-o", "", "h:1/"}},
+		{"--no- of a flag with a value", []string{"--no-output", "h:1/"}},
+		{"--no- of an unknown flag", []string{"--no-bogus", "h:1/"}},
+		{"--no-no-buffer", []string{"--no-no-buffer", "h:1/"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -119,6 +126,7 @@ func TestParseArgsErrors(t *testing.T) {
 }
 
 // TestNotANumber checks the words for a number flag's value that is none,
+// and for --no-X where X is a flag that is not boolean, as curl refuses it,
 // on the command line and in a -K file, where the file and line are named.
 func TestNotANumber(t *testing.T) {
 	conf := filepath.Join(t.TempDir(), "conf")
@@ -133,10 +141,19 @@ func TestNotANumber(t *testing.T) {
 	if err := os.WriteFile(conf2, []byte("url = \"h:1/\"\n\nlimit-rate = fast\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	conf4 := filepath.Join(t.TempDir(), "conf")
+	if err := os.WriteFile(conf4, []byte("no-silent\nno-max-time\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		args []string
 		want string
 	}{
+		{[]string{"--no-output", "h:1/"}, "--no-output: --output is not a boolean flag, so it has no --no- form"},
+		{[]string{"--no-ipv4", "h:1/"}, "--no-ipv4: --ipv4 is not a boolean flag, so it has no --no- form"},
+		{[]string{"--no-bogus", "h:1/"}, "unknown flag: --no-bogus"},
+		{[]string{"--no-no-buffer", "h:1/"}, "unknown flag: --no-no-buffer"},
+		{[]string{"-K", conf4, "h:1/"}, conf4 + ":2: --no-max-time: --max-time is not a boolean flag, so it has no --no- form"},
 		{[]string{"-m", "abc", "h:1/"}, `--max-time: "abc" is not a number`},
 		{[]string{"--retry=1.5", "h:1/"}, `--retry: "1.5" is not a number`},
 		{[]string{"--connect-timeout", "", "h:1/"}, `--connect-timeout: "" is not a number`},

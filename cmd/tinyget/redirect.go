@@ -3,6 +3,7 @@ package main
 import (
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/tinyhttpd/tinyhttpd/client"
@@ -60,7 +61,9 @@ func hostPort(t target) string {
 // Authorization and Cookie headers are dropped when the scheme, host or
 // port changes, so that credentials only go where they were given (curl
 // 7.83 and later); with -e ";auto" the Referer is the URL redirected from.
-func redirectRequest(o *options, req *client.Request, code int, from, to target, fromURL string) *client.Request {
+// A Host set with -H is sent while the host is the first target's, whatever
+// the scheme and port, as curl does; the Host is to's elsewhere.
+func redirectRequest(o *options, req *client.Request, code int, first, from, to target, fromURL string) *client.Request {
 	next := *req
 	next.Target = to.Path
 	next.NoHalfClose = !halfCloses(o, to)
@@ -85,6 +88,9 @@ func redirectRequest(o *options, req *client.Request, code int, from, to target,
 		switch {
 		case strings.EqualFold(h.Name, "Host"):
 			h.Value = to.HostHeader()
+			if v, ok := customHost(o); ok && strings.EqualFold(first.Host, to.Host) {
+				h.Value = v
+			}
 		case (strings.EqualFold(h.Name, "Authorization") || strings.EqualFold(h.Name, "Cookie")) && otherOrigin:
 			continue
 		case (strings.EqualFold(h.Name, "Content-Type") || strings.EqualFold(h.Name, "Content-Length")) && dropBody:
@@ -103,6 +109,21 @@ func redirectRequest(o *options, req *client.Request, code int, from, to target,
 		next.Header = append(next.Header, client.Header{Name: "Connection", Value: "close"})
 	}
 	return &next
+}
+
+// customHost returns the Host value that -H sets, if it sets one.
+func customHost(o *options) (string, bool) {
+	fields := []field{{client.Header{Name: "Host"}, true}}
+	for _, h := range o.headers {
+		if f, err := applyHeader(fields, h); err == nil {
+			fields = f
+		}
+	}
+	i := slices.IndexFunc(fields, func(f field) bool { return !f.builtin && strings.EqualFold(f.Name, "Host") })
+	if i < 0 {
+		return "", false
+	}
+	return fields[i].Value, true
 }
 
 // hasHeader reports whether a header field called name is in h.

@@ -34,7 +34,7 @@ func TestRedirectCredentials(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		next := redirectRequest(&options{}, req, 302, from, to, "tinys://example.com/a")
+		next := redirectRequest(&options{}, req, 302, from, from, to, "tinys://example.com/a")
 		if got := hasHeader(next.Header, "Authorization"); got != tc.kept {
 			t.Errorf("to %s: Authorization sent %v, want %v", tc.to, got, tc.kept)
 		}
@@ -86,5 +86,43 @@ func TestWriteOutSumsRedirects(t *testing.T) {
 	}
 	if start < 0.2 || total < start || connects != 2 || redirects != 1 {
 		t.Errorf("-w gave %q; want time_starttransfer at least 0.2 s (the first hop's wait), time_total at least that, 2 connects, 1 redirect", r.stdout)
+	}
+}
+
+// TestRedirectHost checks that a Host set with -H follows a redirect while
+// the host is the first URL's, whatever the scheme and port, and that the
+// new URL's Host goes elsewhere, as in curl: a custom Host comes back when a
+// later redirect returns to the first host.
+func TestRedirectHost(t *testing.T) {
+	first, err := parseTarget("tinys://example.com/a", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		headers []string
+		from    string
+		to      string
+		want    string
+	}{
+		{[]string{"Host: foo.example"}, "tinys://example.com/a", "tinys://EXAMPLE.com/b", "foo.example"},
+		{[]string{"Host: foo.example"}, "tinys://example.com/a", "tiny://example.com:7071/b", "foo.example"},
+		{[]string{"Host: foo.example"}, "tinys://example.com/a", "tinys://other.example/b", "other.example:7070"},
+		{[]string{"Host: foo.example"}, "tinys://other.example/b", "tinys://example.com/c", "foo.example"},
+		{[]string{"Host;"}, "tinys://example.com/a", "tinys://example.com/b", ""},
+		{nil, "tinys://example.com/a", "tinys://example.com:7071/b", "example.com:7071"},
+	} {
+		from, err := parseTarget(tc.from, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		to, err := parseTarget(tc.to, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := &client.Request{Method: "GET", Target: "/a", Header: []client.Header{{Name: "Host", Value: from.HostHeader()}}}
+		next := redirectRequest(&options{headers: tc.headers}, req, 302, first, from, to, tc.from)
+		if next.Header[0].Value != tc.want {
+			t.Errorf("-H %q, %s to %s: Host %q, want %q", tc.headers, tc.from, tc.to, next.Header[0].Value, tc.want)
+		}
 	}
 }

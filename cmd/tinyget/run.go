@@ -29,7 +29,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// than kill it with SIGPIPE, the Go runtime's default for fd 1 and 2.
 	signal.Ignore(syscall.SIGPIPE)
 
-	args, err := expandConfig(args, stdin, os.Getenv("HOME"))
+	in := &sharedStdin{r: stdin}
+	args, err := expandConfig(args, in, os.Getenv("HOME"))
 	var o *options
 	if err == nil {
 		o, err = parseArgs(args)
@@ -65,7 +66,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	r := &runner{o: o, stdout: stdout, stderr: safeText{w: stderr}}
 	r.errFile, _ = stderr.(*os.File)
 	defer r.closeFiles()
-	if err := r.load(stdin); err != nil {
+	if err := r.load(in); err != nil {
 		r.reportError(err)
 		return int(codeOf(err))
 	}
@@ -178,9 +179,9 @@ type runner struct {
 }
 
 // load reads what the command line names before any transfer, as curl
-// does: the data flags' files, the -T file and the -w file, and opens the
-// -D file.
-func (r *runner) load(stdin io.Reader) error {
+// does: the data flags' files, the -T file, the -w file and the -H files,
+// and opens the -D file.
+func (r *runner) load(stdin *sharedStdin) error {
 	var err error
 	if r.body, err = readData(r.o.data, stdin); err != nil {
 		return err
@@ -195,6 +196,9 @@ func (r *runner) load(stdin io.Reader) error {
 		}
 	}
 	if r.format, err = readWriteOut(r.o.writeOut, stdin); err != nil {
+		return err
+	}
+	if r.o.headers, err = readHeaders(r.o.headers, stdin); err != nil {
 		return err
 	}
 	switch r.o.dumpHeader {
@@ -309,7 +313,7 @@ func (r *runner) transferErr(ti *transferInfo) error {
 		if r.o.verbose {
 			fmt.Fprintf(r.stderr, "* Issue another request to this URL: '%s'\n", nextURL)
 		}
-		req = redirectRequest(r.o, req, ti.status(), t, next, ti.effective)
+		req = redirectRequest(r.o, req, ti.status(), fetched, t, next, ti.effective)
 		ti.redirects++
 		ti.redirectHeaders = ti.headerSize()
 		ti.effective, ti.scheme, ti.method = next.String(), next.Scheme, req.Method

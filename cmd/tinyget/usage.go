@@ -32,6 +32,10 @@ URL forms:
 
 Flags:
 ` + newFlagSet(new(options)).FlagUsagesWrapped(helpWidth) + `
+Each flag above without a value that is on or off is turned off by its form
+with --no- (--no-silent, --no-location), or, for a flag called --no-NAME, by
+--NAME (--buffer, --progress-meter): so is a flag of ~/.tinygetrc for one run.
+
 Output files (-o, -O) are written under a temporary name in the same
 directory and renamed when the transfer succeeds, so a failed transfer never
 leaves a partial file under the final name. Paths that are not regular
