@@ -84,13 +84,17 @@ const DateFormat = "Mon, 02 Jan 2006 15:04:05 GMT"
 // DateLen is the length of an IMF-fixdate.
 const DateLen = len(DateFormat)
 
+// rfc850GMT is RFC 850's date format as RFC 9110 has it, in GMT only:
+// time.RFC850's zone would take any abbreviation, unknown ones at UTC.
+const rfc850GMT = "Monday, 02-Jan-06 15:04:05 GMT"
+
 // ParseDate parses an HTTP-date in any of the three formats RFC 9110
 // section 5.6.7 says a recipient accepts: IMF-fixdate, RFC 850's and
 // asctime's.
 func ParseDate(s string) (time.Time, error) {
 	var t time.Time
 	var err error
-	for _, layout := range []string{DateFormat, time.RFC850, time.ANSIC} {
+	for _, layout := range []string{DateFormat, rfc850GMT, time.ANSIC} {
 		if t, err = time.Parse(layout, s); err == nil {
 			return t, nil
 		}

@@ -16,7 +16,7 @@ func TestParseDate(t *testing.T) {
 			t.Errorf("ParseDate(%q) = %v, %v; want %v", s, got, err, want)
 		}
 	}
-	for _, s := range []string{"", "yesterday", "2015-10-21T07:28:00Z"} {
+	for _, s := range []string{"", "yesterday", "2015-10-21T07:28:00Z", "Wednesday, 21-Oct-15 07:28:00 PST", "Wed, 21 Oct 2015 07:28:00 PST"} {
 		if got, err := ParseDate(s); err == nil {
 			t.Errorf("ParseDate(%q) = %v; want an error", s, got)
 		}

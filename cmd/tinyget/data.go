@@ -172,7 +172,7 @@ func readHeaders(values []string, stdin *sharedStdin) ([]string, error) {
 			continue
 		}
 		if name == "-" && stdin.read {
-			return nil, fail(exitUsage, "-H @-: stdin is read already, by -K -, -d @-, -T - or -w @-; give the headers in a file")
+			return nil, fail(exitUsage, "-H @-: stdin is read already, by -K -, -d @-, -T -, -w @- or another -H @-; give the headers in a file")
 		}
 		var r io.Reader = stdin
 		if name != "-" {

@@ -222,7 +222,7 @@ func applyHeader(fields []field, h string) ([]field, error) {
 		}
 	}
 	name, value = strings.TrimSpace(name), strings.TrimSpace(value)
-	if name == "" || strings.ContainsAny(name, " \t\r\n") || !isFieldValue(value) {
+	if name == "" || strings.ContainsFunc(name, func(r rune) bool { return r <= ' ' || r == 0x7f }) || !isFieldValue(value) {
 		return nil, fail(exitUsage, "bad header %q", h)
 	}
 	i := indexBuiltin(fields, name)
@@ -231,6 +231,8 @@ func applyHeader(fields []field, h string) ([]field, error) {
 		return append(fields[:i], fields[i+1:]...), nil
 	case colon && value == "":
 		return fields, nil
+	case strings.EqualFold(name, "Host") && slices.ContainsFunc(fields, func(f field) bool { return !f.builtin && strings.EqualFold(f.Name, "Host") }):
+		return fields, nil // the first Host given is sent, as by curl
 	case i >= 0:
 		fields[i] = field{Header: client.Header{Name: name, Value: value}}
 		return fields, nil

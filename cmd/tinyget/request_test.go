@@ -37,6 +37,8 @@ func TestBuildRequest(t *testing.T) {
 		{"-H removing an unknown header sends nothing", options{headers: []string{"X-None:"}}, tiny, "", "GET", defaults},
 		{"-H appends, repeats included", options{headers: []string{"X-A: 1", "X-A: 2"}}, tiny, "", "GET",
 			append(defaults[:3:3], client.Header{Name: "X-A", Value: "1"}, client.Header{Name: "X-A", Value: "2"})},
+		{"-H Host twice sends the first, as curl", options{headers: []string{"Host: a", "Host: b", "X-A: 1"}}, tiny, "", "GET",
+			[]client.Header{{Name: "Host", Value: "a"}, defaults[1], defaults[2], {Name: "X-A", Value: "1"}}},
 		{"-H with ; sends an empty header", options{headers: []string{"X-Empty;"}}, tiny, "", "GET",
 			append(defaults[:3:3], client.Header{Name: "X-Empty", Value: ""})},
 		{"-A replaces the User-Agent", options{userAgent: "curl/8", userAgentSet: true}, tiny, "", "GET",
@@ -70,7 +72,7 @@ func TestBuildRequest(t *testing.T) {
 
 func TestBuildRequestBadHeader(t *testing.T) {
 	tiny := target{Scheme: client.SchemeTiny, Host: "h", Port: "7070", Path: "/"}
-	for _, h := range []string{": value", "Bad Name: x", "X: a\r\nY: b"} {
+	for _, h := range []string{": value", "Bad Name: x", "X: a\r\nY: b", "X-A\x00b: v", "X-\x01: v", "X\x7f: v"} {
 		_, err := buildRequest(&options{headers: []string{h}}, tiny, requestBody{}, t.Errorf)
 		if codeOf(err) != exitUsage {
 			t.Errorf("-H %q: error %v, code %d; want %d", h, err, codeOf(err), exitUsage)
