@@ -19,7 +19,7 @@ func resolveLinks(name string) (resolved string, sticky bool, err error) {
 func ownedByOther(fs.FileInfo) bool { return false }
 
 // hardLinked reports false: links are not counted on this system.
-func hardLinked(fs.FileInfo) bool { return false }
+func hardLinked(string, fs.FileInfo) bool { return false }
 
 // keepOwner does nothing: owners are not kept on this system.
 func keepOwner(*os.File, fs.FileInfo) {}

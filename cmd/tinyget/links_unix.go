@@ -88,12 +88,20 @@ func ownedByOther(info fs.FileInfo) bool {
 	return ok && euid != 0 && int(st.Uid) != euid
 }
 
-// hardLinked reports whether info is a file with more than one name: a
-// rename would give the name a new file and leave the others with the old
-// one, where writing in place, as curl does, changes it under every name.
-func hardLinked(info fs.FileInfo) bool {
+// hardLinked reports whether info, the file at name, has more than one
+// name, in a directory that is not sticky: a rename would give the name a
+// new file and leave the others with the old one, where writing in place,
+// as curl does, changes it under every name. In a sticky directory such as
+// /tmp the file is replaced instead: a second name there may have been
+// planted by another user to make tinyget write a file of the caller's
+// (where fs.protected_hardlinks is off).
+func hardLinked(name string, info fs.FileInfo) bool {
 	st, ok := info.Sys().(*syscall.Stat_t)
-	return ok && st.Nlink > 1
+	if !ok || st.Nlink < 2 {
+		return false
+	}
+	dir, err := os.Stat(filepath.Dir(name))
+	return err == nil && dir.Mode()&fs.ModeSticky == 0
 }
 
 // keepOwner gives f the owner and group of replaced, the file it is to

@@ -152,7 +152,7 @@ func openAppend(name string, kept int64) (*sink, error) {
 // none), and whether to write in place instead: name is not a regular
 // file, a link that leads nowhere, a link whose chain passes through a
 // sticky directory, another user's file (see ownedByOther), a file with
-// more than one name (see hardLinked), or a file tinyget may not write,
+// more than one name outside a sticky directory (see hardLinked), or a file tinyget may not write,
 // whose opening then fails as curl's does, where a rename in a directory
 // that may be written would replace it. A link in a sticky directory such
 // as /tmp may be another user's, set to make whoever writes through it
@@ -178,7 +178,7 @@ func destination(name string) (dest string, replaced fs.FileInfo, inPlace bool) 
 	default:
 		dest = name
 	}
-	if !info.Mode().IsRegular() || ownedByOther(info) || hardLinked(info) || !writable(dest) {
+	if !info.Mode().IsRegular() || ownedByOther(info) || hardLinked(dest, info) || !writable(dest) {
 		return name, nil, true
 	}
 	return dest, info, false

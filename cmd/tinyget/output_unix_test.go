@@ -139,6 +139,38 @@ func TestOutputHardLink(t *testing.T) {
 	}
 }
 
+// TestOutputHardLinkInStickyDirectory writes -o to a file with a second
+// name in a sticky directory, where that name may be another user's, planted
+// to make tinyget write a file of the caller's: the name is given a new file
+// and the other keeps the old content.
+func TestOutputHardLinkInStickyDirectory(t *testing.T) {
+	addr, _ := serveReply(t, helloReply)
+	base := t.TempDir()
+	dir := filepath.Join(base, "sticky")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755|fs.ModeSticky); err != nil {
+		t.Fatal(err)
+	}
+	target, planted := filepath.Join(base, "mine"), filepath.Join(dir, "out")
+	if err := os.WriteFile(target, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(target, planted); err != nil {
+		t.Fatal(err)
+	}
+	if r := tinyget("", "-sS", "-o", planted, addr+"/"); r.code != 0 {
+		t.Fatalf("-o %s: %+v", planted, r)
+	}
+	if b, _ := os.ReadFile(planted); string(b) != "hello, world\n" {
+		t.Errorf("%s holds %q; want the body", planted, b)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "old" {
+		t.Errorf("the other name's file holds %q; want it untouched", b)
+	}
+}
+
 func copyFile(t *testing.T, from, to string) {
 	t.Helper()
 	src, err := os.Open(from)
