@@ -395,17 +395,17 @@ func (ex *exchange) readRequest() ([]byte, error) {
 }
 
 // methodWait bounds how long a refused connection's 503 waits for the
-// request's method, so that a reply to HEAD has no body. With
-// TCP_DEFER_ACCEPT it has arrived before the accept.
+// request line, so that a reply to HEAD has no body and the log names the
+// target. With TCP_DEFER_ACCEPT it has arrived before the accept.
 const methodWait = 10 * time.Millisecond
 
-// readMethod reads the request's method, and the space after it, if they
-// arrive within methodWait: those bytes, or fewer.
+// readMethod reads the request line, up to maxInlinePath bytes, as much of
+// it as arrives within methodWait (see wire.Request.ParseLeading).
 func (ex *exchange) readMethod() {
-	var b [wire.MaxMethodLen + 1]byte
+	var b [maxInlinePath]byte
 	n := 0
 	ex.conn.SetReadDeadline(time.Now().Add(min(methodWait, ex.srv.readTimeout())))
-	for n < len(b) && bytes.IndexByte(b[:n], ' ') < 0 {
+	for n < len(b) && bytes.IndexByte(b[:n], '\n') < 0 {
 		k, err := ex.conn.Read(b[n:])
 		if n += k; err != nil {
 			break

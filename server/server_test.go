@@ -436,7 +436,7 @@ func TestMaxConnsGets503(t *testing.T) {
 		t.Errorf("got %d %q", r.status, r.body)
 	}
 	checkFramed(t, r)
-	checkRefusedHead(t, addr, "too many connections")
+	checkRefusedHead(t, srv, addr, "too many connections")
 
 	holder.CloseWrite()
 	raw2, _ := io.ReadAll(holder)
@@ -653,10 +653,33 @@ func TestClosePlainConnectionsArriving(t *testing.T) {
 // TestMaxConnsPerIPGets503 checks that a client address holding
 // MaxConnsPerIP connections gets 503 for one more, while another address is
 // served, and that the slot frees when a connection ends.
+// TestRefusedRecordsTarget checks that a 503 over MaxConns is recorded with
+// the request line that had arrived, a long target included.
+func TestRefusedRecordsTarget(t *testing.T) {
+	refused := make(chan Exchange, 1)
+	srv := &Server{MaxConns: 1, OnExchange: func(e *Exchange) {
+		if e.Status == 503 {
+			refused <- *e
+		}
+	}}
+	addr := startServer(t, srv, testRoutes(t))
+	holder := dial(t, addr)
+	io.WriteString(holder, "GET /hello")
+	waitFor(t, "the first connection to be served", func() bool { return srv.Stats().Reading == 1 })
+	target := "/hello/" + strings.Repeat("x", 100)
+	roundTrip(t, addr, "GET "+target+" HTTP/1.0\r\n\r\n")
+	if e := <-refused; e.Method != "GET" || e.Target != target {
+		t.Errorf("the 503's record has method %q and target %q, want GET %s", e.Method, e.Target, target)
+	}
+}
+
 // checkRefusedHead checks that a HEAD refused with 503 gets GET's head,
-// whose Content-Length is that of the reason's line, and no body.
-func checkRefusedHead(t *testing.T, addr, reason string) {
+// whose Content-Length is that of the reason's line, and no body. It waits
+// for the 503 before it to end first: while MaxConns connections are being
+// refused, more are dropped.
+func checkRefusedHead(t *testing.T, srv *Server, addr, reason string) {
 	t.Helper()
+	waitFor(t, "the 503 before to end", func() bool { return srv.Stats().Replies[503] >= 1 })
 	r := parseReply(t, roundTrip(t, addr, "HEAD /hello HTTP/1.0\r\n\r\n"))
 	if r.status != 503 || r.body != "" {
 		t.Errorf("HEAD got %d with body %q, want 503 and no body", r.status, r.body)
@@ -678,7 +701,7 @@ func TestMaxConnsPerIPGets503(t *testing.T) {
 		t.Errorf("second connection from 127.0.0.1 got %d %q", r.status, r.body)
 	}
 	checkFramed(t, r)
-	checkRefusedHead(t, addr, "too many connections from 127.0.0.1")
+	checkRefusedHead(t, srv, addr, "too many connections from 127.0.0.1")
 
 	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}, Timeout: 5 * time.Second}
 	if other, err := d.Dial("tcp", addr); err != nil {

@@ -223,6 +223,7 @@ func TestTLSMaxConnsGets503(t *testing.T) {
 	if r.status != 503 || !strings.Contains(r.body, "too many connections") {
 		t.Errorf("got %d %q", r.status, r.body)
 	}
+	waitFor(t, "the 503 before to end", func() bool { return srv.Stats().Replies[503] >= 1 })
 	c := dialTLS(t, addr, x.ClientConfig())
 	io.WriteString(c, "HEAD /hello\n")
 	c.CloseWrite()
