@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -126,6 +127,39 @@ func TestRetryRemoteHeaderName(t *testing.T) {
 	}
 	if _, err := os.Lstat(filepath.Join(dir, "first.txt")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the retried reply's name is there: %v", err)
+	}
+}
+
+// TestRetryStartsOver checks that a retry after a redirect starts the
+// transfer again from its URL, as curl's does, and that -w reports the last
+// attempt: its redirects and connections.
+func TestRetryStartsOver(t *testing.T) {
+	var mu sync.Mutex
+	var paths []string
+	addr := testenv.Serve(t, func(c *net.TCPConn) {
+		req, _ := io.ReadAll(c)
+		path := strings.Fields(string(req) + " ?")[1]
+		mu.Lock()
+		paths = append(paths, path)
+		n := len(paths)
+		mu.Unlock()
+		switch {
+		case path == "/a":
+			io.WriteString(c, "HTTP/1.0 302 Found\r\nLocation: /b\r\nContent-Length: 0\r\n\r\n")
+		case n == 2:
+			io.WriteString(c, busyReply)
+		default:
+			io.WriteString(c, helloReply)
+		}
+	})
+	r := tinyget("", "-sS", "-L", "--retry", "1", "--retry-delay", "0.01", "-w", "%{num_redirects} %{num_connects} %{num_retries}\n", addr+"/a")
+	if r.code != 0 || r.stdout != "busy\nhello, world\n1 2 1\n" {
+		t.Errorf("%+v; want the 503 body (stdout keeps what was written), the body and -w's \"1 2 1\"", r)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if got := strings.Join(paths, " "); got != "/a /b /a /b" {
+		t.Errorf("the server saw %s; want /a /b /a /b", got)
 	}
 }
 

@@ -276,9 +276,6 @@ func (r *runner) transferErr(ti *transferInfo) error {
 	if err != nil {
 		return err
 	}
-	fetched := t
-	fetched.Path = req.Target // with -G's query, or -T's file name
-	ti.effective = fetched.String()
 	ti.method = req.Method
 	if ti.urlnum < len(r.o.outputs) {
 		out := r.o.outputs[ti.urlnum]
@@ -297,33 +294,14 @@ func (r *runner) transferErr(ti *transferInfo) error {
 		setHeader(req, "Range", "bytes="+strconv.FormatInt(ti.resume, 10)+"-")
 		ti.kept = min(ti.resume, fileSize(ti.filename))
 	}
-	for {
-		loc, err := r.retrying(ti, t, req)
-		if err != nil || loc == "" {
-			return r.finish(ti, err)
-		}
-		next, nextURL, err := redirectTarget(t, loc, r.o.pathAsIs)
-		if err != nil {
-			return r.finish(ti, err)
-		}
-		if r.o.maxRedirs >= 0 && ti.redirects >= r.o.maxRedirs {
-			ti.redirectURL = nextURL
-			return r.finish(ti, fail(exitTooManyRedirects, "Maximum (%d) redirects followed", r.o.maxRedirs))
-		}
-		if r.o.verbose {
-			fmt.Fprintf(r.stderr, "* Issue another request to this URL: '%s'\n", nextURL)
-		}
-		req = redirectRequest(r.o, req, ti.status(), fetched, t, next, ti.effective)
-		ti.redirects++
-		ti.redirectHeaders = ti.headerSize()
-		ti.effective, ti.scheme, ti.method = next.String(), next.Scheme, req.Method
-		t = next
-	}
+	return r.finish(ti, r.retrying(ti, t, req))
 }
 
-// retrying runs the attempts of one request, retrying as --retry says, and
-// returns the last one's redirect location and error.
-func (r *runner) retrying(ti *transferInfo, t target, req *client.Request) (string, error) {
+// retrying runs the attempts of a transfer, retrying as --retry says, and
+// returns the last one's error. A retry starts the transfer again from its
+// URL, as curl's does: -m, -w's times and its count of redirects start
+// afresh.
+func (r *runner) retrying(ti *transferInfo, t target, req *client.Request) error {
 	first := time.Now()
 	backoff := r.o.retryDelay
 	if backoff <= 0 {
@@ -332,20 +310,50 @@ func (r *runner) retrying(ti *transferInfo, t target, req *client.Request) (stri
 	filename := ti.filename // before -J renames it after a reply
 	for {
 		ti.filename = filename
-		loc, err := r.attempt(ti, t, req)
+		err := r.follow(ti, t, req)
 		wait, retry := r.retryWait(ti, err, first, backoff)
 		if !retry {
-			return loc, err
+			return err
 		}
 		ti.drop()
 		if err := r.sleep(wait); err != nil {
-			return "", err
+			return err
 		}
 		ti.retries++
-		ti.start, ti.times = time.Now(), timings{} // a retry is timed afresh, as in curl
+		ti.start, ti.times, ti.redirects, ti.redirectHeaders = time.Now(), timings{}, 0, 0
 		if r.o.retryDelay <= 0 {
 			backoff = min(2*backoff, maxBackoff)
 		}
+	}
+}
+
+// follow runs one attempt of a transfer: the request to t, then the
+// redirects -L follows. It returns the last exchange's error.
+func (r *runner) follow(ti *transferInfo, t target, req *client.Request) error {
+	first := t
+	first.Path = req.Target // with -G's query, or -T's file name
+	ti.effective, ti.scheme, ti.method = first.String(), t.Scheme, req.Method
+	for {
+		loc, err := r.attempt(ti, t, req)
+		if err != nil || loc == "" {
+			return err
+		}
+		next, nextURL, err := redirectTarget(t, loc, r.o.pathAsIs)
+		if err != nil {
+			return err
+		}
+		if r.o.maxRedirs >= 0 && ti.redirects >= r.o.maxRedirs {
+			ti.redirectURL = nextURL
+			return fail(exitTooManyRedirects, "Maximum (%d) redirects followed", r.o.maxRedirs)
+		}
+		if r.o.verbose {
+			fmt.Fprintf(r.stderr, "* Issue another request to this URL: '%s'\n", nextURL)
+		}
+		req = redirectRequest(r.o, req, ti.status(), first, t, next, ti.effective)
+		ti.redirects++
+		ti.redirectHeaders = ti.headerSize()
+		ti.effective, ti.scheme, ti.method = next.String(), next.Scheme, req.Method
+		t = next
 	}
 }
 
