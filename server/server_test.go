@@ -650,9 +650,6 @@ func TestClosePlainConnectionsArriving(t *testing.T) {
 	}
 }
 
-// TestMaxConnsPerIPGets503 checks that a client address holding
-// MaxConnsPerIP connections gets 503 for one more, while another address is
-// served, and that the slot frees when a connection ends.
 // TestRefusedRecordsTarget checks that a 503 over MaxConns is recorded with
 // the request line that had arrived, a long target included.
 func TestRefusedRecordsTarget(t *testing.T) {
@@ -689,6 +686,9 @@ func checkRefusedHead(t *testing.T, srv *Server, addr, reason string) {
 	}
 }
 
+// TestMaxConnsPerIPGets503 checks that a client address holding
+// MaxConnsPerIP connections gets 503 for one more, while another address is
+// served, and that the slot frees when a connection ends.
 func TestMaxConnsPerIPGets503(t *testing.T) {
 	srv := &Server{MaxConnsPerIP: 1}
 	addr := startServer(t, srv, testRoutes(t))

@@ -102,6 +102,10 @@ func redirectRequest(o *options, req *client.Request, code int, first, from, to 
 		}
 		next.Header = append(next.Header, h)
 	}
+	if !hasHeader(next.Header, "Host") && !strings.EqualFold(first.Host, to.Host) {
+		// -H "Host:" removed it for the first URL's host only, as in curl.
+		next.Header = append([]client.Header{{Name: "Host", Value: to.HostHeader()}}, next.Header...)
+	}
 	if o.autoReferer && !referer {
 		next.Header = append(next.Header, client.Header{Name: "Referer", Value: fromURL})
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,14 +80,18 @@ func TestWriteOutSumsRedirects(t *testing.T) {
 		}
 		return helloReply
 	})
-	r := tinyget("", "-sS", "-L", "-o", os.DevNull, "-w", "%{time_starttransfer} %{time_total} %{num_connects} %{num_redirects}", addr+"/")
+	r := tinyget("", "-sS", "-L", "-o", os.DevNull, "-w", "%{time_starttransfer} %{time_total} %{num_connects} %{num_redirects} %{size_request}", addr+"/")
 	var start, total float64
-	var connects, redirects int
-	if _, err := fmt.Sscanf(r.stdout, "%f %f %d %d", &start, &total, &connects, &redirects); err != nil || r.code != 0 {
+	var connects, redirects, size int
+	if _, err := fmt.Sscanf(r.stdout, "%f %f %d %d %d", &start, &total, &connects, &redirects, &size); err != nil || r.code != 0 {
 		t.Fatalf("%+v: %v", r, err)
 	}
 	if start < 0.2 || total < start || connects != 2 || redirects != 1 {
 		t.Errorf("-w gave %q; want time_starttransfer at least 0.2 s (the first hop's wait), time_total at least that, 2 connects, 1 redirect", r.stdout)
+	}
+	one := tinyget("", "-sS", "-o", os.DevNull, "-w", "%{size_request}", addr+"/next")
+	if n, _ := strconv.Atoi(one.stdout); size != 2*n-len("next") {
+		t.Errorf("size_request %d over the two hops; want the heads of GET / and GET /next, %d and %d", size, n-len("next"), n)
 	}
 }
 
@@ -109,6 +115,8 @@ func TestRedirectHost(t *testing.T) {
 		{[]string{"Host: foo.example"}, "tinys://example.com/a", "tinys://other.example/b", "other.example:7070"},
 		{[]string{"Host: foo.example"}, "tinys://other.example/b", "tinys://example.com/c", "foo.example"},
 		{[]string{"Host;"}, "tinys://example.com/a", "tinys://example.com/b", ""},
+		{[]string{"Host:"}, "tinys://example.com/a", "tinys://other.example/b", "other.example:7070"},
+		{[]string{"Host:"}, "tinys://example.com/a", "tinys://example.com/b", "none"},
 		{nil, "tinys://example.com/a", "tinys://example.com:7071/b", "example.com:7071"},
 	} {
 		from, err := parseTarget(tc.from, false)
@@ -119,10 +127,19 @@ func TestRedirectHost(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		req := &client.Request{Method: "GET", Target: "/a", Header: []client.Header{{Name: "Host", Value: from.HostHeader()}}}
+		req, err := buildRequest(&options{headers: tc.headers}, from, requestBody{}, t.Errorf)
+		if err != nil {
+			t.Fatal(err)
+		}
 		next := redirectRequest(&options{headers: tc.headers}, req, 302, first, from, to, tc.from)
-		if next.Header[0].Value != tc.want {
-			t.Errorf("-H %q, %s to %s: Host %q, want %q", tc.headers, tc.from, tc.to, next.Header[0].Value, tc.want)
+		host := "none"
+		for _, h := range next.Header {
+			if strings.EqualFold(h.Name, "Host") {
+				host = h.Value
+			}
+		}
+		if host != tc.want {
+			t.Errorf("-H %q, %s to %s: Host %q, want %q", tc.headers, tc.from, tc.to, host, tc.want)
 		}
 	}
 }

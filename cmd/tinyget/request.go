@@ -221,7 +221,7 @@ func applyHeader(fields []field, h string) ([]field, error) {
 			return fields, errNoColon
 		}
 	}
-	name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+	name, value = strings.Trim(name, " \t"), strings.TrimSpace(value)
 	if name == "" || strings.ContainsFunc(name, func(r rune) bool { return r <= ' ' || r == 0x7f }) || !isFieldValue(value) {
 		return nil, fail(exitUsage, "bad header %q", h)
 	}

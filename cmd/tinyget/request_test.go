@@ -72,7 +72,7 @@ func TestBuildRequest(t *testing.T) {
 
 func TestBuildRequestBadHeader(t *testing.T) {
 	tiny := target{Scheme: client.SchemeTiny, Host: "h", Port: "7070", Path: "/"}
-	for _, h := range []string{": value", "Bad Name: x", "X: a\r\nY: b", "X-A\x00b: v", "X-\x01: v", "X\x7f: v"} {
+	for _, h := range []string{": value", "Bad Name: x", "X: a\r\nY: b", "X-A\x00b: v", "X-\x01: v", "X\x7f: v", "X-A\v: v", "\fX-A: v"} {
 		_, err := buildRequest(&options{headers: []string{h}}, tiny, requestBody{}, t.Errorf)
 		if codeOf(err) != exitUsage {
 			t.Errorf("-H %q: error %v, code %d; want %d", h, err, codeOf(err), exitUsage)

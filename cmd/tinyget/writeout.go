@@ -52,19 +52,22 @@ type transferInfo struct {
 
 // timings are the times of the steps of the attempts since a transfer (or
 // its last retry) began, each attempt's from its own start, summed as curl
-// sums them over the redirects it follows, and the connections made.
+// sums them over the redirects it follows, with the connections made and
+// the bytes of the request heads sent.
 type timings struct {
 	namelookup, connect, pretransfer, starttransfer time.Duration
 	connects                                        int
+	requestBytes                                    int64
 }
 
-// add adds the times of an attempt's steps that happened.
+// add adds the times of an attempt's steps that happened, and its counts.
 func (t *timings) add(tr *tracer) {
 	t.namelookup += tr.namelookup
 	t.connect += tr.connect
 	t.pretransfer += tr.pretransfer
 	t.starttransfer += tr.starttransfer
 	t.connects += boolInt(tr.remote != nil)
+	t.requestBytes += tr.headBytes
 }
 
 // woKind is how a -w variable is formatted.
@@ -119,7 +122,7 @@ var writeOutVars = []woVar{
 	{"scheme", woString, func(ti *transferInfo) woValue { return woValue{s: ti.scheme, valid: ti.scheme != ""} }},
 	{"size_download", woLong, func(ti *transferInfo) woValue { return long(ti.download) }},
 	{"size_header", woLong, func(ti *transferInfo) woValue { return long(ti.headerSize()) }},
-	{"size_request", woLong, func(ti *transferInfo) woValue { return long(ti.trace.headBytes) }},
+	{"size_request", woLong, func(ti *transferInfo) woValue { return long(ti.times.requestBytes) }},
 	{"size_upload", woLong, func(ti *transferInfo) woValue { return long(ti.trace.uploaded.Load()) }},
 	{"speed_download", woLong, func(ti *transferInfo) woValue { return long(speed(ti.download, ti.total)) }},
 	{"speed_upload", woLong, func(ti *transferInfo) woValue { return long(speed(ti.trace.uploaded.Load(), ti.total)) }},

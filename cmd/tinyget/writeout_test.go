@@ -26,7 +26,7 @@ func sampleInfo() *transferInfo {
 		resp: &client.Response{Proto: "HTTP/1.1", StatusCode: 404, Status: "404 Not Found", RawHeader: raw,
 			Header: []client.Header{{Name: "Content-Type", Value: "text/plain"}, {Name: "X-A", Value: "1"}, {Name: "x-a", Value: `"two"`}}},
 		retries: 1, trace: tr, total: 1500 * time.Millisecond, download: 3000,
-		times: timings{namelookup: tr.namelookup, connect: tr.connect, pretransfer: tr.pretransfer, starttransfer: tr.starttransfer, connects: 1},
+		times: timings{namelookup: tr.namelookup, connect: tr.connect, pretransfer: tr.pretransfer, starttransfer: tr.starttransfer, connects: 1, requestBytes: tr.headBytes},
 	}
 }
 
