@@ -119,16 +119,11 @@ func remoteAddr(c net.Conn) netip.AddrPort {
 // request is complete and its reply quick, answers it, without a call that
 // waits. It returns nextInline when the exchange is over.
 //
-// On Linux, on a connection just accepted (first) from a loopback address
-// whose request is not complete, the acceptor yields its CPU once and
-// reads again. A client on the same machine connects, writes its request
-// and half-closes with separate calls, and the acceptor's wake-up on one
-// often preempts it before the next: the yield lets it go on to its FIN,
-// so that the exchange ends here instead of being held and woken again. A
-// local client whose FIN is still to come costs a yield and a read more. A
-// remote client's FIN is on the network, and no yield brings it sooner; a
-// local client on another of the machine's addresses is taken for a
-// remote one.
+// On Linux, a connection just accepted (first) from a loopback address
+// whose request is not complete is read again after the acceptor yields
+// its CPU once: a local client half-closes with a call of its own, which
+// the acceptor's wake-up often preempts (docs/PERFORMANCE.md). A remote
+// client's FIN is on the network, where no yield brings it sooner.
 func (ex *exchange) begin(first bool) (n next) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -394,17 +389,13 @@ func (ex *exchange) readRequest() ([]byte, error) {
 	}
 }
 
-// methodWait bounds how long a refused connection's 503 waits for the
-// request line, so that a reply to HEAD has no body and the log names the
-// target. With TCP_DEFER_ACCEPT it has arrived before the accept.
-const methodWait = 10 * time.Millisecond
-
-// readMethod reads the request line, up to maxInlinePath bytes, as much of
-// it as arrives within methodWait (see wire.Request.ParseLeading).
+// readMethod reads as much of the request line as arrives within 10 ms, up
+// to maxInlinePath bytes (with TCP_DEFER_ACCEPT it came before the accept),
+// so that a 503 to HEAD has no body and its record names the target.
 func (ex *exchange) readMethod() {
 	var b [maxInlinePath]byte
 	n := 0
-	ex.conn.SetReadDeadline(time.Now().Add(min(methodWait, ex.srv.readTimeout())))
+	ex.conn.SetReadDeadline(time.Now().Add(min(10*time.Millisecond, ex.srv.readTimeout())))
 	for n < len(b) && bytes.IndexByte(b[:n], '\n') < 0 {
 		k, err := ex.conn.Read(b[n:])
 		if n += k; err != nil {
