@@ -40,6 +40,7 @@ type fixture struct {
 	protoAddr string
 	routes    string // the routes file
 	startSrv  func()
+	stopAdmin func() // closes the admin endpoint before the test ends
 }
 
 // newFixture starts an admin endpoint over a protocol server whose routes
@@ -73,7 +74,7 @@ func newFixture(t *testing.T, serve bool, opts Options) *fixture {
 	ts.Config = f.admin.HTTPServer() // as tinyhttpd serves it, on a Listener
 	ts.Listener = Listener(ts.Listener)
 	ts.Start()
-	f.adminURL = ts.URL
+	f.adminURL, f.stopAdmin = ts.URL, ts.Close
 
 	served := make(chan error, 1)
 	started := false

@@ -174,6 +174,35 @@ func TestDashboardInBrowser(t *testing.T) {
 	if r := f.exchange(t, "GET /hello\n"); !strings.HasSuffix(r, "\r\n\r\nhi\n") {
 		t.Errorf("after the page's reload: %q", r)
 	}
+
+	// A reload that fails elsewhere (SIGHUP) shows on the page, which
+	// still lists the routes served.
+	testenv.WriteFile(t, f.routes, "routes:\n  - path: /hello\n    bodyy: x\n")
+	if err := f.admin.opts.Reloader.Reload("SIGHUP"); err == nil {
+		t.Fatal("a bad routes file reloaded")
+	}
+	if err := chromedp.Do(ctx, poll(`!document.getElementById("reload-error").hidden`)); err != nil {
+		t.Fatalf("waiting for the failed reload to show: %v", err)
+	}
+	if failed := text("reload-error"); !strings.Contains(failed, "SIGHUP") || !strings.Contains(failed, `unknown key "bodyy"`) {
+		t.Errorf("failed reload shown as %q", failed)
+	}
+
+	// When the endpoint goes away, the page says so and greys the figures
+	// it last read.
+	f.stopAdmin()
+	if err := chromedp.Do(ctx,
+		poll(`document.body.classList.contains("stale") && !document.getElementById("message").hidden`),
+	); err != nil {
+		t.Fatalf("waiting for the page to show the endpoint gone: %v", err)
+	}
+	if message := text("message"); !strings.Contains(message, "unreachable since") || text("state") != "unreachable" {
+		t.Errorf("endpoint gone: message %q, state %q", message, text("state"))
+	}
+	if shot, err = chromedp.Run(ctx, chromedp.FullScreenshot(100)); err != nil {
+		t.Fatal(err)
+	}
+	saveArtifact(t, "dashboard-unreachable.png", shot)
 }
 
 func saveArtifact(t *testing.T, name string, data []byte) {

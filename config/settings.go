@@ -12,6 +12,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -344,6 +345,9 @@ func (s *Settings) validate(environ map[string]string, parseErrs []error) []erro
 	s.dropUnsupported(environ, socket.HasDeferAccept, socket.HasReusePort, bad)
 	if s.LogFormat != "text" && s.LogFormat != "json" {
 		bad("LogFormat", `want "text" or "json"`)
+	}
+	if !slices.Contains([]slog.Level{slog.LevelDebug, slog.LevelInfo, slog.LevelWarn, slog.LevelError}, s.LogLevel) {
+		bad("LogLevel", "want debug, info, warn or error") // not slog's INFO+2
 	}
 	if path, ok := s.UnixSocket(); ok {
 		if reason := checkSocketPath(path); reason != "" {

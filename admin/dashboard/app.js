@@ -45,11 +45,19 @@
     return res.json();
   }
 
-  function showMessage(text, isError) {
+  // showMessage shows text above the page; kind names what it is about,
+  // so that hideMessage(kind) hides it only if no other message took its
+  // place.
+  function showMessage(text, isError, kind) {
     const m = $("message");
     m.textContent = text;
     m.className = isError ? "error" : "";
+    m.dataset.kind = kind || "";
     m.hidden = false;
+  }
+  function hideMessage(kind) {
+    const m = $("message");
+    if (m.dataset.kind === kind) m.hidden = true;
   }
 
   // drawLines draws series of values on a canvas, scaled to their maximum;
@@ -126,6 +134,14 @@
     fillRows($("ends"), sortedEntries(s.totals.ends).map(([k, v]) => [k, v.toLocaleString()]));
     fillRows($("settings"), sortedEntries(s.settings));
     renderTLS(s.tls || []);
+    // A reload that failed (SIGHUP, the API) left the routes as they were.
+    const last = s.reloads && s.reloads.last;
+    const failed = $("reload-error");
+    failed.hidden = !(last && last.error);
+    if (!failed.hidden) {
+      failed.textContent = "The last reload (" + last.trigger + ", " + new Date(last.at).toLocaleTimeString() +
+        ") failed; these routes are still served:\n" + last.error;
+    }
   }
 
   // renderTLS lists each TLS listener's certificate with the days it has
@@ -178,6 +194,9 @@
     ]));
   }
 
+  // unreachableSince is when polling last began to fail, or null.
+  let unreachableSince = null;
+
   async function poll() {
     try {
       const [status, series, recent, routes] = await Promise.all([
@@ -189,10 +208,22 @@
       renderRecent(recent.requests);
       renderRoutes(routes);
       $("updated").textContent = new Date().toLocaleTimeString();
+      if (unreachableSince !== null) {
+        unreachableSince = null;
+        document.body.classList.remove("stale");
+        hideMessage("unreachable");
+      }
     } catch (err) {
       const state = $("state");
       state.textContent = "unreachable";
       state.className = "badge down";
+      if (unreachableSince === null) {
+        // The figures stay, greyed, as they were last read.
+        unreachableSince = new Date();
+        document.body.classList.add("stale");
+        showMessage("The admin endpoint is unreachable since " + unreachableSince.toLocaleTimeString() +
+          "; the figures below are as they were at " + $("updated").textContent + ".", true, "unreachable");
+      }
     } finally {
       setTimeout(poll, pollMillis);
     }
