@@ -137,24 +137,29 @@ func (r *reply) parseHead(n int, resp *Response, noBody bool) (interim bool, err
 
 // keepsOpen reports whether the server of resp means to keep the
 // connection open after it (RFC 9112 section 9.3): an HTTP/1.1 reply
-// without "Connection: close", whose body ends by its length or last chunk,
-// or that has none (bodiless: a 204, a 304, the reply to HEAD). The request
-// asked for the close, but such a server may not close for a long while,
-// and the reply is whole without it.
+// without "Connection: close", or an HTTP/1.0 one with "Connection:
+// keep-alive", whose body ends by its length or last chunk, or that has
+// none (bodiless: a 204, a 304, the reply to HEAD). The request asked for
+// the close, but such a server may not close for a long while, and the
+// reply is whole without it.
 func keepsOpen(resp *Response, bodiless bool) bool {
-	if resp.Proto != "HTTP/1.1" || !bodiless && resp.ContentLength < 0 && !resp.Chunked {
+	if !bodiless && resp.ContentLength < 0 && !resp.Chunked {
 		return false
 	}
+	keep := resp.Proto == "HTTP/1.1"
 	for _, h := range resp.Header {
 		if strings.EqualFold(h.Name, "Connection") {
 			for _, opt := range strings.Split(h.Value, ",") {
-				if strings.EqualFold(strings.TrimSpace(opt), "close") {
+				switch opt = strings.TrimSpace(opt); {
+				case strings.EqualFold(opt, "close"):
 					return false
+				case strings.EqualFold(opt, "keep-alive"):
+					keep = true
 				}
 			}
 		}
 	}
-	return true
+	return keep
 }
 
 // traceHead reports the lines of the header section.

@@ -111,22 +111,25 @@ func TestLastCoding(t *testing.T) {
 
 func TestKeepsOpen(t *testing.T) {
 	tests := []struct {
-		connection string
-		want       bool
+		proto, connection string
+		want              bool
 	}{
-		{"", true},
-		{"keep-alive", true},
-		{"Close", false},
-		{"Keep-Alive, CLOSE", false},
-		{"closed", true},
+		{"HTTP/1.1", "", true},
+		{"HTTP/1.1", "keep-alive", true},
+		{"HTTP/1.1", "Close", false},
+		{"HTTP/1.1", "Keep-Alive, CLOSE", false},
+		{"HTTP/1.1", "closed", true},
+		{"HTTP/1.0", "", false},
+		{"HTTP/1.0", "Keep-Alive", true},
+		{"HTTP/1.0", "keep-alive, close", false},
 	}
 	for _, tt := range tests {
-		resp := &Response{Proto: "HTTP/1.1", ContentLength: 1}
+		resp := &Response{Proto: tt.proto, ContentLength: 1}
 		if tt.connection != "" {
 			resp.Header = []Header{{Name: "connection", Value: tt.connection}}
 		}
 		if got := keepsOpen(resp, false); got != tt.want {
-			t.Errorf("Connection: %q: keepsOpen %v, want %v", tt.connection, got, tt.want)
+			t.Errorf("%s, Connection: %q: keepsOpen %v, want %v", tt.proto, tt.connection, got, tt.want)
 		}
 	}
 }

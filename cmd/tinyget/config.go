@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -126,6 +127,23 @@ func configArgs(file, text string, stdin io.Reader, depth int) ([]string, error)
 		case strings.HasPrefix(name, "-") && len(name) == 2:
 			f = fs.ShorthandLookup(name[1:])
 		case strings.HasPrefix(name, "-"):
+			// Short flags in a group, as on the command line: -sS,
+			// -sSo FILE, -o/dev/null (the value attached).
+			group, after, _ := strings.Cut(strings.ReplaceAll(line, "\t", " "), " ")
+			for group = group[1:]; group != ""; group = group[1:] {
+				g := fs.ShorthandLookup(group[:1])
+				if g == nil {
+					return nil, fail(exitUsage, "%s:%d: unknown flag \"-%s\" in %q", file, n+1, group[:1], name)
+				}
+				if g.NoOptDefVal == "" {
+					f, rest = g, cmp.Or(group[1:], strings.TrimLeft(after, " \t"))
+					break
+				}
+				args = append(args, "--"+g.Name)
+			}
+			if f == nil {
+				continue
+			}
 		default:
 			f = fs.Lookup(name)
 		}

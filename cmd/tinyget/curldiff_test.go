@@ -137,6 +137,8 @@ var flagCases = []flagCase{
 	{name: "--compressed gzip", args: []string{"-s", "--compressed", "http://{addr}/gzip"}, stdout: fakeContent},
 	{name: "--compressed deflate", args: []string{"-s", "--compressed", "http://{addr}/deflate"}, stdout: fakeContent},
 	{name: "--compressed with a broken body", args: []string{"-s", "--compressed", "http://{addr}/badgzip"}, code: exitBadEncoding},
+	{name: "--compressed with another coding", args: []string{"-s", "--compressed", "http://{addr}/coding?br"}, code: exitBadEncoding},
+	{name: "--compressed with another coding and no body", args: []string{"-s", "--compressed", "http://{addr}/coding-empty?br"}, stdout: ""},
 	{name: "without --compressed the body is as sent", args: []string{"-s", "http://{addr}/badgzip"}, stdout: "this is not gzip at all"},
 	{name: "--max-filesize", args: []string{"-s", "--max-filesize", "999", "http://{addr}/file"}, code: exitFileTooLarge},
 	{name: "--max-filesize large enough", args: []string{"-s", "--max-filesize", "1k", "-o", "/dev/null", "-w", "%{size_download}", "http://{addr}/file"}, stdout: "1000"},
@@ -144,6 +146,7 @@ var flagCases = []flagCase{
 	{name: "-f -i on 404", args: []string{"-sfi", "http://{addr}/missing"}, code: exitHTTPError, stdout: "HTTP/1.1 404 Not Found\r\nContent-Length: 13\r\n\r\n"},
 
 	// Output.
+	{name: "-D FILE with a trailer", args: []string{"-s", "-D", "head.txt", "-o", "/dev/null", "http://{addr}/trailer"}, files: map[string]string{"head.txt": "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nX-Trailer: t\r\n"}},
 	{name: "-D FILE", args: []string{"-s", "-D", "head.txt", "-o", "/dev/null", "http://{addr}/missing"}, files: map[string]string{"head.txt": "HTTP/1.1 404 Not Found\r\nContent-Length: 13\r\n\r\n"}},
 	{name: "--output-dir with -O", args: []string{"-s", "--output-dir", "sub", "--create-dirs", "-O", "http://{addr}/file"}, files: map[string]string{"sub/file": fakeContent}},
 	{name: "-O -J", args: []string{"-s", "-OJ", "http://{addr}/file"}, files: map[string]string{"report.txt": fakeContent, "file": ""}},
@@ -180,6 +183,8 @@ var flagCases = []flagCase{
 		stdout: "POST /echo\nhost: {addr}\ncontent-type: application/x-www-form-urlencoded\naccept: */*\nx-a: from conf\nbody: \"a=1\"\n"},
 	{name: "-K - reads stdin", args: []string{"-K", "-", "http://{addr}/echo"}, stdin: "-s\nuser-agent \"\"\nheader: \"X-A: a \\\"quoted\\\" value\"\n",
 		stdout: "GET /echo\nhost: {addr}\naccept: */*\nx-a: a \"quoted\" value\nbody: \"\"\n"},
+	{name: "~/.tinygetrc with short flags grouped", args: []string{"http://{addr}/echo"}, rc: "-sSo out.txt\n-H\t\"X-Rc: 1\"\n-Lf\n", fileHas: map[string]string{"out.txt": "x-rc: 1\n"}},
+	{name: "-K with a value attached to a short flag", args: []string{"-K", "conf", "http://{addr}/echo"}, seed: map[string]string{"conf": "-s\n-o/dev/null\n-w%{http_code}\n"}, stdout: "200"},
 	{name: "~/.tinygetrc", args: []string{"-s", "http://{addr}/echo"}, rc: "header = \"X-Rc: 1\"\n", stdout: "GET /echo\nhost: {addr}\naccept: */*\nx-rc: 1\nbody: \"\"\n"},
 	{name: "-qs skips ~/.tinygetrc", args: []string{"-qs", "http://{addr}/echo"}, rc: "header = \"X-Rc: 1\"\n", stdout: "GET /echo\nhost: {addr}\naccept: */*\nbody: \"\"\n"},
 	{name: "-sK in a run of short flags", args: []string{"-sK", "conf", "http://{addr}/echo"}, seed: map[string]string{"conf": "header = \"X-A: from conf\"\n"}, stdout: "GET /echo\nhost: {addr}\naccept: */*\nx-a: from conf\nbody: \"\"\n"},

@@ -4,6 +4,7 @@ import (
 	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
+	"fmt"
 	"io"
 	"mime"
 	"path/filepath"
@@ -38,7 +39,15 @@ func (r *runner) decoder(resp *client.Response, body io.Reader) (io.Reader, erro
 	case "deflate":
 		return &lazyDecoder{src: body, open: openDeflate}, nil
 	}
-	return nil, fail(exitBadEncoding, "Unrecognized content encoding type %q: --compressed decodes gzip and deflate", coding)
+	// Another coding is an error once there is a body to decode: a 204's,
+	// or an empty one, is not, as in curl.
+	return &lazyDecoder{src: body, open: func(r io.Reader) (io.Reader, error) {
+		var b [1]byte
+		if _, err := io.ReadFull(r, b[:]); err != nil {
+			return nil, err // io.EOF: no body
+		}
+		return nil, fmt.Errorf("unrecognized content encoding type %q: --compressed decodes gzip and deflate", coding)
+	}}, nil
 }
 
 // openDeflate opens an HTTP deflate body: zlib's format (RFC 9110), or raw

@@ -129,6 +129,8 @@ var fakeContent = strings.Repeat("0123456789", 100)
 //	/badrange        206 with the first 5 bytes of fakeContent, whatever the Range
 //	/gzip, /deflate  fakeContent compressed when asked for, else plain
 //	/badgzip         a body that says gzip and is not
+//	/trailer         a chunked body with a trailer field
+//	/coding?NAME     a body with Content-Encoding: NAME; /coding-empty?NAME, none
 //	/missing         404 with a body
 //	/barrier         waits until barrier is done (parallel transfers)
 func fakeReply(req *fakeRequest, self string, barrier *sync.WaitGroup) string {
@@ -190,6 +192,12 @@ func fakeReply(req *fakeRequest, self string, barrier *sync.WaitGroup) string {
 		return reply("200 OK", "Content-Encoding: "+path[1:]+"\r\n", b.String())
 	case path == "/badgzip":
 		return reply("200 OK", "Content-Encoding: gzip\r\n", "this is not gzip at all")
+	case path == "/trailer":
+		return "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nok\n\r\n0\r\nX-Trailer: t\r\n\r\n"
+	case path == "/coding":
+		return reply("200 OK", "Content-Encoding: "+query+"\r\n", "data")
+	case path == "/coding-empty":
+		return reply("200 OK", "Content-Encoding: "+query+"\r\n", "")
 	case path == "/barrier":
 		barrier.Done()
 		done := make(chan struct{})

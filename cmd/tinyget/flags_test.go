@@ -173,3 +173,17 @@ func TestNotANumber(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigShortGroups checks the groups of short flags a config file may
+// hold, as a command line may: flags without a value, then at most one
+// that takes the rest of the group or the next word.
+func TestConfigShortGroups(t *testing.T) {
+	args, err := configArgs("conf", "-sS\n-sSo out\n-o/dev/null\n-H \"X: y\"\n", nil, 0)
+	want := []string{"--silent", "--show-error", "--silent", "--show-error", "--output=out", "--output=/dev/null", "--header=X: y"}
+	if err != nil || fmt.Sprint(args) != fmt.Sprint(want) {
+		t.Errorf("got %q, %v; want %q", args, err, want)
+	}
+	if _, err := configArgs("conf", "-s@\n", nil, 0); codeOf(err) != exitUsage || !strings.Contains(err.Error(), `conf:1: unknown flag "-@"`) {
+		t.Errorf("unknown flag in a group: %v", err)
+	}
+}

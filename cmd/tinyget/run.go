@@ -462,6 +462,10 @@ func fileSize(name string) int64 {
 
 // reportError prints a transfer's error unless -s without -S.
 func (r *runner) reportError(err error) {
+	if r.o.verbose {
+		// -v says why the transfer failed even under -s, as curl's does.
+		fmt.Fprintf(r.stderr, "* %s\n", err)
+	}
 	if !r.o.silent || r.o.showError {
 		report(r.stderr, err)
 	}

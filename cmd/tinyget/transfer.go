@@ -192,15 +192,14 @@ func (r *runner) attempt(ti *transferInfo, t target, req *client.Request) (strin
 		}
 		return "", clientFailure(rerr, p)
 	}
-	if resp.RawTrailer != "" {
-		if err := r.dump(resp.RawTrailer); err != nil {
-			return "", err
-		}
+	// A chunked body's trailer fields, without the empty line that ends
+	// them, as curl writes them for -D and -i.
+	trailer := strings.TrimSuffix(strings.TrimSuffix(resp.RawTrailer, "\n"), "\r")
+	if err := r.dump(trailer); err != nil {
+		return "", err
 	}
-	if showHead && resp.RawTrailer != "" {
-		// A chunked body's trailer fields, without the empty line that
-		// ends them, as curl writes them.
-		if _, err := io.WriteString(out, strings.TrimSuffix(strings.TrimSuffix(resp.RawTrailer, "\n"), "\r")); err != nil {
+	if showHead && trailer != "" {
+		if _, err := io.WriteString(out, trailer); err != nil {
 			ti.drop()
 			return "", out.writeError(err)
 		}
