@@ -142,7 +142,7 @@ func fakeReply(req *fakeRequest, self string, barrier *sync.WaitGroup) string {
 	case path == "/echo" || strings.HasPrefix(path, "/up/"):
 		var b strings.Builder
 		fmt.Fprintf(&b, "%s %s\n", req.method, req.target)
-		for _, h := range []string{"host", "authorization", "cookie", "referer", "range", "content-type", "accept", "x-a", "x-rc"} {
+		for _, h := range []string{"host", "authorization", "cookie", "referer", "range", "content-range", "content-type", "accept", "x-a", "x-rc"} {
 			if v, ok := req.header[h]; ok {
 				fmt.Fprintf(&b, "%s: %s\n", h, v)
 			}

@@ -188,7 +188,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.StringVarP(&o.user, "user", "u", "", "send `USER:PASSWORD` with Basic authentication (no prompt: USER alone has an empty password)")
 	fs.StringVarP(&o.referer, "referer", "e", "", "send Referer `URL`; \"URL;auto\" or \";auto\" also sets it on each redirect (-L)")
 	fs.StringVarP(&o.rangeSpec, "range", "r", "", "ask for the byte `RANGE` (0-499, 500-, -500, 0-1,5-9): Range: bytes=RANGE")
-	fs.StringVarP(&o.continueAt, "continue-at", "C", "", "resume at byte `OFFSET` of the -o file, or - for its size; exit 33 when the server cannot resume")
+	fs.StringVarP(&o.continueAt, "continue-at", "C", "", "resume at byte `OFFSET` of the -o file, or - for its size; exit 33 when the server cannot resume; with -T, send the file from OFFSET")
 	fs.BoolVar(&o.compressed, "compressed", false, "ask for a gzip or deflate body (Accept-Encoding) and decode it")
 	fs.BoolVarP(&o.location, "location", "L", false, "follow redirects (301, 302, 303, 307, 308 with Location), as curl: 301-303 turn a POST into a GET, 303 any method but HEAD, 307 and 308 keep it")
 	fs.IntVar(&o.maxRedirs, "max-redirs", 50, "follow at most `N` redirects with -L (-1: no limit); one more is exit 47")

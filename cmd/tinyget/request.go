@@ -32,10 +32,12 @@ type field struct {
 // exchange (retries, redirects, parallel transfers), so that an upload of
 // any size takes no more memory than a small one. The file is the one
 // opened at the start: replaced meanwhile, it is still sent as it was.
+// An upload that -C resumes sends only the bytes from offset from on.
 type requestBody struct {
 	data []byte
 	file *os.File // nil unless streamed
 	size int64
+	from int64 // the -C offset of an upload: the bytes before it are not sent
 }
 
 // inMemory returns the body data.
@@ -45,7 +47,21 @@ func inMemory(data []byte) requestBody { return requestBody{data: data, size: in
 // since the start fails the exchange when its end comes early, rather than
 // send fewer bytes than its Content-Length says.
 func (b requestBody) open() (io.ReadCloser, error) {
-	return io.NopCloser(&exactly{r: io.NewSectionReader(b.file, 0, b.size), left: b.size}), nil
+	return io.NopCloser(&exactly{r: io.NewSectionReader(b.file, b.from, b.sent()), left: b.sent()}), nil
+}
+
+// sent returns how many bytes of the body a request sends: those from the
+// -C offset on.
+func (b requestBody) sent() int64 { return b.size - b.from }
+
+// contentRange returns the Content-Range a resumed upload (-C) sends, as
+// curl does: the part sent out of the whole body; "" when nothing is
+// resumed or the body is empty.
+func (b requestBody) contentRange(o *options) string {
+	if o.uploadFile == "" || (b.from == 0 && o.continueAt != "-") || b.size == 0 {
+		return ""
+	}
+	return fmt.Sprintf("bytes %d-%d/%d", b.from, b.size-1, b.size)
 }
 
 // exactly reads left bytes from r, and fails with io.ErrUnexpectedEOF if r
@@ -71,7 +87,13 @@ func (e *exactly) Read(p []byte) (int, error) {
 // exitUsage, or exitMalformedURL when -G would put a space or control
 // character in the request line, as curl has it.
 func buildRequest(o *options, t target, payload requestBody, warn func(format string, args ...any)) (*client.Request, error) {
+	if payload.from > 0 && payload.from >= payload.size {
+		return nil, fail(exitPartial, "File already completely uploaded: -C %d is not before the end of the %d bytes of the -T file", payload.from, payload.size)
+	}
 	body := payload.data
+	if payload.file == nil {
+		body = body[payload.from:]
+	}
 	hasData := len(o.data) > 0
 	upload := o.uploadFile != ""
 	if o.get && hasData {
@@ -115,6 +137,9 @@ func buildRequest(o *options, t target, payload requestBody, warn func(format st
 	if o.rangeSpec != "" {
 		fields = append(fields, field{client.Header{Name: "Range", Value: "bytes=" + o.rangeSpec}, true})
 	}
+	if cr := payload.contentRange(o); cr != "" {
+		fields = append(fields, field{client.Header{Name: "Content-Range", Value: cr}, true})
+	}
 	switch {
 	case !o.userAgentSet:
 		fields = append(fields, field{client.Header{Name: "User-Agent", Value: userAgent}, true})
@@ -143,7 +168,7 @@ func buildRequest(o *options, t target, payload requestBody, warn func(format st
 			field{client.Header{Name: "Content-Type", Value: contentType}, true},
 			field{client.Header{Name: "Content-Length", Value: strconv.Itoa(len(body))}, true})
 	case upload:
-		fields = append(fields, field{client.Header{Name: "Content-Length", Value: strconv.FormatInt(payload.size, 10)}, true})
+		fields = append(fields, field{client.Header{Name: "Content-Length", Value: strconv.FormatInt(payload.sent(), 10)}, true})
 	}
 	if !halfClose {
 		fields = append(fields, field{client.Header{Name: "Connection", Value: "close"}, true})

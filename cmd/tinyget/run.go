@@ -194,6 +194,9 @@ func (r *runner) load(stdin *sharedStdin) error {
 		if r.upload, err = loadUpload(name, stdin); err != nil {
 			return fail(exitReadError, "Failed to open/read the -T file: %v", unwrapPath(err))
 		}
+		// -C N resumes the upload at byte N; -C - sends the whole file,
+		// since the size of what the server holds is not known.
+		r.upload.from = r.o.resumeAt
 	}
 	if r.format, err = readWriteOut(r.o.writeOut, stdin); err != nil {
 		return err
@@ -290,7 +293,10 @@ func (r *runner) transferErr(ti *transferInfo) error {
 			ti.stdoutChosen = true
 		}
 	}
-	if ti.resume = r.resumeOffset(ti.filename); ti.resume > 0 {
+	if r.o.uploadFile != "" {
+		// -C resumes the upload, not the reply: the request's body starts
+		// at the offset (see buildRequest), and the reply is saved whole.
+	} else if ti.resume = r.resumeOffset(ti.filename); ti.resume > 0 {
 		setHeader(req, "Range", "bytes="+strconv.FormatInt(ti.resume, 10)+"-")
 		ti.kept = min(ti.resume, fileSize(ti.filename))
 	}

@@ -313,7 +313,7 @@ func (r *runner) meter(tr *tracer, req *client.Request, toFile bool) *meter {
 	}
 	upload := int64(len(req.Body))
 	if req.GetBody != nil {
-		upload = r.upload.size
+		upload = r.upload.sent()
 	}
 	return newMeter(r.stderr, r.o.progressBar, width, &tr.uploaded, upload)
 }

@@ -108,3 +108,69 @@ func TestUploadFileChangesBeforeRetry(t *testing.T) {
 		})
 	}
 }
+
+// TestUploadResume runs -T with -C: the request carries the part of the file
+// from the offset on, with curl's Content-Range and no Range, again on a
+// retry, and a 2xx reply ends it well; an offset at or past the file's end
+// sends nothing and exits 18, as curl does.
+func TestUploadResume(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "up.txt")
+	if err := os.WriteFile(file, []byte("0123456789"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name  string
+		stdin string
+		args  []string
+		code  exitCode
+		want  string // each exchange's head fields of note and body
+	}{
+		{"offset", "", []string{"-T", file, "-C", "4"}, exitOK, "Content-Range: bytes 4-9/10|Content-Length: 6|456789"},
+		{"stdin", "abcdefghij", []string{"-T", "-", "-C", "4"}, exitOK, "Content-Range: bytes 4-9/10|Content-Length: 6|efghij"},
+		{"dash sends the whole file", "", []string{"-T", file, "-C", "-"}, exitOK, "Content-Range: bytes 0-9/10|Content-Length: 10|0123456789"},
+		{"zero sends no Content-Range", "", []string{"-T", file, "-C", "0"}, exitOK, "Content-Length: 10|0123456789"},
+		{"at the end", "", []string{"-T", file, "-C", "10"}, exitPartial, ""},
+		{"past the end", "", []string{"-T", file, "-C", "11"}, exitPartial, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := make(chan string, 2)
+			var served atomic.Int32
+			addr := testenv.Serve(t, func(c *net.TCPConn) {
+				req, _ := io.ReadAll(c)
+				head, body, _ := strings.Cut(string(req), "\r\n\r\n")
+				var fields []string
+				for _, line := range strings.Split(head, "\r\n") {
+					name, _, _ := strings.Cut(line, ":")
+					if name == "Content-Range" || name == "Content-Length" || name == "Range" {
+						fields = append(fields, line)
+					}
+				}
+				got <- strings.Join(append(fields, body), "|")
+				if served.Add(1) == 1 {
+					io.WriteString(c, busyReply)
+					return
+				}
+				io.WriteString(c, "HTTP/1.0 201 Created\r\nContent-Length: 3\r\n\r\nok\n")
+			})
+			args := append([]string{"-sS", "--retry", "1", "--retry-delay", "0.01"}, tt.args...)
+			r := tinyget(tt.stdin, append(args, addr+"/up")...)
+			if r.code != int(tt.code) {
+				t.Fatalf("exit %d, stderr %q; want %d", r.code, r.stderr, tt.code)
+			}
+			if tt.code != exitOK {
+				if !strings.Contains(r.stderr, "File already completely uploaded") || served.Load() != 0 {
+					t.Errorf("stderr %q after %d exchanges", r.stderr, served.Load())
+				}
+				return
+			}
+			if !strings.HasSuffix(r.stdout, "ok\n") {
+				t.Errorf("stdout %q", r.stdout)
+			}
+			for i := range 2 {
+				if g := <-got; g != tt.want {
+					t.Errorf("exchange %d sent %q, want %q", i+1, g, tt.want)
+				}
+			}
+		})
+	}
+}
