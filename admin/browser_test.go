@@ -175,6 +175,23 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Errorf("after the page's reload: %q", r)
 	}
 
+	// The button's report of a failed reload goes once a later reload,
+	// by SIGHUP, succeeds.
+	testenv.WriteFile(t, f.routes, "routes:\n  - path: /hello\n    bodyy: x\n")
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.ID("reload")),
+		poll(`document.getElementById("message").textContent.startsWith("Reload failed (400)")`),
+	); err != nil {
+		t.Fatalf("a failed reload by the button: %v (message %q)", err, text("message"))
+	}
+	testenv.WriteFile(t, f.routes, "routes:\n  - path: /hello\n    body: \"hi\\n\"\n")
+	if err := f.admin.opts.Reloader.Reload("SIGHUP"); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, poll(`document.getElementById("message").hidden && document.getElementById("reload-error").hidden`)); err != nil {
+		t.Errorf("after a good reload: message %q, reload error %q: %v", text("message"), text("reload-error"), err)
+	}
+
 	// A reload that fails elsewhere (SIGHUP) shows on the page, which
 	// still lists the routes served.
 	testenv.WriteFile(t, f.routes, "routes:\n  - path: /hello\n    bodyy: x\n")
@@ -186,6 +203,19 @@ func TestDashboardInBrowser(t *testing.T) {
 	}
 	if failed := text("reload-error"); !strings.Contains(failed, "SIGHUP") || !strings.Contains(failed, `unknown key "bodyy"`) {
 		t.Errorf("failed reload shown as %q", failed)
+	}
+
+	// An outage the page sees (its requests failing), a click on Reload
+	// meanwhile, and the endpoint back: the page says so, then recovers.
+	if err := chromedp.Do(ctx,
+		chromedp.Evaluate[chromedp.Void](`window.realFetch = window.fetch; window.fetch = () => Promise.reject(new TypeError("Failed to fetch"))`),
+		poll(`document.body.classList.contains("stale")`),
+		chromedp.Click(chromedp.ID("reload")),
+		poll(`document.getElementById("message").textContent.includes("unreachable since")`),
+		chromedp.Evaluate[chromedp.Void](`window.fetch = window.realFetch`),
+		poll(`!document.body.classList.contains("stale") && document.getElementById("message").hidden`),
+	); err != nil {
+		t.Fatalf("an outage and its end: %v (message %q)", err, text("message"))
 	}
 
 	// When the endpoint goes away, the page says so and greys the figures

@@ -346,7 +346,7 @@ func (s *Settings) validate(environ map[string]string, parseErrs []error) []erro
 	if s.LogFormat != "text" && s.LogFormat != "json" {
 		bad("LogFormat", `want "text" or "json"`)
 	}
-	if !slices.Contains([]slog.Level{slog.LevelDebug, slog.LevelInfo, slog.LevelWarn, slog.LevelError}, s.LogLevel) {
+	if v := environ[fieldVar("LogLevel")]; v != "" && !slices.Contains([]string{"debug", "info", "warn", "error"}, strings.ToLower(v)) {
 		bad("LogLevel", "want debug, info, warn or error") // not slog's INFO+2
 	}
 	if path, ok := s.UnixSocket(); ok {

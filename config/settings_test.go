@@ -202,6 +202,7 @@ func TestLoadErrors(t *testing.T) {
 		{"LOG_FORMAT", "xml", `config: TINYHTTPD_LOG_FORMAT="xml": want "text" or "json"`},
 		{"LOG_LEVEL", "loud", `config: TINYHTTPD_LOG_LEVEL="loud": unknown log level`},
 		{"LOG_LEVEL", "INFO+2", `config: TINYHTTPD_LOG_LEVEL="INFO+2": want debug, info, warn or error`},
+		{"LOG_LEVEL", "info+4", `config: TINYHTTPD_LOG_LEVEL="info+4": want debug, info, warn or error`},
 		{"ADMIN_TOKEN", "two words", `config: TINYHTTPD_ADMIN_TOKEN: must not contain spaces or control characters`},
 		{"ADMIN_RECENT", "0", `config: TINYHTTPD_ADMIN_RECENT="0": must be from 1 to 100000`},
 		{"ADMIN_ADDR", ":7071", `config: TINYHTTPD_ADMIN_ADDR=":7071": not a loopback address: set TINYHTTPD_ADMIN_TOKEN`},

@@ -52,7 +52,8 @@
     const m = $("message");
     m.textContent = text;
     m.className = isError ? "error" : "";
-    m.dataset.kind = kind || "";
+    m.dataset.kind = kind;
+    m.dataset.at = Date.now();
     m.hidden = false;
   }
   function hideMessage(kind) {
@@ -134,8 +135,13 @@
     fillRows($("ends"), sortedEntries(s.totals.ends).map(([k, v]) => [k, v.toLocaleString()]));
     fillRows($("settings"), sortedEntries(s.settings));
     renderTLS(s.tls || []);
-    // A reload that failed (SIGHUP, the API) left the routes as they were.
+    // A reload that failed (SIGHUP, the API) left the routes as they were;
+    // a later one that did not supersedes the button's report of it.
     const last = s.reloads && s.reloads.last;
+    const m = $("message");
+    if (last && !last.error && m.dataset.kind === "reload" && m.className === "error" && new Date(last.at) > Number(m.dataset.at)) {
+      hideMessage("reload");
+    }
     const failed = $("reload-error");
     failed.hidden = !(last && last.error);
     if (!failed.hidden) {
@@ -243,10 +249,12 @@
       // sent again unasked.
       if (res.status === 401 || res.status === 403) sessionStorage.removeItem("tinyhttpd-token");
       else sessionStorage.setItem("tinyhttpd-token", token);
-      if (!res.ok) { showMessage("Reload failed (" + body.status + "): " + body.error, true); return; }
-      showMessage("Reloaded " + body.routes + " routes from " + body.source + (body.certificates ? " and " + body.certificates + " TLS certificates" : ""), false);
+      if (!res.ok) { showMessage("Reload failed (" + body.status + "): " + body.error, true, "reload"); return; }
+      showMessage("Reloaded " + body.routes + " routes from " + body.source + (body.certificates ? " and " + body.certificates + " TLS certificates" : ""), false, "reload");
     } catch (err) {
-      showMessage("Reload failed: " + err.message, true);
+      // Unreachable: said as the outage is, and cleared with it.
+      showMessage("Reload failed: " + err.message + (unreachableSince === null ? "" :
+        "; the admin endpoint is unreachable since " + unreachableSince.toLocaleTimeString()), true, unreachableSince === null ? "reload" : "unreachable");
     }
   });
 

@@ -93,7 +93,7 @@ func redirectRequest(o *options, req *client.Request, code int, first, from, to 
 			}
 		case (strings.EqualFold(h.Name, "Authorization") || strings.EqualFold(h.Name, "Cookie")) && otherOrigin:
 			continue
-		case (strings.EqualFold(h.Name, "Content-Type") || strings.EqualFold(h.Name, "Content-Length")) && dropBody:
+		case (strings.EqualFold(h.Name, "Content-Type") || strings.EqualFold(h.Name, "Content-Length") || strings.EqualFold(h.Name, "Content-Range")) && dropBody:
 			continue
 		case strings.EqualFold(h.Name, "Connection") && !next.NoHalfClose:
 			continue

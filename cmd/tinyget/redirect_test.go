@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -141,5 +142,24 @@ func TestRedirectHost(t *testing.T) {
 		if host != tc.want {
 			t.Errorf("-H %q, %s to %s: Host %q, want %q", tc.headers, tc.from, tc.to, host, tc.want)
 		}
+	}
+}
+
+// TestRedirect303DropsBodyHeaders checks that a 303, which turns an upload
+// into a GET without its body, drops the headers that describe the body,
+// Content-Range (-T with -C) among them.
+func TestRedirect303DropsBodyHeaders(t *testing.T) {
+	from, err := parseTarget("http://example.com/a", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := &client.Request{Method: "PUT", Target: "/a", Body: []byte("efghij"), Header: []client.Header{
+		{Name: "Host", Value: "example.com"}, {Name: "Content-Type", Value: "text/plain"},
+		{Name: "Content-Length", Value: "6"}, {Name: "Content-Range", Value: "bytes 4-9/10"},
+	}}
+	next := redirectRequest(&options{}, req, 303, from, from, from, "http://example.com/a")
+	body := slices.ContainsFunc(next.Header, func(h client.Header) bool { return strings.HasPrefix(h.Name, "Content-") })
+	if next.Method != "GET" || next.Body != nil || body {
+		t.Errorf("after a 303: %s with body %q and header %v; want GET with no Content- header", next.Method, next.Body, next.Header)
 	}
 }
