@@ -53,7 +53,6 @@
     m.textContent = text;
     m.className = isError ? "error" : "";
     m.dataset.kind = kind;
-    m.dataset.at = Date.now();
     m.hidden = false;
   }
   function hideMessage(kind) {
@@ -135,13 +134,13 @@
     fillRows($("ends"), sortedEntries(s.totals.ends).map(([k, v]) => [k, v.toLocaleString()]));
     fillRows($("settings"), sortedEntries(s.settings));
     renderTLS(s.tls || []);
-    // A reload that failed (SIGHUP, the API) left the routes as they were;
-    // a later one that did not supersedes the button's report of it.
-    const last = s.reloads && s.reloads.last;
-    const m = $("message");
-    if (last && !last.error && m.dataset.kind === "reload" && m.className === "error" && new Date(last.at) > Number(m.dataset.at)) {
-      hideMessage("reload");
-    }
+    // A reload that failed (SIGHUP, the API) left the routes as they were.
+    // The button's report of its reload goes once the server has counted a
+    // later one, whose outcome shows here: counts, not clocks, tell which
+    // came later.
+    reloadsCounted = s.reloads.ok + s.reloads.failed;
+    if ($("message").dataset.kind === "reload" && reloadsCounted > Number($("message").dataset.reloads)) hideMessage("reload");
+    const last = s.reloads.last;
     const failed = $("reload-error");
     failed.hidden = !(last && last.error);
     if (!failed.hidden) {
@@ -200,8 +199,10 @@
     ]));
   }
 
-  // unreachableSince is when polling last began to fail, or null.
+  // unreachableSince is when polling last began to fail, or null;
+  // reloadsCounted, the reloads the server had counted at the last poll.
   let unreachableSince = null;
+  let reloadsCounted = 0;
 
   async function poll() {
     try {
@@ -241,6 +242,7 @@
       token = window.prompt("Admin token (TINYHTTPD_ADMIN_TOKEN):");
       if (!token) return;
     }
+    const before = reloadsCounted;
     try {
       const res = await fetch("/api/reload", { method: "POST", headers: { Authorization: "Bearer " + token } });
       const body = await res.json();
@@ -249,12 +251,19 @@
       // sent again unasked.
       if (res.status === 401 || res.status === 403) sessionStorage.removeItem("tinyhttpd-token");
       else sessionStorage.setItem("tinyhttpd-token", token);
-      if (!res.ok) { showMessage("Reload failed (" + body.status + "): " + body.error, true, "reload"); return; }
+      if (res.status === 400) {
+        // The server counted it; its error shows above the routes.
+        showMessage("Reload failed: the routes served are unchanged (the error is above the route table)", true, "reload");
+        $("message").dataset.reloads = before + 1;
+        return;
+      }
+      if (!res.ok) { showMessage("Reload failed (" + body.status + "): " + body.error, true, "refused"); return; }
       showMessage("Reloaded " + body.routes + " routes from " + body.source + (body.certificates ? " and " + body.certificates + " TLS certificates" : ""), false, "reload");
+      $("message").dataset.reloads = before + 1;
     } catch (err) {
       // Unreachable: said as the outage is, and cleared with it.
       showMessage("Reload failed: " + err.message + (unreachableSince === null ? "" :
-        "; the admin endpoint is unreachable since " + unreachableSince.toLocaleTimeString()), true, unreachableSince === null ? "reload" : "unreachable");
+        "; the admin endpoint is unreachable since " + unreachableSince.toLocaleTimeString()), true, unreachableSince === null ? "refused" : "unreachable");
     }
   });
 
