@@ -296,7 +296,7 @@ func (ex *exchange) run() {
 	case !allWritten(ex.parts[:]):
 		ex.flush() // the rest of a reply begun on the acceptor
 	case ex.adm.verdict == refused:
-		ex.readMethod()
+		ex.readRequestLine()
 		ex.earlyReply(503, ex.adm.reason)
 	case ex.parsed:
 		ex.reply()
@@ -389,10 +389,11 @@ func (ex *exchange) readRequest() ([]byte, error) {
 	}
 }
 
-// readMethod reads as much of the request line as arrives within 10 ms, up
-// to maxInlinePath bytes (with TCP_DEFER_ACCEPT it came before the accept),
-// so that a 503 to HEAD has no body and its record names the target.
-func (ex *exchange) readMethod() {
+// readRequestLine reads as much of the request line as arrives within 10
+// ms, up to maxInlinePath bytes (with TCP_DEFER_ACCEPT it came before the
+// accept), so that a 503 to HEAD has no body and its record names the
+// target.
+func (ex *exchange) readRequestLine() {
 	var b [maxInlinePath]byte
 	n := 0
 	ex.conn.SetReadDeadline(time.Now().Add(min(10*time.Millisecond, ex.srv.readTimeout())))

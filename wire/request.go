@@ -255,7 +255,7 @@ func splitMethod(line []byte) (method, rest []byte, err *RequestError) {
 }
 
 // ParseLeading is Parse for a request whose first bytes are b, refused
-// before its end (408, 413): it sets r's Method as LeadingMethod finds it
+// before its end (408, 413, 503): it sets r's Method as LeadingMethod finds it
 // and, once the request line has arrived whole and is valid, the rest of
 // what it holds (Target, Path, Query, Version), for the refusal's log line.
 func (r *Request) ParseLeading(b []byte) {

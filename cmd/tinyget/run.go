@@ -293,12 +293,13 @@ func (r *runner) transferErr(ti *transferInfo) error {
 			ti.stdoutChosen = true
 		}
 	}
-	if r.o.uploadFile != "" {
-		// -C resumes the upload, not the reply: the request's body starts
-		// at the offset (see buildRequest), and the reply is saved whole.
-	} else if ti.resume = r.resumeOffset(ti.filename); ti.resume > 0 {
-		setHeader(req, "Range", "bytes="+strconv.FormatInt(ti.resume, 10)+"-")
-		ti.kept = min(ti.resume, fileSize(ti.filename))
+	// With -T, -C resumes the upload, not the reply: the request's body
+	// starts at the offset (see buildRequest), and the reply is saved whole.
+	if r.o.uploadFile == "" {
+		if ti.resume = r.resumeOffset(ti.filename); ti.resume > 0 {
+			setHeader(req, "Range", "bytes="+strconv.FormatInt(ti.resume, 10)+"-")
+			ti.kept = min(ti.resume, fileSize(ti.filename))
+		}
 	}
 	return r.finish(ti, r.retrying(ti, t, req))
 }
